@@ -1,0 +1,118 @@
+package middleware
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"net/http"
+	"time"
+)
+
+// idBytes is the size of session IDs and browser-binding values: 256 bits.
+const idBytes = 32
+
+// idLen is the length of an encoded ID (base64url without padding).
+var idLen = base64.RawURLEncoding.EncodedLen(idBytes)
+
+// newID returns a fresh opaque random ID of 256 bits, base64url-encoded.
+func newID() (string, error) {
+	var b [idBytes]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+}
+
+// validID reports whether s has the shape of an ID made by newID. It does not allocate.
+func validID(s string) bool {
+	if len(s) != idLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_':
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// hashID returns the base64url SHA-256 of a browser-binding value, as stored with a pending login.
+func hashID(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return base64.RawURLEncoding.EncodeToString(h[:])
+}
+
+// sameHash compares two hashes in constant time.
+func sameHash(a, b string) bool {
+	return len(a) == len(b) && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+}
+
+// cookieValue returns the value of the named cookie in the request's Cookie headers. Unlike
+// r.Cookie it does not allocate: the value is a substring of the header.
+func cookieValue(h http.Header, name string) (string, bool) {
+	for _, line := range h["Cookie"] {
+		for len(line) > 0 {
+			var part string
+			if i := indexByte(line, ';'); i >= 0 {
+				part, line = line[:i], line[i+1:]
+			} else {
+				part, line = line, ""
+			}
+			part = trimSpace(part)
+			if len(part) > len(name) && part[len(name)] == '=' && part[:len(name)] == name {
+				v := part[len(name)+1:]
+				if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+					v = v[1 : len(v)-1]
+				}
+				return v, true
+			}
+		}
+	}
+	return "", false
+}
+
+func indexByte(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == c {
+			return i
+		}
+	}
+	return -1
+}
+
+func trimSpace(s string) string {
+	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
+		s = s[1:]
+	}
+	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
+		s = s[:len(s)-1]
+	}
+	return s
+}
+
+// setCookie writes a session-style cookie: HttpOnly, SameSite=Lax, Path=/, Secure on HTTPS.
+// maxAge <= 0 deletes the cookie.
+func (a *Auth) setCookie(w http.ResponseWriter, name, value string, maxAge time.Duration) {
+	c := &http.Cookie{
+		Name:     name,
+		Value:    value,
+		Path:     "/",
+		HttpOnly: true,
+		Secure:   a.secure,
+		SameSite: http.SameSiteLaxMode,
+	}
+	if maxAge > 0 {
+		c.MaxAge = int(maxAge / time.Second)
+		if c.MaxAge == 0 {
+			c.MaxAge = 1
+		}
+	} else {
+		c.MaxAge = -1
+		c.Value = ""
+	}
+	http.SetCookie(w, c)
+}

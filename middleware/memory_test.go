@@ -1,0 +1,12 @@
+package middleware_test
+
+import (
+	"testing"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/middleware/storetest"
+)
+
+func TestMemoryStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) middleware.Store { return middleware.NewMemoryStore() })
+}
