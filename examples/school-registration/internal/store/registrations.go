@@ -1,0 +1,273 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Status is the state of a registration.
+type Status string
+
+// Registration states. Pending and approved registrations hold a seat.
+const (
+	StatusPending  Status = "pending"
+	StatusApproved Status = "approved"
+	StatusRejected Status = "rejected"
+)
+
+// Registration is a citizen's application to manage a school's website.
+//
+// CitizenPID holds the 13 digits: it is the key that links a ThaID login to
+// the registration. Show it masked, never log it.
+type Registration struct {
+	ID         string
+	CitizenPID string
+	SchoolCode string
+	SchoolName string
+	AreaCode   string
+	AreaName   string
+	GivenName  string
+	FamilyName string
+	Phone      string
+	Email      string
+	Status     Status
+	Reason     string // rejection reason, shown to the applicant
+	DecidedBy  string // masked PID of the area admin who decided
+	CreatedAt  time.Time
+	DecidedAt  time.Time
+}
+
+// Application is what a citizen submits in the registration form.
+type Application struct {
+	CitizenPID string // 13 digits, from ThaID
+	SchoolCode string
+	GivenName  string // from ThaID
+	FamilyName string // from ThaID
+	Phone      string // validated by the caller
+	Email      string // validated by the caller
+}
+
+const registrationColumns = `r.id, r.citizen_pid, r.school_code, s.name, s.area_code, a.name,
+	r.given_name, r.family_name, r.phone, r.email, r.status, r.reason, r.decided_by,
+	r.created_at, r.decided_at`
+
+const registrationJoins = ` FROM registrations r
+	JOIN schools s ON s.code = r.school_code
+	JOIN areas a ON a.code = s.area_code`
+
+func scanRegistration(sc interface{ Scan(...any) error }) (Registration, error) {
+	var r Registration
+	var decided sql.NullTime
+	err := sc.Scan(&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName,
+		&r.GivenName, &r.FamilyName, &r.Phone, &r.Email, &r.Status, &r.Reason, &r.DecidedBy,
+		&r.CreatedAt, &decided)
+	r.CreatedAt = r.CreatedAt.UTC()
+	r.DecidedAt = nullTime(decided)
+	return r, err
+}
+
+// Apply registers a citizen for a school, holding one of its seats.
+//
+// In one transaction it takes a seat with a guarded UPDATE of the school's
+// counter (which also locks the school row on PostgreSQL; on SQLite the
+// transaction holds the write lock from BEGIN IMMEDIATE) and inserts the
+// registration. It returns ErrAlreadyRegistered when the citizen holds an
+// active registration, ErrSchoolFull when no seat is left and ErrNotFound for
+// an unknown school. On any error nothing is written.
+func (s *Store) Apply(ctx context.Context, app Application) (Registration, error) {
+	reg := Registration{
+		ID: newID(), CitizenPID: app.CitizenPID, SchoolCode: app.SchoolCode,
+		GivenName: strings.TrimSpace(app.GivenName), FamilyName: strings.TrimSpace(app.FamilyName),
+		Phone: strings.TrimSpace(app.Phone), Email: strings.TrimSpace(app.Email),
+		Status: StatusPending, CreatedAt: s.nowUTC(),
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM registrations
+			WHERE citizen_pid = $1 AND status IN ('pending', 'approved')`, app.CitizenPID).Scan(&one)
+		if err == nil {
+			return ErrAlreadyRegistered
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("store: apply: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `UPDATE schools SET seats_taken = seats_taken + 1
+			WHERE code = $1 AND seats_taken < seat_limit`, app.SchoolCode)
+		if err != nil {
+			if isCheckViolation(err) {
+				return ErrSchoolFull
+			}
+			return fmt.Errorf("store: apply: take seat: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: apply: %w", err)
+		} else if n != 1 {
+			err := tx.QueryRowContext(ctx, `SELECT 1 FROM schools WHERE code = $1`, app.SchoolCode).Scan(&one)
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			if err != nil {
+				return fmt.Errorf("store: apply: %w", err)
+			}
+			return ErrSchoolFull
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO registrations
+			(id, citizen_pid, school_code, given_name, family_name, phone, email, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			reg.ID, reg.CitizenPID, reg.SchoolCode, reg.GivenName, reg.FamilyName, reg.Phone, reg.Email,
+			string(reg.Status), reg.CreatedAt)
+		if err != nil {
+			if isUniqueViolation(err) {
+				return ErrAlreadyRegistered
+			}
+			return fmt.Errorf("store: apply: insert: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return Registration{}, err
+	}
+	return s.Registration(ctx, reg.ID)
+}
+
+// Registration returns one registration by id.
+func (s *Store) Registration(ctx context.Context, id string) (Registration, error) {
+	r, err := scanRegistration(s.db.QueryRowContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+		WHERE r.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Registration{}, ErrNotFound
+	}
+	return r, err
+}
+
+// CurrentRegistration returns the citizen's active registration, or else their
+// most recent rejected one (so the applicant sees the reason), or ErrNotFound.
+func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Registration, error) {
+	r, err := scanRegistration(s.db.QueryRowContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+		WHERE r.citizen_pid = $1
+		ORDER BY CASE WHEN r.status IN ('pending', 'approved') THEN 0 ELSE 1 END, r.created_at DESC, r.id
+		LIMIT 1`, citizenPID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Registration{}, ErrNotFound
+	}
+	return r, err
+}
+
+// AdminAreas lists the areas the citizen with pid administers (none: not an
+// admin).
+func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT a.code, a.name, a.name_en, a.province
+		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
+		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
+	if err != nil {
+		return nil, fmt.Errorf("store: admin areas: %w", err)
+	}
+	defer rows.Close()
+	var out []Area
+	for rows.Next() {
+		var a Area
+		if err := rows.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// inAdminArea is the condition "the registration's school (column col) is in
+// an area that admin $2 administers". Every admin query uses it, so an admin
+// can neither see nor decide registrations of another area.
+func inAdminArea(col string) string {
+	return col + ` IN (SELECT s2.code FROM schools s2
+	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
+}
+
+// RegistrationsForAdmin lists the registrations with the given status in the
+// areas the admin administers, oldest first.
+func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, status Status) ([]Registration, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+		WHERE r.status = $1 AND `+inAdminArea("r.school_code")+`
+		ORDER BY r.created_at, r.id`, string(status), adminPID)
+	if err != nil {
+		return nil, fmt.Errorf("store: registrations for admin: %w", err)
+	}
+	defer rows.Close()
+	var out []Registration
+	for rows.Next() {
+		r, err := scanRegistration(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Approve approves a pending registration in one of the admin's areas.
+// decidedBy is how the admin is recorded (a masked PID). A registration that
+// is not pending, or not in the admin's areas, gives ErrNotFound.
+func (s *Store) Approve(ctx context.Context, adminPID, registrationID, decidedBy string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'approved', reason = '',
+			decided_by = $3, decided_at = $4
+			WHERE id = $1 AND status = 'pending' AND `+inAdminArea("registrations.school_code"),
+			registrationID, adminPID, decidedBy, s.nowUTC())
+		if err != nil {
+			return fmt.Errorf("store: approve: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotFound
+		}
+		return nil
+	})
+}
+
+// Reject rejects a pending registration in one of the admin's areas, with a
+// reason the applicant sees, and frees its seat. Errors as for Approve.
+func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy, reason string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var school string
+		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = 'rejected', reason = $3,
+			decided_by = $4, decided_at = $5
+			WHERE id = $1 AND status = 'pending' AND `+inAdminArea("registrations.school_code")+`
+			RETURNING school_code`,
+			registrationID, adminPID, strings.TrimSpace(reason), decidedBy, s.nowUTC()).Scan(&school)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: reject: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE schools SET seats_taken = seats_taken - 1 WHERE code = $1`, school); err != nil {
+			return fmt.Errorf("store: reject: free seat: %w", err)
+		}
+		return nil
+	})
+}
+
+// SeatCheck compares every school's seat counter with its active
+// registrations and returns the codes of schools where they differ (none in a
+// consistent database). Tests and the health check use it.
+func (s *Store) SeatCheck(ctx context.Context) ([]string, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT s.code FROM schools s
+		WHERE s.seats_taken <> (SELECT COUNT(*) FROM registrations r
+			WHERE r.school_code = s.code AND r.status IN ('pending', 'approved'))
+		ORDER BY s.code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: seat check: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			return nil, err
+		}
+		out = append(out, code)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Area is a primary educational service area (สำนักงานเขตพื้นที่การศึกษาประถมศึกษา).
+type Area struct {
+	Code     string
+	Name     string
+	NameEN   string
+	Province string
+}
+
+// School is a school in an area, with its seat counter and website text.
+type School struct {
+	Code       string
+	AreaCode   string
+	AreaName   string
+	Name       string
+	NameEN     string
+	District   string
+	Province   string
+	About      string
+	SeatLimit  int
+	SeatsTaken int
+	UpdatedAt  time.Time
+}
+
+// SeatsFree is the number of seats still open.
+func (s School) SeatsFree() int { return max(0, s.SeatLimit-s.SeatsTaken) }
+
+// News is one news item on a school's public page.
+type News struct {
+	ID         string
+	SchoolCode string
+	Title      string
+	Body       string
+	Author     string
+	CreatedAt  time.Time
+}
+
+// Areas lists every area, by code.
+func (s *Store) Areas(ctx context.Context) ([]Area, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT code, name, name_en, province FROM areas ORDER BY code`)
+	if err != nil {
+		return nil, fmt.Errorf("store: areas: %w", err)
+	}
+	defer rows.Close()
+	var out []Area
+	for rows.Next() {
+		var a Area
+		if err := rows.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Area returns one area.
+func (s *Store) Area(ctx context.Context, code string) (Area, error) {
+	var a Area
+	err := s.db.QueryRowContext(ctx, `SELECT code, name, name_en, province FROM areas WHERE code = $1`, code).
+		Scan(&a.Code, &a.Name, &a.NameEN, &a.Province)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Area{}, ErrNotFound
+	}
+	return a, err
+}
+
+const schoolColumns = `s.code, s.area_code, a.name, s.name, s.name_en, s.district, s.province, s.about,
+	s.seat_limit, s.seats_taken, s.updated_at`
+
+func scanSchool(sc interface{ Scan(...any) error }) (School, error) {
+	var sch School
+	var updated sql.NullTime
+	err := sc.Scan(&sch.Code, &sch.AreaCode, &sch.AreaName, &sch.Name, &sch.NameEN, &sch.District,
+		&sch.Province, &sch.About, &sch.SeatLimit, &sch.SeatsTaken, &updated)
+	sch.UpdatedAt = nullTime(updated)
+	return sch, err
+}
+
+// SchoolsInArea lists the schools of an area by name, with their seat counts.
+func (s *Store) SchoolsInArea(ctx context.Context, areaCode string) ([]School, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+schoolColumns+`
+		FROM schools s JOIN areas a ON a.code = s.area_code
+		WHERE s.area_code = $1 ORDER BY s.name`, areaCode)
+	if err != nil {
+		return nil, fmt.Errorf("store: schools in area: %w", err)
+	}
+	defer rows.Close()
+	var out []School
+	for rows.Next() {
+		sch, err := scanSchool(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sch)
+	}
+	return out, rows.Err()
+}
+
+// School returns one school.
+func (s *Store) School(ctx context.Context, code string) (School, error) {
+	sch, err := scanSchool(s.db.QueryRowContext(ctx, `SELECT `+schoolColumns+`
+		FROM schools s JOIN areas a ON a.code = s.area_code WHERE s.code = $1`, code))
+	if errors.Is(err, sql.ErrNoRows) {
+		return School{}, ErrNotFound
+	}
+	return sch, err
+}
+
+// SchoolNews lists a school's news, newest first, at most limit items.
+func (s *Store) SchoolNews(ctx context.Context, schoolCode string, limit int) ([]News, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, school_code, title, body, author, created_at
+		FROM news WHERE school_code = $1 ORDER BY created_at DESC, id LIMIT $2`, schoolCode, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: school news: %w", err)
+	}
+	defer rows.Close()
+	var out []News
+	for rows.Next() {
+		var n News
+		if err := rows.Scan(&n.ID, &n.SchoolCode, &n.Title, &n.Body, &n.Author, &n.CreatedAt); err != nil {
+			return nil, err
+		}
+		n.CreatedAt = n.CreatedAt.UTC()
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// approvedFor is the condition "citizen $pid holds an approved registration
+// for school $code", used by every website-management write.
+const approvedFor = `EXISTS (SELECT 1 FROM registrations r
+	WHERE r.school_code = schools.code AND r.citizen_pid = $3 AND r.status = 'approved')`
+
+// UpdateSchoolAbout replaces the About text of a school. Only a citizen with an
+// approved registration for that school may do it; anyone else gets
+// ErrNotApproved.
+func (s *Store) UpdateSchoolAbout(ctx context.Context, citizenPID, schoolCode, about string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE schools SET about = $1, updated_at = $4
+			WHERE code = $2 AND `+approvedFor, strings.TrimSpace(about), schoolCode, citizenPID, s.nowUTC())
+		if err != nil {
+			return fmt.Errorf("store: update about: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrNotApproved
+		}
+		return nil
+	})
+}
+
+// PostNews adds a news item to a school's page. Only a citizen with an
+// approved registration for that school may do it.
+func (s *Store) PostNews(ctx context.Context, citizenPID, schoolCode, title, body, author string) (News, error) {
+	n := News{ID: newID(), SchoolCode: schoolCode, Title: strings.TrimSpace(title), Body: strings.TrimSpace(body),
+		Author: author, CreatedAt: s.nowUTC()}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM registrations
+			WHERE school_code = $1 AND citizen_pid = $2 AND status = 'approved'`, schoolCode, citizenPID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotApproved
+		}
+		if err != nil {
+			return fmt.Errorf("store: post news: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO news (id, school_code, title, body, author, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6)`, n.ID, schoolCode, n.Title, n.Body, n.Author, n.CreatedAt); err != nil {
+			return fmt.Errorf("store: post news: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return News{}, err
+	}
+	return n, nil
+}

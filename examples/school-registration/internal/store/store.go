@@ -1,0 +1,195 @@
+// Package store is the data layer of the school-registration example: areas
+// (เขตพื้นที่การศึกษา), schools, registrations, area admins and school news.
+//
+// It has one method per use case, and each method is one transaction. The same
+// embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
+// PostgreSQL (pgx through database/sql).
+//
+// The seat rule (at most SeatLimit pending or approved registrations per
+// school, and one active registration per citizen) is enforced inside the
+// database: a guarded UPDATE of the school's seats_taken counter, a CHECK
+// constraint on that counter, and a partial unique index on the citizen's PID.
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Errors returned by the store. Callers compare with errors.Is.
+var (
+	// ErrNotFound means the row does not exist, or is not visible to the caller
+	// (an admin of another area gets ErrNotFound, never a hint that it exists).
+	ErrNotFound = errors.New("store: not found")
+	// ErrSchoolFull means the school already has SeatLimit active registrations.
+	ErrSchoolFull = errors.New("store: school has no free seat")
+	// ErrAlreadyRegistered means the citizen already holds an active registration.
+	ErrAlreadyRegistered = errors.New("store: citizen already has an active registration")
+	// ErrNotApproved means the citizen has no approved registration for the school.
+	ErrNotApproved = errors.New("store: no approved registration for this school")
+	// ErrBadCSV means an import file is malformed.
+	ErrBadCSV = errors.New("store: malformed CSV")
+)
+
+// SeatLimit is the default number of users a school may have, counting pending
+// and approved registrations. Each school row carries its own seat_limit
+// (default SeatLimit).
+const SeatLimit = 2
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DefaultSQLitePath is the database file used when DATABASE_URL is empty.
+const DefaultSQLitePath = "school-registration.db"
+
+// Store is the data layer. It is safe for concurrent use.
+type Store struct {
+	db      *sql.DB
+	dialect Dialect
+	now     func() time.Time
+}
+
+// Open connects to databaseURL and runs the embedded migrations.
+//
+// An empty databaseURL means DefaultSQLitePath. A URL starting with
+// postgres:// or postgresql:// opens PostgreSQL; anything else is a SQLite file
+// path (an optional "sqlite:" or "file:" prefix is accepted).
+func Open(ctx context.Context, databaseURL string) (*Store, error) {
+	s, err := open(databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.migrate(ctx); err != nil {
+		s.db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func open(databaseURL string) (*Store, error) {
+	s := &Store{now: time.Now}
+	switch {
+	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
+		db, err := sql.Open("pgx", databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		db.SetMaxOpenConns(20)
+		db.SetMaxIdleConns(5)
+		s.db, s.dialect = db, Postgres
+	default:
+		path := databaseURL
+		if path == "" {
+			path = DefaultSQLitePath
+		}
+		path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
+		if i := strings.IndexByte(path, '?'); i >= 0 {
+			path = path[:i]
+		}
+		// _txlock=immediate: every transaction starts with BEGIN IMMEDIATE, so
+		// writers queue on the database lock (waiting up to busy_timeout)
+		// instead of failing on lock upgrade. WAL lets readers run meanwhile.
+		q := url.Values{}
+		q.Set("_txlock", "immediate")
+		q.Add("_pragma", "busy_timeout(10000)")
+		q.Add("_pragma", "journal_mode(WAL)")
+		q.Add("_pragma", "foreign_keys(1)")
+		q.Add("_pragma", "synchronous(NORMAL)")
+		db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		db.SetMaxOpenConns(8)
+		s.db, s.dialect = db, SQLite
+	}
+	return s, nil
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Ping checks that the database answers (for a health endpoint).
+func (s *Store) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
+
+// SetClock replaces the clock (tests).
+func (s *Store) SetClock(now func() time.Time) { s.now = now }
+
+func (s *Store) nowUTC() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// inTx runs fn in a transaction and commits it, or rolls back on error.
+func (s *Store) inTx(ctx context.Context, fn func(tx *sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// newID returns a random 128-bit identifier in hex.
+func newID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+// isUniqueViolation reports whether err is a unique-constraint violation of
+// either driver.
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23505"
+	}
+	return false
+}
+
+// isCheckViolation reports whether err is a CHECK-constraint violation.
+func isCheckViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_CHECK
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code == "23514"
+	}
+	return false
+}
+
+func nullTime(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
