@@ -84,6 +84,7 @@ var verifyErrors = []error{
 	thaid.ErrNonceMismatch, thaid.ErrTokenExpired, thaid.ErrTokenNotYetValid, thaid.ErrIssuedInFuture,
 	thaid.ErrBadSignature, thaid.ErrUnsupportedAlg, thaid.ErrIssuerMismatch, thaid.ErrAudienceMismatch,
 	thaid.ErrAtHashMismatch, thaid.ErrInvalidToken, thaid.ErrInvalidPID, thaid.ErrMissingAccessToken,
+	thaid.ErrInvalidClaim,
 }
 
 var verifyKind = errorKind{http.StatusBadGateway, "verification_failed", "ตรวจสอบข้อมูลยืนยันตัวตนจาก ThaID ไม่ผ่าน กรุณาลองใหม่", "We could not verify ThaID's answer. Please try again.", nil}
