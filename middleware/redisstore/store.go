@@ -48,7 +48,7 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-func (s *Store) sessionKey(id string) string   { return s.prefix + "session:" + id }
+func (s *Store) sessionKey(id string) string    { return s.prefix + "session:" + id }
 func (s *Store) pendingKey(state string) string { return s.prefix + "pending:" + state }
 
 // GetSession implements middleware.Store.
