@@ -1,0 +1,366 @@
+package mockprovider
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Paths served by the Provider, as the real ThaID's (trailing slashes included).
+const (
+	PathDiscovery  = "/.well-known/openid-configuration"
+	PathJWKS       = "/jwks/"
+	PathAuthorize  = "/api/v2/oauth2/auth/"
+	PathToken      = "/api/v2/oauth2/token/"
+	PathIntrospect = "/api/v2/oauth2/introspect/"
+	PathRevoke     = "/api/v2/oauth2/revoke/"
+	PathUserInfo   = "/api/v2/oauth2/userinfo/"
+	// PathQR is the prefix of the mock's own QR and phone pages.
+	PathQR = "/qr/"
+)
+
+// maxRequests bounds the request log; older records are dropped first.
+const maxRequests = 10000
+
+// Provider is a ThaID-compatible OpenID provider. It is an http.Handler; all methods are safe
+// for concurrent use.
+type Provider struct {
+	opts    Options // defaults applied; immutable after New
+	issuer  string
+	clients map[string]*Client
+	people  []Citizen
+	byPID   map[string]*Citizen
+	logger  *slog.Logger
+	mux     *http.ServeMux
+	srv     *httptest.Server
+
+	mu          sync.Mutex // guards everything below
+	now         func() time.Time
+	autoApprove bool
+	keys        []keyEntry // published and unpublished keys, oldest first
+	active      *signingKey
+	codes       map[string]*authCode
+	tokens      map[string]*tokenRec // access and refresh tokens
+	pending     map[string]*pendingAuth
+	faults      map[Endpoint][]Fault
+	latency     map[Endpoint]time.Duration
+	tokenFaults []TokenFault
+	requests    []RequestRecord
+	lastSweep   time.Time
+}
+
+type keyEntry struct {
+	key       *signingKey
+	published bool
+}
+
+// grant is one approved login; its tokens point to it.
+type grant struct {
+	clientID string
+	citizen  *Citizen
+	scopes   []string
+	nonce    string
+	authTime time.Time
+	revoked  bool // guarded by Provider.mu
+}
+
+type authCode struct {
+	grant       *grant
+	redirectURI string
+	challenge   string
+	expires     time.Time
+}
+
+type tokenRec struct {
+	grant   *grant
+	scopes  []string
+	refresh bool
+	issued  time.Time
+	expires time.Time
+	revoked bool
+}
+
+// New validates opts, applies defaults and returns a provider with one fresh signing key.
+// Errors wrap ErrInvalidOptions or ErrInvalidCitizen.
+func New(opts Options) (*Provider, error) {
+	opts.setDefaults()
+	for len(opts.Issuer) > 0 && opts.Issuer[len(opts.Issuer)-1] == '/' {
+		opts.Issuer = opts.Issuer[:len(opts.Issuer)-1]
+	}
+	opts.Clients = slices.Clone(opts.Clients)
+	opts.Citizens = slices.Clone(opts.Citizens)
+	for i := range opts.Citizens {
+		opts.Citizens[i].PID = normalizePID(opts.Citizens[i].PID)
+	}
+	if err := opts.validate(); err != nil {
+		return nil, err
+	}
+	p := &Provider{
+		opts:        opts,
+		issuer:      opts.Issuer,
+		clients:     make(map[string]*Client, len(opts.Clients)),
+		people:      opts.Citizens,
+		byPID:       make(map[string]*Citizen, len(opts.Citizens)),
+		now:         opts.Now,
+		autoApprove: opts.AutoApprove,
+		codes:       map[string]*authCode{},
+		tokens:      map[string]*tokenRec{},
+		pending:     map[string]*pendingAuth{},
+		faults:      map[Endpoint][]Fault{},
+		latency:     map[Endpoint]time.Duration{},
+	}
+	for i := range opts.Clients {
+		c := &opts.Clients[i]
+		c.RedirectURIs = slices.Clone(c.RedirectURIs)
+		c.Scopes = slices.Clone(c.Scopes)
+		p.clients[c.ID] = c
+	}
+	for i := range p.people {
+		c := &p.people[i]
+		if c.Sub == "" {
+			c.Sub = subFor(c.PID)
+		}
+		p.byPID[c.PID] = c
+	}
+	h := slog.DiscardHandler
+	if opts.Logger != nil {
+		h = opts.Logger.Handler()
+	}
+	p.logger = slog.New(maskingHandler{h})
+	k, err := newSigningKey(opts.Alg)
+	if err != nil {
+		return nil, err
+	}
+	p.keys = []keyEntry{{key: k, published: true}}
+	p.active = k
+	p.routes()
+	return p, nil
+}
+
+func (p *Provider) routes() {
+	m := http.NewServeMux()
+	m.Handle(PathDiscovery, p.endpoint(EndpointDiscovery, p.serveDiscovery))
+	m.Handle(PathJWKS+"{$}", p.endpoint(EndpointJWKS, p.serveJWKS))
+	m.Handle(PathAuthorize+"{$}", p.endpoint(EndpointAuthorize, p.serveAuthorize))
+	m.Handle(PathToken+"{$}", p.endpoint(EndpointToken, p.serveToken))
+	m.Handle(PathIntrospect+"{$}", p.endpoint(EndpointIntrospect, p.serveIntrospect))
+	m.Handle(PathRevoke+"{$}", p.endpoint(EndpointRevoke, p.serveRevoke))
+	m.Handle(PathUserInfo+"{$}", p.endpoint(EndpointUserInfo, p.serveUserInfo))
+	p.qrRoutes(m)
+	m.HandleFunc("/{$}", p.serveHome)
+	p.mux = m
+}
+
+// ServeHTTP serves the provider's endpoints (see the Path constants).
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p.mux.ServeHTTP(w, r)
+}
+
+// Issuer returns the issuer URL (no trailing slash).
+func (p *Provider) Issuer() string { return p.issuer }
+
+// URL returns the absolute URL of a path on the provider, e.g. p.URL(PathToken).
+func (p *Provider) URL(path string) string { return p.issuer + path }
+
+// Start serves a new provider on a plain-HTTP httptest server, sets Options.Issuer to its URL,
+// and closes it in t.Cleanup. It calls t.Fatal if opts are invalid.
+func Start(t testing.TB, opts Options) *Provider {
+	t.Helper()
+	return start(t, opts, false)
+}
+
+// StartTLS is Start with an httptest TLS server. Use HTTPClient to talk to it.
+func StartTLS(t testing.TB, opts Options) *Provider {
+	t.Helper()
+	return start(t, opts, true)
+}
+
+func start(t testing.TB, opts Options, useTLS bool) *Provider {
+	t.Helper()
+	srv := httptest.NewUnstartedServer(nil)
+	scheme := "http://"
+	if useTLS {
+		scheme = "https://"
+	}
+	opts.Issuer = scheme + srv.Listener.Addr().String()
+	p, err := New(opts)
+	if err != nil {
+		srv.Close()
+		t.Fatalf("mockprovider: %v", err)
+	}
+	srv.Config.Handler = p
+	srv.Config.ErrorLog = nil
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
+	p.srv = srv
+	t.Cleanup(srv.Close)
+	return p
+}
+
+// HTTPClient returns an HTTP client for talking to the provider. For StartTLS it trusts the
+// test server's certificate; otherwise it is a plain client with a 10 s timeout.
+func (p *Provider) HTTPClient() *http.Client {
+	if p.srv != nil && p.srv.TLS != nil {
+		c := p.srv.Client()
+		c.Timeout = 10 * time.Second
+		return c
+	}
+	return &http.Client{Timeout: 10 * time.Second}
+}
+
+// TLSConfig returns a TLS client config trusting the StartTLS server (nil for plain servers),
+// e.g. for a browser-less client built by hand.
+func (p *Provider) TLSConfig() *tls.Config {
+	if p.srv == nil || p.srv.TLS == nil {
+		return nil
+	}
+	if tr, ok := p.srv.Client().Transport.(*http.Transport); ok {
+		return tr.TLSClientConfig.Clone()
+	}
+	return nil
+}
+
+// Citizens returns a copy of the configured citizens.
+func (p *Provider) Citizens() []Citizen { return slices.Clone(p.people) }
+
+// SetNow replaces the clock (nil = time.Now). Codes, tokens and QR codes expire by this clock.
+func (p *Provider) SetNow(now func() time.Time) {
+	if now == nil {
+		now = time.Now
+	}
+	p.mu.Lock()
+	p.now = now
+	p.mu.Unlock()
+}
+
+func (p *Provider) clock() time.Time {
+	p.mu.Lock()
+	now := p.now
+	p.mu.Unlock()
+	return now()
+}
+
+// SetAutoApprove switches between auto-approve and the interactive QR page.
+func (p *Provider) SetAutoApprove(on bool) {
+	p.mu.Lock()
+	p.autoApprove = on
+	p.mu.Unlock()
+}
+
+// ---- keys
+
+// RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
+// one. Older keys stay published until RetireKey.
+func (p *Provider) RotateKey(alg string) (kid string, err error) {
+	if alg == "" {
+		alg = p.opts.Alg
+	}
+	k, err := newSigningKey(alg)
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	p.keys = append(p.keys, keyEntry{key: k, published: true})
+	p.active = k
+	p.mu.Unlock()
+	p.logger.Info("key rotated", "kid", k.kid, "alg", alg)
+	return k.kid, nil
+}
+
+// RetireKey removes a key from the JWKS. Tokens it signed no longer verify. The active key
+// cannot be retired (ErrActiveKey).
+func (p *Provider) RetireKey(kid string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, e := range p.keys {
+		if e.key.kid != kid {
+			continue
+		}
+		if e.key == p.active {
+			return ErrActiveKey
+		}
+		p.keys = slices.Delete(p.keys, i, i+1)
+		return nil
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownKey, kid)
+}
+
+// KeyIDs returns the kids of the published keys, oldest first.
+func (p *Provider) KeyIDs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out []string
+	for _, e := range p.keys {
+		if e.published {
+			out = append(out, e.key.kid)
+		}
+	}
+	return out
+}
+
+// ActiveKeyID returns the kid of the key that signs new ID tokens.
+func (p *Provider) ActiveKeyID() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.active.kid
+}
+
+// ---- housekeeping
+
+// sweepLocked drops expired codes, tokens and QR logins, at most once a minute. p.mu held.
+func (p *Provider) sweepLocked(now time.Time) {
+	if now.Sub(p.lastSweep) < time.Minute && !p.lastSweep.After(now) {
+		return
+	}
+	p.lastSweep = now
+	for k, c := range p.codes {
+		if now.After(c.expires) {
+			delete(p.codes, k)
+		}
+	}
+	for k, t := range p.tokens {
+		if now.After(t.expires.Add(time.Hour)) {
+			delete(p.tokens, k)
+		}
+	}
+	for k, a := range p.pending {
+		if now.Sub(a.created) > p.opts.QRTTL+time.Hour {
+			delete(p.pending, k)
+		}
+	}
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return nil
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+var errNoCitizen = errors.New("no such citizen")
+
+func (p *Provider) citizen(pid string) (*Citizen, error) {
+	c, ok := p.byPID[normalizePID(pid)]
+	if !ok {
+		return nil, errNoCitizen
+	}
+	return c, nil
+}

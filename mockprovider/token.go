@@ -1,0 +1,441 @@
+package mockprovider
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"crypto/x509"
+	"encoding/pem"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+)
+
+// authenticateClient checks client credentials (Basic header or client_id/client_secret in the
+// body) and the optional API key. On failure it writes the error and returns nil.
+func (p *Provider) authenticateClient(w http.ResponseWriter, r *http.Request, rec *RequestRecord) *Client {
+	id, secret, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 2.3.1: form-urlencoded before base64.
+		if u, err := url.QueryUnescape(id); err == nil {
+			id = u
+		}
+		if u, err := url.QueryUnescape(secret); err == nil {
+			secret = u
+		}
+		rec.AuthStyle = "basic"
+		if r.PostForm.Get("client_secret") != "" {
+			writeError(w, http.StatusBadRequest, "invalid_request", "use one client authentication method, not two")
+			return nil
+		}
+		if bid := r.PostForm.Get("client_id"); bid != "" && bid != id {
+			writeError(w, http.StatusBadRequest, "invalid_request", "client_id in body differs from the Basic credentials")
+			return nil
+		}
+	} else if r.PostForm.Has("client_secret") {
+		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
+		rec.AuthStyle = "post"
+	} else {
+		rec.ClientID = r.PostForm.Get("client_id")
+		writeError(w, http.StatusUnauthorized, "invalid_client", "client authentication required")
+		return nil
+	}
+	rec.ClientID = id
+	key := r.Header.Get("x-imauth-apikey")
+	rec.APIKey = key != ""
+	c, ok := p.clients[id]
+	if !ok {
+		writeError(w, http.StatusUnauthorized, "invalid_client", "Client id not found")
+		return nil
+	}
+	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
+		writeError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
+		return nil
+	}
+	if c.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(c.APIKey)) != 1 {
+		writeError(w, http.StatusUnauthorized, "unauthorized_client", "missing or wrong x-imauth-apikey")
+		return nil
+	}
+	return c
+}
+
+// parsePost checks method and content type and parses the form. On failure it writes the
+// error and returns false.
+func parsePost(w http.ResponseWriter, r *http.Request) bool {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	if strings.TrimSpace(strings.ToLower(ct)) != "application/x-www-form-urlencoded" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		writeError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
+		return false
+	}
+	return true
+}
+
+// serveToken answers /api/v2/oauth2/token/.
+func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+	if !parsePost(w, r) {
+		return
+	}
+	f := r.PostForm
+	rec.GrantType = f.Get("grant_type")
+	rec.RedirectURI = f.Get("redirect_uri")
+	rec.PKCE = f.Has("code_verifier")
+	c := p.authenticateClient(w, r, rec)
+	if c == nil {
+		return
+	}
+	switch rec.GrantType {
+	case "authorization_code":
+		p.grantCode(w, r, rec, c)
+	case "refresh_token":
+		p.grantRefresh(w, r, rec, c)
+	case "":
+		writeError(w, http.StatusBadRequest, "invalid_request", "grant_type is required")
+	default:
+		writeError(w, http.StatusBadRequest, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token")
+	}
+}
+
+func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *Client) {
+	f := r.PostForm
+	code, verifier := f.Get("code"), f.Get("code_verifier")
+	if code == "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "code is required")
+		return
+	}
+	p.mu.Lock()
+	now := p.now()
+	ac, ok := p.codes[code]
+	if ok {
+		delete(p.codes, code) // single use, whatever happens next
+	}
+	p.mu.Unlock()
+	switch {
+	case !ok:
+		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid, expired or already used code")
+		return
+	case now.After(ac.expires):
+		writeError(w, http.StatusBadRequest, "invalid_grant", "code expired")
+		return
+	case ac.grant.clientID != c.ID:
+		writeError(w, http.StatusBadRequest, "invalid_grant", "code was issued to another client")
+		return
+	case f.Get("redirect_uri") != ac.redirectURI:
+		writeError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri differs from the authorization request")
+		return
+	}
+	if ac.challenge != "" {
+		if !validPKCEValue(verifier, 43, 128) {
+			writeError(w, http.StatusBadRequest, "invalid_grant", "code_verifier missing or malformed")
+			return
+		}
+		sum := sha256.Sum256([]byte(verifier))
+		if subtle.ConstantTimeCompare([]byte(b64.EncodeToString(sum[:])), []byte(ac.challenge)) != 1 {
+			writeError(w, http.StatusBadRequest, "invalid_grant", "code_verifier does not match code_challenge")
+			return
+		}
+	} else if verifier != "" {
+		writeError(w, http.StatusBadRequest, "invalid_grant", "code_verifier sent but no code_challenge was sent at authorize")
+		return
+	}
+	rec.Scopes = ac.grant.scopes
+	p.issueTokens(w, ac.grant, ac.grant.scopes, true, now)
+}
+
+func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *Client) {
+	f := r.PostForm
+	rt := f.Get("refresh_token")
+	if rt == "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required")
+		return
+	}
+	p.mu.Lock()
+	now := p.now()
+	t, ok := p.tokens[rt]
+	valid := ok && t.refresh && !t.revoked && !t.grant.revoked && now.Before(t.expires) && t.grant.clientID == c.ID
+	p.mu.Unlock()
+	if !valid {
+		writeError(w, http.StatusUnauthorized, "invalid_refresh_token", "invalid, expired or revoked refresh token")
+		return
+	}
+	g := t.grant
+	scopes := g.scopes
+	if s := f.Get("scope"); s != "" {
+		req := parseScopes(s)
+		rec.Scopes = req
+		for _, x := range req {
+			if !slices.Contains(g.scopes, x) {
+				writeError(w, http.StatusBadRequest, "invalid_scope", "refresh may not widen the granted scopes")
+				return
+			}
+		}
+		scopes = req
+	}
+	if p.opts.RotateRefreshTokens {
+		p.mu.Lock()
+		t.revoked = true
+		p.mu.Unlock()
+	}
+	p.issueTokens(w, g, scopes, p.opts.RotateRefreshTokens, now)
+}
+
+// issueTokens writes the token response for g.
+func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string, newRefresh bool, now time.Time) {
+	access := randomToken(32)
+	var refresh string
+	if newRefresh {
+		refresh = randomToken(32)
+	}
+	p.mu.Lock()
+	p.sweepLocked(now)
+	p.tokens[access] = &tokenRec{grant: g, scopes: scopes, issued: now, expires: now.Add(p.opts.AccessTokenTTL)}
+	if refresh != "" {
+		p.tokens[refresh] = &tokenRec{grant: g, scopes: g.scopes, refresh: true, issued: now, expires: now.Add(p.opts.RefreshTokenTTL)}
+	}
+	p.mu.Unlock()
+
+	resp := make(map[string]any, 24)
+	openid := hasScope(scopes, ScopeOpenID)
+	if !openid || p.opts.FlatClaimsWithOpenID {
+		p.claims(g.citizen, scopes, resp)
+	}
+	resp["access_token"] = access
+	resp["token_type"] = "Bearer"
+	resp["scope"] = strings.Join(scopes, " ")
+	if refresh != "" {
+		resp["refresh_token"] = refresh
+	}
+	if p.opts.ExpiryStyle == ExpiryAbsolute {
+		resp["expire_in"] = now.Add(p.opts.AccessTokenTTL).Unix()
+	} else {
+		resp["expires_in"] = int64(p.opts.AccessTokenTTL / time.Second)
+	}
+	if openid {
+		idt, err := p.idToken(g, scopes, access, now)
+		if err != nil {
+			p.logger.Error("signing ID token", "err", err)
+			writeError(w, http.StatusInternalServerError, "server_error", "could not sign the ID token")
+			return
+		}
+		resp["id_token"] = idt
+	}
+	writeJSON(w, http.StatusOK, resp)
+}
+
+// idToken builds and signs the ID token, applying the next queued TokenFault.
+func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now time.Time) (string, error) {
+	p.mu.Lock()
+	key := p.active
+	var fault TokenFault
+	if len(p.tokenFaults) > 0 {
+		fault = p.tokenFaults[0]
+		p.tokenFaults = p.tokenFaults[1:]
+	}
+	p.mu.Unlock()
+
+	claims := make(map[string]any, 24)
+	p.claims(g.citizen, scopes, claims)
+	claims["iss"] = p.issuer
+	claims["sub"] = g.citizen.Sub
+	claims["aud"] = g.clientID
+	claims["iat"] = now.Unix()
+	claims["exp"] = now.Add(p.opts.IDTokenTTL).Unix()
+	claims["auth_time"] = g.authTime.Unix()
+	claims["at_hash"] = atHash(accessToken)
+	claims["version"] = "2.0"
+	if g.nonce != "" {
+		claims["nonce"] = g.nonce
+	}
+	if fault != 0 {
+		p.logger.Info("token fault applied", "fault", fault.String())
+	}
+	switch fault {
+	case TokenExpired:
+		claims["iat"] = now.Add(-2 * time.Hour).Unix()
+		claims["exp"] = now.Add(-time.Hour).Unix()
+	case TokenNotYetValid:
+		claims["nbf"] = now.Add(time.Hour).Unix()
+	case TokenIssuedInFuture:
+		claims["iat"] = now.Add(time.Hour).Unix()
+		claims["exp"] = now.Add(time.Hour + p.opts.IDTokenTTL).Unix()
+	case TokenWrongIssuer:
+		claims["iss"] = "https://wrong-issuer.invalid"
+	case TokenWrongAudience:
+		claims["aud"] = "another-client"
+	case TokenMultiAudienceNoAzp:
+		claims["aud"] = []string{g.clientID, "another-client"}
+	case TokenWrongAzp:
+		claims["aud"] = []string{g.clientID, "another-client"}
+		claims["azp"] = "another-client"
+	case TokenMissingNonce:
+		delete(claims, "nonce")
+	case TokenWrongNonce:
+		claims["nonce"] = "wrong-" + randomToken(12)
+	case TokenWrongAtHash:
+		claims["at_hash"] = atHash(accessToken + "-other")
+	}
+
+	hdr := jwtHeader{Alg: key.alg, Kid: key.kid, Typ: "JWT"}
+	sign := key.sign
+	switch fault {
+	case TokenAlgNone:
+		hdr = jwtHeader{Alg: "none", Typ: "JWT"}
+		sign = nil
+	case TokenHS256PublicKey:
+		der, err := x509.MarshalPKIXPublicKey(key.priv.Public())
+		if err != nil {
+			return "", err
+		}
+		secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
+		hdr.Alg = "HS256"
+		sign = func(in []byte) ([]byte, error) {
+			m := hmac.New(sha256.New, secret)
+			m.Write(in)
+			return m.Sum(nil), nil
+		}
+	case TokenUnpublishedKey, TokenUnknownKid:
+		k, err := newSigningKey(key.alg)
+		if err != nil {
+			return "", err
+		}
+		hdr.Kid = k.kid
+		sign = k.sign
+		if fault == TokenUnknownKid {
+			defer func() {
+				p.mu.Lock()
+				p.keys = append(p.keys, keyEntry{key: k, published: true})
+				p.mu.Unlock()
+			}()
+		}
+	case TokenBadSignature:
+		inner := sign
+		sign = func(in []byte) ([]byte, error) {
+			s, err := inner(in)
+			if err == nil && len(s) > 0 {
+				s[len(s)/2] ^= 0x5a
+			}
+			return s, err
+		}
+	}
+	return encodeJWT(hdr, claims, sign)
+}
+
+// tokenParam reads a token sent as "t" or "Bearer t".
+func (p *Provider) tokenParam(r *http.Request, rec *RequestRecord) string {
+	t := strings.TrimSpace(r.PostForm.Get("token"))
+	if len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
+		rec.BearerPrefix = true
+		t = strings.TrimSpace(t[7:])
+	}
+	rec.TokenTypeHint = r.PostForm.Get("token_type_hint")
+	return t
+}
+
+// serveIntrospect answers /api/v2/oauth2/introspect/.
+func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+	if !parsePost(w, r) {
+		return
+	}
+	c := p.authenticateClient(w, r, rec)
+	if c == nil {
+		return
+	}
+	tok := p.tokenParam(r, rec)
+	if tok == "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
+		return
+	}
+	p.mu.Lock()
+	now := p.now()
+	t, ok := p.tokens[tok]
+	active := ok && !t.revoked && !t.grant.revoked && now.Before(t.expires) && t.grant.clientID == c.ID
+	p.mu.Unlock()
+	if !active {
+		writeJSON(w, http.StatusOK, map[string]any{"active": false})
+		return
+	}
+	typ := "access_token"
+	if t.refresh {
+		typ = "refresh_token"
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"active":     true,
+		"sub":        t.grant.citizen.Sub,
+		"scope":      strings.Join(t.scopes, " "),
+		"client_id":  t.grant.clientID,
+		"token_type": typ,
+		"iat":        t.issued.Unix(),
+		"exp":        t.expires.Unix(),
+		"iss":        p.issuer,
+	})
+}
+
+// serveRevoke answers /api/v2/oauth2/revoke/. Revoking a refresh token revokes its whole grant
+// (all access tokens of the login); unknown tokens are answered OK (RFC 7009).
+func (p *Provider) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+	if !parsePost(w, r) {
+		return
+	}
+	c := p.authenticateClient(w, r, rec)
+	if c == nil {
+		return
+	}
+	tok := p.tokenParam(r, rec)
+	if tok == "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
+		return
+	}
+	p.mu.Lock()
+	if t, ok := p.tokens[tok]; ok && t.grant.clientID == c.ID {
+		t.revoked = true
+		if t.refresh {
+			t.grant.revoked = true
+		}
+	}
+	p.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]string{"status": "OK", "message": "revoked"})
+}
+
+// serveUserInfo answers /api/v2/oauth2/userinfo/ for a Bearer access token.
+func (p *Provider) serveUserInfo(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+	if r.Method != http.MethodGet && r.Method != http.MethodPost {
+		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET or POST")
+		return
+	}
+	h := r.Header.Get("Authorization")
+	if len(h) < 8 || !strings.EqualFold(h[:7], "bearer ") {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="thaid-mock"`)
+		writeError(w, http.StatusUnauthorized, "invalid_token", "Bearer access token required")
+		return
+	}
+	tok := strings.TrimSpace(h[7:])
+	p.mu.Lock()
+	now := p.now()
+	t, ok := p.tokens[tok]
+	valid := ok && !t.refresh && !t.revoked && !t.grant.revoked && now.Before(t.expires)
+	p.mu.Unlock()
+	if !valid {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="thaid-mock", error="invalid_token"`)
+		writeError(w, http.StatusUnauthorized, "invalid_token", "invalid, expired or revoked access token")
+		return
+	}
+	rec.ClientID = t.grant.clientID
+	rec.Scopes = t.scopes
+	out := map[string]any{"sub": t.grant.citizen.Sub}
+	p.claims(t.grant.citizen, t.scopes, out)
+	writeJSON(w, http.StatusOK, out)
+}
