@@ -208,4 +208,3 @@ func withParams(uri string, v url.Values) string {
 	u.RawQuery = q.Encode()
 	return u.String()
 }
-

@@ -208,9 +208,9 @@ func (p *Provider) renderBadRequest(w http.ResponseWriter, status int, detail st
 
 type waitView struct {
 	Title, Ref, Client, PNGURL, PhoneURL, SameDeviceURL, StatusURL, RetryURL string
-	Scopes                                                                  []scopeView
-	Expired                                                                 bool
-	Remaining                                                               int
+	Scopes                                                                   []scopeView
+	Expired                                                                  bool
+	Remaining                                                                int
 }
 
 func (p *Provider) renderWait(w http.ResponseWriter, r *http.Request, pa *pendingAuth) {
