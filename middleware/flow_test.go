@@ -1,0 +1,705 @@
+package middleware_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// syncBuffer collects log output from concurrent handlers.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// testClock is a settable clock shared by the provider, the thaid client and the middleware.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *testClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// testApp is an application protected by the middleware, with a mock ThaID beside it.
+type testApp struct {
+	t         *testing.T
+	p         *mockprovider.Provider
+	auth      *middleware.Auth
+	srv       *httptest.Server
+	logs      *syncBuffer
+	transport *http.Transport // the thaid client's, to close idle connections
+	errs      chan error      // errors seen by the error handler (buffered)
+}
+
+type appOptions struct {
+	mock       mockprovider.Options
+	cfg        middleware.Config // Client, Logger, ErrorHandler are filled in
+	timeout    time.Duration     // thaid HTTP client timeout; 0 = 5 s
+	clock      *testClock        // nil = real time
+	provider   *mockprovider.Provider
+	thaidScope []string
+}
+
+func newApp(t *testing.T, o appOptions) *testApp {
+	t.Helper()
+	if o.mock.Logger == nil {
+		o.mock.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.clock != nil {
+		o.mock.Now = o.clock.Now
+	}
+	app := &testApp{t: t, logs: &syncBuffer{}, errs: make(chan error, 1000)}
+	app.p = o.provider
+	if app.p == nil {
+		o.mock.AutoApprove = true
+		app.p = mockprovider.Start(t, o.mock)
+	}
+	mux := http.NewServeMux()
+	app.srv = httptest.NewServer(mux)
+	t.Cleanup(app.srv.Close)
+
+	app.transport = &http.Transport{}
+	t.Cleanup(app.transport.CloseIdleConnections)
+	timeout := o.timeout
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	tc := thaid.Config{
+		ClientID:     mockprovider.DemoClientID,
+		ClientSecret: mockprovider.DemoClientSecret,
+		RedirectURL:  app.srv.URL + "/callback",
+		Provider:     thaid.Provider{Issuer: app.p.Issuer()},
+		Scopes:       o.thaidScope,
+		HTTPClient:   &http.Client{Transport: app.transport, Timeout: timeout},
+	}
+	if o.clock != nil {
+		tc.Now = o.clock.Now
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	client, err := thaid.New(ctx, tc)
+	if err != nil {
+		t.Fatalf("thaid.New: %v", err)
+	}
+	cfg := o.cfg
+	cfg.Client = client
+	cfg.Logger = slog.New(slog.NewJSONHandler(app.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	if cfg.AfterLoginPath == "" {
+		cfg.AfterLoginPath = "/home"
+	}
+	if o.clock != nil {
+		cfg.Now = o.clock.Now
+	}
+	def := middleware.DefaultErrorHandler("/login")
+	if cfg.ErrorHandler == nil {
+		cfg.ErrorHandler = func(w http.ResponseWriter, r *http.Request, err error) {
+			select {
+			case app.errs <- err:
+			default:
+			}
+			def(w, r, err)
+		}
+	}
+	app.auth, err = middleware.New(cfg)
+	if err != nil {
+		t.Fatalf("middleware.New: %v", err)
+	}
+	a := app.auth
+	mux.Handle("GET /login", a.Login())
+	mux.Handle("GET /callback", a.Callback())
+	mux.Handle("/logout", a.Logout())
+	mux.Handle("GET /home", a.Optional(http.HandlerFunc(whoAmI)))
+	mux.Handle("GET /{$}", a.Optional(http.HandlerFunc(whoAmI)))
+	mux.Handle("GET /private/", a.Require(http.HandlerFunc(whoAmI)))
+	mux.Handle("GET /token", a.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, err := a.AccessToken(r)
+		if err != nil {
+			http.Error(w, middleware.Reason(err), http.StatusBadGateway)
+			return
+		}
+		_, _ = io.WriteString(w, tok)
+	})))
+	return app
+}
+
+// whoAmI answers "signed in: <user id> <masked PID>" or "anonymous".
+func whoAmI(w http.ResponseWriter, r *http.Request) {
+	id, ok := middleware.IdentityFrom(r.Context())
+	if !ok {
+		_, _ = io.WriteString(w, "anonymous")
+		return
+	}
+	s, _ := middleware.SessionFrom(r.Context())
+	fmt.Fprintf(w, "signed in: %s %s %s", s.UserID, id.PID.Masked(), r.URL.Path)
+}
+
+// browser is one browser: a cookie jar and a client that follows redirects.
+type browser struct {
+	app *testApp
+	jar *cookiejar.Jar
+	tr  *http.Transport
+	c   *http.Client
+}
+
+func (app *testApp) newBrowser() *browser {
+	jar, _ := cookiejar.New(nil)
+	tr := &http.Transport{}
+	app.t.Cleanup(tr.CloseIdleConnections)
+	return &browser{app: app, jar: jar, tr: tr, c: &http.Client{Jar: jar, Transport: tr, Timeout: 10 * time.Second}}
+}
+
+type page struct {
+	status int
+	url    *url.URL
+	body   string
+	header http.Header
+}
+
+func (b *browser) do(req *http.Request, follow bool) page {
+	b.app.t.Helper()
+	c := *b.c
+	if !follow {
+		c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		b.app.t.Fatalf("%s %s: %v", req.Method, req.URL, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return page{resp.StatusCode, resp.Request.URL, string(body), resp.Header}
+}
+
+func (b *browser) get(path string) page {
+	req, _ := http.NewRequest("GET", b.app.url(path), nil)
+	req.Header.Set("Accept", "text/html")
+	return b.do(req, true)
+}
+
+func (b *browser) getNoFollow(path string) page {
+	req, _ := http.NewRequest("GET", b.app.url(path), nil)
+	return b.do(req, false)
+}
+
+// logout posts the logout form as the app's own page would (same-origin).
+func (b *browser) logout(headers map[string]string) page {
+	req, _ := http.NewRequest("POST", b.app.url("/logout"), nil)
+	req.Header.Set("Origin", b.app.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	for k, v := range headers {
+		if v == "" {
+			req.Header.Del(k)
+		} else {
+			req.Header.Set(k, v)
+		}
+	}
+	return b.do(req, true)
+}
+
+// startLogin starts a login and follows it to ThaID and back, stopping before the callback:
+// it returns the callback URL ThaID sent the browser to.
+func (b *browser) startLogin(returnTo string) string {
+	b.app.t.Helper()
+	c := *b.c
+	c.CheckRedirect = func(req *http.Request, _ []*http.Request) error {
+		if req.URL.Path == "/callback" {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+	path := "/login"
+	if returnTo != "" {
+		path += "?return_to=" + url.QueryEscape(returnTo)
+	}
+	resp, err := c.Get(b.app.url(path))
+	if err != nil {
+		b.app.t.Fatalf("start login: %v", err)
+	}
+	resp.Body.Close()
+	loc := resp.Header.Get("Location")
+	if !strings.Contains(loc, "/callback?") {
+		b.app.t.Fatalf("start login ended at %d %s, Location %q; want a redirect to the callback", resp.StatusCode, resp.Request.URL, loc)
+	}
+	return loc
+}
+
+func (b *browser) sessionCookie() string {
+	u, _ := url.Parse(b.app.srv.URL)
+	for _, c := range b.jar.Cookies(u) {
+		if c.Name == b.app.auth.CookieName() {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func (app *testApp) url(path string) string {
+	if strings.HasPrefix(path, "http") {
+		return path
+	}
+	return app.srv.URL + path
+}
+
+func (app *testApp) lastError() error {
+	select {
+	case err := <-app.errs:
+		return err
+	default:
+		return nil
+	}
+}
+
+func mustSignedIn(t *testing.T, p page, path string) {
+	t.Helper()
+	if p.status != 200 || !strings.HasPrefix(p.body, "signed in:") || p.url.Path != path {
+		t.Fatalf("want signed in at %s; got %d at %s: %q", path, p.status, p.url, p.body)
+	}
+}
+
+func TestLoginLogoutRelogin(t *testing.T) {
+	app := newApp(t, appOptions{})
+	b := app.newBrowser()
+
+	// A protected page sends the browser to ThaID and back to the page.
+	p := b.get("/private/report?year=2569")
+	mustSignedIn(t, p, "/private/report")
+	if p.url.RawQuery != "year=2569" {
+		t.Errorf("query lost on return: %s", p.url)
+	}
+	pid := app.p.Citizens()[0].PID
+	if !strings.Contains(p.body, thaid.MustParsePID(pid).Masked()) {
+		t.Errorf("identity not in context: %q", p.body)
+	}
+	first := b.sessionCookie()
+	if len(first) != 43 || strings.Contains(first, pid) {
+		t.Errorf("session cookie %q: want an opaque 256-bit ID", first)
+	}
+
+	// Logout: POST, redirect to "/", session gone.
+	p = b.logout(nil)
+	if p.status != 200 || p.url.Path != "/" || p.body != "anonymous" {
+		t.Fatalf("after logout: %d %s %q", p.status, p.url, p.body)
+	}
+	if b.sessionCookie() != "" {
+		t.Errorf("session cookie not cleared")
+	}
+	if got := b.getNoFollow("/private/x"); got.status != http.StatusSeeOther || !strings.HasPrefix(got.header.Get("Location"), "/login?return_to=") {
+		t.Errorf("after logout /private/x: %d %q", got.status, got.header.Get("Location"))
+	}
+	if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)); n == 0 {
+		t.Errorf("logout revoked no token")
+	}
+
+	// The old session ID is dead even when replayed.
+	stale := app.newBrowser()
+	u, _ := url.Parse(app.srv.URL)
+	stale.jar.SetCookies(u, []*http.Cookie{{Name: app.auth.CookieName(), Value: first, Path: "/"}})
+	if got := stale.get("/home"); got.body != "anonymous" {
+		t.Errorf("logged-out session ID still works: %q", got.body)
+	}
+
+	// Re-login gives a new session.
+	mustSignedIn(t, b.get("/private/again"), "/private/again")
+	if second := b.sessionCookie(); second == "" || second == first {
+		t.Errorf("re-login session ID %q, first %q: want a new one", second, first)
+	}
+
+	logs := app.logs.String()
+	for _, want := range []string{"thaid login started", "thaid login succeeded", "thaid logout"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("log lacks %q", want)
+		}
+	}
+	tok := b.get("/token").body
+	if strings.Contains(app.logs.String(), strings.ReplaceAll(pid, "-", "")) {
+		t.Errorf("full PID in the log:\n%s", logs)
+	}
+	if tok == "" || strings.Contains(app.logs.String(), tok) {
+		t.Errorf("access token %q empty or in the log", tok)
+	}
+}
+
+func TestSessionFixation(t *testing.T) {
+	app := newApp(t, appOptions{})
+	attacker := app.newBrowser()
+	mustSignedIn(t, attacker.get("/private/a"), "/private/a")
+	planted := attacker.sessionCookie()
+
+	tests := []struct{ name, value string }{
+		{"attacker's own live session", planted},
+		{"made-up ID", strings.Repeat("Z", 43)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			victim := app.newBrowser()
+			u, _ := url.Parse(app.srv.URL)
+			victim.jar.SetCookies(u, []*http.Cookie{{Name: app.auth.CookieName(), Value: tt.value, Path: "/"}})
+			mustSignedIn(t, victim.get("/private/v"), "/private/v")
+			if got := victim.sessionCookie(); got == tt.value {
+				t.Fatalf("login kept the planted session ID")
+			}
+			// The planted ID does not lead to the victim's session.
+			spy := app.newBrowser()
+			spy.jar.SetCookies(u, []*http.Cookie{{Name: app.auth.CookieName(), Value: tt.value, Path: "/"}})
+			if got := spy.get("/home"); got.body != "anonymous" {
+				t.Errorf("planted ID signed in after the victim's login: %q", got.body)
+			}
+		})
+	}
+}
+
+func TestOpenRedirect(t *testing.T) {
+	app := newApp(t, appOptions{})
+	tests := []struct {
+		returnTo string
+		want     string
+	}{
+		{"//evil.example", "/home"},
+		{"/\\evil.example", "/home"},
+		{"https://evil.example", "/home"},
+		{"%2F%2Fevil", "/home"},
+		{"/%2F%2Fevil", "/home"},
+		{"javascript:alert(1)", "/home"},
+		{"/ok\r\nLocation: https://evil.example", "/home"},
+		{"", "/home"},
+		{"/private/ok", "/private/ok"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.returnTo, func(t *testing.T) {
+			b := app.newBrowser()
+			cb := b.startLogin(tt.returnTo)
+			p := b.get(cb)
+			if p.url.Host != strings.TrimPrefix(app.srv.URL, "http://") || p.url.Path != tt.want {
+				t.Errorf("return_to %q ended at %s, want %s", tt.returnTo, p.url, tt.want)
+			}
+		})
+	}
+}
+
+func TestCrossSiteLogout(t *testing.T) {
+	app := newApp(t, appOptions{})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/a"), "/private/a")
+	tests := []struct {
+		name    string
+		headers map[string]string
+		status  int
+	}{
+		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"foreign origin only", map[string]string{"Sec-Fetch-Site": "", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"same-site other origin", map[string]string{"Sec-Fetch-Site": "same-site", "Origin": "http://sub.example"}, http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := b.logout(tt.headers)
+			if p.status != tt.status {
+				t.Errorf("status %d, want %d", p.status, tt.status)
+			}
+			if !errors.Is(app.lastError(), middleware.ErrCrossOrigin) {
+				t.Errorf("error handler did not get ErrCrossOrigin")
+			}
+			mustSignedIn(t, b.get("/private/still"), "/private/still")
+		})
+	}
+	// GET is not a logout.
+	p := b.getNoFollow("/logout")
+	if p.status != http.StatusMethodNotAllowed {
+		t.Errorf("GET /logout: %d, want 405", p.status)
+	}
+	mustSignedIn(t, b.get("/private/still"), "/private/still")
+}
+
+func TestCallbackRejected(t *testing.T) {
+	tests := []struct {
+		name    string
+		run     func(app *testApp) (victim *browser, cb string)
+		wantErr error
+	}{
+		{"replayed callback", func(app *testApp) (*browser, string) {
+			b := app.newBrowser()
+			cb := b.startLogin("/private/x")
+			mustSignedIn(app.t, b.get(cb), "/private/x")
+			return b, cb
+		}, middleware.ErrNoPendingLogin},
+		{"no pending login", func(app *testApp) (*browser, string) {
+			return app.newBrowser(), "/callback?code=abc&state=" + strings.Repeat("s", 43)
+		}, middleware.ErrNoPendingLogin},
+		{"no state", func(app *testApp) (*browser, string) {
+			return app.newBrowser(), "/callback?code=abc"
+		}, middleware.ErrNoPendingLogin},
+		{"another browser", func(app *testApp) (*browser, string) {
+			cb := app.newBrowser().startLogin("/private/x")
+			return app.newBrowser(), cb
+		}, middleware.ErrOtherBrowser},
+		{"user denied on the phone", func(app *testApp) (*browser, string) {
+			app.p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "access_denied"})
+			b := app.newBrowser()
+			return b, b.startLogin("/private/x")
+		}, thaid.ErrUserDenied},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newApp(t, appOptions{})
+			b, cb := tt.run(app)
+			before := b.sessionCookie()
+			for len(app.errs) > 0 {
+				<-app.errs
+			}
+			p := b.get(cb)
+			if p.status != http.StatusBadRequest && p.status != http.StatusForbidden {
+				t.Errorf("status %d, want 400 or 403", p.status)
+			}
+			if !strings.Contains(p.body, "ลองอีกครั้ง / Try again") {
+				t.Errorf("error page lacks the try-again link: %q", p.body)
+			}
+			if err := app.lastError(); !errors.Is(err, tt.wantErr) {
+				t.Errorf("error = %v, want %v", err, tt.wantErr)
+			}
+			if after := b.sessionCookie(); after != before {
+				t.Errorf("a failed callback changed the session cookie")
+			}
+			if before == "" {
+				if got := b.get("/home"); got.body != "anonymous" {
+					t.Errorf("signed in after a refused callback: %q", got.body)
+				}
+			}
+		})
+	}
+}
+
+func TestTwoTabs(t *testing.T) {
+	app := newApp(t, appOptions{})
+	b := app.newBrowser()
+	tab1 := b.startLogin("/private/tab1")
+	tab2 := b.startLogin("/private/tab2")
+	mustSignedIn(t, b.get(tab2), "/private/tab2")
+	mustSignedIn(t, b.get(tab1), "/private/tab1")
+}
+
+func TestConcurrentLogins(t *testing.T) {
+	app := newApp(t, appOptions{})
+	const logins, workers = 200, 8
+	jobs := make(chan int)
+	errs := make(chan string, logins)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range jobs {
+				b := app.newBrowser()
+				want := fmt.Sprintf("/private/%d", i)
+				req, _ := http.NewRequest("GET", app.url(want), nil)
+				resp, err := b.c.Do(req)
+				if err != nil {
+					errs <- err.Error()
+					continue
+				}
+				body, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				b.tr.CloseIdleConnections()
+				if resp.StatusCode != 200 || !strings.HasPrefix(string(body), "signed in:") || resp.Request.URL.Path != want {
+					errs <- fmt.Sprintf("login %d: %d at %s: %q", i, resp.StatusCode, resp.Request.URL, body)
+				}
+			}
+		}()
+	}
+	for i := range logins {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+}
+
+func TestProviderFaults(t *testing.T) {
+	tests := []struct {
+		name    string
+		fault   func(p *mockprovider.Provider)
+		timeout time.Duration
+		status  []int
+		wantErr error
+	}{
+		{"token endpoint 500", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 500})
+		}, 0, []int{503}, thaid.ErrProviderUnavailable},
+		{"token endpoint timeout", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: time.Minute})
+		}, 300 * time.Millisecond, []int{503}, thaid.ErrProviderUnavailable},
+		{"JWKS down", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
+			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
+		}, 0, []int{502, 503}, nil},
+		{"malformed token JSON", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Body: `{"access_token": "x", `})
+		}, 0, []int{502}, thaid.ErrMalformedResponse},
+		{"invalid_client", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 401, Error: "invalid_client", Description: "Client id not found"})
+		}, 0, []int{500}, thaid.ErrInvalidClient},
+		{"code already used", func(p *mockprovider.Provider) {
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
+		}, 0, []int{400}, thaid.ErrInvalidGrant},
+		{"bad ID token signature", func(p *mockprovider.Provider) {
+			p.QueueTokenFault(mockprovider.TokenBadSignature)
+		}, 0, []int{502}, thaid.ErrBadSignature},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newApp(t, appOptions{timeout: tt.timeout})
+			b := app.newBrowser()
+			cb := b.startLogin("/private/x")
+			before := runtime.NumGoroutine()
+			tt.fault(app.p)
+			p := b.get(cb)
+			ok := false
+			for _, s := range tt.status {
+				ok = ok || p.status == s
+			}
+			if !ok {
+				t.Errorf("status %d, want one of %v", p.status, tt.status)
+			}
+			if !strings.Contains(p.body, "ลองอีกครั้ง / Try again") || !strings.Contains(p.body, "<html") {
+				t.Errorf("no bilingual error page: %q", p.body)
+			}
+			for _, leak := range []string{"goroutine ", ".go:", "thaid:", "middleware:", "access_token"} {
+				if strings.Contains(p.body, leak) {
+					t.Errorf("error page shows internals (%q): %q", leak, p.body)
+				}
+			}
+			err := app.lastError()
+			if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+				t.Errorf("error = %v, want %v", err, tt.wantErr)
+			}
+			if b.sessionCookie() != "" {
+				t.Errorf("a session was created")
+			}
+			if strings.Contains(app.logs.String(), `"thaid login failed"`) == false {
+				t.Errorf("failure not logged")
+			}
+			// No goroutine outlives the request (bounded wait for connections to wind down).
+			b.tr.CloseIdleConnections()
+			app.transport.CloseIdleConnections()
+			deadline := time.Now().Add(5 * time.Second)
+			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+				runtime.Gosched()
+				time.Sleep(10 * time.Millisecond)
+			}
+			if n := runtime.NumGoroutine(); n > before {
+				t.Errorf("%d goroutines after the failed login, %d before", n, before)
+			}
+		})
+	}
+}
+
+func TestOnLogin(t *testing.T) {
+	tests := []struct {
+		name     string
+		hook     func(ctx context.Context, id *thaid.Identity) (string, error)
+		status   int
+		wantBody string
+		wantUser string
+	}{
+		{"maps to user", func(_ context.Context, id *thaid.Identity) (string, error) {
+			return "student-" + id.PID.Digits()[9:12], nil
+		}, 200, "", "student-"},
+		{"denied with message", func(context.Context, *thaid.Identity) (string, error) {
+			return "", &middleware.DeniedError{Message: "ระบบนี้สำหรับเจ้าหน้าที่เขตพื้นที่การศึกษาเท่านั้น"}
+		}, 403, "ระบบนี้สำหรับเจ้าหน้าที่เขตพื้นที่การศึกษาเท่านั้น", ""},
+		{"denied by wrapping", func(context.Context, *thaid.Identity) (string, error) {
+			return "", fmt.Errorf("not registered: %w", middleware.ErrLoginDenied)
+		}, 403, "ไม่อนุญาต", ""},
+		{"hook fails", func(context.Context, *thaid.Identity) (string, error) {
+			return "", errors.New("database is down: password=hunter2")
+		}, 500, "ลองอีกครั้ง", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			app := newApp(t, appOptions{cfg: middleware.Config{OnLogin: tt.hook}})
+			b := app.newBrowser()
+			p := b.get("/private/x")
+			if p.status != tt.status {
+				t.Fatalf("status %d, want %d: %q", p.status, tt.status, p.body)
+			}
+			if tt.status == 200 {
+				if !strings.Contains(p.body, "signed in: "+tt.wantUser) {
+					t.Errorf("user ID not in session: %q", p.body)
+				}
+				return
+			}
+			if !strings.Contains(p.body, tt.wantBody) || strings.Contains(p.body, "hunter2") {
+				t.Errorf("page %q: want %q and no internals", p.body, tt.wantBody)
+			}
+			if b.sessionCookie() != "" {
+				t.Errorf("session created although OnLogin refused")
+			}
+		})
+	}
+}
+
+func TestAccessTokenRefresh(t *testing.T) {
+	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	first := b.get("/token")
+	if first.status != 200 || first.body == "" {
+		t.Fatalf("/token: %d %q", first.status, first.body)
+	}
+	if again := b.get("/token").body; again != first.body {
+		t.Errorf("token changed without expiry")
+	}
+	clk.Advance(16 * time.Minute) // past the 15-minute access token, within the idle timeout
+	second := b.get("/token")
+	if second.status != 200 || second.body == first.body {
+		t.Fatalf("after expiry: %d %q (first %q): want a refreshed token", second.status, second.body, first.body)
+	}
+	if n := len(app.p.RequestsTo(mockprovider.EndpointToken)); n != 2 {
+		t.Errorf("%d token requests, want 2 (code + refresh)", n)
+	}
+	clk.Advance(16 * time.Minute)
+	third := b.get("/token")
+	if third.status != 200 || third.body == second.body {
+		t.Fatalf("second refresh (rotated refresh token): %d %q", third.status, third.body)
+	}
+}
