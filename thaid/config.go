@@ -1,0 +1,307 @@
+package thaid
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+)
+
+// ThaID scopes. Each scope releases the claim of the same name (ScopeOpenID
+// releases the ID token itself).
+const (
+	ScopeOpenID         = "openid"           // return a signed ID token
+	ScopePID            = "pid"              // 13-digit citizen ID
+	ScopeName           = "name"             // full name in Thai
+	ScopeNameEN         = "name_en"          // full name in English
+	ScopeTitle          = "title"            // title in Thai (นาย, นาง, ...)
+	ScopeTitleEN        = "title_en"         // title in English (Mr., Mrs., ...)
+	ScopeGivenName      = "given_name"       // given name in Thai
+	ScopeMiddleName     = "middle_name"      // middle name in Thai
+	ScopeFamilyName     = "family_name"      // family name in Thai
+	ScopeGivenNameEN    = "given_name_en"    // given name in English
+	ScopeMiddleNameEN   = "middle_name_en"   // middle name in English
+	ScopeFamilyNameEN   = "family_name_en"   // family name in English
+	ScopeBirthdate      = "birthdate"        // date of birth
+	ScopeGender         = "gender"           // gender
+	ScopeAddress        = "address"          // registered address (string or object)
+	ScopeSmartcardCode  = "smartcard_code"   // laser code of the ID card
+	ScopeDateOfIssuance = "date_of_issuance" // ID card issue date
+	ScopeDateOfExpiry   = "date_of_expiry"   // ID card expiry date
+	ScopeIAL            = "ial"              // identity assurance level
+)
+
+// DefaultScopes are requested when Config.Scopes is nil: a signed ID token
+// carrying the citizen ID and the Thai full name.
+var DefaultScopes = []string{ScopeOpenID, ScopePID, ScopeName}
+
+// AuthStyle is how the client authenticates to the token endpoint. It is never
+// auto-detected.
+type AuthStyle int
+
+const (
+	// AuthStyleBasic sends client_id and client_secret with HTTP Basic
+	// authentication, as ThaID's manual says. It is the default.
+	AuthStyleBasic AuthStyle = iota
+	// AuthStylePost sends client_id and client_secret in the form body.
+	AuthStylePost
+)
+
+// String returns "basic" or "post".
+func (s AuthStyle) String() string {
+	switch s {
+	case AuthStyleBasic:
+		return "basic"
+	case AuthStylePost:
+		return "post"
+	}
+	return "invalid"
+}
+
+// Defaults applied by New for zero Config fields.
+const (
+	DefaultLeeway              = 30 * time.Second
+	MaxLeeway                  = 60 * time.Second
+	DefaultLoginTTL            = 10 * time.Minute
+	DefaultJWKSRefreshInterval = time.Minute
+	DefaultJWKSCacheTTL        = time.Hour
+	DefaultHTTPTimeout         = 10 * time.Second
+)
+
+// Config configures a Client. Zero values of optional fields have documented
+// defaults; New validates the rest. Config is safe to log: secrets are of type
+// Secret.
+type Config struct {
+	ClientID     string   // required: the client ID registered at DOPA's RP Admin
+	ClientSecret Secret   // required: the client secret
+	RedirectURL  string   // required: absolute, exactly as registered
+	Scopes       []string // nil = DefaultScopes
+	Provider     Provider // required: Production, Sandbox, Provider{Issuer: url} or explicit
+
+	HTTPClient *http.Client     // nil = an http.Client with a 10 s timeout
+	Now        func() time.Time // nil = time.Now
+	Leeway     time.Duration    // clock skew allowed on exp/nbf/iat; 0 = 30 s; above 60 s is refused
+	AuthStyle  AuthStyle        // AuthStyleBasic by default; never auto-detected
+	APIKey     Secret           // when set, sent as header x-imauth-apikey on token, introspect and revoke
+
+	// NonceOptional relaxes the nonce check: when false (the default), the ID
+	// token of a login must carry the login's nonce; when true, the nonce is
+	// checked only if the token carries one.
+	NonceOptional bool
+	// RevokeWithBearerPrefix sends "token=Bearer <token>" to the revocation
+	// and introspection endpoints, as the ThaID manual shows, instead of the
+	// bare token that the official samples send.
+	RevokeWithBearerPrefix bool
+
+	LoginTTL            time.Duration // 0 = 10 min: an older Login is refused on callback
+	JWKSRefreshInterval time.Duration // 0 = 1 min: at most one unknown-kid JWKS refetch per interval
+	JWKSCacheTTL        time.Duration // 0 = 1 h: the JWKS is refetched when older than this
+}
+
+// Client is a ThaID relying-party client. It is safe for concurrent use; create
+// one per application and reuse it, so that the JWKS cache is shared.
+type Client struct {
+	cfg        Config
+	oauth      oauth2.Config
+	hc         *http.Client // with API key and response capture, for token/introspect/revoke
+	now        func() time.Time
+	wantOpenID bool
+	algs       []string
+	keys       *keySet
+	verifier   *oidc.IDTokenVerifier
+}
+
+func defaultHTTPClient() *http.Client { return &http.Client{Timeout: DefaultHTTPTimeout} }
+
+// New validates cfg, fills in defaults, runs OpenID discovery when the
+// Provider has neither AuthURL nor TokenURL, and returns a Client. Errors match
+// ErrInvalidConfig (and, for failed discovery, also the cause, such as
+// ErrProviderUnavailable).
+func New(ctx context.Context, cfg Config) (*Client, error) {
+	if err := validateStatic(&cfg); err != nil {
+		return nil, err
+	}
+	if cfg.Provider.AuthURL == "" && cfg.Provider.TokenURL == "" {
+		if cfg.Provider.Issuer == "" {
+			return nil, wrapf(ErrInvalidConfig, "Provider needs an Issuer (for discovery) or explicit endpoints")
+		}
+		p, err := Discover(ctx, cfg.Provider.Issuer, cfg.HTTPClient)
+		if err != nil {
+			return nil, wrapErr(ErrInvalidConfig, err)
+		}
+		if cfg.Provider.SigningAlgs != nil {
+			p.SigningAlgs = cfg.Provider.SigningAlgs
+		}
+		cfg.Provider = p
+	}
+	if err := validateProvider(&cfg); err != nil {
+		return nil, err
+	}
+
+	algs := intersectAlgs(cfg.Provider.SigningAlgs)
+	if len(algs) == 0 {
+		return nil, wrapf(ErrInvalidConfig, "Provider.SigningAlgs %q has no algorithm of the allow-list %q",
+			cfg.Provider.SigningAlgs, AllowedSigningAlgs())
+	}
+	c := &Client{
+		cfg:        cfg,
+		now:        cfg.Now,
+		wantOpenID: slices.Contains(cfg.Scopes, ScopeOpenID),
+		algs:       algs,
+		hc:         wrapHTTPClient(cfg.HTTPClient, cfg.APIKey.Reveal()),
+	}
+	style := oauth2.AuthStyleInHeader
+	if cfg.AuthStyle == AuthStylePost {
+		style = oauth2.AuthStyleInParams
+	}
+	c.oauth = oauth2.Config{
+		ClientID:     cfg.ClientID,
+		ClientSecret: cfg.ClientSecret.Reveal(),
+		RedirectURL:  cfg.RedirectURL,
+		Scopes:       cfg.Scopes,
+		Endpoint: oauth2.Endpoint{
+			AuthURL:   cfg.Provider.AuthURL,
+			TokenURL:  cfg.Provider.TokenURL,
+			AuthStyle: style,
+		},
+	}
+	if cfg.Provider.JWKSURL != "" {
+		c.keys = newKeySet(cfg.Provider.JWKSURL, cfg.HTTPClient, c.now, algs,
+			cfg.JWKSCacheTTL, cfg.JWKSRefreshInterval)
+		c.verifier = oidc.NewVerifier(cfg.Provider.Issuer, c.keys, &oidc.Config{
+			ClientID:             cfg.ClientID,
+			SupportedSigningAlgs: algs,
+			// thaid checks these itself, with leeway, on the injected clock,
+			// tolerating a trailing slash in the issuer, and with typed errors.
+			SkipExpiryCheck: true,
+			SkipIssuerCheck: true,
+		})
+	}
+	return c, nil
+}
+
+// validateStatic checks the fields that need no provider and fills defaults.
+func validateStatic(cfg *Config) error {
+	if strings.TrimSpace(cfg.ClientID) == "" {
+		return wrapf(ErrInvalidConfig, "ClientID is required")
+	}
+	if cfg.ClientSecret == "" {
+		return wrapf(ErrInvalidConfig, "ClientSecret is required")
+	}
+	if err := checkURL("RedirectURL", cfg.RedirectURL, true); err != nil {
+		return err
+	}
+	if cfg.Scopes == nil || len(cfg.Scopes) == 0 {
+		cfg.Scopes = slices.Clone(DefaultScopes)
+	} else {
+		cfg.Scopes = slices.Clone(cfg.Scopes)
+	}
+	for _, s := range cfg.Scopes {
+		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
+			return wrapf(ErrInvalidConfig, "invalid scope %q", s)
+		}
+	}
+	switch {
+	case cfg.Leeway < 0:
+		return wrapf(ErrInvalidConfig, "Leeway %v is negative", cfg.Leeway)
+	case cfg.Leeway > MaxLeeway:
+		return wrapf(ErrInvalidConfig, "Leeway %v is above the maximum %v", cfg.Leeway, MaxLeeway)
+	case cfg.Leeway == 0:
+		cfg.Leeway = DefaultLeeway
+	}
+	if cfg.AuthStyle != AuthStyleBasic && cfg.AuthStyle != AuthStylePost {
+		return wrapf(ErrInvalidConfig, "unknown AuthStyle %d", int(cfg.AuthStyle))
+	}
+	for _, d := range []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"LoginTTL", &cfg.LoginTTL, DefaultLoginTTL},
+		{"JWKSRefreshInterval", &cfg.JWKSRefreshInterval, DefaultJWKSRefreshInterval},
+		{"JWKSCacheTTL", &cfg.JWKSCacheTTL, DefaultJWKSCacheTTL},
+	} {
+		if *d.v < 0 {
+			return wrapf(ErrInvalidConfig, "%s %v is negative", d.name, *d.v)
+		}
+		if *d.v == 0 {
+			*d.v = d.def
+		}
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = defaultHTTPClient()
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	cfg.Provider.SigningAlgs = slices.Clone(cfg.Provider.SigningAlgs)
+	return nil
+}
+
+func validateProvider(cfg *Config) error {
+	p := &cfg.Provider
+	if err := checkURL("Provider.AuthURL", p.AuthURL, true); err != nil {
+		return err
+	}
+	if err := checkURL("Provider.TokenURL", p.TokenURL, true); err != nil {
+		return err
+	}
+	for _, u := range []struct{ name, v string }{
+		{"Provider.IntrospectURL", p.IntrospectURL},
+		{"Provider.RevokeURL", p.RevokeURL},
+		{"Provider.JWKSURL", p.JWKSURL},
+		{"Provider.UserInfoURL", p.UserInfoURL},
+	} {
+		if err := checkURL(u.name, u.v, false); err != nil {
+			return err
+		}
+	}
+	if slices.Contains(cfg.Scopes, ScopeOpenID) {
+		if p.Issuer == "" {
+			return wrapf(ErrInvalidConfig, "Provider.Issuer is required with the openid scope")
+		}
+		if p.JWKSURL == "" {
+			return wrapf(ErrInvalidConfig, "Provider.JWKSURL is required with the openid scope")
+		}
+	}
+	return nil
+}
+
+func checkURL(name, v string, required bool) error {
+	if v == "" {
+		if required {
+			return wrapf(ErrInvalidConfig, "%s is required", name)
+		}
+		return nil
+	}
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return wrapf(ErrInvalidConfig, "%s %q is not an absolute http(s) URL", name, v)
+	}
+	return nil
+}
+
+// intersectAlgs returns the allow-list restricted to want (nil = all).
+func intersectAlgs(want []string) []string {
+	var out []string
+	for _, a := range AllowedSigningAlgs() {
+		if want == nil || slices.Contains(want, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// Config returns a copy of the effective configuration: defaults filled in
+// and, when discovery ran, the discovered Provider.
+func (c *Client) Config() Config {
+	cfg := c.cfg
+	cfg.Scopes = slices.Clone(cfg.Scopes)
+	cfg.Provider.SigningAlgs = slices.Clone(cfg.Provider.SigningAlgs)
+	return cfg
+}

@@ -1,0 +1,294 @@
+package thaid
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rsa"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// keySet is thaid's oidc.KeySet: the provider's JWKS, cached for a TTL, with
+// unknown key IDs triggering at most one refetch per refresh interval. Fetches
+// are shared by concurrent callers. Only asymmetric keys are ever loaded.
+type keySet struct {
+	url             string
+	hc              *http.Client
+	now             func() time.Time
+	algs            []jose.SignatureAlgorithm
+	ttl             time.Duration
+	refreshInterval time.Duration
+
+	mu          sync.Mutex
+	keys        []jose.JSONWebKey
+	gen         uint64    // incremented on every successful fetch
+	fetchedAt   time.Time // last successful fetch
+	lastAttempt time.Time // last fetch attempt (TTL refreshes)
+	lastRefetch time.Time // last unknown-kid refetch
+	inflight    *jwksFetch
+}
+
+// jwksFetch is one JWKS download that several callers may wait for.
+type jwksFetch struct {
+	done chan struct{}
+	keys []jose.JSONWebKey
+	gen  uint64
+	err  error
+}
+
+func newKeySet(url string, hc *http.Client, now func() time.Time, algs []string, ttl, refresh time.Duration) *keySet {
+	ks := &keySet{url: url, hc: hc, now: now, ttl: ttl, refreshInterval: refresh}
+	for _, a := range algs {
+		ks.algs = append(ks.algs, jose.SignatureAlgorithm(a))
+	}
+	return ks
+}
+
+// verifyCallKey carries a *verifyCall through go-oidc's Verify to the key set.
+type verifyCallKey struct{}
+
+// verifyCall records what the key set learnt during one verification: the
+// verified payload (so that thaid decodes it once more only) and, on failure,
+// a typed error (go-oidc flattens key-set errors into strings).
+type verifyCall struct {
+	payload []byte
+	alg     string
+	err     error
+}
+
+// VerifySignature implements oidc.KeySet.
+func (ks *keySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
+	vc, _ := ctx.Value(verifyCallKey{}).(*verifyCall)
+	payload, alg, err := ks.verify(ctx, jwt)
+	if vc != nil {
+		vc.payload, vc.alg, vc.err = payload, alg, err
+	}
+	return payload, err
+}
+
+func (ks *keySet) verify(ctx context.Context, jwt string) ([]byte, string, error) {
+	jws, err := jose.ParseSignedCompact(jwt, ks.algs)
+	if err != nil {
+		return nil, "", wrapErr(ErrInvalidToken, err)
+	}
+	if len(jws.Signatures) != 1 {
+		return nil, "", wrapf(ErrInvalidToken, "token has %d signatures", len(jws.Signatures))
+	}
+	hdr := jws.Signatures[0].Header
+	alg := hdr.Algorithm
+	if !isAllowedAlg(alg) {
+		return nil, alg, wrapf(ErrUnsupportedAlg, "alg %q", alg)
+	}
+	keys, gen, err := ks.current(ctx)
+	if err != nil {
+		return nil, alg, err
+	}
+	payload, found, err := verifyWith(jws, keys, hdr.KeyID, alg)
+	if found {
+		return payload, alg, err
+	}
+	// Unknown key ID (or, without a kid, no key that verifies): the provider
+	// may have rotated its keys. Refetch, at most once per interval.
+	keys, err = ks.refetch(ctx, gen)
+	if err != nil {
+		return nil, alg, err
+	}
+	payload, found, err = verifyWith(jws, keys, hdr.KeyID, alg)
+	if found {
+		return payload, alg, err
+	}
+	return nil, alg, wrapf(ErrBadSignature, "no published key with kid %q for %s", hdr.KeyID, alg)
+}
+
+// verifyWith tries the keys that fit kid and alg. found reports whether a key
+// with that kid was there (kid set) or whether a key verified (kid empty).
+func verifyWith(jws *jose.JSONWebSignature, keys []jose.JSONWebKey, kid, alg string) (payload []byte, found bool, err error) {
+	for i := range keys {
+		k := &keys[i]
+		if kid != "" && k.KeyID != kid {
+			continue
+		}
+		if !keyFitsAlg(k, alg) {
+			continue
+		}
+		if kid != "" {
+			found = true
+		}
+		if p, err := jws.Verify(k.Key); err == nil {
+			return p, true, nil
+		}
+	}
+	if found {
+		return nil, true, wrapf(ErrBadSignature, "signature does not verify with key %q", kid)
+	}
+	return nil, false, nil
+}
+
+// keyFitsAlg reports whether the public key k may verify alg.
+func keyFitsAlg(k *jose.JSONWebKey, alg string) bool {
+	if k.Algorithm != "" && k.Algorithm != alg {
+		return false
+	}
+	switch pub := k.Key.(type) {
+	case *ecdsa.PublicKey:
+		switch alg {
+		case "ES256":
+			return pub.Curve == elliptic.P256()
+		case "ES384":
+			return pub.Curve == elliptic.P384()
+		}
+	case *rsa.PublicKey:
+		switch alg {
+		case "RS256", "RS384", "RS512", "PS256":
+			return true
+		}
+	}
+	return false
+}
+
+// current returns the cached keys, fetching them when there are none yet or
+// when they are older than the TTL (then at most once per refresh interval,
+// serving the stale keys if the fetch fails).
+func (ks *keySet) current(ctx context.Context) ([]jose.JSONWebKey, uint64, error) {
+	ks.mu.Lock()
+	now := ks.now()
+	keys, gen := ks.keys, ks.gen
+	switch {
+	case ks.gen == 0:
+		// never loaded: fetch (shared with concurrent callers)
+	case now.Sub(ks.fetchedAt) < ks.ttl:
+		ks.mu.Unlock()
+		return keys, gen, nil
+	case ks.inflight == nil && now.Sub(ks.lastAttempt) < ks.refreshInterval:
+		ks.mu.Unlock()
+		return keys, gen, nil // stale, but a refresh failed recently
+	}
+	f := ks.startLocked(ctx, now)
+	ks.mu.Unlock()
+	fkeys, fgen, err := ks.wait(ctx, f)
+	if err != nil {
+		if gen != 0 {
+			return keys, gen, nil // serve stale keys
+		}
+		return nil, 0, err
+	}
+	return fkeys, fgen, nil
+}
+
+// refetch downloads the JWKS again for an unknown kid, unless the keys changed
+// since the caller's snapshot gen, or a refetch already ran in the last
+// refresh interval (then the current keys are returned).
+func (ks *keySet) refetch(ctx context.Context, gen uint64) ([]jose.JSONWebKey, error) {
+	ks.mu.Lock()
+	now := ks.now()
+	if ks.gen != gen || (ks.inflight == nil && !ks.lastRefetch.IsZero() && now.Sub(ks.lastRefetch) < ks.refreshInterval) {
+		keys := ks.keys
+		ks.mu.Unlock()
+		return keys, nil
+	}
+	if ks.inflight == nil {
+		ks.lastRefetch = now
+	}
+	f := ks.startLocked(ctx, now)
+	ks.mu.Unlock()
+	keys, _, err := ks.wait(ctx, f)
+	return keys, err
+}
+
+// startLocked joins the fetch in flight or starts one. ks.mu must be held.
+func (ks *keySet) startLocked(ctx context.Context, now time.Time) *jwksFetch {
+	if ks.inflight != nil {
+		return ks.inflight
+	}
+	f := &jwksFetch{done: make(chan struct{})}
+	ks.inflight = f
+	ks.lastAttempt = now
+	// The download outlives a caller that gives up: others may be waiting.
+	go ks.run(context.WithoutCancel(ctx), f)
+	return f
+}
+
+func (ks *keySet) run(ctx context.Context, f *jwksFetch) {
+	keys, err := ks.download(ctx)
+	ks.mu.Lock()
+	if err == nil {
+		ks.keys = keys
+		ks.gen++
+		ks.fetchedAt = ks.now()
+	}
+	f.keys, f.gen, f.err = ks.keys, ks.gen, err
+	ks.inflight = nil
+	ks.mu.Unlock()
+	close(f.done)
+}
+
+func (ks *keySet) wait(ctx context.Context, f *jwksFetch) ([]jose.JSONWebKey, uint64, error) {
+	select {
+	case <-f.done:
+		return f.keys, f.gen, f.err
+	case <-ctx.Done():
+		return nil, 0, wrapErr(ErrProviderUnavailable, ctx.Err())
+	}
+}
+
+func (ks *keySet) download(ctx context.Context) ([]jose.JSONWebKey, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ks.url, nil)
+	if err != nil {
+		return nil, wrapErr(ErrInvalidConfig, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	resp, err := ks.hc.Do(req)
+	if err != nil {
+		return nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, httpStatusError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	return parseJWKS(body)
+}
+
+// parseJWKS decodes a JWK set, keeping only asymmetric public signing keys of
+// supported types; keys it cannot use are skipped, not fatal.
+func parseJWKS(body []byte) ([]jose.JSONWebKey, error) {
+	var raw struct {
+		Keys []json.RawMessage `json:"keys"`
+	}
+	if err := json.Unmarshal(body, &raw); err != nil {
+		return nil, wrapf(ErrMalformedResponse, "JWKS: %v", err)
+	}
+	keys := make([]jose.JSONWebKey, 0, len(raw.Keys))
+	for _, r := range raw.Keys {
+		var k jose.JSONWebKey
+		if err := k.UnmarshalJSON(r); err != nil {
+			continue
+		}
+		if k.Use != "" && k.Use != "sig" {
+			continue
+		}
+		switch key := k.Key.(type) {
+		case *ecdsa.PublicKey, *rsa.PublicKey:
+		case *ecdsa.PrivateKey:
+			k.Key = &key.PublicKey
+		case *rsa.PrivateKey:
+			k.Key = &key.PublicKey
+		default:
+			continue // symmetric ("oct") and other keys are never used
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, wrapf(ErrMalformedResponse, "JWKS holds no usable signing key")
+	}
+	return keys, nil
+}

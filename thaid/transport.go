@@ -1,0 +1,94 @@
+package thaid
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+)
+
+// maxBody bounds every provider answer that thaid reads.
+const maxBody = 1 << 20
+
+// apiKeyHeader is the legacy ThaID API-key header (Config.APIKey).
+const apiKeyHeader = "x-imauth-apikey"
+
+// wrapHTTPClient returns a shallow copy of hc whose transport adds the API key
+// (when set) and records token-endpoint answers for the calls that ask for it
+// through the request context. The caller's client is not modified.
+func wrapHTTPClient(hc *http.Client, apiKey string) *http.Client {
+	cp := *hc
+	cp.Transport = &transport{base: hc.Transport, apiKey: apiKey}
+	return &cp
+}
+
+type transport struct {
+	base   http.RoundTripper
+	apiKey string
+}
+
+type captureKey struct{}
+
+// capture receives the raw answer of one token request, so that thaid decodes
+// the token response itself (both expiry names, flat claims) rather than rely
+// on oauth2's partial view of it.
+type capture struct {
+	status      int
+	contentType string
+	body        []byte
+}
+
+// RoundTrip implements http.RoundTripper.
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	base := t.base
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	if t.apiKey != "" {
+		req = req.Clone(req.Context())
+		req.Header.Set(apiKeyHeader, t.apiKey)
+	}
+	resp, err := base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	if cp, ok := req.Context().Value(captureKey{}).(*capture); ok {
+		body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+		resp.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		cp.status = resp.StatusCode
+		cp.contentType = resp.Header.Get("Content-Type")
+		cp.body = body
+		resp.Body = io.NopCloser(bytes.NewReader(body))
+	}
+	return resp, nil
+}
+
+// httpStatusError turns a failed provider answer into an error: a JSON error
+// body gives *Error; otherwise 5xx matches ErrProviderUnavailable and anything
+// else ErrMalformedResponse (both also unwrap to *Error with the status code).
+func httpStatusError(status int, contentType string, body []byte) error {
+	var e Error
+	if json.Unmarshal(body, &e) == nil && e.Code != "" {
+		e.StatusCode = status
+		return &e
+	}
+	pe := &Error{StatusCode: status}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "" {
+		mt = "no content type"
+	}
+	if status >= 500 {
+		pe.Description = "server answered HTTP " + http.StatusText(status) + " (" + mt + ")"
+		return pe
+	}
+	if status >= 200 && status < 300 {
+		pe.Description = "undecodable answer (" + mt + ")"
+	} else {
+		pe.Description = "error answer without a JSON error body (" + mt + ")"
+	}
+	return wrapErr(ErrMalformedResponse, pe)
+}
