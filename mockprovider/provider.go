@@ -160,8 +160,22 @@ func (p *Provider) routes() {
 }
 
 // ServeHTTP serves the provider's endpoints (see the Path constants).
+// A path without its trailing slash is answered 404, not redirected, so that a client using the
+// wrong path fails loudly.
 func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if noSlash[r.URL.Path] {
+		http.Error(w, "404 page not found (ThaID paths end with a slash)", http.StatusNotFound)
+		return
+	}
 	p.mux.ServeHTTP(w, r)
+}
+
+var noSlash = map[string]bool{}
+
+func init() {
+	for _, path := range []string{PathJWKS, PathAuthorize, PathToken, PathIntrospect, PathRevoke, PathUserInfo} {
+		noSlash[path[:len(path)-1]] = true
+	}
 }
 
 // Issuer returns the issuer URL (no trailing slash).
