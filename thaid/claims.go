@@ -44,7 +44,7 @@ type Identity struct {
 	// Verified is true when the claims come from a verified ID token, false
 	// when they come from the flat claims of a token response (TLS only).
 	Verified bool           `json:"verified"`
-	Raw      map[string]any `json:"raw,omitempty"` // every claim as received, unknown ones included
+	Raw      map[string]any `json:"raw"` // every claim as received, unknown ones included
 }
 
 // DisplayName returns the Thai full name, else one built from the Thai parts,
@@ -81,25 +81,19 @@ func joinNonEmpty(parts ...string) string {
 
 // String returns a summary that is safe to log: masked PID and subject, issuer,
 // IAL and whether the claims were verified. Names and other claims are left out.
-func (id *Identity) String() string {
-	if id == nil {
-		return "thaid.Identity(nil)"
-	}
+func (id Identity) String() string {
 	return fmt.Sprintf("thaid.Identity{Subject: %q, PID: %q, Issuer: %q, IAL: %q, Verified: %t, Claims: %d}",
 		MaskPID(id.Subject), id.PID.Masked(), id.Issuer, id.IAL, id.Verified, len(id.Raw))
 }
 
 // GoString returns the safe summary (for %#v).
-func (id *Identity) GoString() string { return id.String() }
+func (id Identity) GoString() string { return id.String() }
 
 // Format prints the safe summary for every fmt verb.
-func (id *Identity) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(id.String())) }
+func (id Identity) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(id.String())) }
 
 // LogValue implements slog.LogValuer with the PID and subject masked.
-func (id *Identity) LogValue() slog.Value {
-	if id == nil {
-		return slog.StringValue("<nil>")
-	}
+func (id Identity) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("sub", MaskPID(id.Subject)),
 		slog.String("pid", id.PID.Masked()),
@@ -319,5 +313,5 @@ func unixClaim(name string, v any) (time.Time, error) {
 		return time.Time{}, wrapf(ErrInvalidToken, "%s is not a valid NumericDate", name)
 	}
 	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)), nil
+	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 }

@@ -27,25 +27,19 @@ type Login struct {
 }
 
 // String returns a description with the nonce and verifier redacted.
-func (l *Login) String() string {
-	if l == nil {
-		return "thaid.Login(nil)"
-	}
+func (l Login) String() string {
 	return fmt.Sprintf("thaid.Login{State: %q, Nonce: %s, CodeVerifier: %s, CreatedAt: %s}",
 		l.State, presence(l.Nonce), presence(l.CodeVerifier), l.CreatedAt.Format(time.RFC3339))
 }
 
 // GoString returns the redacted description (for %#v).
-func (l *Login) GoString() string { return l.String() }
+func (l Login) GoString() string { return l.String() }
 
 // Format prints the redacted description for every fmt verb.
-func (l *Login) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
+func (l Login) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(l.String())) }
 
 // LogValue implements slog.LogValuer with the nonce and verifier redacted.
-func (l *Login) LogValue() slog.Value {
-	if l == nil {
-		return slog.StringValue("<nil>")
-	}
+func (l Login) LogValue() slog.Value {
 	return slog.GroupValue(slog.String("state", l.State), slog.Time("created_at", l.CreatedAt))
 }
 

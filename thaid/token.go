@@ -39,26 +39,20 @@ func presence(s string) string {
 }
 
 // String returns a redacted description of the token.
-func (t *Token) String() string {
-	if t == nil {
-		return "thaid.Token(nil)"
-	}
+func (t Token) String() string {
 	return fmt.Sprintf("thaid.Token{TokenType: %q, Expiry: %s, Scopes: %q, AccessToken: %s, RefreshToken: %s, IDToken: %s}",
 		t.TokenType, t.Expiry.Format(time.RFC3339), t.Scopes,
 		presence(t.AccessToken), presence(t.RefreshToken), presence(t.IDToken))
 }
 
 // GoString returns the redacted description (for %#v).
-func (t *Token) GoString() string { return t.String() }
+func (t Token) GoString() string { return t.String() }
 
 // Format prints the redacted description for every fmt verb.
-func (t *Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
+func (t Token) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(t.String())) }
 
 // LogValue implements slog.LogValuer with the token values redacted.
-func (t *Token) LogValue() slog.Value {
-	if t == nil {
-		return slog.StringValue("<nil>")
-	}
+func (t Token) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.String("token_type", t.TokenType),
 		slog.Time("expiry", t.Expiry),
@@ -199,7 +193,7 @@ func expiryFrom(name string, v any, now time.Time) (time.Time, error) {
 	case n == 0:
 		return time.Time{}, nil
 	case n > absoluteExpiryThreshold:
-		return time.Unix(int64(n), 0), nil
+		return time.Unix(int64(n), 0).UTC(), nil
 	default:
 		return now.Add(time.Duration(n * float64(time.Second))), nil
 	}
