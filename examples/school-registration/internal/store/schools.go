@@ -184,3 +184,25 @@ func (s *Store) PostNews(ctx context.Context, citizenPID, schoolCode, title, bod
 	}
 	return n, nil
 }
+
+// SchoolsWithWebsite lists the schools that have at least one approved
+// website manager, by name: the schools whose public page is live.
+func (s *Store) SchoolsWithWebsite(ctx context.Context) ([]School, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+schoolColumns+`
+		FROM schools s JOIN areas a ON a.code = s.area_code
+		WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.school_code = s.code AND r.status = 'approved')
+		ORDER BY s.name`)
+	if err != nil {
+		return nil, fmt.Errorf("store: schools with website: %w", err)
+	}
+	defer rows.Close()
+	var out []School
+	for rows.Next() {
+		sch, err := scanSchool(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sch)
+	}
+	return out, rows.Err()
+}

@@ -147,3 +147,17 @@ func (s *Store) AddAreaAdmin(ctx context.Context, pid, areaCode string) error {
 		return err
 	})
 }
+
+// SeedSampleIfEmpty seeds the sample areas and schools into a database that
+// has no areas yet, so that a fresh install works at once and an operator's
+// own imported data is never overwritten. It reports whether it seeded.
+func (s *Store) SeedSampleIfEmpty(ctx context.Context) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM areas`).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: count areas: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	return true, s.SeedSample(ctx)
+}

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// config is the app configuration, read from the environment.
+type config struct {
+	Addr         string // ADDR, default 127.0.0.1:8080
+	BaseURL      string // BASE_URL, default http://ADDR (after listening)
+	Issuer       string // THAID_ISSUER: "" (embedded mock), production, sandbox or a URL
+	ClientID     string // THAID_CLIENT_ID
+	ClientSecret thaid.Secret
+	RedirectURL  string // THAID_REDIRECT_URL, default BASE_URL/callback
+	Scopes       []string
+	DatabaseURL  string // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL
+	RedisURL     string // REDIS_URL: "" = sessions in memory
+	Admins       []adminAssignment
+	adminsSet    bool // ADMIN_PIDS was given (even empty)
+
+	// authParams adds authorize parameters (tests: login_hint with the
+	// mock's AutoApprove). Not configurable from the environment.
+	authParams func(r *http.Request) url.Values
+	// httpClient, when set, is used for the provider (tests).
+	httpClient *http.Client
+}
+
+// adminAssignment makes a citizen an area admin.
+type adminAssignment struct {
+	PID      thaid.PID
+	AreaCode string
+}
+
+// mockMode reports whether the embedded mock provider is used.
+func (c config) mockMode() bool { return c.Issuer == "" }
+
+// errConfig marks a configuration error.
+var errConfig = errors.New("config")
+
+// defaultScopes: openid for a signed ID token, pid to key the registration,
+// the name parts for the form.
+var defaultScopes = []string{thaid.ScopeOpenID, thaid.ScopePID, thaid.ScopeName,
+	thaid.ScopeTitle, thaid.ScopeGivenName, thaid.ScopeFamilyName}
+
+func configFromEnv(getenv func(string) string) (config, error) {
+	c := config{
+		Addr:         getenv("ADDR"),
+		BaseURL:      strings.TrimRight(getenv("BASE_URL"), "/"),
+		Issuer:       getenv("THAID_ISSUER"),
+		ClientID:     getenv("THAID_CLIENT_ID"),
+		ClientSecret: thaid.Secret(getenv("THAID_CLIENT_SECRET")),
+		RedirectURL:  getenv("THAID_REDIRECT_URL"),
+		DatabaseURL:  getenv("DATABASE_URL"),
+		RedisURL:     getenv("REDIS_URL"),
+		Scopes:       defaultScopes,
+	}
+	if c.Addr == "" {
+		c.Addr = "127.0.0.1:8080"
+	}
+	if s := strings.TrimSpace(getenv("THAID_SCOPES")); s != "" {
+		c.Scopes = strings.Fields(strings.ReplaceAll(s, ",", " "))
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("%w: BASE_URL %q is not an http(s) URL", errConfig, c.BaseURL)
+		}
+	}
+	if !c.mockMode() && c.ClientID == "" {
+		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
+	}
+	if v, ok := lookup(getenv, "ADMIN_PIDS"); ok {
+		admins, err := parseAdmins(v)
+		if err != nil {
+			return c, err
+		}
+		c.Admins, c.adminsSet = admins, true
+	}
+	return c, nil
+}
+
+func lookup(getenv func(string) string, key string) (string, bool) {
+	v := getenv(key)
+	return v, v != ""
+}
+
+// parseAdmins parses ADMIN_PIDS: "PID:AREA,PID:AREA". The error never
+// contains a full PID.
+func parseAdmins(s string) ([]adminAssignment, error) {
+	var out []adminAssignment
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, area, ok := strings.Cut(item, ":")
+		if !ok || strings.TrimSpace(area) == "" {
+			return nil, fmt.Errorf("%w: ADMIN_PIDS entry %q: want PID:AREA_CODE", errConfig, thaid.MaskPID(item))
+		}
+		pid, err := thaid.ParsePID(strings.TrimSpace(p))
+		if err != nil {
+			return nil, fmt.Errorf("%w: ADMIN_PIDS: %w", errConfig, err)
+		}
+		out = append(out, adminAssignment{PID: pid, AreaCode: strings.TrimSpace(area)})
+	}
+	return out, nil
+}
+
+// provider resolves THAID_ISSUER.
+func (c config) provider() thaid.Provider {
+	switch strings.ToLower(c.Issuer) {
+	case "production", "prod":
+		return thaid.Production
+	case "sandbox", "sbx":
+		return thaid.Sandbox
+	}
+	return thaid.Provider{Issuer: strings.TrimRight(c.Issuer, "/")}
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"net/mail"
+	"strings"
+)
+
+// normalizePhone accepts a Thai mobile number (10 digits: 06, 08 or 09 then
+// 8 digits) or landline (9 digits: 02–07 then 7 digits), written with spaces,
+// dashes, dots or parentheses, or in +66 form. It returns the digits in
+// national form (0812345678) or an error code for the template.
+func normalizePhone(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "required"
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r >= '๐' && r <= '๙': // Thai digits
+			b.WriteRune('0' + (r - '๐'))
+		case r == ' ' || r == '-' || r == '.' || r == '(' || r == ')':
+		case r == '+' && i == 0:
+		default:
+			return "", "phone"
+		}
+	}
+	d := b.String()
+	if strings.HasPrefix(s, "+") {
+		if !strings.HasPrefix(d, "66") {
+			return "", "phone"
+		}
+		d = "0" + d[2:]
+	}
+	switch {
+	case len(d) == 10 && d[0] == '0' && (d[1] == '6' || d[1] == '8' || d[1] == '9'):
+		return d, ""
+	case len(d) == 9 && d[0] == '0' && d[1] >= '2' && d[1] <= '7':
+		return d, ""
+	}
+	return "", "phone"
+}
+
+// normalizeEmail accepts a bare address (no display name) with a dotted
+// domain, at most 254 characters. It returns it trimmed, or an error code.
+func normalizeEmail(s string) (string, string) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", "required"
+	}
+	if len(s) > 254 {
+		return "", "email"
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return "", "email"
+	}
+	at := strings.LastIndexByte(s, '@')
+	domain := s[at+1:]
+	if at < 1 || !strings.Contains(domain, ".") || strings.HasPrefix(domain, ".") || strings.HasSuffix(domain, ".") {
+		return "", "email"
+	}
+	return s, ""
+}

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// views holds one parsed template set per page, each with the base layout.
+type views struct {
+	pages map[string]*template.Template
+	log   *slog.Logger
+}
+
+var bangkok = time.FixedZone("Asia/Bangkok", 7*60*60)
+
+var thaiMonths = [...]string{"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."}
+
+var templateFuncs = template.FuncMap{
+	// maskpid shows a stored PID masked, as 1-1017-xxxxx-70-8.
+	"maskpid": thaid.MaskPID,
+	// thaidate formats a time in Bangkok time with a Buddhist-era year.
+	"thaidate": func(t time.Time) string {
+		t = t.In(bangkok)
+		return fmt.Sprintf("%d %s %d %02d:%02d น.", t.Day(), thaiMonths[t.Month()-1], t.Year()+543, t.Hour(), t.Minute())
+	},
+}
+
+func newViews(log *slog.Logger) (*views, error) {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	v := &views{pages: map[string]*template.Template{}, log: log}
+	for _, name := range names {
+		if name == "templates/layout.html" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(templateFuncs).ParseFS(templateFS, "templates/layout.html", name)
+		if err != nil {
+			return nil, fmt.Errorf("template %s: %w", name, err)
+		}
+		v.pages[strings.TrimSuffix(strings.TrimPrefix(name, "templates/"), ".html")] = t
+	}
+	return v, nil
+}
+
+// viewer is the logged-in citizen as pages show them.
+type viewer struct {
+	Name      string
+	MaskedPID string
+	IsAdmin   bool
+}
+
+// fieldError is a validation error beside a form field; Code selects the
+// message in the "fielderror" template.
+type fieldError struct {
+	Field string
+	Code  string
+}
+
+// page is what every template receives.
+type page struct {
+	User   *viewer
+	CSRF   string
+	Notice string            // a message code the template turns into text
+	Form   map[string]string // submitted values, to re-fill the form
+	Errors map[string]string // field name -> error code
+	Data   any               // page-specific
+}
+
+// Err returns the error of a form field, or nil.
+func (p page) Err(field string) *fieldError {
+	if code, ok := p.Errors[field]; ok {
+		return &fieldError{Field: field, Code: code}
+	}
+	return nil
+}
+
+// ErrFor returns the error of a field of the form for one item (e.g. one
+// registration on the admin page), or nil.
+func (p page) ErrFor(field, item string) *fieldError {
+	if p.Form["item"] != item {
+		return nil
+	}
+	return p.Err(field)
+}
+
+// render writes a page; a template error becomes a plain 500.
+func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
+	t, ok := v.pages[name]
+	if !ok {
+		v.log.Error("unknown template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	if p.CSRF == "" {
+		p.CSRF = csrfToken(w, r)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		v.log.Error("render", "template", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// renderError writes the error page with a message code.
+func (v *views) renderError(w http.ResponseWriter, r *http.Request, status int, code string, user *viewer) {
+	v.render(w, r, status, "error", page{User: user, Notice: code})
+}
