@@ -105,15 +105,21 @@ func ExampleAuth_Require() {
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	fmt.Println(resp.Request.URL.Path, string(body))
-	// Output: /me student-1, PID 1-1017-xxxxx-70-8
+	// Output: /me student-1, PID 1-5099-xxxxx-82-8
 }
 
 // A JSON API answers 401 instead of redirecting.
 func ExampleAuth_Require_json() {
 	client, err := thaid.New(context.Background(), thaid.Config{
-		ClientID:    "client",
-		RedirectURL: "https://app.example/callback",
-		Provider:    thaid.Provider{Issuer: "https://op.example", AuthURL: "https://op.example/auth/", TokenURL: "https://op.example/token/"},
+		ClientID:     "client",
+		ClientSecret: "secret",
+		RedirectURL:  "https://app.example/callback",
+		Provider: thaid.Provider{
+			Issuer:   "https://op.example",
+			AuthURL:  "https://op.example/api/v2/oauth2/auth/",
+			TokenURL: "https://op.example/api/v2/oauth2/token/",
+			JWKSURL:  "https://op.example/jwks/",
+		},
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -372,7 +372,7 @@ func TestSessionFixation(t *testing.T) {
 			victim := app.newBrowser()
 			u, _ := url.Parse(app.srv.URL)
 			victim.jar.SetCookies(u, []*http.Cookie{{Name: app.auth.CookieName(), Value: tt.value, Path: "/"}})
-			mustSignedIn(t, victim.get("/private/v"), "/private/v")
+			mustSignedIn(t, victim.get(victim.startLogin("/private/v")), "/private/v")
 			if got := victim.sessionCookie(); got == tt.value {
 				t.Fatalf("login kept the planted session ID")
 			}
@@ -565,8 +565,10 @@ func TestProviderFaults(t *testing.T) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 500})
 		}, 0, []int{503}, thaid.ErrProviderUnavailable},
 		{"token endpoint timeout", func(p *mockprovider.Provider) {
-			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: time.Minute})
-		}, 300 * time.Millisecond, []int{503}, thaid.ErrProviderUnavailable},
+			// The mock does not notice the client hanging up while its request body is unread,
+			// so keep its delay short: the client gives up after 200 ms.
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: 1500 * time.Millisecond})
+		}, 200 * time.Millisecond, []int{503}, thaid.ErrProviderUnavailable},
 		{"JWKS down", func(p *mockprovider.Provider) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})

@@ -62,7 +62,7 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	a.setCookie(w, a.loginCookie, binding, a.pendingTTL)
-	a.log.LogAttrs(r.Context(), slog.LevelInfo, "thaid login started", slog.String("return_to", returnTo))
+	a.log.LogAttrs(r.Context(), slog.LevelInfo, "thaid login started", slog.String("return_to", thaid.MaskPID(returnTo)))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, a.client.AuthCodeURL(l, opts...), http.StatusFound)
 }

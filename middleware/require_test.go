@@ -47,6 +47,7 @@ func offlineClient(t testing.TB, redirect string) *thaid.Client {
 			Issuer:   "https://op.example",
 			AuthURL:  "https://op.example/api/v2/oauth2/auth/",
 			TokenURL: "https://op.example/api/v2/oauth2/token/",
+			JWKSURL:  "https://op.example/jwks/",
 		},
 	})
 	if err != nil {
