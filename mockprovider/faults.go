@@ -174,7 +174,7 @@ type RequestRecord struct {
 func (p *Provider) Requests() []RequestRecord {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	out := slices.Clone(p.requests)
+	out := slices.Clone(p.requests[max(0, len(p.requests)-maxRequests):])
 	for i := range out {
 		out[i].Scopes = slices.Clone(out[i].Scopes)
 	}
@@ -254,8 +254,11 @@ func (p *Provider) endpoint(ep Endpoint, h handlerFunc) http.Handler {
 		}
 		rec.Status = sw.status
 		p.mu.Lock()
-		if len(p.requests) >= maxRequests {
-			p.requests = slices.Delete(p.requests, 0, len(p.requests)-maxRequests+1)
+		if len(p.requests) >= 2*maxRequests {
+			// Keep the newest maxRequests; amortised O(1) per request.
+			n := copy(p.requests, p.requests[len(p.requests)-maxRequests:])
+			clear(p.requests[n:])
+			p.requests = p.requests[:n]
 		}
 		p.requests = append(p.requests, rec)
 		p.mu.Unlock()
