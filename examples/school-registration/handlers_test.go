@@ -1,0 +1,267 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
+)
+
+// TestRegistrationFlow walks the whole flow over HTTP on each database:
+// login, registration with validation, cross-area admin refused, approval by
+// the area's admin, then website management and the public page.
+func TestRegistrationFlow(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startAppOn(t, kind, mock)
+
+			home := newBrowser(t, app.URL).get("/")
+			mustStatus(t, home, http.StatusOK, "/")
+			mustContain(t, home, "เข้าสู่ระบบด้วย ThaID", `href="/login?return_to=/start"`)
+
+			user := newBrowser(t, app.URL)
+			start := user.login(applicant1)
+			mustStatus(t, start, http.StatusOK, "/register")
+			mustContain(t, start, maskOf(applicant1), applicant1.GivenName, "ลงทะเบียน รร.")
+
+			areas := user.get("/register/area")
+			mustContain(t, areas, "สพป.บุรีรัมย์ เขต 1", "สพป.บุรีรัมย์ เขต 3", `value="3103"`)
+			schools := user.get("/register/school?area=" + areaBRM3)
+			mustContain(t, schools, "โรงเรียนวัดก้านเหลือง", "เริ่มทำการลงทะเบียน", `value="`+kanLueang+`"`)
+			form := user.get("/register/form?school=" + kanLueang)
+			mustStatus(t, form, http.StatusOK, "/register/form")
+			mustContain(t, form, "สมัครสมาชิก", `value="`+applicant1.GivenName+`" readonly`,
+				`value="`+applicant1.FamilyName+`" readonly`, maskOf(applicant1))
+
+			// Server-side validation: errors beside the fields, input kept.
+			bad := user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"12345"}, "email": {"not-an-email"}})
+			mustStatus(t, bad, http.StatusUnprocessableEntity, "/register/form")
+			mustContain(t, bad, `id="phone-error"`, `id="email-error"`, `value="12345"`, `value="not-an-email"`, `aria-invalid="true"`)
+
+			ok := user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"081-234-5678"}, "email": {"somchai@example.ac.th"}})
+			mustStatus(t, ok, http.StatusOK, "/status")
+			mustContain(t, ok, "โรงเรียนวัดก้านเหลือง", "รอการอนุมัติ")
+			if got := user.get("/manage"); got.Status != http.StatusForbidden {
+				t.Errorf("pending user opens /manage: status %d, want 403", got.Status)
+			}
+			// A second registration by the same citizen goes to the status page.
+			if again := user.get("/register/form?school=1031010001"); again.Location != "/status" {
+				t.Errorf("second registration: landed on %s, want /status", again.Location)
+			}
+
+			// The admin of เขต 1 does not see it and cannot act on it.
+			other := newBrowser(t, app.URL)
+			mustStatus(t, other.login(adminBRM1), http.StatusOK, "/admin")
+			otherList := other.get("/admin")
+			if ids := registrationIDs(otherList.Body); len(ids) != 0 {
+				t.Errorf("admin of another area sees registrations %v", ids)
+			}
+
+			admin := newBrowser(t, app.URL)
+			list := admin.login(adminBRM3)
+			mustStatus(t, list, http.StatusOK, "/admin")
+			mustContain(t, list, applicant1.GivenName, "โรงเรียนวัดก้านเหลือง", maskOf(applicant1))
+			ids := registrationIDs(list.Body)
+			if len(ids) != 1 {
+				t.Fatalf("admin sees %d registrations, want 1", len(ids))
+			}
+			cross := other.post("/admin/registrations/"+ids[0]+"/approve", nil)
+			mustStatus(t, cross, http.StatusNotFound, "")
+			cross = other.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"x"}})
+			mustStatus(t, cross, http.StatusNotFound, "")
+			if got := user.get("/status"); !strings.Contains(got.Body, "รอการอนุมัติ") {
+				t.Errorf("cross-area admin changed the registration")
+			}
+			// A citizen who is no admin cannot approve either.
+			if got := user.post("/admin/registrations/"+ids[0]+"/approve", nil); got.Status != http.StatusForbidden {
+				t.Errorf("non-admin approve: status %d, want 403", got.Status)
+			}
+			// Reject needs a reason.
+			noReason := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"  "}})
+			mustStatus(t, noReason, http.StatusUnprocessableEntity, "")
+			mustContain(t, noReason, `id="reason-error"`)
+
+			approved := admin.post("/admin/registrations/"+ids[0]+"/approve", nil)
+			mustStatus(t, approved, http.StatusOK, "/admin")
+			mustContain(t, approved, "อนุมัติแล้ว")
+
+			status := user.get("/status")
+			mustContain(t, status, "อนุมัติแล้ว", `href="/manage"`)
+			manage := user.get("/manage")
+			mustStatus(t, manage, http.StatusOK, "/manage")
+			badNews := user.post("/manage/news", url.Values{"title": {""}, "body": {"เนื้อหาที่พิมพ์ไว้"}})
+			mustStatus(t, badNews, http.StatusUnprocessableEntity, "")
+			mustContain(t, badNews, `id="title-error"`, "เนื้อหาที่พิมพ์ไว้")
+			saved := user.post("/manage/about", url.Values{"about": {"โรงเรียนวัดก้านเหลือง ตั้งอยู่ที่อำเภอนางรอง"}})
+			mustStatus(t, saved, http.StatusOK, "/manage")
+			posted := user.post("/manage/news", url.Values{"title": {"รับสมัครนักเรียนใหม่"}, "body": {"เปิดรับสมัคร 1–15 มีนาคม"}})
+			mustStatus(t, posted, http.StatusOK, "/manage")
+
+			public := newBrowser(t, app.URL).get("/schools/" + kanLueang)
+			mustStatus(t, public, http.StatusOK, "/schools/"+kanLueang)
+			mustContain(t, public, "ตั้งอยู่ที่อำเภอนางรอง", "รับสมัครนักเรียนใหม่", "เปิดรับสมัคร 1–15 มีนาคม")
+			mustContain(t, newBrowser(t, app.URL).get("/"), `href="/schools/`+kanLueang+`"`)
+		})
+	}
+}
+
+// TestSeatLimitAndRejection: a third applicant gets a clear message; a
+// rejection frees the seat and shows the reason.
+func TestSeatLimitAndRejection(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startAppOn(t, kind, mock)
+			first, second, third := newBrowser(t, app.URL), newBrowser(t, app.URL), newBrowser(t, app.URL)
+			mustStatus(t, first.register(applicant1, kanLueang), http.StatusOK, "/status")
+			mustStatus(t, second.register(applicant2, kanLueang), http.StatusOK, "/status")
+
+			third.login(applicant3)
+			// The form of a full school sends the citizen back to the school list.
+			full := third.get("/register/form?school=" + kanLueang)
+			mustStatus(t, full, http.StatusOK, "/register/school")
+			mustContain(t, full, "ครบ 2 คนแล้ว")
+			// Submitting anyway (an old form) is refused with the same message.
+			late := third.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"02 123 4567"}, "email": {"c@example.com"}})
+			mustStatus(t, late, http.StatusConflict, "")
+			mustContain(t, late, "ครบ 2 คนแล้ว")
+
+			admin := newBrowser(t, app.URL)
+			ids := registrationIDs(admin.login(adminBRM3).Body)
+			if len(ids) != 2 {
+				t.Fatalf("admin sees %d registrations, want 2", len(ids))
+			}
+			rejected := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"ไม่ใช่บุคลากรของโรงเรียน"}})
+			mustStatus(t, rejected, http.StatusOK, "/admin")
+			status := first.get("/status")
+			mustContain(t, status, "ไม่ได้รับการอนุมัติ", "ไม่ใช่บุคลากรของโรงเรียน")
+
+			// The seat is free again.
+			mustStatus(t, third.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"+66 81 234 5678"}, "email": {"c@example.com"}}),
+				http.StatusOK, "/status")
+		})
+	}
+}
+
+// TestCSRF: a POST without the token, or from another origin, is refused.
+func TestCSRF(t *testing.T) {
+	mock := startMock(t)
+	app := startAppOn(t, testdb.SQLite, mock)
+	b := newBrowser(t, app.URL)
+	b.login(applicant1)
+	form := url.Values{"school": {kanLueang}, "phone": {"0812345678"}, "email": {"a@example.com"}}
+
+	noToken := b.postRaw("/register/form", form, nil)
+	mustStatus(t, noToken, http.StatusForbidden, "")
+	mustContain(t, noToken, "คำขอไม่ถูกต้อง")
+
+	withToken := url.Values{csrfField: {b.csrf()}}
+	for k, v := range form {
+		withToken[k] = v
+	}
+	crossSite := b.postRaw("/register/form", withToken, http.Header{"Sec-Fetch-Site": {"cross-site"}})
+	mustStatus(t, crossSite, http.StatusForbidden, "")
+	wrongToken := url.Values{}
+	for k, v := range withToken {
+		wrongToken[k] = v
+	}
+	wrongToken.Set(csrfField, strings.Repeat("A", 43))
+	mustStatus(t, b.postRaw("/register/form", wrongToken, nil), http.StatusForbidden, "")
+	// Logout is protected too.
+	mustStatus(t, b.postRaw("/logout", nil, nil), http.StatusForbidden, "")
+
+	// Nothing was written; the real form works.
+	mustStatus(t, b.get("/status"), http.StatusOK, "/register")
+	mustStatus(t, b.postRaw("/register/form", withToken, nil), http.StatusOK, "/status")
+
+	// Logout with the token ends the session.
+	mustStatus(t, b.post("/logout", nil), http.StatusOK, "/")
+	if code, loc := b.peek("/status"); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("after logout /status: %d to %q, want 303 to /login", code, loc)
+	}
+}
+
+// TestRequireLogin: protected pages send anonymous browsers to ThaID login.
+func TestRequireLogin(t *testing.T) {
+	mock := startMock(t)
+	app := startAppOn(t, testdb.SQLite, mock)
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, path := range []string{"/register", "/register/area", "/status", "/manage", "/admin"} {
+		resp, err := hc.Get(app.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+			t.Errorf("GET %s anonymous: %d to %q, want 303 to /login", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	if got := newBrowser(t, app.URL).get("/schools/0000000000"); got.Status != http.StatusNotFound {
+		t.Errorf("unknown school page: %d", got.Status)
+	}
+	if got := newBrowser(t, app.URL).get("/healthz"); got.Status != http.StatusOK {
+		t.Errorf("healthz: %d", got.Status)
+	}
+}
+
+func TestValidation(t *testing.T) {
+	phones := []struct {
+		in, want, code string
+	}{
+		{"0812345678", "0812345678", ""},
+		{"081-234-5678", "0812345678", ""},
+		{"+66 81 234 5678", "0812345678", ""},
+		{"๐๘๑๒๓๔๕๖๗๘", "0812345678", ""},
+		{"02 123 4567", "021234567", ""},
+		{"(044) 611 222", "044611222", ""},
+		{"", "", "required"},
+		{"081234567", "", "phone"},  // 9 digits starting 08: not a mobile
+		{"0212345678", "", "phone"}, // 10 digits starting 02
+		{"0112345678", "", "phone"},
+		{"+1 202 555 0101", "", "phone"},
+		{"08a2345678", "", "phone"},
+	}
+	for _, tc := range phones {
+		got, code := normalizePhone(tc.in)
+		if got != tc.want || code != tc.code {
+			t.Errorf("normalizePhone(%q) = %q, %q; want %q, %q", tc.in, got, code, tc.want, tc.code)
+		}
+	}
+	emails := []struct {
+		in, code string
+	}{
+		{"somchai@example.ac.th", ""},
+		{" a.b+c@obec.go.th ", ""},
+		{"", "required"},
+		{"no-at.example.com", "email"},
+		{"a@localhost", "email"},
+		{"Somchai <s@example.com>", "email"},
+		{"a@.example.com", "email"},
+		{strings.Repeat("a", 250) + "@example.com", "email"},
+	}
+	for _, tc := range emails {
+		if _, code := normalizeEmail(tc.in); code != tc.code {
+			t.Errorf("normalizeEmail(%q) code = %q, want %q", tc.in, code, tc.code)
+		}
+	}
+}
+
+func TestParseAdmins(t *testing.T) {
+	got, err := parseAdmins(" " + adminBRM3.PID + ":3103 , 1-1120-34563-56-2:3101,")
+	if err != nil || len(got) != 2 || got[0].AreaCode != "3103" || got[1].PID.Digits() != "1112034563562" {
+		t.Fatalf("parseAdmins = %+v, %v", got, err)
+	}
+	for _, bad := range []string{adminBRM3.PID, adminBRM3.PID + ":", "1234567890123:3103"} {
+		_, err := parseAdmins(bad)
+		if err == nil {
+			t.Errorf("parseAdmins(%q) succeeded", bad)
+			continue
+		}
+		if strings.Contains(err.Error(), adminBRM3.PID) {
+			t.Errorf("error shows the full PID: %v", err)
+		}
+	}
+}
