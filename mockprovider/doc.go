@@ -1,5 +1,116 @@
 // Package mockprovider is a ThaID-compatible OpenID provider for tests, demos and real-browser
-// runs. It is a second, independent implementation of the protocol described in THAID.md: it
-// imports nothing of the thaid-go SDK, so a bug in one cannot hide behind the same bug in the
-// other.
+// runs.
+//
+// ThaID (ไทยดี) is the national digital ID app of DOPA; Thai agencies add "login with ThaID" to
+// their services as OpenID Connect relying parties. Getting DOPA credentials takes time, and the
+// real provider cannot be driven by a test suite, so this package imitates it: the same paths
+// (with their trailing slashes), parameters, claims, error codes and JSON bodies as DOPA's
+// "ThaID RP API" manual and the official samples show them. It is a second, independent
+// implementation of the protocol: it imports nothing of the thaid-go SDK, so a bug in one cannot
+// hide behind the same bug in the other.
+//
+// # In tests
+//
+// Start (or StartTLS) serves a Provider on an httptest server, stops it in t.Cleanup and sets
+// the issuer to the server's URL:
+//
+//	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+//	// p.Issuer() is the issuer for discovery; p.HTTPClient() trusts a StartTLS server.
+//	// Log in as a given citizen with the login_hint parameter (a PID), else the first citizen.
+//
+// With AutoApprove the authorize endpoint redirects at once to redirect_uri?code&state. Without
+// it, the endpoint shows the interactive QR page (below); tests drive it with Pending, Approve
+// and Deny. Requests returns a log of what the relying party sent (client authentication style,
+// PKCE, nonce, scopes, API key), for assertions.
+//
+// Negative tests use QueueFault (an OAuth error, an HTTP status, a raw malformed body or a
+// delay for the next call of an endpoint, FIFO), SetLatency, SetNow (the clock by which codes,
+// tokens and QR codes expire) and QueueTokenFault (the next ID token is expired, not yet valid,
+// issued in the future, signed by an unpublished or not-yet-published key, carries a wrong
+// iss/aud/azp/nonce/at_hash, has alg "none", is HMAC-signed with the public key, or has a broken
+// signature). RotateKey and RetireKey exercise key rotation.
+//
+// # Endpoints
+//
+//	GET  /.well-known/openid-configuration   discovery
+//	GET  /jwks/                              published keys, with kid
+//	GET  /api/v2/oauth2/auth/                authorize (response_type=code, client_id, redirect_uri,
+//	                                         scope, state, nonce, code_challenge[_method]=S256, login_hint)
+//	POST /api/v2/oauth2/token/               authorization_code and refresh_token grants
+//	POST /api/v2/oauth2/introspect/          token=<t> or token=Bearer <t>
+//	POST /api/v2/oauth2/revoke/              token=<t> or token=Bearer <t>
+//	GET  /api/v2/oauth2/userinfo/            Authorization: Bearer <access token>
+//	     /qr/...                             the mock's own QR, status and phone pages
+//
+// A path without its trailing slash is answered 404. Clients authenticate with HTTP Basic
+// (client_secret_basic) or client_id/client_secret in the body (client_secret_post), plus the
+// x-imauth-apikey header when Client.APIKey is set.
+//
+// Behaviour worth knowing:
+//   - A redirect_uri that is not registered (exact match), or an unknown client_id, gives an
+//     HTML "Bad data request" page with status 400, never a redirect. Other authorize errors
+//     redirect with error, error_description and state: invalid_scope for a scope that is not a
+//     ThaID scope or not allowed for the client, unsupported_response_type, invalid_request.
+//   - PKCE: if a code_challenge was sent (S256 only), the token request must carry the
+//     matching code_verifier; if none was sent, a code_verifier is refused too. Failures, like
+//     an unknown, expired (CodeTTL, 60 s) or reused code, a code of another client or a
+//     redirect_uri that differs from the authorize request, give 400 invalid_grant.
+//   - Token errors: 401 invalid_client (unknown client "Client id not found", wrong secret,
+//     no authentication), 401 unauthorized_client (API key), 400 unsupported_grant_type, and
+//     401 invalid_refresh_token for a bad, expired or revoked refresh token.
+//   - With the openid scope the response carries an id_token (iss, sub, aud, iat, exp,
+//     auth_time, at_hash, version, nonce when sent, and the claims of the granted scopes);
+//     without it, the claims come flat beside the tokens. Options choose expires_in
+//     (relative, default) or expire_in (absolute), the address as a string or an object, ial as
+//     a string or a number, and flat claims also beside an id_token.
+//   - sub is a stable 13-digit number derived from the PID (not the PID), unless Citizen.Sub
+//     is set.
+//   - Revoking a refresh token ends its whole login (its access tokens too); revoking an
+//     access token ends that token only. Introspect then says {"active":false}.
+//
+// # The QR page
+//
+// Without AutoApprove the authorize endpoint shows a page like DOPA's: a QR code generated on
+// the server (PNG), the reference code (หมายเลขอ้างอิง), the data requested, and a countdown.
+// The QR code encodes the absolute URL of a simulated phone page under the issuer; a link opens
+// the same page on this device. On the phone page one picks a citizen, sees in Thai which
+// service asks for which data, consents and types the citizen's 8-digit ThaID app password,
+// then approves or refuses. The waiting page polls a status endpoint once a second and moves on
+// to redirect_uri?code&state, or ?error=access_denied&state. Opened through the same-device
+// link, the phone page redirects there itself. A QR code expires after QRTTL (5 minutes); the
+// page then offers a button for a fresh one. Everything works in a browser with clicks only.
+//
+// # Default citizens
+//
+// DefaultCitizens are fictional people with valid PIDs (mod-11 check digit). Their app
+// passwords are demo data. Logs and pages show PIDs masked, as in this table; the full
+// (fictional) values follow it.
+//
+//	PID                 name                                             born         password
+//	1-5099-xxxxx-82-8   นาย ธนวัฒน์ สุขสวัสดิ์ (Mr. Thanawat Suksawat)        1991-04-12   24681357
+//	2-1005-xxxxx-32-2   นางสาว พิมพ์ชนก รัตนพันธ์ (Miss Pimchanok Rattanaphan)  2538-11-02 (BE, 1995)  59183746
+//	3-4099-xxxxx-54-9   นาง มาลี ศรีสุข (Mrs. Malee Srisuk)                  1962-03-09   30517926
+//	3-3010-xxxxx-65-1   นาย ประเสริฐ วงศ์ทอง (Mr. Prasert Wongthong)          1950-00-00 (partial)  40261835
+//	8-1007-xxxxx-19-7   นาย จอห์น ไมเคิล สมิธ (Mr. John Michael Smith)          1978-07-21   71829364  (foreign resident)
+//	1-9099-xxxxx-23-1   นาย กิตติพัฒน์ บุญมา (Mr. Kittiphat Boonma)            2005-01-15   93715280
+//
+// Full PIDs, for login_hint and Approve in demos: 1509900314828, 2100500987322, 3409901127549,
+// 3301000873651, 8100700452197, 1909900551231. They are fictional.
+//
+// Passwords follow the ThaID app's rules as ValidatePassword makes them precise: 8 digits; not
+// one ascending or descending run of all 8 digits (12345678, 87654321; no wrap-around); no
+// digit more than 4 times.
+//
+// # Logs
+//
+// Options.Logger receives a line per request and per login decision. PIDs in messages and
+// string attributes are masked (1-1017-xxxxx-70-8) by a wrapping handler; tokens, codes,
+// secrets and passwords are never logged.
+//
+// # The command
+//
+// mockprovider/cmd/thaid-mock serves the same provider on a port, for demos and browser
+// tests: go run ./mockprovider/cmd/thaid-mock. Its flags (-addr, -issuer, -client-id,
+// -client-secret, -redirect-uri, -citizens, -auto-approve, -alg), the auto-approve mode and the
+// login_hint parameter are a stable public interface; see the command's documentation.
 package mockprovider

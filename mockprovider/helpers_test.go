@@ -151,7 +151,7 @@ func jwks(t *testing.T, p *mockprovider.Provider) jose.JSONWebKeySet {
 // verifyIDToken checks the signature against the JWKS and returns header kid and claims.
 func verifyIDToken(t *testing.T, p *mockprovider.Provider, raw string) (string, map[string]any) {
 	t.Helper()
-	tok, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
+	tok, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
 	if err != nil {
 		t.Fatalf("parse id_token: %v", err)
 	}

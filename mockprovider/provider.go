@@ -258,13 +258,6 @@ func (p *Provider) SetNow(now func() time.Time) {
 	p.mu.Unlock()
 }
 
-func (p *Provider) clock() time.Time {
-	p.mu.Lock()
-	now := p.now
-	p.mu.Unlock()
-	return now()
-}
-
 // SetAutoApprove switches between auto-approve and the interactive QR page.
 func (p *Provider) SetAutoApprove(on bool) {
 	p.mu.Lock()

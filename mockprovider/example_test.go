@@ -1,0 +1,118 @@
+package mockprovider_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/thaid-go/thaid-go/mockprovider"
+)
+
+// The provider is an http.Handler: serve it anywhere. Here a login without openid returns
+// the flat claims beside the tokens, as the real ThaID does.
+func Example() {
+	p, err := mockprovider.New(mockprovider.Options{
+		Issuer:      "http://127.0.0.1:9090",
+		AutoApprove: true,
+	})
+	if err != nil {
+		panic(err)
+	}
+	client := &http.Client{
+		Transport: handlerTransport{p},
+		CheckRedirect: func(*http.Request, []*http.Request) error {
+			return http.ErrUseLastResponse
+		},
+	}
+
+	// 1. The browser goes to the authorize endpoint; auto-approve redirects back at once, as
+	//    the citizen named by login_hint.
+	q := url.Values{
+		"response_type": {"code"},
+		"client_id":     {mockprovider.DemoClientID},
+		"redirect_uri":  {"http://localhost:8080/callback"},
+		"scope":         {"pid name"},
+		"state":         {"xyz"},
+		"login_hint":    {"3409901127549"},
+	}
+	resp, err := client.Get(p.URL(mockprovider.PathAuthorize) + "?" + q.Encode())
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	cb, _ := url.Parse(resp.Header.Get("Location"))
+	fmt.Println("state:", cb.Query().Get("state"))
+
+	// 2. The relying party exchanges the code (HTTP Basic client authentication).
+	form := url.Values{
+		"grant_type":   {"authorization_code"},
+		"code":         {cb.Query().Get("code")},
+		"redirect_uri": {"http://localhost:8080/callback"},
+	}
+	req, _ := http.NewRequest(http.MethodPost, p.URL(mockprovider.PathToken), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(mockprovider.DemoClientID, mockprovider.DemoClientSecret)
+	resp, err = client.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		TokenType string `json:"token_type"`
+		ExpiresIn int    `json:"expires_in"`
+		Scope     string `json:"scope"`
+		PID       string `json:"pid"`
+		Name      string `json:"name"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&tok)
+	fmt.Println(tok.TokenType, tok.ExpiresIn, tok.Scope)
+	fmt.Println(mockprovider.MaskPID(tok.PID), tok.Name)
+	// Output:
+	// state: xyz
+	// Bearer 900 pid name
+	// 3-4099-xxxxx-54-9 นาง มาลี ศรีสุข
+}
+
+// handlerTransport sends requests straight to a handler (no network), for the example.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	w := httptest.NewRecorder()
+	t.h.ServeHTTP(w, r)
+	return w.Result(), nil
+}
+
+// In a test, Start serves the provider on an httptest server and stops it when the test ends.
+// (Not run here: it needs the test's *testing.T.)
+func ExampleStart() {
+	var t *testing.T // the *testing.T of your test
+	p := mockprovider.StartTLS(t, mockprovider.Options{
+		AutoApprove: true,
+		Clients: []mockprovider.Client{{
+			ID: "school-registration", Secret: "s3cret",
+			RedirectURIs: []string{"https://localhost:8443/auth/callback"},
+			Scopes:       []string{"openid", "pid", "name", "birthdate"},
+		}},
+	})
+	// Give your relying party p.Issuer() for discovery and p.HTTPClient() to trust the server.
+	_, _ = p.Issuer(), p.HTTPClient()
+}
+
+// Tests of the QR path open the authorize page, then approve (or deny) it by reference.
+func ExampleProvider_Approve() {
+	p, _ := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090"})
+	q := url.Values{"response_type": {"code"}, "client_id": {mockprovider.DemoClientID},
+		"redirect_uri": {"http://localhost:8080/callback"}, "scope": {"openid pid"}, "state": {"xyz"}}
+	r, _ := http.NewRequest(http.MethodGet, p.URL(mockprovider.PathAuthorize)+"?"+q.Encode(), nil)
+	p.ServeHTTP(httptest.NewRecorder(), r) // the QR page
+	ref := p.Pending()[0].Ref
+	if err := p.Approve(ref, "1509900314828"); err != nil {
+		panic(err)
+	}
+	fmt.Println(len(p.Pending()))
+	// Output: 0
+}
