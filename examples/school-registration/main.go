@@ -274,25 +274,27 @@ func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
 
 // printBanner tells the user where to go and, with the embedded mock, who
 // can log in.
-func printBanner(w io.Writer, cfg config, mock *mockprovider.Provider) {
-	fmt.Fprintf(w, "\nschool-registration is running: open %s/\n", cfg.BaseURL)
+func printBanner(out io.Writer, cfg config, mock *mockprovider.Provider) {
+	var w strings.Builder
+	defer func() { _, _ = io.WriteString(out, w.String()) }() // one write: readers see all or nothing
+	fmt.Fprintf(&w, "\nschool-registration is running: open %s/\n", cfg.BaseURL)
 	if mock == nil {
-		fmt.Fprintf(w, "ThaID provider: %s\n\n", cfg.provider().Issuer)
+		fmt.Fprintf(&w, "ThaID provider: %s\n\n", cfg.provider().Issuer)
 		return
 	}
 	admins := map[string]string{}
 	for _, a := range cfg.Admins {
 		admins[a.PID.Digits()] = a.AreaCode
 	}
-	fmt.Fprintf(w, "ThaID: embedded mock at %s%s (scan the QR code, or open the phone-page link under it)\n", cfg.BaseURL, mockPrefix)
-	fmt.Fprintln(w, "Demo citizens (PID shown masked; pick the name on the mock's phone page):")
+	fmt.Fprintf(&w, "ThaID: embedded mock at %s%s (scan the QR code, or open the phone-page link under it)\n", cfg.BaseURL, mockPrefix)
+	fmt.Fprintln(&w, "Demo citizens (PID shown masked; pick the name on the mock's phone page):")
 	for _, c := range mock.Citizens() {
 		role := "applicant"
 		if area, ok := admins[c.PID]; ok {
 			role = "area admin of " + area
 		}
 		name := strings.TrimSpace(c.Title + " " + c.GivenName + " " + c.FamilyName)
-		fmt.Fprintf(w, "  %-28s %s  password %s  (%s)\n", name, thaid.MaskPID(c.PID), c.Password, role)
+		fmt.Fprintf(&w, "  %-28s %s  password %s  (%s)\n", name, thaid.MaskPID(c.PID), c.Password, role)
 	}
-	fmt.Fprintln(w)
+	fmt.Fprintln(&w)
 }

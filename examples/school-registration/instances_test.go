@@ -1,0 +1,68 @@
+package main
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
+)
+
+// TestTwoInstancesShareRedisAndPostgres runs two app instances on one
+// PostgreSQL database and one Redis, as behind a load balancer: a login
+// started on A completes on B (the redirect URI points to B), the session
+// works on both, data written through one is seen by the other, and a logout
+// on one ends the session on both.
+func TestTwoInstancesShareRedisAndPostgres(t *testing.T) {
+	redisAddr := testdb.Need(t, "THAID_TEST_REDIS_ADDR")
+	dbURL := testdb.PostgresURL(t)
+	mock := startMock(t)
+	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": "redis://" + redisAddr + "/0"}
+	b := startApp(t, mock, env)
+	envA := map[string]string{"THAID_REDIRECT_URL": b.URL + "/callback"}
+	for k, v := range env {
+		envA[k] = v
+	}
+	a := startApp(t, mock, envA)
+
+	// The browser's cookies are per host, not per port: both instances get them,
+	// as they would behind one domain.
+	user := newBrowser(t, a.URL)
+	landed := user.login(applicant1)
+	mustStatus(t, landed, http.StatusOK, "/register")
+	if !strings.Contains(landed.Body, maskOf(applicant1)) {
+		t.Fatalf("login via A, callback on B: not logged in")
+	}
+	if strings.Contains(a.Log.String(), "thaid login succeeded") || !strings.Contains(b.Log.String(), "thaid login succeeded") {
+		t.Errorf("the login should start on A and complete on B")
+	}
+	onB := newBrowserSharing(user, b.URL)
+	mustContain(t, onB.get("/register"), maskOf(applicant1))
+
+	// Register on A, see it on B.
+	mustStatus(t, user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"0812345678"},
+		"email": {"a@example.com"}}), http.StatusOK, "/status")
+	mustContain(t, onB.get("/status"), "โรงเรียนวัดก้านเหลือง", "รอการอนุมัติ")
+
+	// The admin approves on B; A shows it.
+	admin := newBrowser(t, b.URL)
+	ids := registrationIDs(admin.login(adminBRM3).Body)
+	if len(ids) != 1 {
+		t.Fatalf("admin on B sees %d registrations, want 1", len(ids))
+	}
+	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+	mustContain(t, user.get("/status"), "อนุมัติแล้ว")
+
+	// Logout on B ends the session on A too.
+	mustStatus(t, onB.post("/logout", nil), http.StatusOK, "/")
+	if code, loc := user.peek("/status"); code != http.StatusSeeOther || !strings.HasPrefix(loc, "/login") {
+		t.Errorf("after logout on B, A's /status: %d to %q, want 303 to /login", code, loc)
+	}
+}
+
+// newBrowserSharing returns a browser on another base URL with the same
+// cookie jar.
+func newBrowserSharing(b *browser, base string) *browser {
+	return &browser{t: b.t, base: base, jar: b.jar, hc: b.hc}
+}

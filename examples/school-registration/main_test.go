@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+	"github.com/thaid-go/thaid-go/mockprovider"
+)
+
+// bannerWriter collects run's output and reports the URL it prints.
+type bannerWriter struct {
+	syncBuffer
+	once sync.Once
+	url  chan string
+}
+
+var bannerURL = regexp.MustCompile(`open (http://[^\s/]+)/`)
+
+func (w *bannerWriter) Write(p []byte) (int, error) {
+	n, err := w.syncBuffer.Write(p)
+	if m := bannerURL.FindStringSubmatch(w.String()); m != nil {
+		w.once.Do(func() { w.url <- m[1] })
+	}
+	return n, err
+}
+
+// startRun runs the real run() with env and returns its base URL, its output
+// and a stop function that cancels it and returns run's error.
+func startRun(t *testing.T, env map[string]string) (string, *bannerWriter, func() error) {
+	t.Helper()
+	out := &bannerWriter{url: make(chan string, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
+	var base string
+	select {
+	case base = <-out.url:
+	case err := <-done:
+		cancel()
+		t.Fatalf("run returned early: %v\n%s", err, out.String())
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatalf("run printed no URL:\n%s", out.String())
+	}
+	var once sync.Once
+	var runErr error
+	stop := func() error {
+		once.Do(func() {
+			cancel()
+			select {
+			case runErr = <-done:
+			case <-time.After(15 * time.Second):
+				t.Error("run did not return after cancel")
+			}
+		})
+		return runErr
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base, out, stop
+}
+
+// TestRunEmbeddedMock starts the app as a new user would (no ThaID
+// configuration) and logs in through the embedded mock's QR and phone pages
+// over plain HTTP, then shuts it down.
+func TestRunEmbeddedMock(t *testing.T) {
+	dbPath := filepath.Join(t.TempDir(), "demo.db")
+	base, out, stop := startRun(t, map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": dbPath})
+
+	banner := out.String()
+	for _, c := range mockprovider.DefaultCitizens() {
+		if !strings.Contains(banner, c.GivenName) || !strings.Contains(banner, maskOf(c)) || !strings.Contains(banner, c.Password) {
+			t.Errorf("banner lacks the demo login of %s", c.GivenName)
+		}
+	}
+	if !strings.Contains(banner, "area admin of 3103") {
+		t.Errorf("banner names no admin of สพป.บุรีรัมย์ เขต 3:\n%s", banner)
+	}
+	assertNoFullPID(t, "banner", banner)
+
+	// Discovery works against the embedded mock.
+	resp, err := http.Get(base + mockPrefix + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var disc struct {
+		Issuer  string `json:"issuer"`
+		AuthURL string `json:"authorization_endpoint"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&disc)
+	resp.Body.Close()
+	if err != nil || disc.Issuer != base+mockPrefix || !strings.HasPrefix(disc.AuthURL, base+mockPrefix+"/") {
+		t.Fatalf("discovery = %+v, %v", disc, err)
+	}
+
+	// Login: the QR wait page, then the phone page of the same device.
+	b := newBrowser(t, base)
+	wait := b.get("/login?return_to=/start")
+	mustStatus(t, wait, http.StatusOK, "")
+	link := regexp.MustCompile(`id="phone-link" href="([^"]+)"`).FindStringSubmatch(wait.Body)
+	if link == nil {
+		t.Fatalf("QR page has no phone-page link:\n%s", snippet(wait.Body))
+	}
+	phoneURL, err := url.Parse(strings.ReplaceAll(link[1], "&amp;", "&"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	phone := b.get(phoneURL.RequestURI())
+	mustStatus(t, phone, http.StatusOK, "")
+	action := regexp.MustCompile(`<form method="post" action="([^"]+)"`).FindStringSubmatch(phone.Body)
+	if action == nil {
+		t.Fatalf("phone page has no form:\n%s", snippet(phone.Body))
+	}
+	who := 1 // พิมพ์ชนก, an applicant
+	landed := b.postRaw(action[1], url.Values{"citizen": {strconv.Itoa(who)}, "consent": {"yes"}, "same": {"1"},
+		"password": {citizens[who].Password}, "action": {"approve"}}, nil)
+	mustStatus(t, landed, http.StatusOK, "/register")
+	mustContain(t, landed, maskOf(citizens[who]), citizens[who].GivenName)
+
+	if err := stop(); err != nil {
+		t.Errorf("run after cancel: %v", err)
+	}
+	if _, err := http.Get(base + "/"); err == nil {
+		t.Errorf("server still answers after shutdown")
+	}
+	assertNoFullPID(t, "log", out.String())
+}
+
+// TestRunImportCSV imports areas and schools with the command-line flags.
+func TestRunImportCSV(t *testing.T) {
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "import.db")
+	areas := filepath.Join(dir, "areas.csv")
+	schools := filepath.Join(dir, "schools.csv")
+	if err := os.WriteFile(areas, []byte("code,name,name_en,province\n4001,สพป.ขอนแก่น เขต 1,Khon Kaen 1,ขอนแก่น\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(schools, []byte("code,area_code,name,name_en,district,province\n1040010001,4001,โรงเรียนอนุบาลขอนแก่น,Anuban Khon Kaen,เมืองขอนแก่น,ขอนแก่น\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	env := map[string]string{"DATABASE_URL": dbPath}
+	err := run(context.Background(), []string{"-import-areas", areas, "-import-schools", schools}, func(k string) string { return env[k] }, &out)
+	if err != nil {
+		t.Fatalf("run import: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "imported 1 areas") || !strings.Contains(out.String(), "imported 1 schools") {
+		t.Errorf("output: %s", out.String())
+	}
+	st, err := store.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	got, err := st.SchoolsInArea(context.Background(), "4001")
+	if err != nil || len(got) != 1 || got[0].Name != "โรงเรียนอนุบาลขอนแก่น" {
+		t.Errorf("imported schools = %+v, %v", got, err)
+	}
+	// A bad file fails with a clear error and a non-nil return.
+	if err := os.WriteFile(schools, []byte("code,name\nx,y\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"-import-schools", schools}, func(k string) string { return env[k] }, &out); err == nil {
+		t.Error("import of a malformed CSV succeeded")
+	}
+}
+
+func TestConfigErrors(t *testing.T) {
+	for name, env := range map[string]map[string]string{
+		"issuer without client id": {"THAID_ISSUER": "sandbox"},
+		"bad base url":             {"BASE_URL": "ftp://x"},
+		"bad admin pids":           {"ADMIN_PIDS": "nonsense"},
+	} {
+		if _, err := configFromEnv(func(k string) string { return env[k] }); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	cfg, err := configFromEnv(func(k string) string {
+		return map[string]string{"THAID_ISSUER": "production", "THAID_CLIENT_ID": "x"}[k]
+	})
+	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" {
+		t.Errorf("production config = %+v, %v", cfg, err)
+	}
+}
