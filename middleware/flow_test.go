@@ -76,6 +76,7 @@ type appOptions struct {
 	clock      *testClock        // nil = real time
 	provider   *mockprovider.Provider
 	thaidScope []string
+	tls        bool // serve the app and the mock over HTTPS (httptest certificates)
 }
 
 func newApp(t *testing.T, o appOptions) *testApp {
@@ -90,13 +91,25 @@ func newApp(t *testing.T, o appOptions) *testApp {
 	app.p = o.provider
 	if app.p == nil {
 		o.mock.AutoApprove = true
-		app.p = mockprovider.Start(t, o.mock)
+		if o.tls {
+			app.p = mockprovider.StartTLS(t, o.mock)
+		} else {
+			app.p = mockprovider.Start(t, o.mock)
+		}
 	}
 	mux := http.NewServeMux()
-	app.srv = httptest.NewServer(mux)
+	if o.tls {
+		app.srv = httptest.NewTLSServer(mux)
+	} else {
+		app.srv = httptest.NewServer(mux)
+	}
 	t.Cleanup(app.srv.Close)
 
 	app.transport = &http.Transport{}
+	if o.tls {
+		// httptest servers share one certificate, so the app's client trusts the mock too.
+		app.transport = app.srv.Client().Transport.(*http.Transport).Clone()
+	}
 	t.Cleanup(app.transport.CloseIdleConnections)
 	timeout := o.timeout
 	if timeout == 0 {
@@ -182,6 +195,9 @@ type browser struct {
 func (app *testApp) newBrowser() *browser {
 	jar, _ := cookiejar.New(nil)
 	tr := &http.Transport{}
+	if app.srv.TLS != nil {
+		tr = app.srv.Client().Transport.(*http.Transport).Clone()
+	}
 	app.t.Cleanup(tr.CloseIdleConnections)
 	return &browser{app: app, jar: jar, tr: tr, c: &http.Client{Jar: jar, Transport: tr, Timeout: 10 * time.Second}}
 }
@@ -272,7 +288,7 @@ func (b *browser) sessionCookie() string {
 }
 
 func (app *testApp) url(path string) string {
-	if strings.HasPrefix(path, "http") {
+	if strings.HasPrefix(path, "http:") || strings.HasPrefix(path, "https:") {
 		return path
 	}
 	return app.srv.URL + path
@@ -407,7 +423,7 @@ func TestOpenRedirect(t *testing.T) {
 			b := app.newBrowser()
 			cb := b.startLogin(tt.returnTo)
 			p := b.get(cb)
-			if p.url.Host != strings.TrimPrefix(app.srv.URL, "http://") || p.url.Path != tt.want {
+			if p.url.Scheme+"://"+p.url.Host != app.srv.URL || p.url.Path != tt.want {
 				t.Errorf("return_to %q ended at %s, want %s", tt.returnTo, p.url, tt.want)
 			}
 		})
@@ -703,5 +719,85 @@ func TestAccessTokenRefresh(t *testing.T) {
 	third := b.get("/token")
 	if third.status != 200 || third.body == second.body {
 		t.Fatalf("second refresh (rotated refresh token): %d %q", third.status, third.body)
+	}
+}
+
+func TestHTTPSCookies(t *testing.T) {
+	app := newApp(t, appOptions{tls: true})
+	if app.auth.CookieName() != "__Host-thaid_session" {
+		t.Fatalf("cookie name on HTTPS: %q", app.auth.CookieName())
+	}
+	b := app.newBrowser()
+	var setCookies []string
+	c := *b.c
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		setCookies = append(setCookies, req.Response.Header.Values("Set-Cookie")...)
+		return nil
+	}
+	resp, err := c.Get(app.url("/private/x"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.HasPrefix(string(body), "signed in:") {
+		t.Fatalf("login over HTTPS failed: %d %q", resp.StatusCode, body)
+	}
+	want := map[string]bool{"__Host-thaid_session": false, "__Host-thaid_session_login": false}
+	for _, line := range setCookies {
+		ck, err := http.ParseSetCookie(line)
+		if err != nil {
+			t.Fatalf("Set-Cookie %q: %v", line, err)
+		}
+		if _, ok := want[ck.Name]; !ok {
+			continue
+		}
+		want[ck.Name] = true
+		if !ck.Secure || !ck.HttpOnly || ck.Path != "/" || ck.SameSite != http.SameSiteLaxMode || ck.Domain != "" {
+			t.Errorf("cookie %s is not Secure/HttpOnly/Path=//SameSite=Lax/host-only: %q", ck.Name, line)
+		}
+	}
+	for name, seen := range want {
+		if !seen {
+			t.Errorf("cookie %s never set (saw %q)", name, setCookies)
+		}
+	}
+}
+
+func TestPendingLoginExpires(t *testing.T) {
+	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	app := newApp(t, appOptions{clock: clk})
+	b := app.newBrowser()
+	cb := b.startLogin("/private/x")
+	clk.Advance(11 * time.Minute)
+	p := b.get(cb)
+	if p.status != http.StatusBadRequest || !strings.Contains(p.body, "ลองอีกครั้ง / Try again") {
+		t.Errorf("late callback: %d %q", p.status, p.body)
+	}
+	if err := app.lastError(); !errors.Is(err, thaid.ErrLoginExpired) {
+		t.Errorf("error = %v, want thaid.ErrLoginExpired", err)
+	}
+	if b.sessionCookie() != "" {
+		t.Errorf("a late callback created a session")
+	}
+}
+
+func TestLogsMaskPID(t *testing.T) {
+	app := newApp(t, appOptions{})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b.logout(nil)
+	pid := thaid.MustParsePID(app.p.Citizens()[0].PID)
+	logs := app.logs.String()
+	if strings.Contains(logs, pid.Digits()) {
+		t.Errorf("full PID in the log:\n%s", logs)
+	}
+	if !strings.Contains(logs, pid.Masked()) {
+		t.Errorf("masked PID %s missing from the log:\n%s", pid.Masked(), logs)
+	}
+	for _, secret := range []string{"access_token", "refresh_token", mockprovider.DemoClientSecret, b.sessionCookie()} {
+		if secret != "" && strings.Contains(logs, secret) {
+			t.Errorf("log contains %q", secret)
+		}
 	}
 }
