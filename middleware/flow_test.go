@@ -801,3 +801,52 @@ func TestLogsMaskPID(t *testing.T) {
 		}
 	}
 }
+
+func TestLogoutRevokeFailure(t *testing.T) {
+	app := newApp(t, appOptions{})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	app.p.QueueFault(mockprovider.EndpointRevoke, mockprovider.Fault{Status: 500})
+	app.p.QueueFault(mockprovider.EndpointRevoke, mockprovider.Fault{Error: "server_error", Status: 503})
+	p := b.logout(nil)
+	if p.status != 200 || p.url.Path != "/" || p.body != "anonymous" {
+		t.Fatalf("logout with revoke failing: %d %s %q; want a normal logout", p.status, p.url, p.body)
+	}
+	if !strings.Contains(app.logs.String(), "thaid token revocation failed") {
+		t.Errorf("revocation failure not logged")
+	}
+	if got := b.get("/home"); got.body != "anonymous" {
+		t.Errorf("still signed in after logout: %q", got.body)
+	}
+}
+
+func TestLoginHint(t *testing.T) {
+	var hint string
+	app := newApp(t, appOptions{cfg: middleware.Config{AuthParams: func(r *http.Request) url.Values {
+		return url.Values{"login_hint": {hint}}
+	}}})
+	hint = app.p.Citizens()[1].PID
+	b := app.newBrowser()
+	p := b.get("/private/x")
+	mustSignedIn(t, p, "/private/x")
+	if want := thaid.MustParsePID(hint).Masked(); !strings.Contains(p.body, want) {
+		t.Errorf("signed in as %q, want citizen %s", p.body, want)
+	}
+}
+
+func TestAccessTokenRefreshFails(t *testing.T) {
+	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	app := newApp(t, appOptions{clock: clk})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	clk.Advance(16 * time.Minute)
+	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
+	p := b.get("/token")
+	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "invalid_grant" {
+		t.Errorf("refresh refused: %d %q, want the invalid_grant reason", p.status, p.body)
+	}
+	// The session itself is still there; a later refresh may succeed.
+	if p := b.get("/token"); p.status != 200 {
+		t.Errorf("second try: %d %q", p.status, p.body)
+	}
+}

@@ -346,3 +346,17 @@ func TestRequireAllocations(t *testing.T) {
 		t.Errorf("Require adds %v allocations, want at most 3", got-base)
 	}
 }
+
+func TestSessionLogValue(t *testing.T) {
+	var buf strings.Builder
+	log := slog.New(slog.NewTextHandler(&buf, nil))
+	_, s := plantSession(t, newTestAuth(t, Config{}), time.Now())
+	log.Info("x", "session", s)
+	out := buf.String()
+	if strings.Contains(out, "1101700230708") || strings.Contains(out, "at") && strings.Contains(out, "access") || !strings.Contains(out, "user-1") {
+		t.Errorf("logged session: %s", out)
+	}
+	if strings.Contains(out, s.id) {
+		t.Errorf("session ID logged: %s", out)
+	}
+}

@@ -3,6 +3,7 @@ package middleware
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,16 @@ func (s *Session) HasToken() bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.token != nil
+}
+
+// LogValue implements slog.LogValuer: a logged session shows its user ID and masked PID, never
+// its tokens or ID.
+func (s *Session) LogValue() slog.Value {
+	attrs := []slog.Attr{slog.String("user_id", s.UserID), slog.Time("created_at", s.CreatedAt)}
+	if s.Identity != nil {
+		attrs = append(attrs, slog.Any("pid", s.Identity.PID))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // sessionJSON is the stored form of a Session.
