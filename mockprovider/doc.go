@@ -80,6 +80,16 @@
 // link, the phone page redirects there itself. A QR code expires after QRTTL (5 minutes); the
 // page then offers a button for a fresh one. Everything works in a browser with clicks only.
 //
+// Browser tests may rely on these element IDs and names, which are kept stable:
+//
+//	waiting page  #ref (reference code), #phone-link (open on this device), #phone-url (the URL
+//	              in the QR code), #retry (after expiry)
+//	phone page    input[name=citizen] (radio, value = index in the citizen list), #consent,
+//	              #password, #approve, #deny, #error (wrong password or missing consent)
+//	after phone   #result
+//
+// The waiting page polls GET /qr/status/{ref}, which answers a QRStatus as JSON.
+//
 // # Default citizens
 //
 // DefaultCitizens are fictional people with valid PIDs (mod-11 check digit). Their app
