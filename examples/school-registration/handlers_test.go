@@ -265,3 +265,14 @@ func TestParseAdmins(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginWithoutPID: a login whose identity has no PID (the pid scope not
+// granted) cannot use the app.
+func TestLoginWithoutPID(t *testing.T) {
+	mock := startMock(t)
+	app := startApp(t, mock, map[string]string{"DATABASE_URL": testdb.URL(t, testdb.SQLite), "THAID_SCOPES": "openid name"})
+	b := newBrowser(t, app.URL)
+	got := b.login(applicant1)
+	mustStatus(t, got, http.StatusForbidden, "/start")
+	mustContain(t, got, "ไม่มีสิทธิ์เข้าถึง")
+}
