@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"net/url"
 )
 
 // csrfGuard protects every state-changing request with two independent
@@ -18,9 +19,10 @@ import (
 // The token needs no server-side state, so it works unchanged with several app
 // instances behind a load balancer.
 type csrfGuard struct {
-	cookie string
-	secure bool
-	deny   func(w http.ResponseWriter, r *http.Request)
+	cookie  string
+	secure  bool
+	trusted string // the app's public origin, e.g. https://school.example.go.th
+	deny    func(w http.ResponseWriter, r *http.Request)
 }
 
 const csrfField = "csrf_token"
@@ -30,18 +32,25 @@ const maxFormBytes = 64 << 10
 
 type csrfKey struct{}
 
-func newCSRFGuard(secure bool, deny func(w http.ResponseWriter, r *http.Request)) *csrfGuard {
-	name := "schoolreg_csrf"
-	if secure {
-		name = "__Host-" + name
+func newCSRFGuard(baseURL string, deny func(w http.ResponseWriter, r *http.Request)) *csrfGuard {
+	g := &csrfGuard{cookie: "schoolreg_csrf", deny: deny}
+	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+		g.secure = u.Scheme == "https"
+		g.trusted = u.Scheme + "://" + u.Host
 	}
-	return &csrfGuard{cookie: name, secure: secure, deny: deny}
+	if g.secure {
+		g.cookie = "__Host-" + g.cookie
+	}
+	return g
 }
 
 // protect wraps next with both checks and puts the token in the request
 // context for the templates.
 func (g *csrfGuard) protect(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
+	if g.trusted != "" {
+		_ = cop.AddTrustedOrigin(g.trusted) // baseURL was validated by configFromEnv
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { g.deny(w, r) }))
 	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := ""

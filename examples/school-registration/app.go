@@ -1,0 +1,231 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/middleware/redisstore"
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// mockPrefix is where the embedded mock ThaID is mounted.
+const mockPrefix = "/mock-thaid"
+
+// lateHandler serves 503 until the app handler is ready: the listener opens
+// first so that OpenID discovery can reach the embedded mock on it.
+type lateHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if h := l.h.Load(); h != nil {
+		(*h).ServeHTTP(w, r)
+		return
+	}
+	http.Error(w, "starting", http.StatusServiceUnavailable)
+}
+
+// serve runs the server. ready, when set, is called with the base URL once
+// the app answers (tests).
+func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL string)) error {
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if seeded, err := st.SeedSampleIfEmpty(ctx); err != nil {
+		return err
+	} else if seeded {
+		log.Info("seeded sample areas and schools")
+	}
+
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return err
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "http://" + ln.Addr().String()
+	}
+	if cfg.RedirectURL == "" {
+		cfg.RedirectURL = cfg.BaseURL + "/callback"
+	}
+
+	top := http.NewServeMux()
+	app := &lateHandler{}
+	top.Handle("/", app)
+	var mock *mockprovider.Provider
+	if cfg.mockMode() {
+		var b [16]byte
+		_, _ = rand.Read(b[:])
+		cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
+		mock, err = mockprovider.New(mockprovider.Options{
+			Issuer: cfg.BaseURL + mockPrefix,
+			Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
+				RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
+			Logger: log.With("component", "mock-thaid"),
+		})
+		if err != nil {
+			ln.Close()
+			return fmt.Errorf("mock provider: %w", err)
+		}
+		top.Handle(mockPrefix+"/", http.StripPrefix(mockPrefix, mock))
+		// The mock's QR wait page links its own assets root-relative (/qr/...), not under
+		// the issuer path, so serve those at the root too. The app has no /qr/ routes.
+		top.Handle(mockprovider.PathQR, mock)
+		if !cfg.adminsSet {
+			cfg.Admins = demoAdmins(mock.Citizens())
+		}
+	}
+	for _, a := range cfg.Admins {
+		if err := st.AddAreaAdmin(ctx, a.PID.Digits(), a.AreaCode); err != nil {
+			ln.Close()
+			return fmt.Errorf("ADMIN_PIDS %s: %w", a.PID.Masked(), err)
+		}
+	}
+
+	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
+		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	shutdown := func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}
+
+	handler, closeDeps, err := buildApp(ctx, cfg, log, st)
+	if err != nil {
+		shutdown()
+		return err
+	}
+	defer closeDeps()
+	app.h.Store(&handler)
+
+	printBanner(stdout, cfg, mock)
+	if ready != nil {
+		ready(cfg.BaseURL)
+	}
+
+	select {
+	case <-ctx.Done():
+		log.Info("shutting down")
+		shutdown()
+		return nil
+	case err := <-serveErr:
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	}
+}
+
+// buildApp connects to ThaID (discovery), the session store and builds the
+// handler. closeDeps releases what it opened.
+func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) (http.Handler, func(), error) {
+	provider := cfg.provider()
+	if cfg.mockMode() {
+		provider = thaid.Provider{Issuer: cfg.BaseURL + mockPrefix}
+	}
+	client, err := thaid.New(ctx, thaid.Config{
+		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
+		Scopes: cfg.Scopes, Provider: provider, HTTPClient: cfg.httpClient,
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("thaid: %w", err)
+	}
+	closeDeps := func() {}
+	var sessions middleware.Store
+	if cfg.RedisURL != "" {
+		opts, err := redis.ParseURL(cfg.RedisURL)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%w: REDIS_URL: %v", errConfig, err)
+		}
+		rdb := redis.NewClient(opts)
+		if err := rdb.Ping(ctx).Err(); err != nil {
+			rdb.Close()
+			return nil, nil, fmt.Errorf("redis: %w", err)
+		}
+		sessions = redisstore.New(rdb, "school-registration:")
+		closeDeps = func() { rdb.Close() }
+	}
+	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	auth, err := middleware.New(middleware.Config{
+		Client:         client,
+		Store:          sessions,
+		CookieName:     "schoolreg_session",
+		Secure:         &secure,
+		AfterLoginPath: "/start",
+		AuthParams:     cfg.authParams,
+		Logger:         log.With("component", "thaid"),
+	})
+	if err != nil {
+		closeDeps()
+		return nil, nil, err
+	}
+	v, err := newViews(log)
+	if err != nil {
+		closeDeps()
+		return nil, nil, err
+	}
+	return NewServer(log, v, st, auth, cfg.BaseURL), closeDeps, nil
+}
+
+// demoAdmins picks two of the mock's demo citizens as area admins: one of
+// สพป.บุรีรัมย์ เขต 3 (where โรงเรียนวัดก้านเหลือง is) and one of เขต 1.
+func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
+	var out []adminAssignment
+	for _, a := range []struct {
+		i    int
+		area string
+	}{{3, "3103"}, {2, "3101"}} {
+		if i, area := a.i, a.area; i < len(citizens) {
+			if pid, err := thaid.ParsePID(citizens[i].PID); err == nil {
+				out = append(out, adminAssignment{PID: pid, AreaCode: area})
+			}
+		}
+	}
+	return out
+}
+
+// printBanner tells the user where to go and, with the embedded mock, who
+// can log in.
+func printBanner(out io.Writer, cfg config, mock *mockprovider.Provider) {
+	var w strings.Builder
+	defer func() { _, _ = io.WriteString(out, w.String()) }() // one write: readers see all or nothing
+	fmt.Fprintf(&w, "\nschool-registration is running: open %s/\n", cfg.BaseURL)
+	if mock == nil {
+		fmt.Fprintf(&w, "ThaID provider: %s\n\n", cfg.provider().Issuer)
+		return
+	}
+	admins := map[string]string{}
+	for _, a := range cfg.Admins {
+		admins[a.PID.Digits()] = a.AreaCode
+	}
+	fmt.Fprintf(&w, "ThaID: embedded mock at %s%s (scan the QR code, or open the phone-page link under it)\n", cfg.BaseURL, mockPrefix)
+	fmt.Fprintln(&w, "Demo citizens (PID shown masked; pick the name on the mock's phone page):")
+	for _, c := range mock.Citizens() {
+		role := "applicant"
+		if area, ok := admins[c.PID]; ok {
+			role = "area admin of " + area
+		}
+		name := strings.TrimSpace(c.Title + " " + c.GivenName + " " + c.FamilyName)
+		fmt.Fprintf(&w, "  %-28s %s  password %s  (%s)\n", name, thaid.MaskPID(c.PID), c.Password, role)
+	}
+	fmt.Fprintln(&w)
+}
