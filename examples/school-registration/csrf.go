@@ -79,7 +79,7 @@ func (g *csrfGuard) protect(next http.Handler) http.Handler {
 }
 
 // csrfToken returns the token for the forms of this request.
-func csrfToken(_ http.ResponseWriter, r *http.Request) string {
+func csrfToken(r *http.Request) string {
 	s, _ := r.Context().Value(csrfKey{}).(string)
 	return s
 }

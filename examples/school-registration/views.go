@@ -106,7 +106,7 @@ func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name 
 		return
 	}
 	if p.CSRF == "" {
-		p.CSRF = csrfToken(w, r)
+		p.CSRF = csrfToken(r)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
