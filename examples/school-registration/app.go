@@ -117,7 +117,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 	defer closeDeps()
 	app.h.Store(&handler)
 
-	printBanner(stdout, cfg, mock)
+	printBanner(ctx, stdout, cfg, mock, st)
 	if ready != nil {
 		ready(cfg.BaseURL)
 	}
@@ -205,7 +205,7 @@ func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
 
 // printBanner tells the user where to go and, with the embedded mock, who
 // can log in.
-func printBanner(out io.Writer, cfg config, mock *mockprovider.Provider) {
+func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovider.Provider, st *store.Store) {
 	var w strings.Builder
 	defer func() { _, _ = io.WriteString(out, w.String()) }() // one write: readers see all or nothing
 	fmt.Fprintf(&w, "\nschool-registration is running: open %s/\n", cfg.BaseURL)
@@ -213,19 +213,23 @@ func printBanner(out io.Writer, cfg config, mock *mockprovider.Provider) {
 		fmt.Fprintf(&w, "ThaID provider: %s\n\n", cfg.provider().Issuer)
 		return
 	}
-	admins := map[string]string{}
+	admins := map[string][]string{}
 	for _, a := range cfg.Admins {
-		admins[a.PID.Digits()] = a.AreaCode
+		label := a.AreaCode
+		if area, err := st.Area(ctx, a.AreaCode); err == nil {
+			label = area.Name + " (" + a.AreaCode + ")"
+		}
+		admins[a.PID.Digits()] = append(admins[a.PID.Digits()], label)
 	}
 	fmt.Fprintf(&w, "ThaID: embedded mock at %s%s (scan the QR code, or open the phone-page link under it)\n", cfg.BaseURL, mockPrefix)
-	fmt.Fprintln(&w, "Demo citizens (PID shown masked; pick the name on the mock's phone page):")
+	fmt.Fprintln(&w, "Demo citizens (PID masked, app password, name to pick on the mock's phone page):")
 	for _, c := range mock.Citizens() {
 		role := "applicant"
-		if area, ok := admins[c.PID]; ok {
-			role = "area admin of " + area
+		if areas, ok := admins[c.PID]; ok {
+			role = "area admin of " + strings.Join(areas, ", ")
 		}
 		name := strings.TrimSpace(c.Title + " " + c.GivenName + " " + c.FamilyName)
-		fmt.Fprintf(&w, "  %-28s %s  password %s  (%s)\n", name, thaid.MaskPID(c.PID), c.Password, role)
+		fmt.Fprintf(&w, "  %s  %s  %s: %s\n", thaid.MaskPID(c.PID), c.Password, name, role)
 	}
 	fmt.Fprintln(&w)
 }

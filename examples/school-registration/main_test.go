@@ -83,7 +83,7 @@ func TestRunEmbeddedMock(t *testing.T) {
 			t.Errorf("banner lacks the demo login of %s", c.GivenName)
 		}
 	}
-	if !strings.Contains(banner, "area admin of 3103") {
+	if !strings.Contains(banner, "area admin of สพป.บุรีรัมย์ เขต 3 (3103)") {
 		t.Errorf("banner names no admin of สพป.บุรีรัมย์ เขต 3:\n%s", banner)
 	}
 	assertNoFullPID(t, "banner", banner)
