@@ -192,3 +192,19 @@ func TestConfigErrors(t *testing.T) {
 		t.Errorf("production config = %+v, %v", cfg, err)
 	}
 }
+
+// TestRunUnknownAdminArea: an ADMIN_PIDS entry for an area that does not
+// exist stops the start-up with an error that shows the PID masked only.
+func TestRunUnknownAdminArea(t *testing.T) {
+	pid := mockprovider.DefaultCitizens()[3].PID
+	env := map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": filepath.Join(t.TempDir(), "a.db"),
+		"ADMIN_PIDS": pid + ":9999"}
+	var out syncBuffer
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, &out)
+	if err == nil {
+		t.Fatal("run started with an admin of an unknown area")
+	}
+	if !strings.Contains(err.Error(), mockprovider.MaskPID(pid)) || strings.Contains(err.Error()+out.String(), pid) {
+		t.Errorf("error %q should name the admin by masked PID only", err)
+	}
+}
