@@ -222,11 +222,19 @@ func (a *Auth) lookup(r *http.Request) (s *Session, id string, present bool) {
 	}
 	s.lastSeen.Store(nowNano)
 	if last := s.lastSaved.Load(); nowNano-last >= int64(a.touchEvery) && s.lastSaved.CompareAndSwap(last, nowNano) {
-		if err := a.store.SaveSession(r.Context(), id, s, a.sessionTTL(s, now)); err != nil {
+		if err := a.touch(r.Context(), id, s, a.sessionTTL(s, now)); err != nil {
 			a.log.LogAttrs(r.Context(), slog.LevelError, "thaid session store failed", slog.String("error", err.Error()))
 		}
 	}
 	return s, id, true
+}
+
+// touch rewrites an existing session without recreating a deleted one, when the store can.
+func (a *Auth) touch(ctx context.Context, id string, s *Session, ttl time.Duration) error {
+	if t, ok := a.store.(SessionToucher); ok {
+		return t.TouchSession(ctx, id, s, ttl)
+	}
+	return a.store.SaveSession(ctx, id, s, ttl)
 }
 
 // sessionTTL is how long the store must keep s when written at now: until the idle timeout

@@ -50,6 +50,15 @@ func (m *MemoryStore) SaveSession(_ context.Context, id string, s *Session, ttl 
 	return nil
 }
 
+// TouchSession implements SessionToucher: it replaces the session only if it still exists.
+func (m *MemoryStore) TouchSession(_ context.Context, id string, s *Session, ttl time.Duration) error {
+	if s == nil {
+		return fmt.Errorf("middleware: nil session")
+	}
+	_ = m.sessions.Replace(id, s, positive(ttl)) // an error means "gone": nothing to do
+	return nil
+}
+
 // DeleteSession implements Store.
 func (m *MemoryStore) DeleteSession(_ context.Context, id string) error {
 	m.sessions.Delete(id)

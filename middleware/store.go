@@ -33,6 +33,17 @@ type Store interface {
 	TakePending(ctx context.Context, state string) (*PendingLogin, error)
 }
 
+// SessionToucher is an optional Store method. TouchSession rewrites an existing session (its
+// last-seen time, refreshed tokens) and extends its TTL, but must not recreate a session that
+// was deleted meanwhile (for example by a logout on another instance). The middleware uses it,
+// when the store has it, for every write except the first, so that a request racing a logout
+// cannot bring the session back. Both built-in stores implement it.
+type SessionToucher interface {
+	// TouchSession replaces the session stored under id only if it still exists. A missing
+	// session is not an error.
+	TouchSession(ctx context.Context, id string, s *Session, ttl time.Duration) error
+}
+
 // PendingLogin is a login that was started (the browser went to ThaID) and has not come back yet.
 // It is stored under its state and serialises to JSON.
 type PendingLogin struct {

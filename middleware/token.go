@@ -55,7 +55,7 @@ func (a *Auth) AccessToken(r *http.Request) (string, error) {
 		cp.id = s.id
 		cp.lastSeen.Store(s.lastSeen.Load())
 		cp.lastSaved.Store(now.UnixNano())
-		if err := a.store.SaveSession(r.Context(), s.id, cp, a.sessionTTL(s, now)); err != nil {
+		if err := a.touch(r.Context(), s.id, cp, a.sessionTTL(s, now)); err != nil {
 			return "", fmt.Errorf("%w: %w", ErrStore, err)
 		}
 	}

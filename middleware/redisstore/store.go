@@ -36,7 +36,10 @@ type Store struct {
 	prefix string
 }
 
-var _ middleware.Store = (*Store)(nil)
+var (
+	_ middleware.Store          = (*Store)(nil)
+	_ middleware.SessionToucher = (*Store)(nil)
+)
 
 // New returns a Store that keeps its keys under prefix ("" = DefaultPrefix): sessions at
 // prefix+"session:"+id and pending logins at prefix+"pending:"+state. Give each application its
@@ -70,6 +73,26 @@ func (s *Store) SaveSession(ctx context.Context, id string, sess *middleware.Ses
 		return errors.New("redisstore: nil session")
 	}
 	return s.set(ctx, s.sessionKey(id), sess, ttl)
+}
+
+// TouchSession implements middleware.SessionToucher with SET XX: a session deleted meanwhile
+// (a logout on another instance) is not recreated.
+func (s *Store) TouchSession(ctx context.Context, id string, sess *middleware.Session, ttl time.Duration) error {
+	if sess == nil {
+		return errors.New("redisstore: nil session")
+	}
+	if ttl <= 0 {
+		return wrap(s.rdb.Del(ctx, s.sessionKey(id)).Err())
+	}
+	b, err := json.Marshal(sess)
+	if err != nil {
+		return fmt.Errorf("redisstore: encode: %w", err)
+	}
+	err = s.rdb.SetXX(ctx, s.sessionKey(id), b, ttl).Err()
+	if errors.Is(err, redis.Nil) {
+		return nil
+	}
+	return wrap(err)
 }
 
 // DeleteSession implements middleware.Store.

@@ -120,6 +120,40 @@ func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 		}
 	})
 
+	t.Run("TouchDoesNotResurrect", func(t *testing.T) {
+		st := newStore(t)
+		toucher, ok := st.(middleware.SessionToucher)
+		if !ok {
+			t.Skip("store does not implement middleware.SessionToucher")
+		}
+		s := middleware.NewSession("u1", nil, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err := toucher.TouchSession(ctx, "never-saved", s, ttl); err != nil {
+			t.Fatalf("TouchSession(missing): %v", err)
+		}
+		if _, err := st.GetSession(ctx, "never-saved"); !errors.Is(err, middleware.ErrNotFound) {
+			t.Errorf("TouchSession created a session: %v", err)
+		}
+		if err := st.SaveSession(ctx, "live", s, ttl); err != nil {
+			t.Fatal(err)
+		}
+		s2 := middleware.NewSession("u2", nil, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+		if err := toucher.TouchSession(ctx, "live", s2, ttl); err != nil {
+			t.Fatalf("TouchSession(live): %v", err)
+		}
+		if got, err := st.GetSession(ctx, "live"); err != nil || got.UserID != "u2" {
+			t.Errorf("after TouchSession: %v, %v; want u2", got, err)
+		}
+		if err := st.DeleteSession(ctx, "live"); err != nil {
+			t.Fatal(err)
+		}
+		if err := toucher.TouchSession(ctx, "live", s2, ttl); err != nil {
+			t.Fatalf("TouchSession(deleted): %v", err)
+		}
+		if _, err := st.GetSession(ctx, "live"); !errors.Is(err, middleware.ErrNotFound) {
+			t.Errorf("TouchSession brought a deleted session back: %v", err)
+		}
+	})
+
 	t.Run("PendingTakenOnce", func(t *testing.T) {
 		st := newStore(t)
 		want := &middleware.PendingLogin{
