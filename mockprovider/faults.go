@@ -1,6 +1,8 @@
 package mockprovider
 
 import (
+	"bytes"
+	"io"
 	"encoding/json"
 	"net/http"
 	"slices"
@@ -239,8 +241,14 @@ func (p *Provider) endpoint(ep Endpoint, h handlerFunc) http.Handler {
 		start := time.Now()
 		rec := RequestRecord{Time: now, Endpoint: ep, Method: r.Method}
 		sw := &statusWriter{ResponseWriter: w}
-		if err := sleepCtx(r.Context(), delay); err != nil {
-			return
+		if delay > 0 {
+			// net/http notices a client that hangs up (and cancels r.Context) only once the
+			// request body has been read, so read it before waiting.
+			body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if err := sleepCtx(r.Context(), delay); err != nil {
+				return
+			}
 		}
 		switch {
 		case fault != nil && ep == EndpointAuthorize && fault.Body == "" && fault.Error != "" && fault.Status == 0:
