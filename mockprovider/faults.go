@@ -2,8 +2,8 @@ package mockprovider
 
 import (
 	"bytes"
-	"io"
 	"encoding/json"
+	"io"
 	"net/http"
 	"slices"
 	"time"
