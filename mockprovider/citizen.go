@@ -18,16 +18,16 @@ type Citizen struct {
 	// Sub is the subject (sub claim). "" = a stable 13-digit number derived from the PID (the
 	// real ThaID's sub looks like that; it is not the PID).
 	Sub string `json:"sub,omitempty"`
-	// Thai title and name parts. The name claim is built from them.
-	Title      string `json:"title,omitempty"`
-	GivenName  string `json:"given_name"`
-	MiddleName string `json:"middle_name,omitempty"`
-	FamilyName string `json:"family_name,omitempty"`
+	// Thai title and name parts. The name claim is built from them: "นาย สมชาย ใจดี".
+	Title      string `json:"title,omitempty"`       // นาย, นาง, นางสาว, เด็กชาย, ...
+	GivenName  string `json:"given_name"`            // ชื่อ
+	MiddleName string `json:"middle_name,omitempty"` // ชื่อกลาง (rare)
+	FamilyName string `json:"family_name,omitempty"` // นามสกุล
 	// English title and name parts. The name_en claim is built from them.
-	TitleEN      string `json:"title_en,omitempty"`
-	GivenNameEN  string `json:"given_name_en,omitempty"`
-	MiddleNameEN string `json:"middle_name_en,omitempty"`
-	FamilyNameEN string `json:"family_name_en,omitempty"`
+	TitleEN      string `json:"title_en,omitempty"`       // Mr., Mrs., Miss, ...
+	GivenNameEN  string `json:"given_name_en,omitempty"`  // given name in English
+	MiddleNameEN string `json:"middle_name_en,omitempty"` // middle name in English
+	FamilyNameEN string `json:"family_name_en,omitempty"` // family name in English
 	// Birthdate as the provider sends it: "1990-05-17", "2533-05-17" (Buddhist era) or a
 	// partial date "1950-00-00".
 	Birthdate string `json:"birthdate,omitempty"`
@@ -41,7 +41,7 @@ type Citizen struct {
 	SmartcardCode string `json:"smartcard_code,omitempty"`
 	// DateOfIssuance and DateOfExpiry of the ID card, YYYY-MM-DD.
 	DateOfIssuance string `json:"date_of_issuance,omitempty"`
-	DateOfExpiry   string `json:"date_of_expiry,omitempty"`
+	DateOfExpiry   string `json:"date_of_expiry,omitempty"` // see DateOfIssuance
 	// IAL is the identity assurance level, e.g. "2.3".
 	IAL string `json:"ial,omitempty"`
 	// Password is the ThaID app password the citizen types on the phone page (see

@@ -38,12 +38,12 @@ const (
 // Delay is waited before anything (also when nothing else is set); a cancelled request stops
 // waiting.
 type Fault struct {
-	Status      int
-	Error       string
-	Description string
-	Body        string
-	ContentType string
-	Delay       time.Duration
+	Status      int           // HTTP status (see above for the defaults)
+	Error       string        // OAuth error code, e.g. "invalid_grant", "server_error"
+	Description string        // error_description
+	Body        string        // raw body, sent as is (malformed JSON, HTML, ...)
+	ContentType string        // Content-Type of Body ("" = application/json)
+	Delay       time.Duration // waited before answering
 }
 
 func (f *Fault) responds() bool { return f.Body != "" || f.Error != "" || f.Status != 0 }
@@ -138,13 +138,14 @@ func (p *Provider) QueueTokenFault(f TokenFault) {
 // RequestRecord describes one request received, for assertions in tests. Fields that do not
 // apply to an endpoint are zero. Secrets, tokens, codes and PIDs are never recorded.
 type RequestRecord struct {
-	Time     time.Time
-	Endpoint Endpoint
-	Method   string
+	Time     time.Time // by the provider's clock
+	Endpoint Endpoint  // which endpoint was called
+	Method   string    // HTTP method
 	// Status is the HTTP status answered.
 	Status int
 	// Fault is true when a queued Fault produced the answer.
-	Fault    bool
+	Fault bool
+	// ClientID as sent (authorize, token, introspect, revoke) or of the token (userinfo).
 	ClientID string
 	// AuthStyle is the client authentication used: "basic", "post" or "" (none).
 	AuthStyle string

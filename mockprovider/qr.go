@@ -29,13 +29,13 @@ func init() {
 type PendingAuth struct {
 	// Ref is the reference code shown under the QR code (หมายเลขอ้างอิง).
 	Ref         string
-	ClientID    string
-	Scopes      []string
-	RedirectURI string
+	ClientID    string   // the client that asks
+	Scopes      []string // the scopes requested
+	RedirectURI string   // where the browser goes after the decision
 	// LoginHint is true when the request carried a login_hint (not shown: it is a PID).
 	LoginHint bool
-	CreatedAt time.Time
-	ExpiresAt time.Time
+	CreatedAt time.Time // when the QR page was shown (provider's clock)
+	ExpiresAt time.Time // CreatedAt + QRTTL
 	// PhoneURL is the URL the QR code encodes: the simulated phone page.
 	PhoneURL string
 }

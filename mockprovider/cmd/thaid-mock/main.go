@@ -58,7 +58,10 @@ func main() {
 // repeated is a repeatable string flag.
 type repeated []string
 
-func (r *repeated) String() string     { return strings.Join(*r, ",") }
+// String implements flag.Value.
+func (r *repeated) String() string { return strings.Join(*r, ",") }
+
+// Set implements flag.Value: each use of the flag adds a value.
 func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 type config struct {
