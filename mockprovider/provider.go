@@ -211,7 +211,6 @@ func start(t testing.TB, opts Options, useTLS bool) *Provider {
 		t.Fatalf("mockprovider: %v", err)
 	}
 	srv.Config.Handler = p
-	srv.Config.ErrorLog = nil
 	if useTLS {
 		srv.StartTLS()
 	} else {
