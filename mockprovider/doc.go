@@ -65,6 +65,7 @@
 //     a string or a number, and flat claims also beside an id_token.
 //   - sub is a stable 13-digit number derived from the PID (not the PID), unless Citizen.Sub
 //     is set.
+//   - A code used a second time also revokes the tokens issued for it (RFC 6749 4.1.2).
 //   - Revoking a refresh token ends its whole login (its access tokens too); revoking an
 //     access token ends that token only. Introspect then says {"active":false}.
 //

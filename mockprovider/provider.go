@@ -48,6 +48,7 @@ type Provider struct {
 	keys        []keyEntry // published and unpublished keys, oldest first
 	active      *signingKey
 	codes       map[string]*authCode
+	usedCodes   map[string]*authCode // redeemed codes, kept until they would have expired
 	tokens      map[string]*tokenRec // access and refresh tokens
 	pending     map[string]*pendingAuth
 	faults      map[Endpoint][]Fault
@@ -112,6 +113,7 @@ func New(opts Options) (*Provider, error) {
 		now:         opts.Now,
 		autoApprove: opts.AutoApprove,
 		codes:       map[string]*authCode{},
+		usedCodes:   map[string]*authCode{},
 		tokens:      map[string]*tokenRec{},
 		pending:     map[string]*pendingAuth{},
 		faults:      map[Endpoint][]Fault{},
@@ -333,6 +335,11 @@ func (p *Provider) sweepLocked(now time.Time) {
 	for k, c := range p.codes {
 		if now.After(c.expires) {
 			delete(p.codes, k)
+		}
+	}
+	for k, c := range p.usedCodes {
+		if now.After(c.expires) {
+			delete(p.usedCodes, k)
 		}
 	}
 	for k, t := range p.tokens {

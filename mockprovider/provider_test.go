@@ -586,3 +586,21 @@ func TestRequestLog(t *testing.T) {
 		t.Fatal("ResetRequests")
 	}
 }
+
+func TestCodeReuseRevokesTokens(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	q := authorize(t, p, nil)
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}
+	st, tok := post(t, p, mockprovider.PathToken, form, authBasic)
+	if st != 200 {
+		t.Fatalf("first use: %d", st)
+	}
+	if st, body := post(t, p, mockprovider.PathToken, form, authBasic); st != 400 || body["error"] != "invalid_grant" {
+		t.Fatalf("second use: %d %v", st, body)
+	}
+	for _, k := range []string{"access_token", "refresh_token"} {
+		if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tok[k].(string)}}, authBasic); in["active"] != false {
+			t.Errorf("%s still active after code reuse: %v", k, in)
+		}
+	}
+}

@@ -120,11 +120,20 @@ func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *Reques
 	p.mu.Lock()
 	now := p.now()
 	ac, ok := p.codes[code]
+	var reused *authCode
 	if ok {
 		delete(p.codes, code) // single use, whatever happens next
+		p.usedCodes[code] = ac
+	} else if reused = p.usedCodes[code]; reused != nil {
+		// RFC 6749 4.1.2: a code used twice revokes the tokens issued for it.
+		reused.grant.revoked = true
 	}
 	p.mu.Unlock()
 	switch {
+	case reused != nil:
+		p.logger.Warn("authorization code reused: its tokens are revoked", "client_id", c.ID)
+		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid, expired or already used code")
+		return
 	case !ok:
 		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid, expired or already used code")
 		return
