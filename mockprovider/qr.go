@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"rsc.io/qr"
@@ -82,6 +84,16 @@ func (p *Provider) newPending(req authRequest) *pendingAuth {
 }
 
 func (p *Provider) phoneURL(ref string) string { return p.issuer + PathQR + "phone/" + ref }
+
+// pagePath returns the root-relative path of one of the mock's own pages, under the issuer's
+// path: a provider mounted at https://host/mock-thaid links to /mock-thaid/qr/..., not /qr/....
+func (p *Provider) pagePath(path string) string {
+	u, err := url.Parse(p.issuer)
+	if err != nil {
+		return path
+	}
+	return strings.TrimSuffix(u.Path, "/") + path
+}
 
 // expiredLocked reports whether pa is still pending but past QRTTL. p.mu held.
 func (p *Provider) expiredLocked(pa *pendingAuth, now time.Time) bool {
@@ -222,8 +234,8 @@ func (p *Provider) renderWait(w http.ResponseWriter, r *http.Request, pa *pendin
 	phone := p.phoneURL(pa.ref)
 	render(w, http.StatusOK, "wait", waitView{
 		Title: "เข้าสู่ระบบด้วย ThaID", Ref: pa.ref, Client: pa.req.client.displayName(),
-		PNGURL: PathQR + "png/" + pa.ref, PhoneURL: phone, SameDeviceURL: phone + "?same=1",
-		StatusURL: PathQR + "status/" + pa.ref, RetryURL: PathQR + "retry/" + pa.ref,
+		PNGURL: p.pagePath(PathQR + "png/" + pa.ref), PhoneURL: phone, SameDeviceURL: phone + "?same=1",
+		StatusURL: p.pagePath(PathQR + "status/" + pa.ref), RetryURL: p.pagePath(PathQR + "retry/" + pa.ref),
 		Scopes: scopeViews(pa.req.scopes), Expired: expired, Remaining: max(remaining, 0),
 	})
 }
@@ -293,7 +305,7 @@ func (p *Provider) serveRetry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	npa := p.newPending(pa.req)
-	http.Redirect(w, r, PathQR+"wait/"+npa.ref, http.StatusSeeOther)
+	http.Redirect(w, r, p.pagePath(PathQR+"wait/"+npa.ref), http.StatusSeeOther)
 }
 
 type citizenView struct {
@@ -342,7 +354,7 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 	}
 	view := phoneView{
 		Title: "แอปพลิเคชัน ThaID (จำลอง)", Ref: ref, Client: pa.req.client.displayName(),
-		Action: PathQR + "phone/" + ref, Scopes: scopeViews(pa.req.scopes), Same: same,
+		Action: p.pagePath(PathQR + "phone/" + ref), Scopes: scopeViews(pa.req.scopes), Same: same,
 	}
 	if selected < 0 {
 		selected = 0

@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -262,5 +263,53 @@ func TestSetAutoApprove(t *testing.T) {
 	p.SetAutoApprove(true)
 	if q := authorize(t, p, nil); q.Get("code") == "" {
 		t.Fatal("no code after SetAutoApprove(true)")
+	}
+}
+
+// TestQRPagesUnderIssuerPath mounts the provider under a path (as the example app does) and
+// checks that every link of the QR and phone pages stays under that path.
+func TestQRPagesUnderIssuerPath(t *testing.T) {
+	mux := http.NewServeMux()
+	srv := httptest.NewServer(mux)
+	t.Cleanup(srv.Close)
+	p, err := mockprovider.New(mockprovider.Options{Issuer: srv.URL + "/mock-thaid"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux.Handle("/mock-thaid/", http.StripPrefix("/mock-thaid", p))
+
+	c := noRedirect(srv.Client())
+	resp, err := c.Get(p.Issuer() + mockprovider.PathAuthorize + "?" + authParams(nil).Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := html.UnescapeString(string(b))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("authorize: %d", resp.StatusCode)
+	}
+	links := regexp.MustCompile(`(?:src|href|action)="([^"]+)"`).FindAllStringSubmatch(page, -1)
+	if len(links) == 0 {
+		t.Fatal("no links in the wait page")
+	}
+	for _, m := range links {
+		link := m[1]
+		if strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "/mock-thaid/") {
+			t.Errorf("wait page link %q is outside the issuer path", link)
+		}
+	}
+	// The QR image, fetched by the page's own link, is served.
+	img := regexp.MustCompile(`<img class="qr" src="([^"]+)"`).FindStringSubmatch(page)
+	if img == nil {
+		t.Fatal("no QR image in the wait page")
+	}
+	resp, err = c.Get(srv.URL + img[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("QR image at %s: %d %s", img[1], resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
