@@ -84,9 +84,6 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 			return fmt.Errorf("mock provider: %w", err)
 		}
 		top.Handle(mockPrefix+"/", http.StripPrefix(mockPrefix, mock))
-		// The mock's QR wait page links its own assets root-relative (/qr/...), not under
-		// the issuer path, so serve those at the root too. The app has no /qr/ routes.
-		top.Handle(mockprovider.PathQR, mock)
 		if !cfg.adminsSet {
 			cfg.Admins = demoAdmins(mock.Citizens())
 		}
