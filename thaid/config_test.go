@@ -1,0 +1,169 @@
+package thaid
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+// noNetwork fails every request: presets must not touch the network.
+type noNetwork struct{ t *testing.T }
+
+func (n noNetwork) RoundTrip(r *http.Request) (*http.Response, error) {
+	n.t.Errorf("unexpected request to %s", r.URL)
+	return nil, errors.New("no network in this test")
+}
+
+func TestNewValidation(t *testing.T) {
+	valid := func() Config {
+		return Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp.example/cb", Provider: Sandbox}
+	}
+	tests := []struct {
+		name string
+		mod  func(*Config)
+		ok   bool
+	}{
+		{name: "valid", mod: func(*Config) {}, ok: true},
+		{name: "production", mod: func(c *Config) { c.Provider = Production }, ok: true},
+		{name: "no client ID", mod: func(c *Config) { c.ClientID = " " }},
+		{name: "no secret", mod: func(c *Config) { c.ClientSecret = "" }},
+		{name: "no redirect", mod: func(c *Config) { c.RedirectURL = "" }},
+		{name: "relative redirect", mod: func(c *Config) { c.RedirectURL = "/cb" }},
+		{name: "ftp redirect", mod: func(c *Config) { c.RedirectURL = "ftp://x/cb" }},
+		{name: "leeway 60 s", mod: func(c *Config) { c.Leeway = time.Minute }, ok: true},
+		{name: "leeway 61 s", mod: func(c *Config) { c.Leeway = 61 * time.Second }},
+		{name: "negative leeway", mod: func(c *Config) { c.Leeway = -1 }},
+		{name: "bad auth style", mod: func(c *Config) { c.AuthStyle = 7 }},
+		{name: "scope with space", mod: func(c *Config) { c.Scopes = []string{"openid pid"} }},
+		{name: "empty scope", mod: func(c *Config) { c.Scopes = []string{""} }},
+		{name: "negative TTL", mod: func(c *Config) { c.LoginTTL = -time.Second }},
+		{name: "negative refresh interval", mod: func(c *Config) { c.JWKSRefreshInterval = -time.Second }},
+		{name: "no provider", mod: func(c *Config) { c.Provider = Provider{} }},
+		{name: "token URL only", mod: func(c *Config) { c.Provider = Provider{TokenURL: "https://op/token"} }},
+		{name: "openid without JWKS", mod: func(c *Config) { c.Provider.JWKSURL = "" }},
+		{name: "no JWKS without openid", mod: func(c *Config) { c.Provider.JWKSURL = ""; c.Scopes = []string{ScopePID} }, ok: true},
+		{name: "openid without issuer", mod: func(c *Config) { c.Provider.Issuer = "" }},
+		{name: "bad JWKS URL", mod: func(c *Config) { c.Provider.JWKSURL = "jwks" }},
+		{name: "only HMAC algs", mod: func(c *Config) { c.Provider.SigningAlgs = []string{"HS256", "none"} }},
+		{name: "ES256 only", mod: func(c *Config) { c.Provider.SigningAlgs = []string{"ES256", "HS256"} }, ok: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := valid()
+			cfg.HTTPClient = &http.Client{Transport: noNetwork{t}}
+			tt.mod(&cfg)
+			c, err := New(context.Background(), cfg)
+			if tt.ok != (err == nil) {
+				t.Fatalf("New: %v", err)
+			}
+			if err != nil && !errors.Is(err, ErrInvalidConfig) {
+				t.Fatalf("error %v does not match ErrInvalidConfig", err)
+			}
+			if err == nil && c.Config().ClientSecret != cfg.ClientSecret {
+				t.Fatal("Config() lost the secret")
+			}
+		})
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	c, err := New(context.Background(), Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp/cb", Provider: Production})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := c.Config()
+	if !slices.Equal(cfg.Scopes, DefaultScopes) || cfg.Leeway != DefaultLeeway || cfg.LoginTTL != DefaultLoginTTL ||
+		cfg.JWKSRefreshInterval != DefaultJWKSRefreshInterval || cfg.JWKSCacheTTL != DefaultJWKSCacheTTL ||
+		cfg.HTTPClient == nil || cfg.HTTPClient.Timeout != DefaultHTTPTimeout || cfg.Now == nil || cfg.AuthStyle != AuthStyleBasic {
+		t.Fatalf("defaults not applied: %+v", cfg)
+	}
+	cfg.Scopes[0] = "changed"
+	if c.Config().Scopes[0] != ScopeOpenID {
+		t.Fatal("Config() shares the scopes slice")
+	}
+	for _, p := range []Provider{Production, Sandbox} {
+		for _, u := range []string{p.AuthURL, p.TokenURL, p.IntrospectURL, p.RevokeURL, p.JWKSURL, p.UserInfoURL} {
+			if !strings.HasPrefix(u, p.Issuer+"/") || !strings.HasSuffix(u, "/") {
+				t.Errorf("endpoint %q of %s", u, p.Issuer)
+			}
+		}
+	}
+	if Production.TokenURL != "https://imauth.bora.dopa.go.th/api/v2/oauth2/token/" ||
+		Sandbox.AuthURL != "https://imauthsbx.bora.dopa.go.th/api/v2/oauth2/auth/" ||
+		Production.JWKSURL != "https://imauth.bora.dopa.go.th/jwks/" {
+		t.Fatalf("presets %+v %+v", Production, Sandbox)
+	}
+}
+
+func TestAuthCodeURL(t *testing.T) {
+	c, err := New(context.Background(), Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp/cb", Provider: Sandbox,
+		Scopes: []string{ScopeOpenID, ScopePID, ScopeBirthdate}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.NewLogin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l2, _ := c.NewLogin()
+	if l.State == l2.State || l.Nonce == l2.Nonce || l.CodeVerifier == l2.CodeVerifier || len(l.State) < 43 || len(l.CodeVerifier) < 43 {
+		t.Fatalf("logins not random enough: %+v %+v", *l, *l2)
+	}
+	u := c.AuthCodeURL(l)
+	for _, want := range []string{"response_type=code", "client_id=c", "redirect_uri=https%3A%2F%2Frp%2Fcb",
+		"scope=openid+pid+birthdate", "state=" + l.State, "nonce=" + l.Nonce, "code_challenge_method=S256", "code_challenge="} {
+		if !strings.Contains(u, want) {
+			t.Errorf("URL %s lacks %s", u, want)
+		}
+	}
+	if strings.Contains(u, l.CodeVerifier) {
+		t.Fatal("URL carries the PKCE verifier")
+	}
+	for _, out := range []string{l.String(), strings.Join([]string{l.GoString()}, "")} {
+		if strings.Contains(out, l.Nonce) || strings.Contains(out, l.CodeVerifier) {
+			t.Fatalf("Login prints secrets: %s", out)
+		}
+	}
+}
+
+func TestDiscover(t *testing.T) {
+	var doc string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/openid-configuration" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(strings.ReplaceAll(doc, "ISS", "http://"+r.Host)))
+	}))
+	defer srv.Close()
+	tests := []struct {
+		name string
+		doc  string
+		want error
+	}{
+		{name: "ok", doc: `{"issuer":"ISS","authorization_endpoint":"ISS/a/","token_endpoint":"ISS/t/","jwks_uri":"ISS/jwks/","id_token_signing_alg_values_supported":["ES256"]}`},
+		{name: "issuer with slash", doc: `{"issuer":"ISS/","authorization_endpoint":"ISS/a/","token_endpoint":"ISS/t/"}`},
+		{name: "other issuer", doc: `{"issuer":"https://evil","authorization_endpoint":"ISS/a/","token_endpoint":"ISS/t/"}`, want: ErrIssuerMismatch},
+		{name: "no token endpoint", doc: `{"issuer":"ISS","authorization_endpoint":"ISS/a/"}`, want: ErrMalformedResponse},
+		{name: "not JSON", doc: `<html>`, want: ErrMalformedResponse},
+	}
+	for _, tt := range tests {
+		doc = tt.doc
+		p, err := Discover(context.Background(), srv.URL+"/", nil)
+		if !errorsIs(err, tt.want) {
+			t.Errorf("%s: %v, want %v", tt.name, err, tt.want)
+		}
+		if err == nil && (p.TokenURL != srv.URL+"/t/" || !sameIssuer(p.Issuer, srv.URL)) {
+			t.Errorf("%s: %+v", tt.name, p)
+		}
+	}
+	if _, err := Discover(context.Background(), "http://127.0.0.1:1", nil); !errors.Is(err, ErrProviderUnavailable) {
+		t.Errorf("unreachable: %v", err)
+	}
+}

@@ -1,0 +1,57 @@
+// Package thaid is a relying-party client for ThaID (ไทยดี), the national
+// digital ID of Thailand run by DOPA's Bureau of Registration Administration.
+// ThaID is an OAuth 2.0 / OpenID Connect provider; with this package a Go web
+// service adds "login with ThaID" and receives a typed, verified Identity.
+//
+// # The flow
+//
+// Create one Client per application with New. Production and Sandbox are the
+// DOPA hosts (no network needed to build them); Provider{Issuer: url} runs
+// OpenID discovery; or list every endpoint by hand.
+//
+// For each login, NewLogin makes a Login: a random state, a nonce and a PKCE
+// (S256) verifier, plus its creation time. Keep it on the server (it
+// serialises to JSON, so any session store will do) and send the browser to
+// AuthCodeURL. The citizen scans DOPA's QR code with the ThaID app, consents,
+// and the browser comes back to the redirect URL. Exchange then checks the
+// state (in constant time), surfaces provider error redirects as *Error, refuses
+// stale logins, exchanges the code (with the PKCE verifier) through
+// golang.org/x/oauth2, and returns a Result holding the Identity and the Token.
+//
+// # Claims
+//
+// With the openid scope (in DefaultScopes), ThaID returns a signed ID token and
+// the Identity comes from it alone, after verification with go-oidc: signature
+// against the provider's JWKS with asymmetric algorithms only (never none, never
+// HMAC), iss, aud and azp, exp/nbf/iat within Config.Leeway on Config.Now, the
+// nonce, and at_hash. The JWKS is cached for Config.JWKSCacheTTL; a token with
+// an unknown key ID triggers at most one refetch per Config.JWKSRefreshInterval,
+// shared by concurrent logins. Without openid, ThaID returns the claims flat
+// beside the tokens and Identity.Verified is false.
+//
+// Claim decoding is tolerant of what ThaID is known to send: IAL as a number or
+// a string, an address as a string or an object, Buddhist-era birth years
+// (above 2400, minus 543) and partial dates such as 1950-00-00. Unknown claims
+// are kept in Identity.Raw.
+//
+// # Personal data
+//
+// A PID (the 13-digit citizen ID) is personal data under the PDPA. PID prints
+// masked (1-1017-xxxxx-70-8) through fmt and log/slog; Digits returns the
+// number. Identity, Token, Login and Secret likewise redact themselves when
+// printed or logged, while Identity and Token still JSON round-trip in full for
+// session stores.
+//
+// # Errors
+//
+// Every error matches a sentinel with errors.Is (ErrUserDenied,
+// ErrStateMismatch, ErrNonceMismatch, ErrTokenExpired, ErrBadSignature,
+// ErrProviderUnavailable, ...). Provider answers also unwrap to *Error with
+// errors.As, carrying the OAuth error code, description and HTTP status.
+//
+// # Tokens
+//
+// Refresh renews tokens (a new ID token is verified again, and a rotated
+// refresh token is reported in Result.RefreshRotated); Revoke and Introspect
+// call the matching ThaID endpoints.
+package thaid
