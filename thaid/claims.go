@@ -185,12 +185,9 @@ func addressFrom(v any) (*Address, error) {
 // decodeClaims decodes a JSON object of claims into an Identity. It is the
 // fuzzed entry point of claim decoding.
 func decodeClaims(data []byte, verified bool) (*Identity, error) {
-	var m map[string]any
-	if err := json.Unmarshal(data, &m); err != nil {
+	m, err := decodeJSONObject(data)
+	if err != nil {
 		return nil, wrapf(ErrInvalidClaim, "claims are not a JSON object: %v", err)
-	}
-	if m == nil {
-		return nil, wrapf(ErrInvalidClaim, "claims are null")
 	}
 	return identityFromClaims(m, verified)
 }

@@ -87,12 +87,9 @@ const absoluteExpiryThreshold = 1_000_000_000
 // absolute Unix time (above 10^9), as a number or a numeric string. now is
 // used for relative expiries.
 func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
-	var m map[string]any
-	if err := json.Unmarshal(body, &m); err != nil {
+	m, err := decodeJSONObject(body)
+	if err != nil {
 		return nil, wrapf(ErrMalformedResponse, "token response is not a JSON object: %v", err)
-	}
-	if m == nil {
-		return nil, wrapf(ErrMalformedResponse, "token response is null")
 	}
 	if code, ok := m["error"].(string); ok && code != "" {
 		e := &Error{Code: code}
@@ -102,7 +99,6 @@ func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
 	}
 	tr := &tokenResponse{}
 	t := &tr.token
-	var err error
 	for _, f := range []struct {
 		name string
 		dst  *string

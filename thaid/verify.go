@@ -41,8 +41,8 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, non
 		}
 		return nil, c.classifyUnverified(rawIDToken, oidcErr)
 	}
-	var claims map[string]any
-	if err := json.Unmarshal(vc.payload, &claims); err != nil || claims == nil {
+	claims, err := decodeJSONObject(vc.payload)
+	if err != nil {
 		return nil, wrapf(ErrInvalidToken, "claims are not a JSON object")
 	}
 	if err := c.checkClaims(claims, vc.alg, accessToken, nonce); err != nil {
