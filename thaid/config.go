@@ -196,7 +196,7 @@ func validateStatic(cfg *Config) error {
 	if err := checkURL("RedirectURL", cfg.RedirectURL, true); err != nil {
 		return err
 	}
-	if cfg.Scopes == nil || len(cfg.Scopes) == 0 {
+	if len(cfg.Scopes) == 0 {
 		cfg.Scopes = slices.Clone(DefaultScopes)
 	} else {
 		cfg.Scopes = slices.Clone(cfg.Scopes)

@@ -115,16 +115,7 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (Provider, er
 	if doc.AuthURL == "" || doc.TokenURL == "" {
 		return Provider{}, wrapf(ErrMalformedResponse, "discovery document lacks authorization or token endpoint")
 	}
-	return Provider{
-		Issuer:        doc.Issuer,
-		AuthURL:       doc.AuthURL,
-		TokenURL:      doc.TokenURL,
-		IntrospectURL: doc.IntrospectURL,
-		RevokeURL:     doc.RevokeURL,
-		JWKSURL:       doc.JWKSURL,
-		UserInfoURL:   doc.UserInfoURL,
-		SigningAlgs:   doc.SigningAlgs,
-	}, nil
+	return Provider(doc), nil
 }
 
 // sameIssuer compares issuers, ignoring one trailing slash (ThaID's issuer
