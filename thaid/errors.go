@@ -124,6 +124,7 @@ type detailError struct {
 	cause    error
 }
 
+// Error implements the error interface: the sentinel text and the detail.
 func (e *detailError) Error() string {
 	if e.msg == "" {
 		return e.sentinel.Error()
@@ -131,6 +132,7 @@ func (e *detailError) Error() string {
 	return e.sentinel.Error() + ": " + e.msg
 }
 
+// Unwrap exposes the sentinel and the cause to errors.Is and errors.As.
 func (e *detailError) Unwrap() []error {
 	if e.cause != nil {
 		return []error{e.sentinel, e.cause}

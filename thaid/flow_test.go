@@ -656,3 +656,11 @@ func TestDiscoveryAndExplicitProvider(t *testing.T) {
 		t.Fatalf("discovery 503: %v", err)
 	}
 }
+
+func TestFlatClaimsNeverReplaceABadIDToken(t *testing.T) {
+	e := start(t, mockprovider.Options{FlatClaimsWithOpenID: true})
+	e.op.QueueTokenFault(mockprovider.TokenBadSignature)
+	if _, res, err := e.login(t, ""); !errors.Is(err, thaid.ErrBadSignature) || res != nil {
+		t.Fatalf("bad ID token with flat claims beside it: %v", err)
+	}
+}
