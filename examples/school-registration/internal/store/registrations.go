@@ -59,7 +59,7 @@ const registrationJoins = ` FROM registrations r
 	JOIN schools s ON s.code = r.school_code
 	JOIN areas a ON a.code = s.area_code`
 
-func scanRegistration(sc interface{ Scan(...any) error }) (Registration, error) {
+func scanRegistration(sc rowScanner) (Registration, error) {
 	var r Registration
 	var decided sql.NullTime
 	err := sc.Scan(&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName,
@@ -160,22 +160,10 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 // AdminAreas lists the areas the citizen with pid administers (none: not an
 // admin).
 func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT a.code, a.name, a.name_en, a.province
+	return queryAll(ctx, s.db, "admin areas", scanArea,
+		`SELECT a.code, a.name, a.name_en, a.province
 		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
 		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
-	if err != nil {
-		return nil, fmt.Errorf("store: admin areas: %w", err)
-	}
-	defer rows.Close()
-	var out []Area
-	for rows.Next() {
-		var a Area
-		if err := rows.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
 }
 
 // inAdminArea is the condition "the registration's school (column col) is in
@@ -189,22 +177,10 @@ func inAdminArea(col string) string {
 // RegistrationsForAdmin lists the registrations with the given status in the
 // areas the admin administers, oldest first.
 func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, status Status) ([]Registration, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+	return queryAll(ctx, s.db, "registrations for admin", scanRegistration,
+		`SELECT `+registrationColumns+registrationJoins+`
 		WHERE r.status = $1 AND `+inAdminArea("r.school_code")+`
 		ORDER BY r.created_at, r.id`, string(status), adminPID)
-	if err != nil {
-		return nil, fmt.Errorf("store: registrations for admin: %w", err)
-	}
-	defer rows.Close()
-	var out []Registration
-	for rows.Next() {
-		r, err := scanRegistration(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // Approve approves a pending registration in one of the admin's areas.
@@ -253,21 +229,13 @@ func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy,
 // registrations and returns the codes of schools where they differ (none in a
 // consistent database). Tests and the health check use it.
 func (s *Store) SeatCheck(ctx context.Context) ([]string, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT s.code FROM schools s
+	return queryAll(ctx, s.db, "seat check", func(row rowScanner) (string, error) {
+		var code string
+		err := row.Scan(&code)
+		return code, err
+	},
+		`SELECT s.code FROM schools s
 		WHERE s.seats_taken <> (SELECT COUNT(*) FROM registrations r
 			WHERE r.school_code = s.code AND r.status IN ('pending', 'approved'))
 		ORDER BY s.code`)
-	if err != nil {
-		return nil, fmt.Errorf("store: seat check: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var code string
-		if err := rows.Scan(&code); err != nil {
-			return nil, err
-		}
-		out = append(out, code)
-	}
-	return out, rows.Err()
 }

@@ -45,29 +45,22 @@ type News struct {
 	CreatedAt  time.Time
 }
 
+// scanArea reads an area's code, name, name_en and province.
+func scanArea(row rowScanner) (Area, error) {
+	var a Area
+	err := row.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province)
+	return a, err
+}
+
 // Areas lists every area, by code.
 func (s *Store) Areas(ctx context.Context) ([]Area, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT code, name, name_en, province FROM areas ORDER BY code`)
-	if err != nil {
-		return nil, fmt.Errorf("store: areas: %w", err)
-	}
-	defer rows.Close()
-	var out []Area
-	for rows.Next() {
-		var a Area
-		if err := rows.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, s.db, "areas", scanArea,
+		`SELECT code, name, name_en, province FROM areas ORDER BY code`)
 }
 
 // Area returns one area.
 func (s *Store) Area(ctx context.Context, code string) (Area, error) {
-	var a Area
-	err := s.db.QueryRowContext(ctx, `SELECT code, name, name_en, province FROM areas WHERE code = $1`, code).
-		Scan(&a.Code, &a.Name, &a.NameEN, &a.Province)
+	a, err := scanArea(s.db.QueryRowContext(ctx, `SELECT code, name, name_en, province FROM areas WHERE code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Area{}, ErrNotFound
 	}
@@ -77,7 +70,7 @@ func (s *Store) Area(ctx context.Context, code string) (Area, error) {
 const schoolColumns = `s.code, s.area_code, a.name, s.name, s.name_en, s.district, s.province, s.about,
 	s.seat_limit, s.seats_taken, s.updated_at`
 
-func scanSchool(sc interface{ Scan(...any) error }) (School, error) {
+func scanSchool(sc rowScanner) (School, error) {
 	var sch School
 	var updated sql.NullTime
 	err := sc.Scan(&sch.Code, &sch.AreaCode, &sch.AreaName, &sch.Name, &sch.NameEN, &sch.District,
@@ -88,22 +81,10 @@ func scanSchool(sc interface{ Scan(...any) error }) (School, error) {
 
 // SchoolsInArea lists the schools of an area by name, with their seat counts.
 func (s *Store) SchoolsInArea(ctx context.Context, areaCode string) ([]School, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+schoolColumns+`
+	return queryAll(ctx, s.db, "schools in area", scanSchool,
+		`SELECT `+schoolColumns+`
 		FROM schools s JOIN areas a ON a.code = s.area_code
 		WHERE s.area_code = $1 ORDER BY s.name`, areaCode)
-	if err != nil {
-		return nil, fmt.Errorf("store: schools in area: %w", err)
-	}
-	defer rows.Close()
-	var out []School
-	for rows.Next() {
-		sch, err := scanSchool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sch)
-	}
-	return out, rows.Err()
 }
 
 // School returns one school.
@@ -118,22 +99,16 @@ func (s *Store) School(ctx context.Context, code string) (School, error) {
 
 // SchoolNews lists a school's news, newest first, at most limit items.
 func (s *Store) SchoolNews(ctx context.Context, schoolCode string, limit int) ([]News, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, school_code, title, body, author, created_at
-		FROM news WHERE school_code = $1 ORDER BY created_at DESC, id LIMIT $2`, schoolCode, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: school news: %w", err)
-	}
-	defer rows.Close()
-	var out []News
-	for rows.Next() {
+	return queryAll(ctx, s.db, "school news", func(row rowScanner) (News, error) {
 		var n News
-		if err := rows.Scan(&n.ID, &n.SchoolCode, &n.Title, &n.Body, &n.Author, &n.CreatedAt); err != nil {
-			return nil, err
+		if err := row.Scan(&n.ID, &n.SchoolCode, &n.Title, &n.Body, &n.Author, &n.CreatedAt); err != nil {
+			return n, err
 		}
 		n.CreatedAt = n.CreatedAt.UTC()
-		out = append(out, n)
-	}
-	return out, rows.Err()
+		return n, nil
+	},
+		`SELECT id, school_code, title, body, author, created_at
+		FROM news WHERE school_code = $1 ORDER BY created_at DESC, id LIMIT $2`, schoolCode, limit)
 }
 
 // approvedFor is the condition "citizen $pid holds an approved registration
@@ -188,21 +163,9 @@ func (s *Store) PostNews(ctx context.Context, citizenPID, schoolCode, title, bod
 // SchoolsWithWebsite lists the schools that have at least one approved
 // website manager, by name: the schools whose public page is live.
 func (s *Store) SchoolsWithWebsite(ctx context.Context) ([]School, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+schoolColumns+`
+	return queryAll(ctx, s.db, "schools with website", scanSchool,
+		`SELECT `+schoolColumns+`
 		FROM schools s JOIN areas a ON a.code = s.area_code
 		WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.school_code = s.code AND r.status = 'approved')
 		ORDER BY s.name`)
-	if err != nil {
-		return nil, fmt.Errorf("store: schools with website: %w", err)
-	}
-	defer rows.Close()
-	var out []School
-	for rows.Next() {
-		sch, err := scanSchool(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, sch)
-	}
-	return out, rows.Err()
 }
