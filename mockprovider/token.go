@@ -354,18 +354,26 @@ func (p *Provider) tokenParam(r *http.Request, rec *RequestRecord) string {
 	return t
 }
 
+// tokenRequest reads what introspect and revoke share: a POST form, an authenticated client and
+// the token parameter. On failure it has answered the request and returns ok=false.
+func (p *Provider) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord) (c *Client, tok string, ok bool) {
+	if !parsePost(w, r) {
+		return nil, "", false
+	}
+	if c = p.authenticateClient(w, r, rec); c == nil {
+		return nil, "", false
+	}
+	if tok = p.tokenParam(r, rec); tok == "" {
+		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
+		return nil, "", false
+	}
+	return c, tok, true
+}
+
 // serveIntrospect answers /api/v2/oauth2/introspect/.
 func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	if !parsePost(w, r) {
-		return
-	}
-	c := p.authenticateClient(w, r, rec)
-	if c == nil {
-		return
-	}
-	tok := p.tokenParam(r, rec)
-	if tok == "" {
-		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
+	c, tok, ok := p.tokenRequest(w, r, rec)
+	if !ok {
 		return
 	}
 	p.mu.Lock()
@@ -396,16 +404,8 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *
 // serveRevoke answers /api/v2/oauth2/revoke/. Revoking a refresh token revokes its whole grant
 // (all access tokens of the login); unknown tokens are answered OK (RFC 7009).
 func (p *Provider) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	if !parsePost(w, r) {
-		return
-	}
-	c := p.authenticateClient(w, r, rec)
-	if c == nil {
-		return
-	}
-	tok := p.tokenParam(r, rec)
-	if tok == "" {
-		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
+	c, tok, ok := p.tokenRequest(w, r, rec)
+	if !ok {
 		return
 	}
 	p.mu.Lock()
