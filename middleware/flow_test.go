@@ -581,9 +581,9 @@ func TestProviderFaults(t *testing.T) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 500})
 		}, 0, []int{503}, thaid.ErrProviderUnavailable},
 		{"token endpoint timeout", func(p *mockprovider.Provider) {
-			// The mock does not notice the client hanging up while its request body is unread,
-			// so keep its delay short: the client gives up after 200 ms.
-			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: 1500 * time.Millisecond})
+			// The provider would answer after a minute; the client gives up after 200 ms, and
+			// the mock stops waiting when the client hangs up (else the test would take a minute).
+			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: time.Minute})
 		}, 200 * time.Millisecond, []int{503}, thaid.ErrProviderUnavailable},
 		{"JWKS down", func(p *mockprovider.Provider) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
@@ -647,6 +647,32 @@ func TestProviderFaults(t *testing.T) {
 				t.Errorf("%d goroutines after the failed login, %d before", n, before)
 			}
 		})
+	}
+}
+
+// TestSlowProvider: a provider that is slow but within the client's timeout still logs the
+// citizen in, and leaves no goroutine behind.
+func TestSlowProvider(t *testing.T) {
+	app := newApp(t, appOptions{timeout: 5 * time.Second})
+	for _, ep := range []mockprovider.Endpoint{mockprovider.EndpointAuthorize, mockprovider.EndpointToken} {
+		app.p.SetLatency(ep, 300*time.Millisecond)
+	}
+	b := app.newBrowser()
+	before := runtime.NumGoroutine()
+	start := time.Now()
+	p := b.get("/private/slow")
+	mustSignedIn(t, p, "/private/slow")
+	if d := time.Since(start); d < 600*time.Millisecond {
+		t.Errorf("login took %s: the latency was not applied", d)
+	}
+	b.tr.CloseIdleConnections()
+	app.transport.CloseIdleConnections()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the login, %d before", n, before)
 	}
 }
 
