@@ -13,6 +13,11 @@ import (
 // refreshed first and the new tokens (a rotated refresh token included) are stored. Without a
 // session it returns ErrNotSignedIn; with an expired token and no refresh token,
 // thaid.ErrTokenExpired.
+//
+// Concurrent calls for one session on one instance refresh once: the session is locked while
+// refreshing. Instances sharing a Redis store do not coordinate: when ThaID rotates refresh
+// tokens, two instances refreshing the same session at the same moment race, and the loser gets
+// an error matching thaid.ErrInvalidGrant. Treat that error as "log in again".
 func (a *Auth) AccessToken(r *http.Request) (string, error) {
 	s, ok := SessionFrom(r.Context())
 	if !ok {
