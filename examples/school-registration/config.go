@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -72,6 +73,12 @@ func configFromEnv(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("%w: BASE_URL %q is not an http(s) URL", errConfig, c.BaseURL)
 		}
 	}
+	if c.mockMode() && !loopbackAddr(c.Addr) && getenv("DEMO_ALLOW_REMOTE") != "1" {
+		// The embedded mock lets anybody log in as any demo citizen, area admins included.
+		return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) listens on loopback only, "+
+			"not on ADDR %q; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
+			"(so that a real phone can scan the QR code)", errConfig, c.Addr)
+	}
 	if !c.mockMode() && c.ClientID == "" {
 		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
 	}
@@ -83,6 +90,19 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		c.Admins, c.adminsSet = admins, true
 	}
 	return c, nil
+}
+
+// loopbackAddr reports whether a listen address (host:port) binds to loopback only.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func lookup(getenv func(string) string, key string) (string, bool) {

@@ -180,6 +180,8 @@ func TestConfigErrors(t *testing.T) {
 		"issuer without client id": {"THAID_ISSUER": "sandbox"},
 		"bad base url":             {"BASE_URL": "ftp://x"},
 		"bad admin pids":           {"ADMIN_PIDS": "nonsense"},
+		"mock on all interfaces":   {"ADDR": ":8080"},
+		"mock on a LAN address":    {"ADDR": "192.0.2.10:8080"},
 	} {
 		if _, err := configFromEnv(func(k string) string { return env[k] }); err == nil {
 			t.Errorf("%s: no error", name)
@@ -190,6 +192,16 @@ func TestConfigErrors(t *testing.T) {
 	})
 	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" {
 		t.Errorf("production config = %+v, %v", cfg, err)
+	}
+	// The embedded mock may leave loopback only when the demo says so.
+	for _, env := range []map[string]string{
+		{"ADDR": "localhost:8080"},
+		{"ADDR": "[::1]:8080"},
+		{"ADDR": "0.0.0.0:8080", "DEMO_ALLOW_REMOTE": "1"},
+	} {
+		if _, err := configFromEnv(func(k string) string { return env[k] }); err != nil {
+			t.Errorf("%v: %v", env, err)
+		}
 	}
 }
 
