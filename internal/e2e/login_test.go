@@ -149,6 +149,21 @@ func TestConcurrentLogins(t *testing.T) {
 	if len(failed) > 0 {
 		t.Fatalf("%d of %d logins failed; first: %v", len(failed), n, errors.Join(failed[:min(3, len(failed))]...))
 	}
+	// No network call per login beyond the token request: discovery ran once in thaid.New, and
+	// the 200 concurrent first verifications shared one JWKS fetch, served from cache after.
+	for _, c := range []struct {
+		ep   mockprovider.Endpoint
+		want int
+	}{
+		{mockprovider.EndpointDiscovery, 1},
+		{mockprovider.EndpointJWKS, 1},
+		{mockprovider.EndpointToken, n},
+		{mockprovider.EndpointUserInfo, 0},
+	} {
+		if got := len(r.mock.RequestsTo(c.ep)); got != c.want {
+			t.Errorf("%s: %d requests for %d logins, want %d", c.ep, got, n, c.want)
+		}
+	}
 }
 
 // BenchmarkFullLogin measures whole logins (login redirect, mock auto-approve, callback, token
