@@ -88,6 +88,19 @@ func serverError(v *views, log *slog.Logger, w http.ResponseWriter, r *http.Requ
 	v.renderError(w, r, http.StatusInternalServerError, "server", user)
 }
 
+// finishManageWrite answers a website-management write: 403 when the citizen's registration is
+// no longer approved, 500 on other errors, else back to /manage with the done message.
+func finishManageWrite(v *views, log *slog.Logger, w http.ResponseWriter, r *http.Request, c *citizen, err error, done string) {
+	switch {
+	case errors.Is(err, store.ErrNotApproved):
+		v.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
+	case err != nil:
+		serverError(v, log, w, r, c, err)
+	default:
+		http.Redirect(w, r, "/manage?done="+done, http.StatusSeeOther)
+	}
+}
+
 func handleHome(v *views, st *store.Store, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := page{}
@@ -369,15 +382,7 @@ func handleManageAbout(v *views, st *store.Store, log *slog.Logger) http.Handler
 			return
 		}
 		err := st.UpdateSchoolAbout(r.Context(), c.pid, school.Code, about)
-		if errors.Is(err, store.ErrNotApproved) {
-			v.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
-			return
-		}
-		if err != nil {
-			serverError(v, log, w, r, c, err)
-			return
-		}
-		http.Redirect(w, r, "/manage?done=about_saved", http.StatusSeeOther)
+		finishManageWrite(v, log, w, r, c, err, "about_saved")
 	})
 }
 
@@ -400,15 +405,7 @@ func handleManageNews(v *views, st *store.Store, log *slog.Logger) http.Handler 
 			return
 		}
 		_, err := st.PostNews(r.Context(), c.pid, school.Code, form["title"], form["body"], c.view.Name)
-		if errors.Is(err, store.ErrNotApproved) {
-			v.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
-			return
-		}
-		if err != nil {
-			serverError(v, log, w, r, c, err)
-			return
-		}
-		http.Redirect(w, r, "/manage?done=news_posted", http.StatusSeeOther)
+		finishManageWrite(v, log, w, r, c, err, "news_posted")
 	})
 }
 
