@@ -52,9 +52,11 @@
 //     redirect with error, error_description and state: invalid_scope for a scope that is not a
 //     ThaID scope or not allowed for the client, unsupported_response_type, invalid_request.
 //   - PKCE: if a code_challenge was sent (S256 only), the token request must carry the
-//     matching code_verifier; if none was sent, a code_verifier is refused too. Failures, like
-//     an unknown, expired (CodeTTL, 60 s) or reused code, a code of another client or a
-//     redirect_uri that differs from the authorize request, give 400 invalid_grant.
+//     matching code_verifier; if none was sent, a code_verifier is refused too. PKCE failures
+//     give 400 invalid_grant.
+//   - An unknown, expired (CodeTTL, 60 s) or reused code, a code of another client, or a
+//     redirect_uri that differs from the authorize request give 400 invalid_request, as the
+//     ThaID manual lists them; Options.RFCGrantErrors makes them invalid_grant (RFC 6749).
 //   - Token errors: 401 invalid_client (unknown client "Client id not found", wrong secret,
 //     no authentication), 401 unauthorized_client (API key), 400 unsupported_grant_type, and
 //     401 invalid_refresh_token for a bad, expired or revoked refresh token.

@@ -90,6 +90,11 @@ type Options struct {
 	// FlatClaimsWithOpenID also puts the flat claims beside the id_token when openid was
 	// requested. Without openid they are always flat.
 	FlatClaimsWithOpenID bool
+	// RFCGrantErrors answers a bad authorization code (unknown, expired, reused, of another
+	// client) or a redirect_uri that differs from the authorize request with 400 invalid_grant,
+	// as RFC 6749 says. false (default) = 400 invalid_request, as the ThaID manual lists these
+	// cases. PKCE failures are invalid_grant either way (RFC 7636; PKCE is not in the manual).
+	RFCGrantErrors bool
 	// RotateRefreshTokens issues a new refresh token on every refresh and invalidates the old
 	// one. false = the same refresh token stays valid and none is returned on refresh.
 	RotateRefreshTokens bool

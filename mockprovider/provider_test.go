@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -298,9 +299,14 @@ func TestTokenResponseVariants(t *testing.T) {
 }
 
 func TestTokenErrors(t *testing.T) {
-	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	now := func() time.Time { return clock }
-	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Now: now, Clients: []mockprovider.Client{
+	for _, rfc := range []bool{false, true} {
+		t.Run(fmt.Sprintf("RFCGrantErrors=%t", rfc), func(t *testing.T) { testTokenErrors(t, rfc) })
+	}
+}
+
+// testTokenErrors runs the token endpoint's error table with one RFCGrantErrors setting.
+func testTokenErrors(t *testing.T, rfc bool) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RFCGrantErrors: rfc, Clients: []mockprovider.Client{
 		{ID: mockprovider.DemoClientID, Secret: mockprovider.DemoClientSecret, AllowAnyRedirectURI: true},
 		{ID: "other", Secret: "other-secret", AllowAnyRedirectURI: true},
 		{ID: "keyed", Secret: "k", AllowAnyRedirectURI: true, APIKey: "the-api-key"},
@@ -316,23 +322,24 @@ func TestTokenErrors(t *testing.T) {
 		reuse      bool
 		status     int
 		code       string
+		codeErr    bool // a bad code or redirect_uri: invalid_request, or invalid_grant with RFCGrantErrors
 	}{
 		{name: "ok basic", status: 200},
 		{name: "ok post", ca: authPost, status: 200},
 		{name: "no client auth", ca: authNone, status: 401, code: "invalid_client"},
 		{name: "wrong secret", secret: "nope", status: 401, code: "invalid_client"},
 		{name: "unknown client", id: "ghost", status: 401, code: "invalid_client"},
-		{name: "code of another client", id: "other", secret: "other-secret", status: 400, code: "invalid_grant"},
+		{name: "code of another client", id: "other", secret: "other-secret", status: 400, codeErr: true},
 		{name: "wrong verifier", form: url.Values{"code_verifier": {strings.Repeat("x", 43)}}, status: 400, code: "invalid_grant"},
 		{name: "missing verifier", form: url.Values{"code_verifier": {""}}, status: 400, code: "invalid_grant"},
 		{name: "verifier without challenge", authorize: url.Values{"code_challenge": {""}, "code_challenge_method": {""}}, status: 400, code: "invalid_grant"},
 		{name: "no PKCE at all", authorize: url.Values{"code_challenge": {""}, "code_challenge_method": {""}}, form: url.Values{"code_verifier": {""}}, status: 200},
-		{name: "redirect_uri differs", form: url.Values{"redirect_uri": {testRedirect + "x"}}, status: 400, code: "invalid_grant"},
-		{name: "redirect_uri missing", form: url.Values{"redirect_uri": {""}}, status: 400, code: "invalid_grant"},
-		{name: "code expired", advance: 61 * time.Second, status: 400, code: "invalid_grant"},
+		{name: "redirect_uri differs", form: url.Values{"redirect_uri": {testRedirect + "x"}}, status: 400, codeErr: true},
+		{name: "redirect_uri missing", form: url.Values{"redirect_uri": {""}}, status: 400, codeErr: true},
+		{name: "code expired", advance: 61 * time.Second, status: 400, codeErr: true},
 		{name: "code just valid", advance: 60 * time.Second, status: 200},
-		{name: "code reused", reuse: true, status: 400, code: "invalid_grant"},
-		{name: "unknown code", form: url.Values{"code": {"forged"}}, status: 400, code: "invalid_grant"},
+		{name: "code reused", reuse: true, status: 400, codeErr: true},
+		{name: "unknown code", form: url.Values{"code": {"forged"}}, status: 400, codeErr: true},
 		{name: "no code", form: url.Values{"code": {""}}, status: 400, code: "invalid_request"},
 		{name: "no grant type", form: url.Values{"grant_type": {""}}, status: 400, code: "invalid_request"},
 		{name: "password grant", form: url.Values{"grant_type": {"password"}}, status: 400, code: "unsupported_grant_type"},
@@ -341,11 +348,17 @@ func TestTokenErrors(t *testing.T) {
 		{name: "api key ok", authorize: url.Values{"client_id": {"keyed"}}, id: "keyed", secret: "k", hdr: []string{"x-imauth-apikey", "the-api-key"}, status: 200},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			clock = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+			clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
 			p.SetNow(func() time.Time { return clock })
 			q := authorize(t, p, tc.authorize)
 			clock = clock.Add(tc.advance)
 			p.SetNow(func() time.Time { return clock })
+			if tc.codeErr {
+				tc.code = "invalid_request"
+				if rfc {
+					tc.code = "invalid_grant"
+				}
+			}
 			form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
 				"redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}
 			for k, v := range tc.form {
@@ -595,7 +608,7 @@ func TestCodeReuseRevokesTokens(t *testing.T) {
 	if st != 200 {
 		t.Fatalf("first use: %d", st)
 	}
-	if st, body := post(t, p, mockprovider.PathToken, form, authBasic); st != 400 || body["error"] != "invalid_grant" {
+	if st, body := post(t, p, mockprovider.PathToken, form, authBasic); st != 400 || body["error"] != "invalid_request" {
 		t.Fatalf("second use: %d %v", st, body)
 	}
 	for _, k := range []string{"access_token", "refresh_token"} {

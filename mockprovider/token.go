@@ -132,19 +132,19 @@ func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *Reques
 	switch {
 	case reused != nil:
 		p.logger.Warn("authorization code reused: its tokens are revoked", "client_id", c.ID)
-		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid, expired or already used code")
+		writeError(w, http.StatusBadRequest, p.codeError(), "invalid, expired or already used code")
 		return
 	case !ok:
-		writeError(w, http.StatusBadRequest, "invalid_grant", "invalid, expired or already used code")
+		writeError(w, http.StatusBadRequest, p.codeError(), "invalid, expired or already used code")
 		return
 	case now.After(ac.expires):
-		writeError(w, http.StatusBadRequest, "invalid_grant", "code expired")
+		writeError(w, http.StatusBadRequest, p.codeError(), "code expired")
 		return
 	case ac.grant.clientID != c.ID:
-		writeError(w, http.StatusBadRequest, "invalid_grant", "code was issued to another client")
+		writeError(w, http.StatusBadRequest, p.codeError(), "code was issued to another client")
 		return
 	case f.Get("redirect_uri") != ac.redirectURI:
-		writeError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri differs from the authorization request")
+		writeError(w, http.StatusBadRequest, p.codeError(), "redirect_uri differs from the authorization request")
 		return
 	}
 	if ac.challenge != "" {
@@ -352,6 +352,15 @@ func (p *Provider) tokenParam(r *http.Request, rec *RequestRecord) string {
 	}
 	rec.TokenTypeHint = r.PostForm.Get("token_type_hint")
 	return t
+}
+
+// codeError is the error code for a bad authorization code or redirect_uri at the token
+// endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors.
+func (p *Provider) codeError() string {
+	if p.opts.RFCGrantErrors {
+		return "invalid_grant"
+	}
+	return "invalid_request"
 }
 
 // tokenRequest reads what introspect and revoke share: a POST form, an authenticated client and
