@@ -24,6 +24,7 @@ type keySet struct {
 	algs            []jose.SignatureAlgorithm
 	ttl             time.Duration
 	refreshInterval time.Duration
+	fetchTimeout    time.Duration // bounds one download, whatever hc's own timeout
 
 	mu          sync.Mutex
 	keys        []jose.JSONWebKey
@@ -43,7 +44,7 @@ type jwksFetch struct {
 }
 
 func newKeySet(url string, hc *http.Client, now func() time.Time, algs []string, ttl, refresh time.Duration) *keySet {
-	ks := &keySet{url: url, hc: hc, now: now, ttl: ttl, refreshInterval: refresh}
+	ks := &keySet{url: url, hc: hc, now: now, ttl: ttl, refreshInterval: refresh, fetchTimeout: DefaultHTTPTimeout}
 	for _, a := range algs {
 		ks.algs = append(ks.algs, jose.SignatureAlgorithm(a))
 	}
@@ -209,8 +210,14 @@ func (ks *keySet) startLocked(ctx context.Context, now time.Time) *jwksFetch {
 	f := &jwksFetch{done: make(chan struct{})}
 	ks.inflight = f
 	ks.lastAttempt = now
-	// The download outlives a caller that gives up: others may be waiting.
-	go ks.run(context.WithoutCancel(ctx), f)
+	// The download outlives a caller that gives up, since others may be waiting, but it has a
+	// deadline of its own: a stalled JWKS answer (and an HTTPClient without Timeout) must not
+	// keep every later verification waiting on it.
+	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ks.fetchTimeout)
+	go func() {
+		defer cancel()
+		ks.run(fctx, f)
+	}()
 	return f
 }
 

@@ -2,8 +2,11 @@ package thaid
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -14,7 +17,8 @@ import (
 )
 
 // Refresh uses t.RefreshToken to obtain new tokens. A new ID token is verified
-// again (without a nonce check: refreshed ID tokens need not repeat it). When
+// again (without a nonce check: refreshed ID tokens need not repeat it), and
+// must name the same subject and issuer as t.IDToken (ErrInvalidToken). When
 // the provider returns no refresh token the old one is kept; when it returns a
 // new one, Result.RefreshRotated is true and Result.Token holds it. Without a
 // new ID token, the ID token and scopes of t are kept and Identity comes from
@@ -46,6 +50,9 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Result, error) {
 	case nt.IDToken != "":
 		res.Identity, err = c.VerifyIDToken(ctx, nt.IDToken, nt.AccessToken, "")
 		if err != nil {
+			return nil, err
+		}
+		if err := sameSubject(t.IDToken, res.Identity); err != nil {
 			return nil, err
 		}
 	case !c.wantOpenID && len(tr.claims) > 0:
@@ -83,6 +90,33 @@ func (c *Client) Revoke(ctx context.Context, token string) error {
 	return nil
 }
 
+// sameSubject applies OpenID Connect Core 12.2 to a refreshed ID token: it must name the same
+// subject and issuer as the ID token of the login (oldRaw, verified when it was received; ""
+// when the login had none).
+func sameSubject(oldRaw string, id *Identity) error {
+	if oldRaw == "" {
+		return nil
+	}
+	parts := strings.Split(oldRaw, ".")
+	if len(parts) != 3 {
+		return wrapf(ErrInvalidToken, "the stored ID token is not a compact JWS")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
+	if err != nil {
+		return wrapf(ErrInvalidToken, "the stored ID token's payload is not base64url")
+	}
+	old, err := decodeJSONObject(payload)
+	if err != nil {
+		return wrapf(ErrInvalidToken, "the stored ID token's payload is not a JSON object")
+	}
+	sub, _ := old["sub"].(string)
+	iss, _ := old["iss"].(string)
+	if sub != id.Subject || !sameIssuer(iss, id.Issuer) {
+		return wrapf(ErrInvalidToken, "the refreshed ID token names another subject or issuer than the login's")
+	}
+	return nil
+}
+
 // Introspection is the provider's view of a token (RFC 7662).
 type Introspection struct {
 	Active  bool           `json:"active"`
@@ -90,6 +124,29 @@ type Introspection struct {
 	Scopes  []string       `json:"scopes,omitempty"`
 	Expiry  time.Time      `json:"expiry,omitzero"`
 	Raw     map[string]any `json:"raw,omitempty"` // every member of the answer
+}
+
+// String returns a summary safe to log: the subject masked when it looks like a PID (ThaID's
+// introspection answers carry the PID as sub), and Raw left out.
+func (in Introspection) String() string {
+	return fmt.Sprintf("thaid.Introspection{Active: %t, Subject: %q, Scopes: %q, Expiry: %s, Members: %d}",
+		in.Active, MaskPID(in.Subject), in.Scopes, in.Expiry.UTC().Format(time.RFC3339), len(in.Raw))
+}
+
+// GoString returns the safe summary (for %#v).
+func (in Introspection) GoString() string { return in.String() }
+
+// Format prints the safe summary for every fmt verb.
+func (in Introspection) Format(f fmt.State, _ rune) { _, _ = f.Write([]byte(in.String())) }
+
+// LogValue implements slog.LogValuer with the subject masked and Raw left out.
+func (in Introspection) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Bool("active", in.Active),
+		slog.String("sub", MaskPID(in.Subject)),
+		slog.String("scope", strings.Join(in.Scopes, " ")),
+		slog.Time("expiry", in.Expiry),
+	)
 }
 
 // Introspect asks Provider.IntrospectURL about a token ("token=<token>", or

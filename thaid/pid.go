@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"strconv"
 	"strings"
+	"unicode"
 )
 
 // PID is a Thai citizen identification number (เลขประจำตัวประชาชน): 13 digits,
@@ -97,35 +98,36 @@ func checkDigit(d []byte) byte {
 	return byte((11-sum%11)%10) + '0'
 }
 
-// maskInput masks an invalid input for error messages: every digit but the
-// first and the last two is hidden when the input is long enough to matter.
+// maskInput masks an invalid input for error messages: every digit (ASCII, Thai or any other
+// script's) but the first and the last two is hidden when the input has more than four.
 func maskInput(s string) string {
-	if len(s) > 64 {
-		s = s[:64]
+	s = strings.ToValidUTF8(s, "?")
+	if r := []rune(s); len(r) > 64 {
+		s = string(r[:64])
 	}
 	if m := MaskPID(s); m != s {
 		return m
 	}
-	b := []byte(s)
+	r := []rune(s)
 	digits := 0
-	for _, c := range b {
-		if c >= '0' && c <= '9' {
+	for _, c := range r {
+		if unicode.IsDigit(c) {
 			digits++
 		}
 	}
 	if digits <= 4 {
-		return string(b)
+		return s
 	}
 	seen := 0
-	for i, c := range b {
-		if c >= '0' && c <= '9' {
+	for i, c := range r {
+		if unicode.IsDigit(c) {
 			seen++
 			if seen > 1 && seen <= digits-2 {
-				b[i] = 'x'
+				r[i] = 'x'
 			}
 		}
 	}
-	return strings.ToValidUTF8(string(b), "?")
+	return string(r)
 }
 
 // Digits returns the 13 digits, for the places that need the real number

@@ -3,6 +3,8 @@ package thaid
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -17,9 +19,31 @@ const apiKeyHeader = "x-imauth-apikey"
 // wrapHTTPClient returns a shallow copy of hc whose transport adds the API key
 // (when set) and records token-endpoint answers for the calls that ask for it
 // through the request context. The caller's client is not modified.
+//
+// The copy also refuses redirects that could carry credentials away: any
+// redirect of a POST (token, introspect, revoke: a 307 or 308 would re-send the
+// client secret of AuthStylePost) and any redirect to another host (the API key
+// is added to every request). The caller's own CheckRedirect runs after that.
 func wrapHTTPClient(hc *http.Client, apiKey string) *http.Client {
 	cp := *hc
 	cp.Transport = &transport{base: hc.Transport, apiKey: apiKey}
+	next := hc.CheckRedirect
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		first := via[0]
+		if first.Method != http.MethodGet && first.Method != http.MethodHead {
+			return fmt.Errorf("thaid: refusing to follow a redirect of a %s to the provider", first.Method)
+		}
+		if req.URL.Host != first.URL.Host || req.URL.Scheme != first.URL.Scheme {
+			return fmt.Errorf("thaid: refusing to follow a redirect from %s to another origin", first.URL.Host)
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("thaid: stopped after 10 redirects")
+		}
+		return nil
+	}
 	return &cp
 }
 
