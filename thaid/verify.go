@@ -172,7 +172,12 @@ func (c *Client) checkAudience(m map[string]any) error {
 	if !found {
 		return wrapf(ErrAudienceMismatch, "aud %q does not contain %q", aud, c.cfg.ClientID)
 	}
-	azp, _ := m["azp"].(string)
+	var azp string
+	if v, ok := m["azp"]; ok && v != nil {
+		if azp, ok = v.(string); !ok {
+			return wrapf(ErrAudienceMismatch, "azp is a %s", jsonType(v))
+		}
+	}
 	if len(aud) > 1 && azp == "" {
 		return wrapf(ErrAudienceMismatch, "several audiences and no azp")
 	}

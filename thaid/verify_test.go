@@ -70,6 +70,8 @@ func TestVerifyIDToken(t *testing.T) {
 		{name: "several aud, azp ok", key: es, nonce: nonce, mod: set("aud", []string{testClientID, "other"}, "azp", testClientID)},
 		{name: "azp mismatch", key: es, nonce: nonce, mod: set("aud", []string{testClientID, "other"}, "azp", "other"), want: ErrAudienceMismatch},
 		{name: "azp mismatch, one aud", key: es, nonce: nonce, mod: set("azp", "other"), want: ErrAudienceMismatch},
+		{name: "azp not a string, one aud", key: es, nonce: nonce, mod: set("azp", 42), want: ErrAudienceMismatch},
+		{name: "azp null, one aud", key: es, nonce: nonce, mod: set("azp", nil)},
 		{name: "aud number", key: es, nonce: nonce, mod: set("aud", 5), want: ErrAudienceMismatch},
 		{name: "missing nonce", key: es, nonce: nonce, mod: set("nonce", nil), want: ErrNonceMismatch},
 		{name: "missing nonce, optional", key: es, nonce: nonce, optional: true, mod: set("nonce", nil)},
