@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -456,6 +457,39 @@ func TestRefresh(t *testing.T) {
 				t.Fatalf("forged refresh token: %d", st)
 			}
 		})
+	}
+}
+
+// TestRefreshRotationRace: with rotation, concurrent refreshes with the same refresh token
+// give exactly one new set of tokens.
+func TestRefreshRotationRace(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true})
+	rt := exchange(t, p, nil)["refresh_token"].(string)
+	const n = 64
+	statuses := make(chan int, n)
+	var wg sync.WaitGroup
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st, _ := post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}, authBasic)
+			statuses <- st
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	ok := 0
+	for st := range statuses {
+		switch st {
+		case http.StatusOK:
+			ok++
+		case http.StatusUnauthorized:
+		default:
+			t.Errorf("status %d", st)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d of %d concurrent refreshes succeeded, want exactly 1", ok, n)
 	}
 }
 

@@ -195,9 +195,16 @@ func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *Req
 		scopes = req
 	}
 	if p.opts.RotateRefreshTokens {
+		// Check and revoke in one step: of two concurrent refreshes with one rotating refresh
+		// token, exactly one wins.
 		p.mu.Lock()
+		won := !t.revoked
 		t.revoked = true
 		p.mu.Unlock()
+		if !won {
+			writeError(w, http.StatusUnauthorized, "invalid_refresh_token", "invalid, expired or revoked refresh token")
+			return
+		}
 	}
 	p.issueTokens(w, g, scopes, p.opts.RotateRefreshTokens, now)
 }
