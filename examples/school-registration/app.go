@@ -88,11 +88,12 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 			cfg.Admins = demoAdmins(mock.Citizens())
 		}
 	}
-	for _, a := range cfg.Admins {
-		if err := st.AddAreaAdmin(ctx, a.PID.Digits(), a.AreaCode); err != nil {
-			ln.Close()
-			return fmt.Errorf("ADMIN_PIDS %s: %w", a.PID.Masked(), err)
-		}
+	if err := setAdmins(ctx, st, cfg.Admins); err != nil {
+		ln.Close()
+		return err
+	}
+	if len(cfg.Admins) == 0 {
+		log.Warn("no area admin is configured (ADMIN_PIDS is unset or empty): nobody can approve registrations")
 	}
 
 	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
@@ -130,6 +131,24 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 		}
 		return err
 	}
+}
+
+// setAdmins makes the stored area admins exactly the configured ones (in one
+// transaction), so that an admin removed from ADMIN_PIDS, or a demo admin of
+// an earlier run with the embedded mock, loses their rights at start-up.
+// Errors name an admin by masked PID only.
+func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) error {
+	list := make([]store.AreaAdmin, 0, len(admins))
+	for _, a := range admins {
+		if _, err := st.Area(ctx, a.AreaCode); err != nil {
+			return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", a.PID.Masked(), a.AreaCode, err)
+		}
+		list = append(list, store.AreaAdmin{PID: a.PID.Digits(), AreaCode: a.AreaCode})
+	}
+	if err := st.SetAreaAdmins(ctx, list); err != nil {
+		return fmt.Errorf("ADMIN_PIDS: %w", err)
+	}
+	return nil
 }
 
 // buildApp connects to ThaID (discovery), the session store and builds the

@@ -131,20 +131,36 @@ func readCSV(r io.Reader, required, optional []string) ([]map[string]string, err
 	return out, nil
 }
 
-// AddAreaAdmin makes the citizen with pid (13 digits) an admin of the area.
-// Used to bootstrap admins from configuration; adding twice is harmless.
-func (s *Store) AddAreaAdmin(ctx context.Context, pid, areaCode string) error {
+// AreaAdmin makes the citizen with PID (13 digits) an admin of an area.
+type AreaAdmin struct {
+	PID      string
+	AreaCode string
+}
+
+// SetAreaAdmins makes the area_admins table hold exactly admins, in one
+// transaction: admins not listed lose their rights, so removing a PID from
+// the configuration and restarting revokes it. An empty list removes every
+// admin. An unknown area gives ErrNotFound and changes nothing; listing an
+// admin twice is harmless.
+func (s *Store) SetAreaAdmins(ctx context.Context, admins []AreaAdmin) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM areas WHERE code = $1`, areaCode).Scan(&one); err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return fmt.Errorf("store: area %q: %w", areaCode, ErrNotFound)
-			}
-			return err
+		if _, err := tx.ExecContext(ctx, `DELETE FROM area_admins`); err != nil {
+			return fmt.Errorf("store: set area admins: %w", err)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO area_admins (pid, area_code) VALUES ($1, $2)
-			ON CONFLICT (pid, area_code) DO NOTHING`, pid, areaCode)
-		return err
+		for _, a := range admins {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM areas WHERE code = $1`, a.AreaCode).Scan(&one); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return fmt.Errorf("store: area %q: %w", a.AreaCode, ErrNotFound)
+				}
+				return fmt.Errorf("store: set area admins: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, `INSERT INTO area_admins (pid, area_code) VALUES ($1, $2)
+				ON CONFLICT (pid, area_code) DO NOTHING`, a.PID, a.AreaCode); err != nil {
+				return fmt.Errorf("store: set area admins: %w", err)
+			}
+		}
+		return nil
 	})
 }
 

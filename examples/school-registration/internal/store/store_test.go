@@ -163,7 +163,7 @@ func TestApplyRules(t *testing.T) {
 		}
 
 		// A rejection frees the seat and is shown to the applicant; they may apply again.
-		if err := s.AddAreaAdmin(ctx, adminBRM3, areaBRM3); err != nil {
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.Reject(ctx, adminBRM3, r1.ID, decidedMask, "เอกสารไม่ครบ"); err != nil {
@@ -201,14 +201,8 @@ func TestApplyRules(t *testing.T) {
 func TestAdminAreaIsolation(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if err := s.AddAreaAdmin(ctx, adminBRM1, areaBRM1); err != nil {
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM1, areaBRM1}, {adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
-		}
-		if err := s.AddAreaAdmin(ctx, adminBRM3, areaBRM3); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.AddAreaAdmin(ctx, adminBRM3, "0000"); !errors.Is(err, ErrNotFound) {
-			t.Errorf("admin of unknown area: err = %v, want ErrNotFound", err)
 		}
 		inBRM3, err := s.Apply(ctx, app(1, kanLueang))
 		if err != nil {
@@ -259,7 +253,7 @@ func TestAdminAreaIsolation(t *testing.T) {
 func TestWebsiteManagement(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		if err := s.AddAreaAdmin(ctx, adminBRM3, areaBRM3); err != nil {
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
 		}
 		reg, err := s.Apply(ctx, app(1, kanLueang))
@@ -369,6 +363,60 @@ func TestOneCitizenRace(t *testing.T) {
 		}
 		if bad, err := s.SeatCheck(ctx); err != nil || len(bad) != 0 {
 			t.Errorf("SeatCheck = %v, %v", bad, err)
+		}
+	})
+}
+
+// TestSetAreaAdmins: the stored admins are exactly the last list set, so an
+// admin left out loses their rights; an unknown area changes nothing.
+func TestSetAreaAdmins(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		areasOf := func(pid string) []string {
+			t.Helper()
+			areas, err := s.AdminAreas(ctx, pid)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, a := range areas {
+				codes = append(codes, a.Code)
+			}
+			return codes
+		}
+		both := []AreaAdmin{{adminBRM1, areaBRM1}, {adminBRM3, areaBRM3}, {adminBRM3, areaBRM1}, {adminBRM3, areaBRM3}}
+		if err := s.SetAreaAdmins(ctx, both); err != nil {
+			t.Fatal(err)
+		}
+		if got := areasOf(adminBRM3); strings.Join(got, ",") != areaBRM1+","+areaBRM3 {
+			t.Errorf("admin of เขต 1 and 3 has areas %v", got)
+		}
+		// adminBRM1 removed, adminBRM3 keeps only เขต 3.
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}}); err != nil {
+			t.Fatal(err)
+		}
+		if got := areasOf(adminBRM1); len(got) != 0 {
+			t.Errorf("removed admin still has areas %v", got)
+		}
+		if got := areasOf(adminBRM3); strings.Join(got, ",") != areaBRM3 {
+			t.Errorf("admin has areas %v, want only %s", got, areaBRM3)
+		}
+		// An unknown area fails and leaves the previous admins in place.
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM1, areaBRM1}, {adminBRM1, "0000"}}); !errors.Is(err, ErrNotFound) {
+			t.Errorf("admin of unknown area: err = %v, want ErrNotFound", err)
+		}
+		if got := areasOf(adminBRM1); len(got) != 0 {
+			t.Errorf("failed SetAreaAdmins added areas %v", got)
+		}
+		if got := areasOf(adminBRM3); strings.Join(got, ",") != areaBRM3 {
+			t.Errorf("failed SetAreaAdmins changed areas to %v", got)
+		}
+		// No admins at all.
+		if err := s.SetAreaAdmins(ctx, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := areasOf(adminBRM3); len(got) != 0 {
+			t.Errorf("empty list left areas %v", got)
 		}
 	})
 }
