@@ -276,3 +276,38 @@ func TestLoginWithoutPID(t *testing.T) {
 	mustStatus(t, got, http.StatusForbidden, "/start")
 	mustContain(t, got, "ไม่มีสิทธิ์เข้าถึง")
 }
+
+// TestAdminCannotApproveOwn: an area admin who registers for a school in their
+// own area cannot approve (or reject) it over HTTP and does not see it on the
+// admin page; another admin of the area decides it.
+func TestAdminCannotApproveOwn(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startApp(t, mock, map[string]string{"DATABASE_URL": testdb.URL(t, kind),
+				"ADMIN_PIDS": adminBRM3.PID + ":" + areaBRM3 + "," + adminBRM1.PID + ":" + areaBRM3})
+			self := newBrowser(t, app.URL)
+			mustStatus(t, self.register(adminBRM3, kanLueang), http.StatusOK, "/status")
+			if ids := registrationIDs(self.get("/admin").Body); len(ids) != 0 {
+				t.Errorf("admin sees their own registration %v", ids)
+			}
+
+			co := newBrowser(t, app.URL)
+			ids := registrationIDs(co.login(adminBRM1).Body)
+			if len(ids) != 1 {
+				t.Fatalf("co-admin sees %d registrations, want 1", len(ids))
+			}
+			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusNotFound, "")
+			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"x"}}), http.StatusNotFound, "")
+			if got := self.get("/manage"); got.Status != http.StatusForbidden {
+				t.Errorf("self-approval attempt opened /manage: status %d", got.Status)
+			}
+			if got := self.get("/status"); !strings.Contains(got.Body, "รอการอนุมัติ") {
+				t.Errorf("self-decision changed the registration")
+			}
+
+			mustStatus(t, co.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+			mustStatus(t, self.get("/manage"), http.StatusOK, "/manage")
+		})
+	}
+}

@@ -166,31 +166,34 @@ func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error)
 		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
 }
 
-// inAdminArea is the condition "the registration's school (column col) is in
-// an area that admin $2 administers". Every admin query uses it, so an admin
-// can neither see nor decide registrations of another area.
-func inAdminArea(col string) string {
-	return col + ` IN (SELECT s2.code FROM schools s2
+// adminMayDecide is the condition "the registration (table alias or name t)
+// is of a school in an area that admin $2 administers, and is not the admin's
+// own". Every admin query uses it, so an admin can neither see nor decide
+// registrations of another area, nor their own.
+func adminMayDecide(t string) string {
+	return t + `.citizen_pid <> $2 AND ` + t + `.school_code IN (SELECT s2.code FROM schools s2
 	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
 }
 
 // RegistrationsForAdmin lists the registrations with the given status in the
-// areas the admin administers, oldest first.
+// areas the admin administers, oldest first. The admin's own registrations
+// are left out: another admin of the area decides them.
 func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, status Status) ([]Registration, error) {
 	return queryAll(ctx, s.db, "registrations for admin", scanRegistration,
 		`SELECT `+registrationColumns+registrationJoins+`
-		WHERE r.status = $1 AND `+inAdminArea("r.school_code")+`
+		WHERE r.status = $1 AND `+adminMayDecide("r")+`
 		ORDER BY r.created_at, r.id`, string(status), adminPID)
 }
 
 // Approve approves a pending registration in one of the admin's areas.
 // decidedBy is how the admin is recorded (a masked PID). A registration that
-// is not pending, or not in the admin's areas, gives ErrNotFound.
+// is not pending, not in the admin's areas, or the admin's own, gives
+// ErrNotFound.
 func (s *Store) Approve(ctx context.Context, adminPID, registrationID, decidedBy string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'approved', reason = '',
 			decided_by = $3, decided_at = $4
-			WHERE id = $1 AND status = 'pending' AND `+inAdminArea("registrations.school_code"),
+			WHERE id = $1 AND status = 'pending' AND `+adminMayDecide("registrations"),
 			registrationID, adminPID, decidedBy, s.nowUTC())
 		if err != nil {
 			return fmt.Errorf("store: approve: %w", err)
@@ -209,7 +212,7 @@ func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy,
 		var school string
 		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = 'rejected', reason = $3,
 			decided_by = $4, decided_at = $5
-			WHERE id = $1 AND status = 'pending' AND `+inAdminArea("registrations.school_code")+`
+			WHERE id = $1 AND status = 'pending' AND `+adminMayDecide("registrations")+`
 			RETURNING school_code`,
 			registrationID, adminPID, strings.TrimSpace(reason), decidedBy, s.nowUTC()).Scan(&school)
 		if errors.Is(err, sql.ErrNoRows) {

@@ -420,3 +420,46 @@ func TestSetAreaAdmins(t *testing.T) {
 		}
 	})
 }
+
+// TestAdminCannotDecideOwn: an area admin who applies for a school in their
+// own area neither sees their registration in the list nor can approve or
+// reject it; another admin of the area can.
+func TestAdminCannotDecideOwn(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}, {adminBRM1, areaBRM3}}); err != nil {
+			t.Fatal(err)
+		}
+		own, err := s.Apply(ctx, Application{CitizenPID: adminBRM3, SchoolCode: kanLueang, GivenName: "ประเสริฐ",
+			FamilyName: "วงศ์ทอง", Phone: "0812345678", Email: "admin@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := s.RegistrationsForAdmin(ctx, adminBRM3, StatusPending)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(list) != 0 {
+			t.Errorf("admin sees their own registration: %+v", list)
+		}
+		if err := s.Approve(ctx, adminBRM3, own.ID, decidedMask); !errors.Is(err, ErrNotFound) {
+			t.Errorf("self-approve: err = %v, want ErrNotFound", err)
+		}
+		if err := s.Reject(ctx, adminBRM3, own.ID, decidedMask, "x"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("self-reject: err = %v, want ErrNotFound", err)
+		}
+		if got, _ := s.Registration(ctx, own.ID); got.Status != StatusPending {
+			t.Errorf("self-decision changed the registration: %+v", got)
+		}
+		// The other admin of the area sees and decides it.
+		if list, _ := s.RegistrationsForAdmin(ctx, adminBRM1, StatusPending); len(list) != 1 || list[0].ID != own.ID {
+			t.Errorf("co-admin sees %+v, want the registration", list)
+		}
+		if err := s.Approve(ctx, adminBRM1, own.ID, "x"); err != nil {
+			t.Errorf("co-admin approve: %v", err)
+		}
+		if list, _ := s.RegistrationsForAdmin(ctx, adminBRM3, StatusApproved); len(list) != 0 {
+			t.Errorf("admin sees their own approved registration: %+v", list)
+		}
+	})
+}
