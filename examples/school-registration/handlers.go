@@ -435,8 +435,9 @@ func handleSchoolPage(v *views, st *store.Store, log *slog.Logger) http.Handler 
 }
 
 type adminData struct {
-	Areas   []store.Area
-	Pending []store.Registration
+	Areas    []store.Area
+	Pending  []store.Registration
+	Approved []store.Registration // website managers, whose approval the admin may revoke
 }
 
 func renderAdmin(v *views, st *store.Store, log *slog.Logger, w http.ResponseWriter, r *http.Request, c *citizen, status int, p page) {
@@ -454,8 +455,13 @@ func renderAdmin(v *views, st *store.Store, log *slog.Logger, w http.ResponseWri
 		serverError(v, log, w, r, c, err)
 		return
 	}
+	approved, err := st.RegistrationsForAdmin(r.Context(), c.pid, store.StatusApproved)
+	if err != nil {
+		serverError(v, log, w, r, c, err)
+		return
+	}
 	p.User = c.view
-	p.Data = adminData{Areas: areas, Pending: pending}
+	p.Data = adminData{Areas: areas, Pending: pending, Approved: approved}
 	v.render(w, r, status, "admin", p)
 }
 
@@ -463,17 +469,25 @@ func handleAdmin(v *views, st *store.Store, log *slog.Logger) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		p := page{}
 		switch done := r.URL.Query().Get("done"); done {
-		case "approved", "rejected":
+		case "approved", "rejected", "revoked":
 			p.Notice = done
 		}
 		renderAdmin(v, st, log, w, r, c, http.StatusOK, p)
 	})
 }
 
-// handleDecide approves or rejects a registration. The store checks, in the
-// same UPDATE, that the registration's school is in one of the admin's areas:
-// an admin of another area gets 404 and nothing changes.
-func handleDecide(v *views, st *store.Store, log *slog.Logger, approve bool) http.Handler {
+// Admin decisions on a registration.
+const (
+	decideApprove = "approve" // pending -> approved
+	decideReject  = "reject"  // pending -> rejected, with a reason
+	decideRevoke  = "revoke"  // approved -> rejected, with a reason
+)
+
+// handleDecide approves, rejects or revokes a registration. The store checks,
+// in the same UPDATE, that the registration's school is in one of the admin's
+// areas and that it is not the admin's own: otherwise the admin gets 404 and
+// nothing changes.
+func handleDecide(v *views, st *store.Store, log *slog.Logger, action string) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		if !c.isAdmin {
 			v.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
@@ -481,18 +495,25 @@ func handleDecide(v *views, st *store.Store, log *slog.Logger, approve bool) htt
 		}
 		id := r.PathValue("id")
 		var err error
-		done := "approved"
-		if approve {
+		var done string
+		switch action {
+		case decideApprove:
+			done = "approved"
 			err = st.Approve(r.Context(), c.pid, id, c.view.MaskedPID)
-		} else {
-			done = "rejected"
+		default:
 			reason := r.PostFormValue("reason")
 			if code := checkText(reason, true, 500); code != "" {
 				renderAdmin(v, st, log, w, r, c, http.StatusUnprocessableEntity,
 					page{Form: map[string]string{"item": id, "reason": reason}, Errors: map[string]string{"reason": code}})
 				return
 			}
-			err = st.Reject(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+			if action == decideRevoke {
+				done = "revoked"
+				err = st.Revoke(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+			} else {
+				done = "rejected"
+				err = st.Reject(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+			}
 		}
 		if errors.Is(err, store.ErrNotFound) {
 			renderAdmin(v, st, log, w, r, c, http.StatusNotFound, page{Notice: "notfound"})

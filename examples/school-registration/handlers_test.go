@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -308,6 +309,78 @@ func TestAdminCannotApproveOwn(t *testing.T) {
 
 			mustStatus(t, co.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
 			mustStatus(t, self.get("/manage"), http.StatusOK, "/manage")
+		})
+	}
+}
+
+var revokeIDPattern = regexp.MustCompile(`/admin/registrations/([0-9a-f]{32})/revoke`)
+
+// TestRevokeWebsiteManager: the area admin revokes an approved website
+// manager with a reason; the user loses /manage, sees the reason, and the seat
+// is free again (the user may apply again).
+func TestRevokeWebsiteManager(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startAppOn(t, kind, mock)
+			user := newBrowser(t, app.URL)
+			mustStatus(t, user.register(applicant1, kanLueang), http.StatusOK, "/status")
+			admin := newBrowser(t, app.URL)
+			ids := registrationIDs(admin.login(adminBRM3).Body)
+			if len(ids) != 1 {
+				t.Fatalf("admin sees %d registrations, want 1", len(ids))
+			}
+			mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
+
+			list := admin.get("/admin")
+			mustContain(t, list, "เพิกถอน", "Revoke", applicant1.GivenName, maskOf(applicant1))
+			var revokeIDs []string
+			for _, m := range revokeIDPattern.FindAllStringSubmatch(list.Body, -1) {
+				revokeIDs = append(revokeIDs, m[1])
+			}
+			if len(revokeIDs) != 1 || revokeIDs[0] != ids[0] {
+				t.Fatalf("admin page offers revoke for %v, want %v", revokeIDs, ids)
+			}
+			revoke := "/admin/registrations/" + ids[0] + "/revoke"
+			// Another area's admin, a non-admin and a request without a reason or a CSRF token change nothing.
+			other := newBrowser(t, app.URL)
+			other.login(adminBRM1)
+			if got := registrationIDs(other.get("/admin").Body); len(got) != 0 || strings.Contains(other.get("/admin").Body, ids[0]) {
+				t.Errorf("admin of another area sees the approved registration")
+			}
+			mustStatus(t, other.post(revoke, url.Values{"reason": {"x"}}), http.StatusNotFound, "")
+			if got := user.post(revoke, url.Values{"reason": {"x"}}); got.Status != http.StatusForbidden {
+				t.Errorf("non-admin revoke: status %d, want 403", got.Status)
+			}
+			noReason := admin.post(revoke, url.Values{"reason": {" "}})
+			mustStatus(t, noReason, http.StatusUnprocessableEntity, "")
+			mustContain(t, noReason, `id="reason-error"`)
+			if got := admin.postRaw(revoke, url.Values{"reason": {"x"}}, nil); got.Status != http.StatusForbidden {
+				t.Errorf("revoke without CSRF token: status %d, want 403", got.Status)
+			}
+			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
+
+			done := admin.post(revoke, url.Values{"reason": {"ย้ายไปสังกัดอื่นแล้ว"}})
+			mustStatus(t, done, http.StatusOK, "/admin")
+			mustContain(t, done, "เพิกถอนสิทธิ์แล้ว")
+			if strings.Contains(done.Body, ids[0]) {
+				t.Errorf("revoked registration still on the admin page")
+			}
+			mustStatus(t, admin.post(revoke, url.Values{"reason": {"again"}}), http.StatusNotFound, "")
+
+			if got := user.get("/manage"); got.Status != http.StatusForbidden {
+				t.Errorf("revoked user opens /manage: status %d, want 403", got.Status)
+			}
+			if got := user.post("/manage/about", url.Values{"about": {"x"}}); got.Status != http.StatusForbidden {
+				t.Errorf("revoked user saves About: status %d, want 403", got.Status)
+			}
+			mustContain(t, user.get("/status"), "ถูกเพิกถอนสิทธิ์", "ย้ายไปสังกัดอื่นแล้ว")
+
+			// The seat is free: the user applies again, and a second applicant still fits.
+			mustStatus(t, user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"0812345678"},
+				"email": {"again@example.ac.th"}}), http.StatusOK, "/status")
+			mustStatus(t, newBrowser(t, app.URL).register(applicant2, kanLueang), http.StatusOK, "/status")
 		})
 	}
 }

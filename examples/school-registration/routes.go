@@ -38,8 +38,9 @@ func addRoutes(mux *http.ServeMux, log *slog.Logger, v *views, st *store.Store, 
 
 	// Area admins.
 	mux.Handle("GET /admin", req(handleAdmin(v, st, log)))
-	mux.Handle("POST /admin/registrations/{id}/approve", req(handleDecide(v, st, log, true)))
-	mux.Handle("POST /admin/registrations/{id}/reject", req(handleDecide(v, st, log, false)))
+	mux.Handle("POST /admin/registrations/{id}/approve", req(handleDecide(v, st, log, decideApprove)))
+	mux.Handle("POST /admin/registrations/{id}/reject", req(handleDecide(v, st, log, decideReject)))
+	mux.Handle("POST /admin/registrations/{id}/revoke", req(handleDecide(v, st, log, decideRevoke)))
 
 	mux.Handle("/", opt(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var user *viewer

@@ -208,21 +208,36 @@ func (s *Store) Approve(ctx context.Context, adminPID, registrationID, decidedBy
 // Reject rejects a pending registration in one of the admin's areas, with a
 // reason the applicant sees, and frees its seat. Errors as for Approve.
 func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy, reason string) error {
+	return s.refuse(ctx, "reject", StatusPending, adminPID, registrationID, decidedBy, reason)
+}
+
+// Revoke withdraws an approved registration in one of the admin's areas (the
+// citizen no longer manages the school's website), with a reason the citizen
+// sees, and frees its seat. The registration becomes rejected, so the citizen
+// may apply again. A registration that is not approved, not in the admin's
+// areas, or the admin's own, gives ErrNotFound.
+func (s *Store) Revoke(ctx context.Context, adminPID, registrationID, decidedBy, reason string) error {
+	return s.refuse(ctx, "revoke", StatusApproved, adminPID, registrationID, decidedBy, reason)
+}
+
+// refuse moves a registration with status from to rejected and frees its
+// seat, in one transaction.
+func (s *Store) refuse(ctx context.Context, what string, from Status, adminPID, registrationID, decidedBy, reason string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var school string
 		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = 'rejected', reason = $3,
 			decided_by = $4, decided_at = $5
-			WHERE id = $1 AND status = 'pending' AND `+adminMayDecide("registrations")+`
+			WHERE id = $1 AND status = $6 AND `+adminMayDecide("registrations")+`
 			RETURNING school_code`,
-			registrationID, adminPID, strings.TrimSpace(reason), decidedBy, s.nowUTC()).Scan(&school)
+			registrationID, adminPID, strings.TrimSpace(reason), decidedBy, s.nowUTC(), string(from)).Scan(&school)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
-			return fmt.Errorf("store: reject: %w", err)
+			return fmt.Errorf("store: %s: %w", what, err)
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE schools SET seats_taken = seats_taken - 1 WHERE code = $1`, school); err != nil {
-			return fmt.Errorf("store: reject: free seat: %w", err)
+			return fmt.Errorf("store: %s: free seat: %w", what, err)
 		}
 		return nil
 	})

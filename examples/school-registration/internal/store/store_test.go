@@ -463,3 +463,73 @@ func TestAdminCannotDecideOwn(t *testing.T) {
 		}
 	})
 }
+
+// TestRevoke: an area admin withdraws an approved registration with a
+// reason; the seat is freed in the same transaction, the citizen no longer
+// manages the school and may apply again. Only approved registrations of the
+// admin's areas, and not the admin's own, can be revoked.
+func TestRevoke(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}, {adminBRM1, areaBRM1}, {pid(9), areaBRM3}}); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := s.Apply(ctx, app(1, kanLueang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A pending registration is rejected, not revoked.
+		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "x"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("revoke pending: err = %v, want ErrNotFound", err)
+		}
+		if err := s.Approve(ctx, adminBRM3, reg.ID, decidedMask); err != nil {
+			t.Fatal(err)
+		}
+		approved, err := s.RegistrationsForAdmin(ctx, adminBRM3, StatusApproved)
+		if err != nil || len(approved) != 1 || approved[0].ID != reg.ID {
+			t.Errorf("approved list = %+v, %v", approved, err)
+		}
+		if err := s.Revoke(ctx, adminBRM1, reg.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("cross-area revoke: err = %v, want ErrNotFound", err)
+		}
+		if err := s.Revoke(ctx, pid(5), reg.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("non-admin revoke: err = %v, want ErrNotFound", err)
+		}
+		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "ย้ายโรงเรียนแล้ว"); err != nil {
+			t.Fatalf("Revoke: %v", err)
+		}
+		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "again"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("revoke twice: err = %v, want ErrNotFound", err)
+		}
+		got, err := s.CurrentRegistration(ctx, pid(1))
+		if err != nil || got.Status != StatusRejected || got.Reason != "ย้ายโรงเรียนแล้ว" || got.DecidedBy != decidedMask {
+			t.Errorf("after revoke: %+v, %v", got, err)
+		}
+		if err := s.UpdateSchoolAbout(ctx, pid(1), kanLueang, "x"); !errors.Is(err, ErrNotApproved) {
+			t.Errorf("revoked user edits About: err = %v, want ErrNotApproved", err)
+		}
+		if sch, _ := s.School(ctx, kanLueang); sch.SeatsTaken != 0 {
+			t.Errorf("seats_taken = %d after revoke, want 0", sch.SeatsTaken)
+		}
+		if bad, err := s.SeatCheck(ctx); err != nil || len(bad) != 0 {
+			t.Errorf("SeatCheck = %v, %v", bad, err)
+		}
+		// The citizen may apply again.
+		if _, err := s.Apply(ctx, app(1, kanLueang)); err != nil {
+			t.Errorf("apply after revoke: %v", err)
+		}
+
+		// An admin cannot revoke their own approved registration.
+		own, err := s.Apply(ctx, Application{CitizenPID: pid(9), SchoolCode: kanLueang, GivenName: "ก",
+			FamilyName: "ข", Phone: "0812345678", Email: "a@example.com"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Approve(ctx, adminBRM3, own.ID, decidedMask); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Revoke(ctx, pid(9), own.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("self-revoke: err = %v, want ErrNotFound", err)
+		}
+	})
+}
