@@ -64,6 +64,10 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 	if cfg.RedirectURL == "" {
 		cfg.RedirectURL = cfg.BaseURL + "/callback"
 	}
+	if err := checkRedirectOrigin(cfg.BaseURL, cfg.RedirectURL); err != nil {
+		ln.Close()
+		return err
+	}
 
 	top := http.NewServeMux()
 	app := &lateHandler{}

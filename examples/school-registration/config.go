@@ -73,6 +73,12 @@ func configFromEnv(getenv func(string) string) (config, error) {
 			return c, fmt.Errorf("%w: BASE_URL %q is not an http(s) URL", errConfig, c.BaseURL)
 		}
 	}
+	if c.RedirectURL != "" {
+		u, err := url.Parse(c.RedirectURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return c, fmt.Errorf("%w: THAID_REDIRECT_URL %q is not an http(s) URL", errConfig, c.RedirectURL)
+		}
+	}
 	if c.mockMode() && !loopbackAddr(c.Addr) && getenv("DEMO_ALLOW_REMOTE") != "1" {
 		// The embedded mock lets anybody log in as any demo citizen, area admins included.
 		return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) listens on loopback only, "+
@@ -90,6 +96,25 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		c.Admins, c.adminsSet = admins, true
 	}
 	return c, nil
+}
+
+// checkRedirectOrigin checks that the redirect URI lands on the app's own scheme and host name
+// (the port may differ, as between instances behind one domain): the callback sets the session
+// cookie, which must reach the app's pages, with Secure and __Host- when the app is on https.
+func checkRedirectOrigin(baseURL, redirectURL string) error {
+	b, err := url.Parse(baseURL)
+	if err != nil {
+		return fmt.Errorf("%w: BASE_URL %q: %v", errConfig, baseURL, err)
+	}
+	r, err := url.Parse(redirectURL)
+	if err != nil {
+		return fmt.Errorf("%w: THAID_REDIRECT_URL %q: %v", errConfig, redirectURL, err)
+	}
+	if b.Scheme != r.Scheme || !strings.EqualFold(b.Hostname(), r.Hostname()) {
+		return fmt.Errorf("%w: THAID_REDIRECT_URL %q is not on the app's scheme and host %s://%s: set BASE_URL to the app's public URL",
+			errConfig, redirectURL, b.Scheme, b.Hostname())
+	}
+	return nil
 }
 
 // loopbackAddr reports whether a listen address (host:port) binds to loopback only.

@@ -181,6 +181,7 @@ func TestConfigErrors(t *testing.T) {
 		"bad base url":             {"BASE_URL": "ftp://x"},
 		"bad admin pids":           {"ADMIN_PIDS": "nonsense"},
 		"mock on all interfaces":   {"ADDR": ":8080"},
+		"redirect not a URL":       {"BASE_URL": "https://school.example", "THAID_REDIRECT_URL": "/callback"},
 		"mock on a LAN address":    {"ADDR": "192.0.2.10:8080"},
 	} {
 		if _, err := configFromEnv(func(k string) string { return env[k] }); err == nil {
@@ -198,9 +199,27 @@ func TestConfigErrors(t *testing.T) {
 		{"ADDR": "localhost:8080"},
 		{"ADDR": "[::1]:8080"},
 		{"ADDR": "0.0.0.0:8080", "DEMO_ALLOW_REMOTE": "1"},
+		{"BASE_URL": "https://school.example", "THAID_REDIRECT_URL": "https://school.example/auth/callback"},
 	} {
 		if _, err := configFromEnv(func(k string) string { return env[k] }); err != nil {
 			t.Errorf("%v: %v", env, err)
+		}
+	}
+}
+
+func TestCheckRedirectOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		base, redirect string
+		ok             bool
+	}{
+		{"https://school.example", "https://school.example/callback", true},
+		{"http://127.0.0.1:8080", "http://127.0.0.1:9090/callback", true}, // another instance, same host
+		{"http://127.0.0.1:8080", "https://127.0.0.1:8080/callback", false},
+		{"http://school.example", "https://school.example/callback", false}, // https behind a proxy, BASE_URL unset or http
+		{"https://school.example", "https://evil.example/callback", false},
+	} {
+		if err := checkRedirectOrigin(tc.base, tc.redirect); (err == nil) != tc.ok {
+			t.Errorf("checkRedirectOrigin(%q, %q) = %v, want ok=%t", tc.base, tc.redirect, err, tc.ok)
 		}
 	}
 }
