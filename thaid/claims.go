@@ -302,11 +302,19 @@ func numericString(name string, v any) (string, error) {
 	return "", wrapf(ErrInvalidClaim, "%s is a %s", name, jsonType(v))
 }
 
+// maxUnix is 9999-12-31T23:59:59Z, the last time any thaid value may name.
+const maxUnix = 253402300799
+
+// validUnix reports whether f is a finite, non-negative number of seconds up to maxUnix.
+func validUnix(f float64) bool {
+	return !math.IsNaN(f) && !math.IsInf(f, 0) && f >= 0 && f <= maxUnix
+}
+
 // unixClaim reads a NumericDate claim (seconds since the epoch, possibly
 // fractional).
 func unixClaim(name string, v any) (time.Time, error) {
 	f, ok := v.(float64)
-	if !ok || math.IsNaN(f) || math.IsInf(f, 0) || f < 0 || f > 253402300799 {
+	if !ok || !validUnix(f) {
 		return time.Time{}, wrapf(ErrInvalidToken, "%s is not a valid NumericDate", name)
 	}
 	sec, frac := math.Modf(f)

@@ -6,7 +6,6 @@ import (
 	"crypto/elliptic"
 	"crypto/rsa"
 	"encoding/json"
-	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -245,22 +244,9 @@ func (ks *keySet) wait(ctx context.Context, f *jwksFetch) ([]jose.JSONWebKey, ui
 }
 
 func (ks *keySet) download(ctx context.Context) ([]jose.JSONWebKey, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, ks.url, nil)
+	body, err := getJSON(ctx, ks.hc, ks.url)
 	if err != nil {
-		return nil, wrapErr(ErrInvalidConfig, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := ks.hc.Do(req)
-	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return nil, httpStatusError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		return nil, err
 	}
 	return parseJWKS(body)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -218,14 +217,5 @@ func (c *Client) postToken(ctx context.Context, endpoint, token string) (status 
 	if c.cfg.AuthStyle == AuthStyleBasic {
 		req.SetBasicAuth(url.QueryEscape(c.cfg.ClientID), url.QueryEscape(c.cfg.ClientSecret.Reveal()))
 	}
-	resp, err := c.hc.Do(req)
-	if err != nil {
-		return 0, "", nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	defer resp.Body.Close()
-	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return 0, "", nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	return resp.StatusCode, resp.Header.Get("Content-Type"), body, nil
+	return send(c.hc, req)
 }

@@ -3,8 +3,8 @@ package thaid
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -29,19 +29,14 @@ type Provider struct {
 	SigningAlgs []string
 }
 
+// allowedAlgs is the one allow-list of asymmetric ID-token signing algorithms.
+var allowedAlgs = [...]string{"ES256", "ES384", "RS256", "RS384", "RS512", "PS256"}
+
 // AllowedSigningAlgs is the allow-list of asymmetric ID-token signing algorithms.
 // It is a copy; changing it has no effect.
-func AllowedSigningAlgs() []string {
-	return []string{"ES256", "ES384", "RS256", "RS384", "RS512", "PS256"}
-}
+func AllowedSigningAlgs() []string { return slices.Clone(allowedAlgs[:]) }
 
-func isAllowedAlg(alg string) bool {
-	switch alg {
-	case "ES256", "ES384", "RS256", "RS384", "RS512", "PS256":
-		return true
-	}
-	return false
-}
+func isAllowedAlg(alg string) bool { return slices.Contains(allowedAlgs[:], alg) }
 
 func providerAt(base string) Provider {
 	return Provider{
@@ -84,23 +79,9 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (Provider, er
 	if hc == nil {
 		hc = defaultHTTPClient()
 	}
-	wellKnown := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, wellKnown, nil)
+	body, err := getJSON(ctx, hc, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration")
 	if err != nil {
-		return Provider{}, wrapErr(ErrInvalidConfig, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
-	if err != nil {
-		return Provider{}, wrapErr(ErrProviderUnavailable, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return Provider{}, wrapErr(ErrProviderUnavailable, err)
-	}
-	if resp.StatusCode != http.StatusOK {
-		return Provider{}, httpStatusError(resp.StatusCode, resp.Header.Get("Content-Type"), body)
+		return Provider{}, err
 	}
 	var doc discoveryDoc
 	if err := json.Unmarshal(body, &doc); err != nil {

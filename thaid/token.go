@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +183,7 @@ func expiryFrom(name string, v any, now time.Time) (time.Time, error) {
 		return time.Time{}, wrapf(ErrMalformedResponse, "%s is a %s, not a number", name, jsonType(v))
 	}
 	switch {
-	case math.IsNaN(n) || math.IsInf(n, 0) || n < 0 || n > 253402300799: // 9999-12-31
+	case !validUnix(n):
 		return time.Time{}, wrapf(ErrMalformedResponse, "%s %v is out of range", name, n)
 	case n == 0:
 		return time.Time{}, nil

@@ -2,6 +2,7 @@ package thaid
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,6 +90,39 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		resp.Body = io.NopCloser(bytes.NewReader(body))
 	}
 	return resp, nil
+}
+
+// send sends req with hc and reads the answer, at most maxBody bytes. Transport
+// failures match ErrProviderUnavailable.
+func send(hc *http.Client, req *http.Request) (status int, contentType string, body []byte, err error) {
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, "", nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return 0, "", nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	return resp.StatusCode, resp.Header.Get("Content-Type"), body, nil
+}
+
+// getJSON fetches a JSON document (discovery, JWKS): any answer but 200 is an
+// error from httpStatusError.
+func getJSON(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, wrapErr(ErrInvalidConfig, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	status, ct, body, err := send(hc, req)
+	if err != nil {
+		return nil, err
+	}
+	if status != http.StatusOK {
+		return nil, httpStatusError(status, ct, body)
+	}
+	return body, nil
 }
 
 // httpStatusError turns a failed provider answer into an error: a JSON error
