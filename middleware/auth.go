@@ -183,7 +183,7 @@ func orStr(s, def string) string {
 // CookieName returns the session cookie's name as sent (with the "__Host-" prefix on HTTPS).
 func (a *Auth) CookieName() string { return a.cookie }
 
-// fail logs a failed request and hands err to the error handler.
+// fail hands err to the error handler (loginFailed also logs it).
 func (a *Auth) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a.errHandler(w, r, err)
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -48,50 +49,28 @@ func hashID(s string) string {
 
 // sameHash compares two hashes in constant time.
 func sameHash(a, b string) bool {
-	return len(a) == len(b) && subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // cookieValue returns the value of the named cookie in the request's Cookie headers. Unlike
 // r.Cookie it does not allocate: the value is a substring of the header.
 func cookieValue(h http.Header, name string) (string, bool) {
 	for _, line := range h["Cookie"] {
-		for len(line) > 0 {
+		for line != "" {
 			var part string
-			if i := indexByte(line, ';'); i >= 0 {
-				part, line = line[:i], line[i+1:]
-			} else {
-				part, line = line, ""
+			part, line, _ = strings.Cut(line, ";")
+			v, ok := strings.CutPrefix(strings.Trim(part, " \t"), name)
+			if !ok || v == "" || v[0] != '=' {
+				continue
 			}
-			part = trimSpace(part)
-			if len(part) > len(name) && part[len(name)] == '=' && part[:len(name)] == name {
-				v := part[len(name)+1:]
-				if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
-					v = v[1 : len(v)-1]
-				}
-				return v, true
+			v = v[1:]
+			if len(v) >= 2 && v[0] == '"' && v[len(v)-1] == '"' {
+				v = v[1 : len(v)-1]
 			}
+			return v, true
 		}
 	}
 	return "", false
-}
-
-func indexByte(s string, c byte) int {
-	for i := 0; i < len(s); i++ {
-		if s[i] == c {
-			return i
-		}
-	}
-	return -1
-}
-
-func trimSpace(s string) string {
-	for len(s) > 0 && (s[0] == ' ' || s[0] == '\t') {
-		s = s[1:]
-	}
-	for len(s) > 0 && (s[len(s)-1] == ' ' || s[len(s)-1] == '\t') {
-		s = s[:len(s)-1]
-	}
-	return s
 }
 
 // setCookie writes a session-style cookie: HttpOnly, SameSite=Lax, Path=/, Secure on HTTPS.

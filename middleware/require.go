@@ -16,15 +16,11 @@ import (
 //     {"error":"login_required"}.
 func (a *Auth) Require(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, _, present := a.lookup(r)
-		if s == nil {
-			if present {
-				a.setCookie(w, a.cookie, "", 0)
-			}
-			a.loginRequired(w, r)
+		if sr, ok := a.attach(w, r); ok {
+			next.ServeHTTP(w, sr)
 			return
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, s)))
+		a.loginRequired(w, r)
 	})
 }
 
@@ -32,16 +28,22 @@ func (a *Auth) Require(next http.Handler) http.Handler {
 // is one; requests without a valid session pass through unchanged.
 func (a *Auth) Optional(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s, _, present := a.lookup(r)
-		if s == nil {
-			if present {
-				a.setCookie(w, a.cookie, "", 0)
-			}
-			next.ServeHTTP(w, r)
-			return
-		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), ctxKey{}, s)))
+		sr, _ := a.attach(w, r)
+		next.ServeHTTP(w, sr)
 	})
+}
+
+// attach returns r with its valid session in the context, and true; without one it clears a
+// stale session cookie and returns r unchanged, and false.
+func (a *Auth) attach(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
+	s, _, present := a.lookup(r)
+	if s == nil {
+		if present {
+			a.setCookie(w, a.cookie, "", 0)
+		}
+		return r, false
+	}
+	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, s)), true
 }
 
 // loginRequired answers a request that needs a session and has none.
