@@ -15,9 +15,9 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *Req
 	}
 	var algs []string
 	p.mu.Lock()
-	for _, e := range p.keys {
-		if e.published && !slices.Contains(algs, e.key.alg) {
-			algs = append(algs, e.key.alg)
+	for _, k := range p.keys {
+		if !slices.Contains(algs, k.alg) {
+			algs = append(algs, k.alg)
 		}
 	}
 	p.mu.Unlock()
@@ -54,10 +54,8 @@ func (p *Provider) serveJWKS(w http.ResponseWriter, r *http.Request, _ *RequestR
 	}
 	var set jose.JSONWebKeySet
 	p.mu.Lock()
-	for _, e := range p.keys {
-		if e.published {
-			set.Keys = append(set.Keys, e.key.jwk())
-		}
+	for _, k := range p.keys {
+		set.Keys = append(set.Keys, k.jwk())
 	}
 	p.mu.Unlock()
 	writeJSON(w, http.StatusOK, set)

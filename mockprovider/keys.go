@@ -15,8 +15,8 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-// signingKey is one key of the provider. Keys are immutable once created; the published flag
-// lives in the provider's key list.
+// signingKey is one key of the provider. Keys are immutable once created; a key is published
+// while it is in the provider's key list.
 type signingKey struct {
 	kid  string
 	alg  string

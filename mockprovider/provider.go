@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -33,19 +35,20 @@ const maxRequests = 10000
 // Provider is a ThaID-compatible OpenID provider. It is an http.Handler; all methods are safe
 // for concurrent use.
 type Provider struct {
-	opts    Options // defaults applied; immutable after New
-	issuer  string
-	clients map[string]*Client
-	people  []Citizen
-	byPID   map[string]*Citizen
-	logger  *slog.Logger
-	mux     *http.ServeMux
-	srv     *httptest.Server
+	opts     Options // defaults applied; immutable after New
+	issuer   string
+	basePath string // the issuer's URL path ("" at the root), under which the mock's own pages live
+	clients  map[string]*Client
+	people   []Citizen
+	byPID    map[string]*Citizen
+	logger   *slog.Logger
+	mux      *http.ServeMux
+	srv      *httptest.Server
 
 	mu          sync.Mutex // guards everything below
 	now         func() time.Time
 	autoApprove bool
-	keys        []keyEntry // published and unpublished keys, oldest first
+	keys        []*signingKey // published keys, oldest first
 	active      *signingKey
 	codes       map[string]*authCode
 	usedCodes   map[string]*authCode // redeemed codes, kept until they would have expired
@@ -56,11 +59,6 @@ type Provider struct {
 	tokenFaults []TokenFault
 	requests    []RequestRecord
 	lastSweep   time.Time
-}
-
-type keyEntry struct {
-	key       *signingKey
-	published bool
 }
 
 // grant is one approved login; its tokens point to it.
@@ -89,13 +87,17 @@ type tokenRec struct {
 	revoked bool
 }
 
+// live reports whether the token is neither revoked (itself or its whole login) nor expired at
+// now. Provider.mu held.
+func (t *tokenRec) live(now time.Time) bool {
+	return !t.revoked && !t.grant.revoked && now.Before(t.expires)
+}
+
 // New validates opts, applies defaults and returns a provider with one fresh signing key.
 // Errors wrap ErrInvalidOptions or ErrInvalidCitizen.
 func New(opts Options) (*Provider, error) {
 	opts.setDefaults()
-	for len(opts.Issuer) > 0 && opts.Issuer[len(opts.Issuer)-1] == '/' {
-		opts.Issuer = opts.Issuer[:len(opts.Issuer)-1]
-	}
+	opts.Issuer = strings.TrimRight(opts.Issuer, "/")
 	opts.Clients = slices.Clone(opts.Clients)
 	opts.Citizens = slices.Clone(opts.Citizens)
 	for i := range opts.Citizens {
@@ -107,6 +109,7 @@ func New(opts Options) (*Provider, error) {
 	p := &Provider{
 		opts:        opts,
 		issuer:      opts.Issuer,
+		basePath:    issuerPath(opts.Issuer),
 		clients:     make(map[string]*Client, len(opts.Clients)),
 		people:      opts.Citizens,
 		byPID:       make(map[string]*Citizen, len(opts.Citizens)),
@@ -141,7 +144,7 @@ func New(opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.keys = []keyEntry{{key: k, published: true}}
+	p.keys = []*signingKey{k}
 	p.active = k
 	p.routes()
 	return p, nil
@@ -150,12 +153,22 @@ func New(opts Options) (*Provider, error) {
 func (p *Provider) routes() {
 	m := http.NewServeMux()
 	m.Handle(PathDiscovery, p.endpoint(EndpointDiscovery, p.serveDiscovery))
-	m.Handle(PathJWKS+"{$}", p.endpoint(EndpointJWKS, p.serveJWKS))
-	m.Handle(PathAuthorize+"{$}", p.endpoint(EndpointAuthorize, p.serveAuthorize))
-	m.Handle(PathToken+"{$}", p.endpoint(EndpointToken, p.serveToken))
-	m.Handle(PathIntrospect+"{$}", p.endpoint(EndpointIntrospect, p.serveIntrospect))
-	m.Handle(PathRevoke+"{$}", p.endpoint(EndpointRevoke, p.serveRevoke))
-	m.Handle(PathUserInfo+"{$}", p.endpoint(EndpointUserInfo, p.serveUserInfo))
+	for _, e := range []struct {
+		ep   Endpoint
+		path string
+		h    handlerFunc
+	}{
+		{EndpointJWKS, PathJWKS, p.serveJWKS},
+		{EndpointAuthorize, PathAuthorize, p.serveAuthorize},
+		{EndpointToken, PathToken, p.serveToken},
+		{EndpointIntrospect, PathIntrospect, p.serveIntrospect},
+		{EndpointRevoke, PathRevoke, p.serveRevoke},
+		{EndpointUserInfo, PathUserInfo, p.serveUserInfo},
+	} {
+		// Exactly the path with its trailing slash; without it, 404 (see ServeHTTP).
+		m.Handle(e.path+"{$}", p.endpoint(e.ep, e.h))
+		m.Handle(strings.TrimSuffix(e.path, "/"), http.HandlerFunc(notFoundWithoutSlash))
+	}
 	p.qrRoutes(m)
 	m.HandleFunc("/{$}", p.serveHome)
 	p.mux = m
@@ -164,20 +177,19 @@ func (p *Provider) routes() {
 // ServeHTTP serves the provider's endpoints (see the Path constants).
 // A path without its trailing slash is answered 404, not redirected, so that a client using the
 // wrong path fails loudly.
-func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if noSlash[r.URL.Path] {
-		http.Error(w, "404 page not found (ThaID paths end with a slash)", http.StatusNotFound)
-		return
-	}
-	p.mux.ServeHTTP(w, r)
+func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+
+func notFoundWithoutSlash(w http.ResponseWriter, _ *http.Request) {
+	http.Error(w, "404 page not found (ThaID paths end with a slash)", http.StatusNotFound)
 }
 
-var noSlash = map[string]bool{}
-
-func init() {
-	for _, path := range []string{PathJWKS, PathAuthorize, PathToken, PathIntrospect, PathRevoke, PathUserInfo} {
-		noSlash[path[:len(path)-1]] = true
+// issuerPath returns the URL path of an issuer, without a trailing slash.
+func issuerPath(issuer string) string {
+	u, err := url.Parse(issuer)
+	if err != nil {
+		return ""
 	}
+	return strings.TrimSuffix(u.Path, "/")
 }
 
 // Issuer returns the issuer URL (no trailing slash).
@@ -279,7 +291,7 @@ func (p *Provider) RotateKey(alg string) (kid string, err error) {
 		return "", err
 	}
 	p.mu.Lock()
-	p.keys = append(p.keys, keyEntry{key: k, published: true})
+	p.keys = append(p.keys, k)
 	p.active = k
 	p.mu.Unlock()
 	p.logger.Info("key rotated", "kid", k.kid, "alg", alg)
@@ -291,11 +303,11 @@ func (p *Provider) RotateKey(alg string) (kid string, err error) {
 func (p *Provider) RetireKey(kid string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for i, e := range p.keys {
-		if e.key.kid != kid {
+	for i, k := range p.keys {
+		if k.kid != kid {
 			continue
 		}
-		if e.key == p.active {
+		if k == p.active {
 			return ErrActiveKey
 		}
 		p.keys = slices.Delete(p.keys, i, i+1)
@@ -308,11 +320,9 @@ func (p *Provider) RetireKey(kid string) error {
 func (p *Provider) KeyIDs() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	var out []string
-	for _, e := range p.keys {
-		if e.published {
-			out = append(out, e.key.kid)
-		}
+	out := make([]string, len(p.keys))
+	for i, k := range p.keys {
+		out[i] = k.kid
 	}
 	return out
 }

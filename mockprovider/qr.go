@@ -7,10 +7,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"rsc.io/qr"
@@ -87,13 +85,7 @@ func (p *Provider) phoneURL(ref string) string { return p.issuer + PathQR + "pho
 
 // pagePath returns the root-relative path of one of the mock's own pages, under the issuer's
 // path: a provider mounted at https://host/mock-thaid links to /mock-thaid/qr/..., not /qr/....
-func (p *Provider) pagePath(path string) string {
-	u, err := url.Parse(p.issuer)
-	if err != nil {
-		return path
-	}
-	return strings.TrimSuffix(u.Path, "/") + path
-}
+func (p *Provider) pagePath(path string) string { return p.basePath + path }
 
 // expiredLocked reports whether pa is still pending but past QRTTL. p.mu held.
 func (p *Provider) expiredLocked(pa *pendingAuth, now time.Time) bool {
@@ -359,9 +351,7 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 	if selected < 0 {
 		selected = 0
 	}
-	for i, c := range p.people {
-		view.Citizens = append(view.Citizens, citizenView{Index: i, Name: c.Name(), NameEN: c.NameEN(), PID: MaskPID(c.PID), Selected: i == selected})
-	}
+	view.Citizens = p.citizenViews(selected)
 	if r.Method == http.MethodGet {
 		render(w, http.StatusOK, "phone", view)
 		return
@@ -405,9 +395,14 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 
 // serveHome is a small index page for people who open the issuer URL in a browser.
 func (p *Provider) serveHome(w http.ResponseWriter, r *http.Request) {
-	var cs []citizenView
+	render(w, http.StatusOK, "home", map[string]any{"Title": "thaid-mock", "Issuer": p.issuer, "Discovery": p.issuer + PathDiscovery, "Citizens": p.citizenViews(-1)})
+}
+
+// citizenViews lists the citizens for a page, masked; selected is the index to preselect (-1: none).
+func (p *Provider) citizenViews(selected int) []citizenView {
+	out := make([]citizenView, len(p.people))
 	for i, c := range p.people {
-		cs = append(cs, citizenView{Index: i, Name: c.Name(), NameEN: c.NameEN(), PID: MaskPID(c.PID)})
+		out[i] = citizenView{Index: i, Name: c.Name(), NameEN: c.NameEN(), PID: MaskPID(c.PID), Selected: i == selected}
 	}
-	render(w, http.StatusOK, "home", map[string]any{"Title": "thaid-mock", "Issuer": p.issuer, "Discovery": p.issuer + PathDiscovery, "Citizens": cs})
+	return out
 }

@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -60,21 +61,12 @@ var scopeLabels = map[string]string{
 // ScopeLabel returns the Thai label of a scope as the consent page shows it ("" if unknown).
 func ScopeLabel(scope string) string { return scopeLabels[scope] }
 
-func hasScope(scopes []string, s string) bool {
-	for _, x := range scopes {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // parseScopes splits a space-separated scope list, dropping duplicates and empty entries.
 func parseScopes(s string) []string {
 	fs := strings.Fields(s)
 	out := fs[:0]
 	for _, f := range fs {
-		if !hasScope(out, f) {
+		if !slices.Contains(out, f) {
 			out = append(out, f)
 		}
 	}

@@ -172,41 +172,37 @@ func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *Req
 		writeError(w, http.StatusBadRequest, "invalid_request", "refresh_token is required")
 		return
 	}
+	var req []string
+	if s := f.Get("scope"); s != "" {
+		req = parseScopes(s)
+	}
 	p.mu.Lock()
 	now := p.now()
 	t, ok := p.tokens[rt]
-	valid := ok && t.refresh && !t.revoked && !t.grant.revoked && now.Before(t.expires) && t.grant.clientID == c.ID
+	valid := ok && t.refresh && t.live(now) && t.grant.clientID == c.ID
+	widens := valid && slices.ContainsFunc(req, func(x string) bool { return !slices.Contains(t.grant.scopes, x) })
+	if valid && !widens && p.opts.RotateRefreshTokens {
+		// Checked and used up in one step: of two concurrent refreshes with one rotating
+		// refresh token, exactly one wins.
+		t.revoked = true
+	}
 	p.mu.Unlock()
 	if !valid {
 		writeError(w, http.StatusUnauthorized, "invalid_refresh_token", "invalid, expired or revoked refresh token")
 		return
 	}
-	g := t.grant
-	scopes := g.scopes
-	if s := f.Get("scope"); s != "" {
-		req := parseScopes(s)
+	if req != nil {
 		rec.Scopes = req
-		for _, x := range req {
-			if !slices.Contains(g.scopes, x) {
-				writeError(w, http.StatusBadRequest, "invalid_scope", "refresh may not widen the granted scopes")
-				return
-			}
-		}
+	}
+	if widens {
+		writeError(w, http.StatusBadRequest, "invalid_scope", "refresh may not widen the granted scopes")
+		return
+	}
+	scopes := t.grant.scopes
+	if req != nil {
 		scopes = req
 	}
-	if p.opts.RotateRefreshTokens {
-		// Check and revoke in one step: of two concurrent refreshes with one rotating refresh
-		// token, exactly one wins.
-		p.mu.Lock()
-		won := !t.revoked
-		t.revoked = true
-		p.mu.Unlock()
-		if !won {
-			writeError(w, http.StatusUnauthorized, "invalid_refresh_token", "invalid, expired or revoked refresh token")
-			return
-		}
-	}
-	p.issueTokens(w, g, scopes, p.opts.RotateRefreshTokens, now)
+	p.issueTokens(w, t.grant, scopes, p.opts.RotateRefreshTokens, now)
 }
 
 // issueTokens writes the token response for g.
@@ -225,7 +221,7 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 	p.mu.Unlock()
 
 	resp := make(map[string]any, 24)
-	openid := hasScope(scopes, ScopeOpenID)
+	openid := slices.Contains(scopes, ScopeOpenID)
 	if !openid || p.opts.FlatClaimsWithOpenID {
 		p.claims(g.citizen, scopes, resp)
 	}
@@ -333,7 +329,7 @@ func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now ti
 		if fault == TokenUnknownKid {
 			defer func() {
 				p.mu.Lock()
-				p.keys = append(p.keys, keyEntry{key: k, published: true})
+				p.keys = append(p.keys, k)
 				p.mu.Unlock()
 			}()
 		}
@@ -395,7 +391,7 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *
 	p.mu.Lock()
 	now := p.now()
 	t, ok := p.tokens[tok]
-	active := ok && !t.revoked && !t.grant.revoked && now.Before(t.expires) && t.grant.clientID == c.ID
+	active := ok && t.live(now) && t.grant.clientID == c.ID
 	p.mu.Unlock()
 	if !active {
 		writeJSON(w, http.StatusOK, map[string]any{"active": false})
@@ -451,7 +447,7 @@ func (p *Provider) serveUserInfo(w http.ResponseWriter, r *http.Request, rec *Re
 	p.mu.Lock()
 	now := p.now()
 	t, ok := p.tokens[tok]
-	valid := ok && !t.refresh && !t.revoked && !t.grant.revoked && now.Before(t.expires)
+	valid := ok && !t.refresh && t.live(now)
 	p.mu.Unlock()
 	if !valid {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="thaid-mock", error="invalid_token"`)
