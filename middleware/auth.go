@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -66,6 +67,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
+	// TrustedOrigins are origins ("https://school.example.go.th") whose cross-origin POSTs
+	// Logout and Auth.CrossOriginProtect accept, for example the app's public origin behind a
+	// proxy that rewrites Host. nil = same-origin requests only.
+	TrustedOrigins []string
 }
 
 // Auth is the ThaID login middleware: build it once with New and mount its handlers. It is safe
@@ -89,6 +94,8 @@ type Auth struct {
 	log         *slog.Logger
 	now         func() time.Time
 	logout      http.Handler
+
+	trustedOrigins []string
 }
 
 // New validates cfg and returns an Auth. Errors wrap thaid.ErrInvalidConfig.
@@ -149,7 +156,14 @@ func New(cfg Config) (*Auth, error) {
 	if a.touchEvery > time.Minute {
 		a.touchEvery = time.Minute
 	}
-	a.logout = CrossOriginProtect(http.HandlerFunc(a.serveLogout), a.fail)
+	check := http.NewCrossOriginProtection()
+	for _, o := range cfg.TrustedOrigins {
+		if err := check.AddTrustedOrigin(o); err != nil {
+			return nil, fmt.Errorf("%w: middleware: TrustedOrigins: %w", thaid.ErrInvalidConfig, err)
+		}
+	}
+	a.trustedOrigins = slices.Clone(cfg.TrustedOrigins)
+	a.logout = a.CrossOriginProtect(http.HandlerFunc(a.serveLogout), a.fail)
 	return a, nil
 }
 

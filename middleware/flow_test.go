@@ -63,6 +63,7 @@ type testApp struct {
 	t         *testing.T
 	p         *mockprovider.Provider
 	auth      *middleware.Auth
+	client    *thaid.Client
 	srv       *httptest.Server
 	logs      *syncBuffer
 	transport *http.Transport // the thaid client's, to close idle connections
@@ -132,6 +133,7 @@ func newApp(t *testing.T, o appOptions) *testApp {
 	if err != nil {
 		t.Fatalf("thaid.New: %v", err)
 	}
+	app.client = client
 	cfg := o.cfg
 	cfg.Client = client
 	cfg.Logger = slog.New(slog.NewJSONHandler(app.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -461,6 +463,25 @@ func TestCrossSiteLogout(t *testing.T) {
 		t.Errorf("GET /logout: %d, want 405", p.status)
 	}
 	mustSignedIn(t, b.get("/private/still"), "/private/still")
+}
+
+// TestTrustedOriginLogout: an origin in Config.TrustedOrigins (the public origin behind a
+// proxy) may log out cross-origin; others still may not.
+func TestTrustedOriginLogout(t *testing.T) {
+	app := newApp(t, appOptions{cfg: middleware.Config{TrustedOrigins: []string{"https://school.example"}}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/a"), "/private/a")
+	if p := b.logout(map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}); p.status != http.StatusForbidden {
+		t.Fatalf("untrusted origin: status %d, want 403", p.status)
+	}
+	mustSignedIn(t, b.get("/private/still"), "/private/still")
+	b.logout(map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://school.example"})
+	if b.sessionCookie() != "" {
+		t.Fatal("trusted origin could not log out")
+	}
+	if _, err := middleware.New(middleware.Config{Client: app.client, TrustedOrigins: []string{"not an origin"}}); !errors.Is(err, thaid.ErrInvalidConfig) {
+		t.Fatalf("bad trusted origin: %v, want ErrInvalidConfig", err)
+	}
 }
 
 func TestCallbackRejected(t *testing.T) {

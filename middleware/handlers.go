@@ -220,10 +220,25 @@ func (a *Auth) revokeAll(tok *thaid.Token, r *http.Request) {
 // ErrCrossOrigin passed to onDeny (nil = DefaultErrorHandler). Use it for the application's own
 // state-changing forms too.
 func CrossOriginProtect(h http.Handler, onDeny func(w http.ResponseWriter, r *http.Request, err error)) http.Handler {
+	return crossOriginProtect(h, nil, onDeny)
+}
+
+// CrossOriginProtect is the package's CrossOriginProtect with Config.TrustedOrigins also
+// trusted: the same rule as Logout, for the application's own forms.
+func (a *Auth) CrossOriginProtect(h http.Handler, onDeny func(w http.ResponseWriter, r *http.Request, err error)) http.Handler {
+	return crossOriginProtect(h, a.trustedOrigins, onDeny)
+}
+
+// crossOriginProtect wraps h in an http.CrossOriginProtection trusting the given origins (checked
+// by New) and answering refusals through onDeny (nil = DefaultErrorHandler).
+func crossOriginProtect(h http.Handler, trusted []string, onDeny func(w http.ResponseWriter, r *http.Request, err error)) http.Handler {
 	if onDeny == nil {
 		onDeny = DefaultErrorHandler(DefaultLoginPath)
 	}
 	cop := http.NewCrossOriginProtection()
+	for _, o := range trusted {
+		_ = cop.AddTrustedOrigin(o)
+	}
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		onDeny(w, r, ErrCrossOrigin)
 	}))
