@@ -58,15 +58,14 @@ done
 
 step "fuzz targets, $FUZZTIME each"
 for m in "${modules[@]}"; do
-	while read -r pkg; do
+	while read -r pkg dir; do
 		[[ -z "$pkg" ]] && continue
-		dir=$(cd "$m" && go list -f '{{.Dir}}' "$pkg")
 		mapfile -t targets < <(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u)
 		for f in "${targets[@]}"; do
 			echo "--- $pkg $f"
 			(cd "$m" && go test -run '^$' -fuzz "^${f}\$" -fuzztime "$FUZZTIME" "$pkg")
 		done
-	done < <(cd "$m" && go list -f '{{if .TestGoFiles}}{{.ImportPath}}{{else if .XTestGoFiles}}{{.ImportPath}}{{end}}' ./...)
+	done < <(cd "$m" && go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./...)
 done
 
 step "benchmarks, once each (-benchtime=1x)"
