@@ -14,11 +14,17 @@ import (
 
 // citizen is the logged-in user of a request.
 type citizen struct {
-	id      *thaid.Identity
-	pid     string // 13 digits; never logged
-	view    *viewer
-	isAdmin bool
+	id   *thaid.Identity
+	pid  string // 13 digits; never logged
+	view *viewer
+	// areas are the areas the citizen administers (none: not an admin);
+	// areasErr is why they could not be read.
+	areas    []store.Area
+	areasErr error
 }
+
+// isAdmin reports whether the citizen administers an area.
+func (c *citizen) isAdmin() bool { return len(c.areas) > 0 }
 
 // currentCitizen reads the ThaID identity of the session (set by
 // middleware Require or Optional) and whether the citizen is an area admin.
@@ -29,12 +35,11 @@ func currentCitizen(r *http.Request, st *store.Store, log *slog.Logger) *citizen
 		return nil
 	}
 	c := &citizen{id: id, pid: id.PID.Digits()}
-	areas, err := st.AdminAreas(r.Context(), c.pid)
-	if err != nil {
-		log.Error("admin areas", "err", err)
+	c.areas, c.areasErr = st.AdminAreas(r.Context(), c.pid)
+	if c.areasErr != nil {
+		log.Error("admin areas", "err", c.areasErr)
 	}
-	c.isAdmin = len(areas) > 0
-	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin}
+	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin()}
 	return c
 }
 
@@ -120,7 +125,7 @@ func handleHome(v *views, st *store.Store, log *slog.Logger) http.Handler {
 // handleStart sends a citizen who just logged in to where they belong.
 func handleStart(v *views, st *store.Store, log *slog.Logger) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.isAdmin {
+		if c.isAdmin() {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}
@@ -441,27 +446,29 @@ type adminData struct {
 }
 
 func renderAdmin(v *views, st *store.Store, log *slog.Logger, w http.ResponseWriter, r *http.Request, c *citizen, status int, p page) {
-	areas, err := st.AdminAreas(r.Context(), c.pid)
-	if err != nil {
-		serverError(v, log, w, r, c, err)
+	if c.areasErr != nil {
+		serverError(v, log, w, r, c, c.areasErr)
 		return
 	}
-	if len(areas) == 0 {
+	if !c.isAdmin() {
 		v.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
 		return
 	}
-	pending, err := st.RegistrationsForAdmin(r.Context(), c.pid, store.StatusPending)
+	regs, err := st.RegistrationsForAdmin(r.Context(), c.pid, store.StatusPending, store.StatusApproved)
 	if err != nil {
 		serverError(v, log, w, r, c, err)
 		return
 	}
-	approved, err := st.RegistrationsForAdmin(r.Context(), c.pid, store.StatusApproved)
-	if err != nil {
-		serverError(v, log, w, r, c, err)
-		return
+	data := adminData{Areas: c.areas}
+	for _, reg := range regs {
+		if reg.Status == store.StatusPending {
+			data.Pending = append(data.Pending, reg)
+		} else {
+			data.Approved = append(data.Approved, reg)
+		}
 	}
 	p.User = c.view
-	p.Data = adminData{Areas: areas, Pending: pending, Approved: approved}
+	p.Data = data
 	v.render(w, r, status, "admin", p)
 }
 
@@ -489,7 +496,7 @@ const (
 // nothing changes.
 func handleDecide(v *views, st *store.Store, log *slog.Logger, action string) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if !c.isAdmin {
+		if !c.isAdmin() {
 			v.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
 			return
 		}
