@@ -311,16 +311,11 @@ type manageData struct {
 // approvedSchool returns the school the citizen manages, or renders the
 // "not approved" page and returns false.
 func approvedSchool(v *views, st *store.Store, log *slog.Logger, w http.ResponseWriter, r *http.Request, c *citizen) (store.School, bool) {
-	reg, err := st.CurrentRegistration(r.Context(), c.pid)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		serverError(v, log, w, r, c, err)
-		return store.School{}, false
-	}
-	if err != nil || reg.Status != store.StatusApproved {
+	school, err := st.ManagedSchool(r.Context(), c.pid)
+	if errors.Is(err, store.ErrNotApproved) {
 		v.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
 		return store.School{}, false
 	}
-	school, err := st.School(r.Context(), reg.SchoolCode)
 	if err != nil {
 		serverError(v, log, w, r, c, err)
 		return store.School{}, false

@@ -97,6 +97,21 @@ func (s *Store) School(ctx context.Context, code string) (School, error) {
 	return sch, err
 }
 
+// ManagedSchool returns the school whose website the citizen manages: the
+// school of their approved registration. It returns ErrNotApproved when the
+// citizen holds no approved registration.
+func (s *Store) ManagedSchool(ctx context.Context, citizenPID string) (School, error) {
+	sch, err := scanSchool(s.db.QueryRowContext(ctx, `SELECT `+schoolColumns+`
+		FROM registrations r
+		JOIN schools s ON s.code = r.school_code
+		JOIN areas a ON a.code = s.area_code
+		WHERE r.citizen_pid = $1 AND r.status = 'approved'`, citizenPID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return School{}, ErrNotApproved
+	}
+	return sch, err
+}
+
 // SchoolNews lists a school's news, newest first, at most limit items.
 func (s *Store) SchoolNews(ctx context.Context, schoolCode string, limit int) ([]News, error) {
 	return queryAll(ctx, s.db, "school news", func(row rowScanner) (News, error) {
