@@ -144,12 +144,13 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) error {
 	list := make([]store.AreaAdmin, 0, len(admins))
 	for _, a := range admins {
-		if _, err := st.Area(ctx, a.AreaCode); err != nil {
-			return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", a.PID.Masked(), a.AreaCode, err)
-		}
 		list = append(list, store.AreaAdmin{PID: a.PID.Digits(), AreaCode: a.AreaCode})
 	}
-	if err := st.SetAreaAdmins(ctx, list); err != nil {
+	err := st.SetAreaAdmins(ctx, list)
+	if unknown, ok := errors.AsType[*store.UnknownAreaError](err); ok {
+		return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", admins[unknown.Index].PID.Masked(), unknown.AreaCode, store.ErrNotFound)
+	}
+	if err != nil {
 		return fmt.Errorf("ADMIN_PIDS: %w", err)
 	}
 	return nil
@@ -233,11 +234,17 @@ func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovi
 		fmt.Fprintf(&w, "ThaID provider: %s\n\n", cfg.provider().Issuer)
 		return
 	}
+	names := map[string]string{}
+	if areas, err := st.Areas(ctx); err == nil {
+		for _, a := range areas {
+			names[a.Code] = a.Name
+		}
+	}
 	admins := map[string][]string{}
 	for _, a := range cfg.Admins {
 		label := a.AreaCode
-		if area, err := st.Area(ctx, a.AreaCode); err == nil {
-			label = area.Name + " (" + a.AreaCode + ")"
+		if name, ok := names[a.AreaCode]; ok {
+			label = name + " (" + a.AreaCode + ")"
 		}
 		admins[a.PID.Digits()] = append(admins[a.PID.Digits()], label)
 	}

@@ -137,21 +137,34 @@ type AreaAdmin struct {
 	AreaCode string
 }
 
+// UnknownAreaError is SetAreaAdmins' error for an admin of an area that does
+// not exist. It wraps ErrNotFound.
+type UnknownAreaError struct {
+	Index    int // of the entry in the admins list
+	AreaCode string
+}
+
+func (e *UnknownAreaError) Error() string {
+	return fmt.Sprintf("store: area %q: %v", e.AreaCode, ErrNotFound)
+}
+
+func (e *UnknownAreaError) Unwrap() error { return ErrNotFound }
+
 // SetAreaAdmins makes the area_admins table hold exactly admins, in one
 // transaction: admins not listed lose their rights, so removing a PID from
 // the configuration and restarting revokes it. An empty list removes every
-// admin. An unknown area gives ErrNotFound and changes nothing; listing an
-// admin twice is harmless.
+// admin. An unknown area gives an *UnknownAreaError (wrapping ErrNotFound)
+// and changes nothing; listing an admin twice is harmless.
 func (s *Store) SetAreaAdmins(ctx context.Context, admins []AreaAdmin) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM area_admins`); err != nil {
 			return fmt.Errorf("store: set area admins: %w", err)
 		}
-		for _, a := range admins {
+		for i, a := range admins {
 			var one int
 			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM areas WHERE code = $1`, a.AreaCode).Scan(&one); err != nil {
 				if errors.Is(err, sql.ErrNoRows) {
-					return fmt.Errorf("store: area %q: %w", a.AreaCode, ErrNotFound)
+					return &UnknownAreaError{Index: i, AreaCode: a.AreaCode}
 				}
 				return fmt.Errorf("store: set area admins: %w", err)
 			}
