@@ -185,12 +185,14 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store
 		sessions = redisstore.New(rdb, "school-registration:")
 		closeDeps = func() { rdb.Close() }
 	}
-	secure := strings.HasPrefix(cfg.BaseURL, "https://")
+	// Cookies are Secure (and __Host-) when the redirect URL is https, which
+	// checkRedirectOrigin made BASE_URL's scheme. BASE_URL's origin is trusted
+	// for POSTs (logout and the app's forms) even behind a proxy that rewrites Host.
 	auth, err := middleware.New(middleware.Config{
 		Client:         client,
 		Store:          sessions,
 		CookieName:     "schoolreg_session",
-		Secure:         &secure,
+		TrustedOrigins: []string{originOf(cfg.BaseURL)},
 		AfterLoginPath: "/start",
 		AuthParams:     cfg.authParams,
 		Logger:         log.With("component", "thaid"),

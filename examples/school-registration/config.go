@@ -117,6 +117,16 @@ func checkRedirectOrigin(baseURL, redirectURL string) error {
 	return nil
 }
 
+// originOf returns the origin (scheme://host[:port]) of an http(s) URL
+// validated by configFromEnv.
+func originOf(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // loopbackAddr reports whether a listen address (host:port) binds to loopback only.
 func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)

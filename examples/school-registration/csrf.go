@@ -7,22 +7,25 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/url"
+
+	"github.com/thaid-go/thaid-go/middleware"
 )
 
 // csrfGuard protects every state-changing request with two independent
 // checks:
-//   - http.CrossOriginProtection refuses cross-origin browser requests
-//     (Sec-Fetch-Site / Origin headers);
+//   - the middleware's cross-origin check (Auth.CrossOriginProtect, the same
+//     rule as /logout, trusting the app's public origin) refuses cross-origin
+//     browser requests (Sec-Fetch-Site / Origin headers);
 //   - a double-submit token: a random value in a SameSite=Lax, HttpOnly
 //     cookie that each form repeats in the hidden field csrf_token.
 //
 // The token needs no server-side state, so it works unchanged with several app
 // instances behind a load balancer.
 type csrfGuard struct {
-	cookie  string
-	secure  bool
-	trusted string // the app's public origin, e.g. https://school.example.go.th
-	deny    func(w http.ResponseWriter, r *http.Request)
+	cookie string
+	secure bool
+	auth   *middleware.Auth
+	deny   func(w http.ResponseWriter, r *http.Request)
 }
 
 const csrfField = "csrf_token"
@@ -32,11 +35,10 @@ const maxFormBytes = 64 << 10
 
 type csrfKey struct{}
 
-func newCSRFGuard(baseURL string, deny func(w http.ResponseWriter, r *http.Request)) *csrfGuard {
-	g := &csrfGuard{cookie: "schoolreg_csrf", deny: deny}
-	if u, err := url.Parse(baseURL); err == nil && u.Host != "" {
+func newCSRFGuard(baseURL string, auth *middleware.Auth, deny func(w http.ResponseWriter, r *http.Request)) *csrfGuard {
+	g := &csrfGuard{cookie: "schoolreg_csrf", auth: auth, deny: deny}
+	if u, err := url.Parse(baseURL); err == nil {
 		g.secure = u.Scheme == "https"
-		g.trusted = u.Scheme + "://" + u.Host
 	}
 	if g.secure {
 		g.cookie = "__Host-" + g.cookie
@@ -47,12 +49,7 @@ func newCSRFGuard(baseURL string, deny func(w http.ResponseWriter, r *http.Reque
 // protect wraps next with both checks and puts the token in the request
 // context for the templates.
 func (g *csrfGuard) protect(next http.Handler) http.Handler {
-	cop := http.NewCrossOriginProtection()
-	if g.trusted != "" {
-		_ = cop.AddTrustedOrigin(g.trusted) // baseURL was validated by configFromEnv
-	}
-	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { g.deny(w, r) }))
-	return cop.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	return g.auth.CrossOriginProtect(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token := ""
 		if c, err := r.Cookie(g.cookie); err == nil && len(c.Value) == 43 {
 			token = c.Value
@@ -75,7 +72,7 @@ func (g *csrfGuard) protect(next http.Handler) http.Handler {
 				Secure: g.secure, SameSite: http.SameSiteLaxMode})
 		}
 		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey{}, token)))
-	}))
+	}), func(w http.ResponseWriter, r *http.Request, _ error) { g.deny(w, r) })
 }
 
 // csrfToken returns the token for the forms of this request.

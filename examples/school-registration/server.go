@@ -12,12 +12,13 @@ import (
 // NewServer builds the app's HTTP handler: the routes, behind CSRF
 // protection, security headers, panic recovery and a request log.
 //
-// baseURL is the app's public URL: its origin is trusted for POSTs even when
-// a reverse proxy changes the Host header, and https makes cookies Secure.
+// baseURL is the app's public URL: https makes the CSRF cookie Secure. Its
+// origin, trusted for POSTs even when a reverse proxy changes the Host header,
+// is auth's Config.TrustedOrigins.
 func NewServer(log *slog.Logger, v *views, st *store.Store, auth *middleware.Auth, baseURL string) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, log, v, st, auth)
-	csrf := newCSRFGuard(baseURL, func(w http.ResponseWriter, r *http.Request) {
+	csrf := newCSRFGuard(baseURL, auth, func(w http.ResponseWriter, r *http.Request) {
 		log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
 		v.renderError(w, r, http.StatusForbidden, "csrf", nil)
 	})
