@@ -79,6 +79,9 @@ func scanRegistration(sc rowScanner) (Registration, error) {
 // registration. It returns ErrAlreadyRegistered when the citizen holds an
 // active registration, ErrSchoolFull when no seat is left and ErrNotFound for
 // an unknown school. On any error nothing is written.
+//
+// The registration returned is the row as written: its school and area names
+// are empty (Registration(id) joins them).
 func (s *Store) Apply(ctx context.Context, app Application) (Registration, error) {
 	reg := Registration{
 		ID: newID(), CitizenPID: app.CitizenPID, SchoolCode: app.SchoolCode,
@@ -132,7 +135,7 @@ func (s *Store) Apply(ctx context.Context, app Application) (Registration, error
 	if err != nil {
 		return Registration{}, err
 	}
-	return s.Registration(ctx, reg.ID)
+	return reg, nil
 }
 
 // Registration returns one registration by id.

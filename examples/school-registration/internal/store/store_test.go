@@ -142,9 +142,13 @@ func TestImportCSV(t *testing.T) {
 func TestApplyRules(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		r1, err := s.Apply(ctx, app(1, kanLueang))
+		applied, err := s.Apply(ctx, app(1, kanLueang))
 		if err != nil {
 			t.Fatalf("first Apply: %v", err)
+		}
+		r1, err := s.Registration(ctx, applied.ID)
+		if err != nil {
+			t.Fatal(err)
 		}
 		if r1.Status != StatusPending || r1.SchoolName != "โรงเรียนวัดก้านเหลือง" || r1.AreaCode != areaBRM3 {
 			t.Errorf("registration = %+v", r1)
