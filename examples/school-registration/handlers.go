@@ -142,28 +142,26 @@ func handleStart(v *views, st *store.Store, log *slog.Logger) http.Handler {
 }
 
 // activeOrRedirect sends a citizen who already holds an active registration
-// to the status page, and reports whether it did.
-func activeOrRedirect(w http.ResponseWriter, r *http.Request, st *store.Store, c *citizen) (bool, error) {
+// to the status page, or renders the server error page, and reports whether
+// it answered the request.
+func activeOrRedirect(v *views, st *store.Store, log *slog.Logger, w http.ResponseWriter, r *http.Request, c *citizen) bool {
 	reg, err := st.CurrentRegistration(r.Context(), c.pid)
-	if errors.Is(err, store.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return false, err
-	}
-	if reg.Status == store.StatusRejected {
-		return false, nil
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return false
+	case err != nil:
+		serverError(v, log, w, r, c, err)
+		return true
+	case reg.Status == store.StatusRejected:
+		return false
 	}
 	http.Redirect(w, r, "/status", http.StatusSeeOther)
-	return true, nil
+	return true
 }
 
 func handleRegisterStart(v *views, st *store.Store, log *slog.Logger) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if done, err := activeOrRedirect(w, r, st, c); done || err != nil {
-			if err != nil {
-				serverError(v, log, w, r, c, err)
-			}
+		if activeOrRedirect(v, st, log, w, r, c) {
 			return
 		}
 		v.render(w, r, http.StatusOK, "register_start", page{User: c.view})
@@ -218,10 +216,7 @@ type registerFormData struct {
 
 func handleRegisterForm(v *views, st *store.Store, log *slog.Logger) http.Handler {
 	return requireCitizen(v, st, log, func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if done, err := activeOrRedirect(w, r, st, c); done || err != nil {
-			if err != nil {
-				serverError(v, log, w, r, c, err)
-			}
+		if activeOrRedirect(v, st, log, w, r, c) {
 			return
 		}
 		school, err := st.School(r.Context(), r.URL.Query().Get("school"))
