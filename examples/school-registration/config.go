@@ -23,7 +23,7 @@ type config struct {
 	DatabaseURL  string // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL
 	RedisURL     string // REDIS_URL: "" = sessions in memory
 	Admins       []adminAssignment
-	adminsSet    bool // ADMIN_PIDS was given (even empty)
+	adminsSet    bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
 
 	// authParams adds authorize parameters (tests: login_hint with the
 	// mock's AutoApprove). Not configurable from the environment.
@@ -67,17 +67,11 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	if s := strings.TrimSpace(getenv("THAID_SCOPES")); s != "" {
 		c.Scopes = strings.Fields(strings.ReplaceAll(s, ",", " "))
 	}
-	if c.BaseURL != "" {
-		u, err := url.Parse(c.BaseURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, fmt.Errorf("%w: BASE_URL %q is not an http(s) URL", errConfig, c.BaseURL)
-		}
+	if err := checkHTTPURL("BASE_URL", c.BaseURL); err != nil {
+		return c, err
 	}
-	if c.RedirectURL != "" {
-		u, err := url.Parse(c.RedirectURL)
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return c, fmt.Errorf("%w: THAID_REDIRECT_URL %q is not an http(s) URL", errConfig, c.RedirectURL)
-		}
+	if err := checkHTTPURL("THAID_REDIRECT_URL", c.RedirectURL); err != nil {
+		return c, err
 	}
 	if c.mockMode() && !loopbackAddr(c.Addr) && getenv("DEMO_ALLOW_REMOTE") != "1" {
 		// The embedded mock lets anybody log in as any demo citizen, area admins included.
@@ -88,7 +82,7 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	if !c.mockMode() && c.ClientID == "" {
 		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
 	}
-	if v, ok := lookup(getenv, "ADMIN_PIDS"); ok {
+	if v := getenv("ADMIN_PIDS"); v != "" {
 		admins, err := parseAdmins(v)
 		if err != nil {
 			return c, err
@@ -140,9 +134,17 @@ func loopbackAddr(addr string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-func lookup(getenv func(string) string, key string) (string, bool) {
-	v := getenv(key)
-	return v, v != ""
+// checkHTTPURL checks that the variable name, when set, holds an http(s) URL
+// with a host.
+func checkHTTPURL(name, value string) error {
+	if value == "" {
+		return nil
+	}
+	u, err := url.Parse(value)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%w: %s %q is not an http(s) URL", errConfig, name, value)
+	}
+	return nil
 }
 
 // parseAdmins parses ADMIN_PIDS: "PID:AREA,PID:AREA". The error never
