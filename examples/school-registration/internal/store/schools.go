@@ -149,23 +149,21 @@ func (s *Store) UpdateSchoolAbout(ctx context.Context, citizenPID, schoolCode, a
 }
 
 // PostNews adds a news item to a school's page. Only a citizen with an
-// approved registration for that school may do it.
+// approved registration for that school may do it; anyone else gets
+// ErrNotApproved.
 func (s *Store) PostNews(ctx context.Context, citizenPID, schoolCode, title, body, author string) (News, error) {
 	n := News{ID: newID(), SchoolCode: schoolCode, Title: strings.TrimSpace(title), Body: strings.TrimSpace(body),
 		Author: author, CreatedAt: s.nowUTC()}
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM registrations
-			WHERE school_code = $1 AND citizen_pid = $2 AND status = 'approved'`, schoolCode, citizenPID).Scan(&one)
-		if errors.Is(err, sql.ErrNoRows) {
-			return ErrNotApproved
-		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO news (id, school_code, title, body, author, created_at)
+			SELECT $1, schools.code, $4, $5, $6, $7 FROM schools
+			WHERE schools.code = $2 AND `+approvedFor,
+			n.ID, schoolCode, citizenPID, n.Title, n.Body, n.Author, n.CreatedAt)
 		if err != nil {
 			return fmt.Errorf("store: post news: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO news (id, school_code, title, body, author, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, n.ID, schoolCode, n.Title, n.Body, n.Author, n.CreatedAt); err != nil {
-			return fmt.Errorf("store: post news: %w", err)
+		if rows, _ := res.RowsAffected(); rows != 1 {
+			return ErrNotApproved
 		}
 		return nil
 	})
