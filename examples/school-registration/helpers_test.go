@@ -15,6 +15,7 @@ import (
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
 	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Demo citizens of the mock, by role in these tests.
@@ -289,4 +290,5 @@ func snippet(s string) string {
 	return s
 }
 
-func maskOf(c mockprovider.Citizen) string { return mockprovider.MaskPID(c.PID) }
+// maskOf is a citizen's PID masked as the pages show it (thaid.MaskPID).
+func maskOf(c mockprovider.Citizen) string { return thaid.MaskPID(c.PID) }
