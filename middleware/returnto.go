@@ -2,21 +2,24 @@ package middleware
 
 import (
 	"net/url"
+	"path"
 	"strings"
 )
 
-// maxReturnTo bounds the length of a return-to path.
-const maxReturnTo = 2048
+// maxReturnTo bounds the length of a return-to path. It travels in the login cookie, and a
+// browser may run a few logins at once.
+const maxReturnTo = 1024
 
 // SafeReturnTo reports whether s is a same-origin relative path that is safe to redirect to
-// after login: it starts with a single "/", has no scheme, host, backslash or control character,
-// and does not decode to a scheme-relative URL. It rejects, among others, "//evil.example",
-// "/\evil.example", "https://evil.example", "%2F%2Fevil" and "javascript:alert(1)".
+// after login. It is judged on what will be sent: s must start with a single "/" and have no
+// scheme, host, backslash or control character (also percent-encoded); its path may hold no
+// percent-encoded slash or backslash and no "//", and neither its path nor its decoded path, as
+// written or cleaned the way http.Redirect cleans it, may start with "//" or "/\". It rejects,
+// among others, "//evil.example", "/\evil.example", "https://evil.example",
+// "/%2F%2Fevil.example", "/./%2fevil.example", "/.//evil.example" and "javascript:alert(1)". It
+// accepts at most 1024 bytes.
 func SafeReturnTo(s string) bool {
 	if s == "" || len(s) > maxReturnTo || s[0] != '/' {
-		return false
-	}
-	if len(s) > 1 && (s[1] == '/' || s[1] == '\\') {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -28,14 +31,28 @@ func SafeReturnTo(s string) bool {
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
 		return false
 	}
-	// A path such as "/%2F%2Fevil.example" or "/%5Cevil" is harmless to a browser but may be
-	// decoded by a proxy or framework before it redirects: refuse it too.
-	p := u.Path
-	if strings.HasPrefix(p, "//") || strings.Contains(p, "\\") {
-		return false
+	// A proxy or framework may decode the path before it redirects: "/%2F%2Fevil.example" and
+	// "/./%2fevil.example" (which http.Redirect cleans to "/%2fevil.example") become
+	// scheme-relative URLs. Refuse encoded slashes and backslashes in the path, even encoded
+	// twice.
+	raw := strings.ToLower(u.EscapedPath())
+	for _, enc := range []string{"%2f", "%5c", "%252f", "%255c"} {
+		if strings.Contains(raw, enc) {
+			return false
+		}
 	}
-	for i := 0; i < len(p); i++ {
-		if c := p[i]; c < 0x20 || c == 0x7f {
+	// A browser removes dot segments but keeps empty ones ("/.//evil.example" becomes
+	// "//evil.example"), so refuse "//" anywhere in the path, as written and decoded.
+	for _, p := range []string{u.EscapedPath(), u.Path} {
+		if strings.Contains(p, "//") {
+			return false
+		}
+		if c := path.Clean(p); strings.HasPrefix(c, "//") || strings.HasPrefix(c, `/\`) {
+			return false
+		}
+	}
+	for i := 0; i < len(u.Path); i++ {
+		if c := u.Path[i]; c < 0x20 || c == 0x7f || c == '\\' {
 			return false
 		}
 	}

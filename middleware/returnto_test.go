@@ -1,6 +1,9 @@
 package middleware
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestSafeReturnTo(t *testing.T) {
 	tests := []struct {
@@ -35,6 +38,18 @@ func TestSafeReturnTo(t *testing.T) {
 		{"\x00/", false},
 		{" /a", false},
 		{"/" + string(make([]byte, 3000)), false},
+		// Judged on what http.Redirect sends (issue 9): cleaned, decoded, encoded slashes.
+		{"/./%2fevil.example", false},
+		{"/./%2Fevil.example", false},
+		{"/a/../%2fevil.example", false},
+		{"/.//evil.example", false}, // a browser resolves it to the path //evil.example
+		{"/a//b", false},
+		{"/%5cevil.example", false},
+		{"/a%2fb", false},
+		{"/a%252fb", false},
+		{"/a?next=%2Fhome", true}, // the query cannot change where the browser goes
+		{"/" + strings.Repeat("a", 1023), true},
+		{"/" + strings.Repeat("a", 1024), false},
 	}
 	for _, tt := range tests {
 		if got := SafeReturnTo(tt.in); got != tt.want {
