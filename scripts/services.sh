@@ -2,9 +2,17 @@
 # services.sh: install (when missing) and start the services the test suites need, on loopback.
 #
 #   scripts/services.sh start DIR   installs redis-server, chromium and PostgreSQL when missing,
-#                                   starts Redis and PostgreSQL with their data in DIR, and writes
+#                                   starts a standalone Redis, a 3-node Redis Cluster (3 masters,
+#                                   no replicas) and PostgreSQL with their data in DIR, and writes
 #                                   DIR/env with the THAID_TEST_* variables to source.
 #   scripts/services.sh stop DIR    stops what "start" started.
+#
+# DIR/env sets THAID_TEST_REDIS_ADDR (host:port), THAID_TEST_REDIS_CLUSTER (the cluster nodes'
+# host:port, comma-separated), THAID_TEST_POSTGRES_URL, THAID_TEST_CHROMIUM and
+# THAID_TEST_REQUIRE_SERVICES=1.
+#
+# A cluster node also listens on its cluster bus port, port+10000, so each node's port is chosen
+# with that one free too.
 #
 # PostgreSQL refuses to run as root, so its cluster belongs to the "postgres" user.
 set -euo pipefail
@@ -57,6 +65,82 @@ s.close()
 EOF
 }
 
+# port_free P succeeds when port P on 127.0.0.1 can be bound (without python3: when nothing
+# accepts connections on it).
+port_free() {
+	if command -v python3 >/dev/null; then
+		python3 - "$1" <<'EOF' 2>/dev/null
+import socket, sys
+s = socket.socket()
+try:
+    s.bind(("127.0.0.1", int(sys.argv[1])))
+except OSError:
+    sys.exit(1)
+s.close()
+EOF
+		return
+	fi
+	! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# cluster_port prints a free port P whose cluster bus port P+10000 is free too (and so below
+# 65536). Start each node before choosing the next node's port, so that no port repeats.
+cluster_port() {
+	local p
+	for _ in $(seq 100); do
+		p=$(free_port)
+		if ((p + 10000 <= 65535)) && port_free "$p" && port_free $((p + 10000)); then
+			echo "$p"
+			return 0
+		fi
+	done
+	log "found no free port P with P+10000 also free, for the Redis Cluster"
+	return 1
+}
+
+# wait_redis PORT waits (at most 5s) until the Redis on 127.0.0.1:PORT answers PING.
+wait_redis() {
+	for _ in $(seq 50); do
+		redis-cli -p "$1" ping >/dev/null 2>&1 && return 0
+		sleep 0.1
+	done
+	log "redis on 127.0.0.1:$1 does not answer PING"
+	return 1
+}
+
+# wait_cluster_ok PORT waits (at most 10s) until the cluster node on 127.0.0.1:PORT reports
+# cluster_state:ok, that is, it sees all 16384 slots served.
+wait_cluster_ok() {
+	for _ in $(seq 100); do
+		[[ $(redis-cli -p "$1" cluster info 2>/dev/null) == *cluster_state:ok* ]] && return 0
+		sleep 0.1
+	done
+	redis-cli -p "$1" cluster info >&2 || true
+	log "redis cluster node 127.0.0.1:$1: cluster_state is not ok after 10s (logs: $dir/cluster*.log)"
+	return 1
+}
+
+# stop_pidfiles FILE... stops the processes whose pids the FILEs hold, all at once (Redis takes
+# about 2s to exit), and waits at most 5s for them to exit.
+stop_pidfiles() {
+	local f pid pids=()
+	for f in "$@"; do
+		[[ -f "$f" ]] || continue
+		pid=$(cat "$f")
+		[[ -n "$pid" ]] && kill "$pid" 2>/dev/null && pids+=("$pid")
+	done
+	local alive
+	for _ in $(seq 50); do
+		alive=()
+		for pid in "${pids[@]}"; do
+			if kill -0 "$pid" 2>/dev/null; then alive+=("$pid"); fi
+		done
+		((${#alive[@]})) || return 0
+		sleep 0.1
+	done
+	log "still running 5s after SIGTERM: pids ${alive[*]}"
+}
+
 install_missing() {
 	local pkgs=()
 	command -v redis-server >/dev/null || pkgs+=(redis-server)
@@ -79,11 +163,34 @@ start() {
 	rport=$(free_port)
 	redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no \
 		--daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
-	for _ in $(seq 50); do
-		redis-cli -p "$rport" ping >/dev/null 2>&1 && break
-		sleep 0.1
+	wait_redis "$rport"
+
+	# Redis Cluster: three masters, no replicas; no persistence, loopback only.
+	local cports=() caddrs=() cport i
+	for i in 1 2 3; do
+		cport=$(cluster_port)
+		redis-server --port "$cport" --bind 127.0.0.1 --save '' --appendonly no \
+			--cluster-enabled yes --cluster-config-file "$dir/cluster$i-nodes.conf" \
+			--daemonize yes --pidfile "$dir/cluster$i.pid" --logfile "$dir/cluster$i.log" --dir "$dir"
+		wait_redis "$cport"
+		cports+=("$cport")
+		caddrs+=("127.0.0.1:$cport")
 	done
-	redis-cli -p "$rport" ping >/dev/null
+	if ! redis-cli --cluster create "${caddrs[@]}" --cluster-replicas 0 --cluster-yes \
+		>"$dir/cluster-create.log" 2>&1; then
+		cat "$dir/cluster-create.log" >&2
+		log "redis-cli --cluster create ${caddrs[*]} failed"
+		return 1
+	fi
+	# Clients may ask any node for the slot map, so wait for every node, not just the first.
+	for cport in "${cports[@]}"; do
+		wait_cluster_ok "$cport"
+	done
+	local cluster
+	cluster=$(
+		IFS=,
+		echo "${caddrs[*]}"
+	)
 
 	# PostgreSQL: a throwaway cluster owned by the postgres user.
 	local bin pport pgdata
@@ -107,17 +214,16 @@ start() {
 	chrome=$(find_chromium)
 	cat >"$dir/env" <<EOF
 export THAID_TEST_REDIS_ADDR=127.0.0.1:$rport
+export THAID_TEST_REDIS_CLUSTER=$cluster
 export THAID_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$pport/postgres?sslmode=disable'
 export THAID_TEST_CHROMIUM=$chrome
 export THAID_TEST_REQUIRE_SERVICES=1
 EOF
-	log "redis on 127.0.0.1:$rport, postgresql on 127.0.0.1:$pport, chromium at $chrome"
+	log "redis on 127.0.0.1:$rport, redis cluster on $cluster, postgresql on 127.0.0.1:$pport, chromium at $chrome"
 }
 
 stop() {
-	if [[ -f "$dir/redis.pid" ]]; then
-		kill "$(cat "$dir/redis.pid")" 2>/dev/null || true
-	fi
+	stop_pidfiles "$dir/redis.pid" "$dir"/cluster[123].pid
 	if [[ -d "$dir/pgdata" ]]; then
 		local bin
 		bin=$(pg_bin)
