@@ -16,6 +16,7 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
@@ -88,7 +89,12 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 			return fmt.Errorf("mock provider: %w", err)
 		}
 		top.Handle(mockPrefix+"/", http.StripPrefix(mockPrefix, mock))
-		if !cfg.adminsSet {
+		switch {
+		case cfg.remoteDemo:
+			// Anybody who reaches the mock can log in as any demo citizen.
+			log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
+				"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
+		case !cfg.adminsSet:
 			cfg.Admins = demoAdmins(mock.Citizens())
 		}
 	}
@@ -173,14 +179,15 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store
 	closeDeps := func() {}
 	var sessions middleware.Store
 	if cfg.RedisURL != "" {
-		opts, err := redis.ParseURL(cfg.RedisURL)
+		opts, err := redisOptions(cfg.RedisURL)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%w: REDIS_URL: %v", errConfig, err)
+			return nil, nil, err
 		}
 		rdb := redis.NewClient(opts)
 		if err := rdb.Ping(ctx).Err(); err != nil {
 			rdb.Close()
-			return nil, nil, fmt.Errorf("redis: %w", err)
+			shown, _ := redact.URL(cfg.RedisURL) // redisOptions checked that it parses
+			return nil, nil, fmt.Errorf("redis: REDIS_URL %s: %w", shown, redact.Error(err, cfg.RedisURL))
 		}
 		sessions = redisstore.New(rdb, "school-registration:")
 		closeDeps = func() { rdb.Close() }

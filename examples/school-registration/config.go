@@ -8,6 +8,9 @@ import (
 	"net/url"
 	"strings"
 
+	"github.com/redis/go-redis/v9"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
@@ -20,10 +23,14 @@ type config struct {
 	ClientSecret thaid.Secret
 	RedirectURL  string // THAID_REDIRECT_URL, default BASE_URL/callback
 	Scopes       []string
-	DatabaseURL  string // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL
-	RedisURL     string // REDIS_URL: "" = sessions in memory
+	DatabaseURL  string // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL; shown only redacted
+	RedisURL     string // REDIS_URL: "" = sessions in memory; shown only redacted
 	Admins       []adminAssignment
 	adminsSet    bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	// remoteDemo: the embedded mock is reachable beyond loopback (ADDR,
+	// BASE_URL or THAID_REDIRECT_URL is not loopback, and DEMO_ALLOW_REMOTE=1).
+	// Then no demo area admins are made: only ADMIN_PIDS makes admins.
+	remoteDemo bool
 
 	// authParams adds authorize parameters (tests: login_hint with the
 	// mock's AutoApprove). Not configurable from the environment.
@@ -73,14 +80,23 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	if err := checkHTTPURL("THAID_REDIRECT_URL", c.RedirectURL); err != nil {
 		return c, err
 	}
-	if c.mockMode() && !loopbackAddr(c.Addr) && getenv("DEMO_ALLOW_REMOTE") != "1" {
-		// The embedded mock lets anybody log in as any demo citizen, area admins included.
-		return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) listens on loopback only, "+
-			"not on ADDR %q; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
-			"(so that a real phone can scan the QR code)", errConfig, c.Addr)
+	if exposed := c.mockExposure(); len(exposed) > 0 {
+		// The embedded mock lets anybody who reaches it log in as any demo citizen.
+		if getenv("DEMO_ALLOW_REMOTE") != "1" {
+			return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) runs on loopback only, "+
+				"but %s; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
+				"(so that a real phone can scan the QR code; then no demo area admins are made, only ADMIN_PIDS makes admins)",
+				errConfig, strings.Join(exposed, " and "))
+		}
+		c.remoteDemo = true
 	}
 	if !c.mockMode() && c.ClientID == "" {
 		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
+	}
+	if c.RedisURL != "" {
+		if _, err := redisOptions(c.RedisURL); err != nil {
+			return c, err
+		}
 	}
 	if v := getenv("ADMIN_PIDS"); v != "" {
 		admins, err := parseAdmins(v)
@@ -121,17 +137,69 @@ func originOf(rawURL string) string {
 	return u.Scheme + "://" + u.Host
 }
 
+// mockExposure lists what makes the embedded mock reachable beyond loopback:
+// ADDR, BASE_URL's host and THAID_REDIRECT_URL's host, each when not loopback.
+// It is empty when the mock is not used. BASE_URL and THAID_REDIRECT_URL must
+// have passed checkHTTPURL.
+func (c config) mockExposure() []string {
+	if !c.mockMode() {
+		return nil
+	}
+	var out []string
+	if !loopbackAddr(c.Addr) {
+		out = append(out, fmt.Sprintf("ADDR %q is not loopback", c.Addr))
+	}
+	for _, v := range []struct{ name, value string }{{"BASE_URL", c.BaseURL}, {"THAID_REDIRECT_URL", c.RedirectURL}} {
+		if v.value == "" {
+			continue
+		}
+		if host := hostname(v.value); !loopbackHost(host) {
+			out = append(out, fmt.Sprintf("%s's host %q is not loopback", v.name, host))
+		}
+	}
+	return out
+}
+
+// hostname returns the host name of a URL, or "" when it does not parse.
+func hostname(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return ""
+	}
+	return u.Hostname()
+}
+
 // loopbackAddr reports whether a listen address (host:port) binds to loopback only.
 func loopbackAddr(addr string) bool {
 	host, _, err := net.SplitHostPort(addr)
-	if err != nil {
-		return false
-	}
-	if host == "localhost" {
+	return err == nil && loopbackHost(host)
+}
+
+// loopbackHost reports whether host is "localhost" or a loopback IP literal.
+// Any other name is not loopback, even one that resolves to loopback: names
+// are judged as written, without a DNS lookup.
+func loopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
 		return true
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// redisOptions parses REDIS_URL. Its errors never show the URL's password: a
+// URL that net/url cannot parse is not shown at all, and go-redis's error is
+// cleaned of the URL's secrets.
+func redisOptions(rawURL string) (*redis.Options, error) {
+	shown, ok := redact.URL(rawURL)
+	if !ok {
+		return nil, fmt.Errorf("%w: REDIS_URL is not a valid URL (want redis://[user:password@]host:port/db; "+
+			"the value is not shown, as it may hold a password)", errConfig)
+	}
+	opts, err := redis.ParseURL(rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("%w: REDIS_URL: invalid URL (%s): %w", errConfig, shown, redact.Error(err, rawURL))
+	}
+	return opts, nil
 }
 
 // checkHTTPURL checks that the variable name, when set, holds an http(s) URL

@@ -117,6 +117,30 @@ func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string) 
 	return app
 }
 
+// serveOnce runs serve with cfg until the app is ready, then stops it, and
+// returns what it wrote (banner and log).
+func serveOnce(t *testing.T, cfg config) string {
+	t.Helper()
+	var out syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan error, 1)
+	ready := make(chan string, 1)
+	go func() { done <- serve(ctx, cfg, &out, func(u string) { ready <- u }) }()
+	select {
+	case <-ready:
+	case err := <-done:
+		t.Fatalf("serve: %v\n%s", err, out.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("server did not become ready")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
+	}
+	return out.String()
+}
+
 // startAppOn starts an app on a fresh database of the given kind.
 func startAppOn(t *testing.T, kind testdb.Kind, mock *mockprovider.Provider) *testApp {
 	t.Helper()

@@ -22,10 +22,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
 )
 
 // Errors returned by the store. Callers compare with errors.Is.
@@ -41,6 +44,9 @@ var (
 	ErrNotApproved = errors.New("store: no approved registration for this school")
 	// ErrBadCSV means an import file is malformed.
 	ErrBadCSV = errors.New("store: malformed CSV")
+	// ErrBadURL means the database URL is malformed or has an unsupported
+	// scheme. The error's text shows the URL only redacted, or not at all.
+	ErrBadURL = errors.New("store: bad DATABASE_URL")
 )
 
 // SeatLimit is the default number of users a school may have, counting pending
@@ -69,9 +75,14 @@ type Store struct {
 
 // Open connects to databaseURL and runs the embedded migrations.
 //
-// An empty databaseURL means DefaultSQLitePath. A URL starting with
-// postgres:// or postgresql:// opens PostgreSQL; anything else is a SQLite file
-// path (an optional "sqlite:" or "file:" prefix is accepted).
+// An empty databaseURL means DefaultSQLitePath. A URL with the scheme
+// postgres or postgresql opens PostgreSQL; another scheme:// URL is refused
+// (ErrBadURL); anything else is a SQLite file path (an optional "sqlite:" or
+// "file:" prefix is accepted).
+//
+// A PostgreSQL URL may hold a password: Open's errors show the URL only
+// redacted (not at all when it does not parse), and the driver's errors are
+// cleaned of its secrets.
 func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	s, err := open(databaseURL)
 	if err != nil {
@@ -79,48 +90,110 @@ func Open(ctx context.Context, databaseURL string) (*Store, error) {
 	}
 	if err := s.migrate(ctx); err != nil {
 		s.db.Close()
+		if s.dialect == Postgres {
+			shown, _ := redact.URL(databaseURL) // open checked that it parses
+			return nil, fmt.Errorf("store: DATABASE_URL %s: %w", shown, redact.Error(err, databaseURL))
+		}
 		return nil, err
 	}
 	return s, nil
 }
 
-func open(databaseURL string) (*Store, error) {
-	s := &Store{now: time.Now}
-	switch {
-	case strings.HasPrefix(databaseURL, "postgres://"), strings.HasPrefix(databaseURL, "postgresql://"):
-		db, err := sql.Open("pgx", databaseURL)
-		if err != nil {
-			return nil, fmt.Errorf("store: open postgres: %w", err)
-		}
-		db.SetMaxOpenConns(20)
-		db.SetMaxIdleConns(5)
-		s.db, s.dialect = db, Postgres
-	default:
-		path := databaseURL
-		if path == "" {
-			path = DefaultSQLitePath
-		}
-		path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
-		if i := strings.IndexByte(path, '?'); i >= 0 {
-			path = path[:i]
-		}
-		// _txlock=immediate: every transaction starts with BEGIN IMMEDIATE, so
-		// writers queue on the database lock (waiting up to busy_timeout)
-		// instead of failing on lock upgrade. WAL lets readers run meanwhile.
-		q := url.Values{}
-		q.Set("_txlock", "immediate")
-		q.Add("_pragma", "busy_timeout(10000)")
-		q.Add("_pragma", "journal_mode(WAL)")
-		q.Add("_pragma", "foreign_keys(1)")
-		q.Add("_pragma", "synchronous(NORMAL)")
-		db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
-		if err != nil {
-			return nil, fmt.Errorf("store: open sqlite: %w", err)
-		}
-		db.SetMaxOpenConns(8)
-		s.db, s.dialect = db, SQLite
+// urlScheme returns the scheme of databaseURL in lower case when it is a
+// PostgreSQL scheme, or when it is followed by "//"; otherwise "" (a file path,
+// perhaps with a "sqlite:" prefix, or a Windows drive letter).
+func urlScheme(databaseURL string) string {
+	i := strings.IndexByte(databaseURL, ':')
+	if i < 2 {
+		return ""
 	}
-	return s, nil
+	for j, c := range databaseURL[:i] {
+		letter := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+		if !letter && (j == 0 || !('0' <= c && c <= '9' || c == '+' || c == '-' || c == '.')) {
+			return ""
+		}
+	}
+	scheme := strings.ToLower(databaseURL[:i])
+	if scheme == "postgres" || scheme == "postgresql" || strings.HasPrefix(databaseURL[i+1:], "//") {
+		return scheme
+	}
+	return ""
+}
+
+func open(databaseURL string) (*Store, error) {
+	var (
+		db      *sql.DB
+		dialect Dialect
+		err     error
+	)
+	switch scheme := urlScheme(databaseURL); scheme {
+	case "postgres", "postgresql":
+		// pgx recognises the schemes in lower case only.
+		dialect = Postgres
+		db, err = openPostgres(scheme + databaseURL[len(scheme):])
+	case "", "sqlite", "file":
+		dialect = SQLite
+		db, err = openSQLite(databaseURL)
+	default:
+		if shown, ok := redact.URL(databaseURL); ok {
+			return nil, fmt.Errorf("%w: %s: unsupported scheme %q: want postgres://, postgresql:// or a SQLite file path",
+				ErrBadURL, shown, scheme)
+		}
+		return nil, fmt.Errorf("%w: unsupported scheme %q: want postgres://, postgresql:// or a SQLite file path "+
+			"(the value is not shown, as it may hold a password)", ErrBadURL, scheme)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &Store{db: db, dialect: dialect, now: time.Now}, nil
+}
+
+// openPostgres checks databaseURL with pgx's own parser, so that a bad option
+// fails here and not at the first connection, and opens the pool.
+func openPostgres(databaseURL string) (*sql.DB, error) {
+	shown, ok := redact.URL(databaseURL)
+	if !ok {
+		return nil, fmt.Errorf("%w: not a valid URL (want postgres://user:password@host:port/dbname; "+
+			"the value is not shown, as it may hold a password)", ErrBadURL)
+	}
+	if _, err := pgx.ParseConfig(databaseURL); err != nil {
+		return nil, fmt.Errorf("%w: %s: %w", ErrBadURL, shown, redact.Error(err, databaseURL))
+	}
+	db, err := sql.Open("pgx", databaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres %s: %w", shown, redact.Error(err, databaseURL))
+	}
+	db.SetMaxOpenConns(20)
+	db.SetMaxIdleConns(5)
+	return db, nil
+}
+
+// openSQLite opens the SQLite file named by databaseURL ("" is
+// DefaultSQLitePath).
+func openSQLite(databaseURL string) (*sql.DB, error) {
+	path := databaseURL
+	if path == "" {
+		path = DefaultSQLitePath
+	}
+	path = strings.TrimPrefix(strings.TrimPrefix(path, "sqlite:"), "file:")
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path = path[:i]
+	}
+	// _txlock=immediate: every transaction starts with BEGIN IMMEDIATE, so
+	// writers queue on the database lock (waiting up to busy_timeout)
+	// instead of failing on lock upgrade. WAL lets readers run meanwhile.
+	q := url.Values{}
+	q.Set("_txlock", "immediate")
+	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	db.SetMaxOpenConns(8)
+	return db, nil
 }
 
 // Close closes the database.

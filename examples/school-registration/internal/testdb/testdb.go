@@ -19,6 +19,8 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // "pgx" driver
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
 )
 
 // Kind names a database kind in subtest names.
@@ -67,8 +69,8 @@ func PostgresURL(t testing.TB) string {
 	t.Helper()
 	base := Need(t, "THAID_TEST_POSTGRES_URL")
 	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("THAID_TEST_POSTGRES_URL: %v", err)
+	if err != nil { // url.Parse's error quotes the URL, password included
+		t.Fatal("THAID_TEST_POSTGRES_URL is not a valid URL (not shown: it may hold a password)")
 	}
 	var b [6]byte
 	_, _ = rand.Read(b[:])
@@ -76,20 +78,20 @@ func PostgresURL(t testing.TB) string {
 
 	admin, err := sql.Open("pgx", base)
 	if err != nil {
-		t.Fatalf("testdb: %v", err)
+		t.Fatalf("testdb: %v", redact.Error(err, base))
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if _, err := admin.ExecContext(ctx, `CREATE DATABASE `+name); err != nil {
 		admin.Close()
-		t.Fatalf("testdb: create database: %v", err)
+		t.Fatalf("testdb: create database: %v", redact.Error(err, base))
 	}
 	t.Cleanup(func() {
 		defer admin.Close()
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if _, err := admin.ExecContext(ctx, `DROP DATABASE IF EXISTS `+name+` WITH (FORCE)`); err != nil {
-			t.Errorf("testdb: drop database %s: %v", name, err)
+			t.Errorf("testdb: drop database %s: %v", name, redact.Error(err, base))
 		}
 	})
 	u.Path = "/" + name
