@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -31,11 +30,20 @@ type Config struct {
 	// Client is the ThaID relying-party client (required). Its RedirectURL must point to the
 	// handler returned by Auth.Callback.
 	Client *thaid.Client
-	// Store keeps sessions and pending logins. nil = NewMemoryStore(), for a single instance.
+	// Store keeps the sealed sessions (see Store). nil = NewMemoryStore(), for a single
+	// instance.
 	Store Store
+	// CookieKeys are the server's secrets (each at least 32 bytes, high-entropy: for example 32
+	// random bytes, base64-encoded) that seal the short-lived cookie of each login in progress
+	// and sign its state. The first seals; every one opens, so that a key can be rotated (see
+	// the package documentation). nil = one random key per process: enough for one instance,
+	// but behind a load balancer every instance must share the same keys, or a login started on
+	// one fails on another. Sessions do not depend on these keys: each is sealed under a key
+	// that only its own cookie carries.
+	CookieKeys []thaid.Secret
 	// CookieName names the session cookie; "" = "thaid_session". Give each app on one domain its
-	// own. On HTTPS the "__Host-" prefix is added. The browser-binding cookie of pending logins
-	// is named CookieName + "_login".
+	// own. On HTTPS the "__Host-" prefix is added. The cookie of each login in progress is named
+	// CookieName + "_login_" + the first 12 characters of its state.
 	CookieName string
 	// Secure marks cookies Secure. nil = true when the Client's RedirectURL is https.
 	Secure *bool
@@ -43,7 +51,8 @@ type Config struct {
 	IdleTimeout time.Duration
 	// AbsoluteTimeout ends a session this long after login, used or not; 0 = 12 h.
 	AbsoluteTimeout time.Duration
-	// PendingTTL is how long a started login may take to come back; 0 = 10 min.
+	// PendingTTL is how long a started login may take to come back, and the lifetime of its
+	// cookie; 0 = 10 min.
 	PendingTTL time.Duration
 	// LoginPath is where Require sends browsers (the path of the Login handler); "" = "/login".
 	LoginPath string
@@ -78,8 +87,9 @@ type Config struct {
 type Auth struct {
 	client      *thaid.Client
 	store       Store
+	keys        *keyring
 	cookie      string // session cookie name, prefix included
-	loginCookie string // browser-binding cookie name
+	loginCookie string // prefix of the login cookies' names: cookie + "_login_"
 	secure      bool
 	idle        time.Duration
 	absolute    time.Duration
@@ -96,6 +106,7 @@ type Auth struct {
 	logout      http.Handler
 
 	trustedOrigins []string
+	refreshes      flights
 }
 
 // New validates cfg and returns an Auth. Errors wrap thaid.ErrInvalidConfig.
@@ -124,6 +135,10 @@ func New(cfg Config) (*Auth, error) {
 	if a.store == nil {
 		a.store = NewMemoryStore()
 	}
+	var err error
+	if a.keys, err = newKeyring(cfg.CookieKeys); err != nil {
+		return nil, err
+	}
 	if a.errHandler == nil {
 		a.errHandler = DefaultErrorHandler(a.loginPath)
 	}
@@ -151,7 +166,7 @@ func New(cfg Config) (*Auth, error) {
 	if a.secure {
 		name = hostPrefix + name
 	}
-	a.cookie, a.loginCookie = name, name+"_login"
+	a.cookie, a.loginCookie = name, name+"_login_"
 	a.touchEvery = a.idle / 16
 	if a.touchEvery > time.Minute {
 		a.touchEvery = time.Minute
@@ -164,6 +179,9 @@ func New(cfg Config) (*Auth, error) {
 	}
 	a.trustedOrigins = slices.Clone(cfg.TrustedOrigins)
 	a.logout = a.CrossOriginProtect(http.HandlerFunc(a.serveLogout), a.fail)
+	if _, memory := a.store.(*MemoryStore); !memory && len(cfg.CookieKeys) == 0 {
+		a.log.Warn("thaid middleware: a shared Store without Config.CookieKeys: a login started on one instance fails on another; give every instance the same CookieKeys")
+	}
 	return a, nil
 }
 
@@ -207,57 +225,4 @@ func (a *Auth) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.LogAttrs(r.Context(), slog.LevelWarn, "thaid login failed",
 		slog.String("reason", Reason(err)), slog.String("error", err.Error()))
 	a.fail(w, r, err)
-}
-
-// lookup returns the valid session named by the request's cookie, if any. On the fast path
-// (memory store, session in use) it does not allocate.
-func (a *Auth) lookup(r *http.Request) (s *Session, id string, present bool) {
-	id, present = cookieValue(r.Header, a.cookie)
-	if !present || !validID(id) {
-		return nil, id, present
-	}
-	s, err := a.store.GetSession(r.Context(), id)
-	if err != nil || s == nil {
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			a.log.LogAttrs(r.Context(), slog.LevelError, "thaid session store failed", slog.String("error", err.Error()))
-		}
-		return nil, id, true
-	}
-	if s.id != id {
-		s.id = id
-	}
-	now := a.now()
-	nowNano := now.UnixNano()
-	if now.Sub(s.CreatedAt) >= a.absolute || nowNano-s.lastSeen.Load() >= int64(a.idle) || nowNano < s.CreatedAt.UnixNano()-int64(time.Minute) {
-		if err := a.store.DeleteSession(r.Context(), id); err != nil {
-			a.log.LogAttrs(r.Context(), slog.LevelError, "thaid session store failed", slog.String("error", err.Error()))
-		}
-		return nil, id, true
-	}
-	s.lastSeen.Store(nowNano)
-	if last := s.lastSaved.Load(); nowNano-last >= int64(a.touchEvery) && s.lastSaved.CompareAndSwap(last, nowNano) {
-		if err := a.touch(r.Context(), id, s, a.sessionTTL(s, now)); err != nil {
-			a.log.LogAttrs(r.Context(), slog.LevelError, "thaid session store failed", slog.String("error", err.Error()))
-		}
-	}
-	return s, id, true
-}
-
-// touch rewrites an existing session without recreating a deleted one, when the store can.
-func (a *Auth) touch(ctx context.Context, id string, s *Session, ttl time.Duration) error {
-	if t, ok := a.store.(SessionToucher); ok {
-		return t.TouchSession(ctx, id, s, ttl)
-	}
-	return a.store.SaveSession(ctx, id, s, ttl)
-}
-
-// sessionTTL is how long the store must keep s when written at now: until the idle timeout
-// (with slack for the last-seen updates not written through) or the absolute end, whichever is
-// first.
-func (a *Auth) sessionTTL(s *Session, now time.Time) time.Duration {
-	ttl := a.idle + a.touchEvery
-	if rest := s.CreatedAt.Add(a.absolute).Sub(now); rest < ttl {
-		ttl = rest
-	}
-	return ttl
 }

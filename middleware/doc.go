@@ -27,17 +27,21 @@
 //
 // # What happens
 //
-// Login (GET, optional ?return_to=/path) creates a thaid.Login (state, nonce, PKCE), stores it
-// as a PendingLogin under its state for PendingTTL (10 min), and redirects to ThaID. The pending
-// login is bound to the browser by a random value in a second cookie (CookieName+"_login"), whose
-// hash is stored with it: a callback link that reaches another browser signs no one in. Several
-// tabs can log in at once.
+// Login (GET, optional ?return_to=/path) creates a thaid.Login (state, nonce, PKCE) and redirects
+// to ThaID. It stores nothing on the server: the login's secrets and return-to path are sealed
+// (AES-GCM, under Config.CookieKeys) into a cookie of their own, CookieName+"_login_"+the start
+// of the state, that lives PendingTTL (10 min). That cookie binds the login to the browser: a
+// callback link that reaches another browser signs no one in. Several tabs can log in at once
+// (up to four logins in progress per browser; starting a fifth drops the oldest). A flood of
+// anonymous logins therefore costs the server no memory, with either store.
 //
-// Callback takes the pending login (once only: a replayed callback fails), checks the browser
-// binding, completes the flow with thaid.Client.Exchange, calls Config.OnLogin (where the app
-// allows, denies or maps the citizen to its own user), then starts a session under a new random
-// ID (no session fixation) and redirects to the return-to path: only a same-origin relative path
-// is kept (see SafeReturnTo), anything else goes to AfterLoginPath.
+// Callback finds the login cookie named by the callback's state, deletes it, checks that the
+// state is one of this server's (it carries its start time and a MAC), completes the flow with
+// thaid.Client.Exchange, marks the state used in the store for the rest of its PendingTTL (a
+// replayed callback fails), calls Config.OnLogin (where the app allows, denies or maps the
+// citizen to its own user), then starts a session under a new random ID (no session fixation)
+// and redirects to the return-to path: only a same-origin relative path is kept (see
+// SafeReturnTo), anything else goes to AfterLoginPath.
 //
 // Require lets signed-in requests through with the session in the context. Others are redirected
 // to LoginPath?return_to=<path>, or, when they ask for JSON or come from fetch/XHR, answered
@@ -48,20 +52,43 @@
 // effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
 //
 // AccessToken returns the user's ThaID access token, refreshed (and the rotated refresh token
-// stored) when it has expired.
+// stored) when it has expired: once per session, however many requests and instances ask at the
+// same moment.
 //
 // # Sessions and stores
 //
-// The session cookie holds only an opaque random ID of 256 bits, never the PID or tokens. It is
+// The session cookie holds only a random value of 256 bits, never the PID or tokens. It is
 // HttpOnly, SameSite=Lax (so it survives the redirect back from ThaID), Path=/, and on HTTPS
 // Secure with the "__Host-" prefix. Sessions end after IdleTimeout (30 min) without use and
-// AbsoluteTimeout (12 h) after login.
+// AbsoluteTimeout (12 h) after login; the store then drops them.
 //
-// Sessions live in a Store. The default, NewMemoryStore, keeps them in process memory (one
-// instance). For several instances use the Redis store of module
-// github.com/thaid-go/thaid-go/middleware/redisstore: a login started on one instance completes
-// on another, and a logout anywhere ends the session everywhere. Custom stores can check
-// themselves with package storetest.
+// The session itself (identity, tokens, times) is kept in a Store, sealed with AES-256-GCM under
+// the cookie's own random value, under a key that is a SHA-256 of that value. The server keeps no
+// copy of the cookie: whoever reads the store, a backup of it or a dump of its memory can neither
+// read a session nor replay it as a cookie. Package storetest's RunSealed checks exactly that for
+// any store. The default, NewMemoryStore, keeps records in process memory (one instance). For
+// several instances use the Redis store of module
+// github.com/thaid-go/thaid-go/middleware/redisstore (a single Redis or a Redis Cluster): a login
+// started on one instance completes on another, a logout anywhere ends the session everywhere,
+// and the instances refresh a session's tokens once between them (under a lock in the store).
+//
+// # CookieKeys, and how to rotate them
+//
+// Config.CookieKeys seal the short-lived login cookies and sign the states. Without them each
+// process makes a random key at start: fine for one instance, but a login started before a
+// restart, or on another instance, then fails with "start again". Behind a load balancer give
+// every instance the same keys, each at least 32 bytes of secret (for example
+// `openssl rand -base64 32`), from your secret store. Sessions do not depend on these keys, so a
+// key change never signs anyone out. To rotate with no login lost:
+//
+//  1. Deploy [old, new] everywhere: every instance can open logins sealed with either key, and
+//     still seals with the old one.
+//  2. Deploy [new, old] everywhere: new logins are sealed with the new key.
+//  3. After PendingTTL (10 min), deploy [new]. Only logins started before step 2 and not yet
+//     finished are refused ("start again").
+//
+// If a key may have leaked, skip the wait: deploy [new] at once. Logins in progress must then be
+// started again; sessions are not affected.
 //
 // # Errors and logs
 //
@@ -72,7 +99,8 @@
 // with errors.Is against this package's and package thaid's sentinel errors, or use ErrorStatus
 // and Reason.
 //
-// Events are logged with log/slog: "thaid login started", "thaid login succeeded", "thaid login
-// failed" (with a short reason), "thaid logout". PIDs are masked (1-1017-xxxxx-70-8) and tokens
-// are never logged.
+// Events are logged with log/slog: "thaid login succeeded", "thaid login failed" (with a short
+// reason), "thaid logout", "thaid token refreshed", and at debug level "thaid login started"
+// (anybody can start logins: at info level a flood of them would flood the log). PIDs are masked
+// (1-1017-xxxxx-70-8) and tokens, cookies and store keys are never logged.
 package middleware

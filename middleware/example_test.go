@@ -92,7 +92,7 @@ func ExampleAuth_Require() {
 	mux.Handle("GET /callback", auth.Callback())
 	mux.Handle("GET /me", auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, _ := middleware.SessionFrom(r.Context())
-		fmt.Fprintf(w, "%s, PID %s", s.UserID, s.Identity.PID) // PIDs print masked
+		fmt.Fprintf(w, "%s, PID %s", s.UserID, s.Identity().PID) // PIDs print masked
 	})))
 
 	// The browser.

@@ -68,6 +68,10 @@ type testApp struct {
 	logs      *syncBuffer
 	transport *http.Transport // the thaid client's, to close idle connections
 	errs      chan error      // errors seen by the error handler (buffered)
+	cfg       middleware.Config
+
+	mu  sync.Mutex // guards mux (auth is set with it, and read by tests between requests)
+	mux *http.ServeMux
 }
 
 type appOptions struct {
@@ -153,11 +157,33 @@ func newApp(t *testing.T, o appOptions) *testApp {
 			def(w, r, err)
 		}
 	}
-	app.auth, err = middleware.New(cfg)
-	if err != nil {
-		t.Fatalf("middleware.New: %v", err)
+	if cfg.Store == nil {
+		cfg.Store = middleware.NewMemoryStore()
 	}
-	a := app.auth
+	app.cfg = cfg
+	app.rebuild(nil)
+	mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		app.mu.Lock()
+		h := app.mux
+		app.mu.Unlock()
+		h.ServeHTTP(w, r)
+	}))
+	return app
+}
+
+// rebuild makes a new Auth from the app's Config, changed by change (nil: as it is), and serves
+// it from now on, on the same store: as a restart with a new configuration would.
+func (app *testApp) rebuild(change func(cfg *middleware.Config)) {
+	app.t.Helper()
+	cfg := app.cfg
+	if change != nil {
+		change(&cfg)
+	}
+	a, err := middleware.New(cfg)
+	if err != nil {
+		app.t.Fatalf("middleware.New: %v", err)
+	}
+	mux := http.NewServeMux()
 	mux.Handle("GET /login", a.Login())
 	mux.Handle("GET /callback", a.Callback())
 	mux.Handle("/logout", a.Logout())
@@ -172,7 +198,9 @@ func newApp(t *testing.T, o appOptions) *testApp {
 		}
 		_, _ = io.WriteString(w, tok)
 	})))
-	return app
+	app.mu.Lock()
+	app.auth, app.mux = a, mux
+	app.mu.Unlock()
 }
 
 // whoAmI answers "signed in: <user id> <masked PID>" or "anonymous".
@@ -790,16 +818,20 @@ func TestHTTPSCookies(t *testing.T) {
 	if !strings.HasPrefix(string(body), "signed in:") {
 		t.Fatalf("login over HTTPS failed: %d %q", resp.StatusCode, body)
 	}
-	want := map[string]bool{"__Host-thaid_session": false, "__Host-thaid_session_login": false}
+	want := map[string]bool{"__Host-thaid_session": false, "__Host-thaid_session_login_": false}
 	for _, line := range setCookies {
 		ck, err := http.ParseSetCookie(line)
 		if err != nil {
 			t.Fatalf("Set-Cookie %q: %v", line, err)
 		}
-		if _, ok := want[ck.Name]; !ok {
+		name := ck.Name
+		if strings.HasPrefix(name, "__Host-thaid_session_login_") {
+			name = "__Host-thaid_session_login_" // one per login, named after its state
+		}
+		if _, ok := want[name]; !ok {
 			continue
 		}
-		want[ck.Name] = true
+		want[name] = true
 		if !ck.Secure || !ck.HttpOnly || ck.Path != "/" || ck.SameSite != http.SameSiteLaxMode || ck.Domain != "" {
 			t.Errorf("cookie %s is not Secure/HttpOnly/Path=//SameSite=Lax/host-only: %q", ck.Name, line)
 		}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -17,16 +19,15 @@ import (
 const revokeTimeout = 5 * time.Second
 
 // Login returns the handler that starts a login: GET (or HEAD) with an optional
-// ?return_to=/same-origin/path. It stores a pending login under a fresh state, binds it to this
-// browser with the CookieName+"_login" cookie, and redirects the browser to ThaID.
+// ?return_to=/same-origin/path. It seals the login's state, nonce, PKCE verifier and return-to
+// path into a cookie of this browser's, stores nothing on the server, and redirects the browser
+// to ThaID.
 func (a *Auth) Login() http.Handler {
 	return http.HandlerFunc(a.serveLogin)
 }
 
 func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !allowMethods(w, r, http.MethodGet, http.MethodHead) {
 		return
 	}
 	returnTo := r.URL.Query().Get("return_to")
@@ -34,23 +35,14 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 		returnTo = a.afterLogin
 	}
 	l, err := a.client.NewLogin()
+	if err == nil {
+		l.State, err = a.keys.newState(a.now())
+	}
+	if err == nil {
+		err = a.setLoginCookie(w, r, pendingLogin{login: *l, returnTo: returnTo})
+	}
 	if err != nil {
 		a.loginFailed(w, r, err)
-		return
-	}
-	// One binding value per browser, reused while it lives, so that several tabs can log in at
-	// once; a new one when there is none.
-	binding, ok := cookieValue(r.Header, a.loginCookie)
-	if !ok || !validID(binding) {
-		if binding, err = newID(); err != nil {
-			a.loginFailed(w, r, err)
-			return
-		}
-	}
-	now := a.now()
-	p := &PendingLogin{Login: *l, ReturnTo: returnTo, BrowserHash: hashID(binding), CreatedAt: now}
-	if err := a.store.SavePending(r.Context(), l.State, p, a.pendingTTL); err != nil {
-		a.loginFailed(w, r, fmt.Errorf("%w: %w", ErrStore, err))
 		return
 	}
 	var opts []oauth2.AuthCodeOption
@@ -61,14 +53,14 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	a.setCookie(w, a.loginCookie, binding, a.pendingTTL)
-	a.log.LogAttrs(r.Context(), slog.LevelInfo, "thaid login started", slog.String("return_to", thaid.MaskPID(returnTo)))
+	// Debug, not Info: anybody can start logins, and a flood of them must not flood the log.
+	a.log.LogAttrs(r.Context(), slog.LevelDebug, "thaid login started", slog.String("return_to", thaid.MaskPID(returnTo)))
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, a.client.AuthCodeURL(l, opts...), http.StatusFound)
 }
 
-// Callback returns the handler for the Client's RedirectURL. It takes the pending login named by
-// the state (once only), checks that this browser started it, completes the ThaID flow, runs
+// Callback returns the handler for the Client's RedirectURL. It takes the login that this
+// browser started with the callback's state (once only), completes the ThaID flow, runs
 // Config.OnLogin, then starts a session under a new ID and redirects to the saved return-to
 // path. Failures go to the error handler and sign no one in.
 func (a *Auth) Callback() http.Handler {
@@ -76,86 +68,87 @@ func (a *Auth) Callback() http.Handler {
 }
 
 func (a *Auth) serveCallback(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodGet && r.Method != http.MethodHead {
-		w.Header().Set("Allow", "GET, HEAD")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !allowMethods(w, r, http.MethodGet, http.MethodHead) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	returnTo, err := a.completeLogin(w, r)
+	var refused *refusedError
+	switch {
+	case errors.As(err, &refused):
+		a.fail(w, r, refused.err)
+	case err != nil:
+		a.loginFailed(w, r, err)
+	default:
+		http.Redirect(w, r, returnTo, http.StatusSeeOther)
+	}
+}
+
+// refusedError marks a login that ThaID completed and the application's OnLogin refused: it is
+// logged where it happens, with the masked PID.
+type refusedError struct{ err error }
+
+func (e *refusedError) Error() string { return e.err.Error() }
+func (e *refusedError) Unwrap() error { return e.err }
+
+// completeLogin does the work of the callback and returns where to go next. Once ThaID has
+// returned tokens, every failure revokes them.
+func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo string, err error) {
 	ctx := r.Context()
 	q := r.URL.Query()
-	state := q.Get("state")
-	if state == "" || len(state) > 512 {
-		a.loginFailed(w, r, ErrNoPendingLogin)
-		return
-	}
-	p, err := a.store.TakePending(ctx, state)
-	if err != nil {
-		if errors.Is(err, ErrNotFound) {
-			a.loginFailed(w, r, ErrNoPendingLogin)
-		} else {
-			a.loginFailed(w, r, fmt.Errorf("%w: %w", ErrStore, err))
-		}
-		return
-	}
-	binding, ok := cookieValue(r.Header, a.loginCookie)
-	if !ok || !validID(binding) || !sameHash(hashID(binding), p.BrowserHash) {
-		a.loginFailed(w, r, ErrOtherBrowser)
-		return
-	}
 	now := a.now()
-	if now.Sub(p.CreatedAt) > a.pendingTTL {
-		a.loginFailed(w, r, fmt.Errorf("%w: pending login older than %s", thaid.ErrLoginExpired, a.pendingTTL))
-		return
-	}
-	res, err := a.client.Exchange(ctx, &p.Login, q)
+	p, err := a.takeLogin(ctx, w, r, q.Get("state"), now)
 	if err != nil {
-		a.loginFailed(w, r, err)
-		return
+		return "", err
+	}
+	res, err := a.client.Exchange(ctx, &p.login, q)
+	if err != nil {
+		return "", err
 	}
 	if res == nil || res.Identity == nil {
-		a.loginFailed(w, r, fmt.Errorf("%w: no identity in the token response", thaid.ErrMalformedResponse))
-		return
+		return "", fmt.Errorf("%w: no identity in the token response", thaid.ErrMalformedResponse)
+	}
+	defer func() {
+		if err != nil {
+			a.revokeAll(ctx, res.Token)
+		}
+	}()
+	first, err := a.markUsed(ctx, p.login.State, now)
+	if err != nil {
+		return "", fmt.Errorf("%w: %w", ErrStore, err)
+	}
+	if !first {
+		return "", fmt.Errorf("%w: the callback was already used", ErrNoPendingLogin)
 	}
 	var userID string
 	if a.onLogin != nil {
-		userID, err = a.onLogin(ctx, res.Identity)
-		if err != nil {
+		if userID, err = a.onLogin(ctx, res.Identity); err != nil {
 			if !errors.Is(err, ErrLoginDenied) {
 				err = &hookError{err: err}
 			}
 			a.log.LogAttrs(ctx, slog.LevelWarn, "thaid login refused by the application",
 				slog.Any("pid", res.Identity.PID), slog.String("error", err.Error()))
-			a.fail(w, r, err)
-			a.revokeAll(res.Token, r)
-			return
+			return "", &refusedError{err: err}
 		}
 	}
-	// A new session ID at every login: a session ID planted before login is never promoted.
+	// A new session at every login: a session ID planted before login is never promoted.
 	if old, ok := cookieValue(r.Header, a.cookie); ok && validID(old) {
-		if err := a.store.DeleteSession(ctx, old); err != nil {
-			a.log.LogAttrs(ctx, slog.LevelError, "thaid session store failed", slog.String("error", err.Error()))
+		hash, _ := sessionSecrets(old)
+		if err := a.store.Delete(ctx, storeKey(prefixSession, &hash)); err != nil {
+			a.storeFailed(ctx, err)
 		}
 	}
-	id, err := newID()
+	cookie, err := a.createSession(ctx, userID, res.Identity, res.Token, now)
 	if err != nil {
-		a.loginFailed(w, r, err)
-		return
+		return "", err
 	}
-	s := NewSession(userID, res.Identity, res.Token, now)
-	s.id = id
-	if err := a.store.SaveSession(ctx, id, s, a.sessionTTL(s, now)); err != nil {
-		a.loginFailed(w, r, fmt.Errorf("%w: %w", ErrStore, err))
-		return
-	}
-	a.setCookie(w, a.cookie, id, a.absolute)
+	a.setCookie(w, a.cookie, cookie, a.absolute)
 	a.log.LogAttrs(ctx, slog.LevelInfo, "thaid login succeeded",
 		slog.Any("pid", res.Identity.PID), slog.String("user_id", userID))
-	returnTo := p.ReturnTo
-	if !SafeReturnTo(returnTo) {
-		returnTo = a.afterLogin
+	if !SafeReturnTo(p.returnTo) {
+		return a.afterLogin, nil
 	}
-	http.Redirect(w, r, returnTo, http.StatusSeeOther)
+	return p.returnTo, nil
 }
 
 // Logout returns the handler that signs the user out: POST only, protected against cross-site
@@ -166,29 +159,25 @@ func (a *Auth) Logout() http.Handler {
 }
 
 func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", "POST")
-		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	if !allowMethods(w, r, http.MethodPost) {
 		return
 	}
 	ctx := r.Context()
-	id, ok := cookieValue(r.Header, a.cookie)
-	if ok && validID(id) {
-		s, err := a.store.GetSession(ctx, id)
-		if err := a.store.DeleteSession(ctx, id); err != nil {
+	cookie, ok := cookieValue(r.Header, a.cookie)
+	if ok && validID(cookie) {
+		s, err := a.openSession(ctx, cookie)
+		hash, _ := sessionSecrets(cookie)
+		if err := a.store.Delete(ctx, storeKey(prefixSession, &hash)); err != nil {
 			a.fail(w, r, fmt.Errorf("%w: %w", ErrStore, err))
 			return
 		}
-		if err == nil && s != nil {
+		if err == nil {
 			var pid thaid.PID
-			if s.Identity != nil {
-				pid = s.Identity.PID
+			if id := s.Identity(); id != nil {
+				pid = id.PID
 			}
 			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid logout", slog.Any("pid", pid), slog.String("user_id", s.UserID))
-			s.mu.Lock()
-			tok := s.token
-			s.mu.Unlock()
-			a.revokeAll(tok, r)
+			a.revokeAll(ctx, s.currentToken())
 		}
 	}
 	if ok {
@@ -198,12 +187,22 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, a.afterLogout, http.StatusSeeOther)
 }
 
+// allowMethods answers 405 and returns false when r's method is not one of methods.
+func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) bool {
+	if slices.Contains(methods, r.Method) {
+		return true
+	}
+	w.Header().Set("Allow", strings.Join(methods, ", "))
+	http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+	return false
+}
+
 // revokeAll revokes the refresh and access tokens, best effort: failures are logged.
-func (a *Auth) revokeAll(tok *thaid.Token, r *http.Request) {
+func (a *Auth) revokeAll(ctx context.Context, tok *thaid.Token) {
 	if tok == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), revokeTimeout)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeTimeout)
 	defer cancel()
 	for _, t := range []string{tok.RefreshToken, tok.AccessToken} {
 		if t == "" {

@@ -1,102 +1,124 @@
 package middleware
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"errors"
+	"hash/maphash"
 	"sync"
 	"time"
 
 	"github.com/patrickmn/go-cache"
 )
 
-// MemoryStore is the default Store: it keeps sessions and pending logins in process memory, on
-// github.com/patrickmn/go-cache. It stores the Go values themselves (no encoding), which makes it
-// fast, but sessions do not survive a restart and are not shared between instances: use the Redis
-// store for that.
+// memoryShards is the number of independent parts of a MemoryStore. Each has its own lock and
+// its own sweep of expired records, so that a million sessions never wait on one lock or one
+// sweep of the whole map.
+const memoryShards = 32
+
+// errTTL is the error for a non-positive TTL.
+var errTTL = errors.New("middleware: TTL must be positive")
+
+// MemoryStore is the default Store: it keeps the middleware's sealed records in process memory,
+// in shards of github.com/patrickmn/go-cache, and sweeps expired ones every minute. Records do
+// not survive a restart and are not shared between instances: use the Redis store for that.
 type MemoryStore struct {
-	sessions *cache.Cache
-	pending  *cache.Cache
-	takeMu   sync.Mutex // makes TakePending's get-and-delete atomic
+	seed   maphash.Seed
+	shards [memoryShards]memoryShard
 }
 
-// NewMemoryStore returns an empty MemoryStore. Expired entries are swept every minute.
+type memoryShard struct {
+	mu sync.Mutex // serialises the writes of one shard, so that compare-and-swap is atomic
+	c  *cache.Cache
+}
+
+var _ Store = (*MemoryStore)(nil)
+
+// NewMemoryStore returns an empty MemoryStore.
 func NewMemoryStore() *MemoryStore {
-	return &MemoryStore{
-		sessions: cache.New(cache.NoExpiration, time.Minute),
-		pending:  cache.New(cache.NoExpiration, time.Minute),
+	m := &MemoryStore{seed: maphash.MakeSeed()}
+	for i := range m.shards {
+		m.shards[i].c = cache.New(cache.NoExpiration, time.Minute)
 	}
+	return m
 }
 
-// GetSession implements Store. The returned *Session is shared: callers must not modify its
-// exported fields.
-func (m *MemoryStore) GetSession(_ context.Context, id string) (*Session, error) {
-	v, ok := m.sessions.Get(id)
+func (m *MemoryStore) shard(key string) *memoryShard {
+	return &m.shards[maphash.String(m.seed, key)%memoryShards]
+}
+
+// Get implements Store. It does not allocate.
+func (m *MemoryStore) Get(_ context.Context, key string) ([]byte, error) {
+	v, ok := m.shard(key).c.Get(key)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	s, ok := v.(*Session)
-	if !ok || s == nil {
-		return nil, ErrNotFound
-	}
-	return s, nil
+	b, _ := v.([]byte)
+	return b, nil
 }
 
-// SaveSession implements Store.
-func (m *MemoryStore) SaveSession(_ context.Context, id string, s *Session, ttl time.Duration) error {
-	if s == nil {
-		return fmt.Errorf("middleware: nil session")
+// Add implements Store.
+func (m *MemoryStore) Add(_ context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, errTTL
 	}
-	m.sessions.Set(id, s, positive(ttl))
+	s := m.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.c.Add(key, bytes.Clone(value), ttl) == nil, nil
+}
+
+// CompareAndSwap implements Store.
+func (m *MemoryStore) CompareAndSwap(_ context.Context, key string, old, value []byte, ttl time.Duration) (bool, error) {
+	if ttl <= 0 {
+		return false, errTTL
+	}
+	s := m.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.holds(key, old) {
+		return false, nil
+	}
+	s.c.Set(key, bytes.Clone(value), ttl)
+	return true, nil
+}
+
+// CompareAndDelete implements Store.
+func (m *MemoryStore) CompareAndDelete(_ context.Context, key string, old []byte) (bool, error) {
+	s := m.shard(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.holds(key, old) {
+		return false, nil
+	}
+	s.c.Delete(key)
+	return true, nil
+}
+
+// Delete implements Store.
+func (m *MemoryStore) Delete(_ context.Context, key string) error {
+	s := m.shard(key)
+	s.mu.Lock()
+	s.c.Delete(key)
+	s.mu.Unlock()
 	return nil
 }
 
-// TouchSession implements SessionToucher: it replaces the session only if it still exists.
-func (m *MemoryStore) TouchSession(_ context.Context, id string, s *Session, ttl time.Duration) error {
-	if s == nil {
-		return fmt.Errorf("middleware: nil session")
+// Len returns the number of records held, counting expired ones that were not swept yet.
+func (m *MemoryStore) Len() int {
+	n := 0
+	for i := range m.shards {
+		n += m.shards[i].c.ItemCount()
 	}
-	_ = m.sessions.Replace(id, s, positive(ttl)) // an error means "gone": nothing to do
-	return nil
+	return n
 }
 
-// DeleteSession implements Store.
-func (m *MemoryStore) DeleteSession(_ context.Context, id string) error {
-	m.sessions.Delete(id)
-	return nil
-}
-
-// SavePending implements Store.
-func (m *MemoryStore) SavePending(_ context.Context, state string, p *PendingLogin, ttl time.Duration) error {
-	if p == nil {
-		return fmt.Errorf("middleware: nil pending login")
-	}
-	m.pending.Set(state, p, positive(ttl))
-	return nil
-}
-
-// TakePending implements Store.
-func (m *MemoryStore) TakePending(_ context.Context, state string) (*PendingLogin, error) {
-	m.takeMu.Lock()
-	v, ok := m.pending.Get(state)
-	if ok {
-		m.pending.Delete(state)
-	}
-	m.takeMu.Unlock()
+// holds reports whether key holds a live value equal to v. s.mu is held.
+func (s *memoryShard) holds(key string, v []byte) bool {
+	cur, ok := s.c.Get(key)
 	if !ok {
-		return nil, ErrNotFound
+		return false
 	}
-	p, ok := v.(*PendingLogin)
-	if !ok || p == nil {
-		return nil, ErrNotFound
-	}
-	return p, nil
-}
-
-// positive maps a non-positive TTL to one nanosecond, so that it expires at once rather than
-// being kept forever (go-cache treats 0 and -1 specially).
-func positive(d time.Duration) time.Duration {
-	if d <= 0 {
-		return time.Nanosecond
-	}
-	return d
+	b, _ := cur.([]byte)
+	return bytes.Equal(b, v)
 }

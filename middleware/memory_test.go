@@ -10,3 +10,11 @@ import (
 func TestMemoryStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) middleware.Store { return middleware.NewMemoryStore() })
 }
+
+func TestMemoryStoreSealed(t *testing.T) {
+	storetest.RunSealed(t, middleware.NewMemoryStore(), nil)
+}
+
+func TestMemoryStoreOneRefresh(t *testing.T) {
+	storetest.RunOneRefresh(t, middleware.NewMemoryStore())
+}

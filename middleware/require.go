@@ -36,7 +36,7 @@ func (a *Auth) Optional(next http.Handler) http.Handler {
 // attach returns r with its valid session in the context, and true; without one it clears a
 // stale session cookie and returns r unchanged, and false.
 func (a *Auth) attach(w http.ResponseWriter, r *http.Request) (*http.Request, bool) {
-	s, _, present := a.lookup(r)
+	s, present := a.lookup(r)
 	if s == nil {
 		if present {
 			a.setCookie(w, a.cookie, "", 0)

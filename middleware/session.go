@@ -2,107 +2,105 @@ package middleware
 
 import (
 	"context"
-	"encoding/json"
+	"crypto/cipher"
+	"crypto/sha256"
 	"log/slog"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// Session is a signed-in user's server-side session. The browser holds only its opaque random ID.
+// Session is a signed-in user's session, as Require, Optional and AccessToken see it during one
+// request. The browser holds only a random 256-bit value; the store holds the session sealed
+// under a key derived from that value (see Store).
 //
-// A Session may be shared between concurrent requests (the memory store hands out the same
-// pointer): treat its exported fields as read-only. It serialises to JSON in full, tokens
-// included, for stores that encode it; it must never be logged or sent to a browser as JSON.
+// A Session belongs to the request that opened it. Its identity and tokens are decoded when
+// first asked for, so that requests that only need to know that someone is signed in do not pay
+// for them. It must never be logged in full or sent to a browser: LogValue shows only the user
+// ID and the masked PID.
 type Session struct {
 	// UserID is the application's user ID, as returned by Config.OnLogin ("" without a hook).
 	UserID string
-	// Identity is the citizen's identity as ThaID asserted it at login.
-	Identity *thaid.Identity
 	// CreatedAt is when the session began (the login); it ends AbsoluteTimeout later.
 	CreatedAt time.Time
 
-	id        string       // the session ID (the cookie value); set by the middleware
-	lastSeen  atomic.Int64 // unix nanoseconds of the last request
-	lastSaved atomic.Int64 // unix nanoseconds of the last write to the store
+	lastSeen time.Time
 
-	mu    sync.Mutex // guards token
-	token *thaid.Token
+	// Where the session lives: its store key, and the hash it was made from (the key of its
+	// refresh lock is made from it too); the cipher that opens and seals its record.
+	hash [sha256.Size]byte
+	key  string
+	aead cipher.AEAD
+
+	mu       sync.Mutex // guards the fields below
+	sealed   []byte     // the record as last read or written, for compare-and-swap
+	plain    []byte     // its plaintext
+	idBytes  []byte     // the identity's encoding, decoded on first use
+	identity *thaid.Identity
+	idDone   bool
+	tokBytes []byte // the token's encoding, decoded on first use
+	token    *thaid.Token
+	tokDone  bool
+
+	buf [1280]byte // room for the plaintext of a typical record, read at the start of a request
 }
 
-// NewSession returns a session for a store implementation or a test. The middleware creates
-// sessions itself at login.
-func NewSession(userID string, id *thaid.Identity, tok *thaid.Token, createdAt time.Time) *Session {
-	s := &Session{UserID: userID, Identity: id, CreatedAt: createdAt, token: tok}
-	s.lastSeen.Store(createdAt.UnixNano())
-	s.lastSaved.Store(createdAt.UnixNano())
-	return s
-}
-
-// LastSeen reports when the session was last used (for the idle timeout).
-func (s *Session) LastSeen() time.Time {
-	return time.Unix(0, s.lastSeen.Load())
-}
-
-// HasToken reports whether the session holds ThaID tokens.
-func (s *Session) HasToken() bool {
+// Identity returns the citizen's identity as ThaID asserted it at login, or at the last refresh
+// that returned a new ID token. It may be nil for a session made without one.
+func (s *Session) Identity() *thaid.Identity {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.token != nil
+	if !s.idDone {
+		s.idDone = true
+		if len(s.idBytes) > 0 {
+			id := new(thaid.Identity)
+			if err := id.UnmarshalBinary(s.idBytes); err == nil {
+				s.identity = id
+			}
+		}
+	}
+	return s.identity
+}
+
+// LastSeen reports when the session was last used, as far as the store knows: the middleware
+// writes the time through at most every IdleTimeout/16 (and at least every minute).
+func (s *Session) LastSeen() time.Time { return s.lastSeen }
+
+// HasToken reports whether the session holds ThaID tokens.
+func (s *Session) HasToken() bool { return s.currentToken() != nil }
+
+// currentToken returns the session's tokens, decoding them on first use.
+func (s *Session) currentToken() *thaid.Token {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.tokDone {
+		s.tokDone = true
+		s.token, _ = decodeToken(s.tokBytes)
+	}
+	return s.token
+}
+
+// adopt makes the session show the record r (sealed and plaintext), as read or written by the
+// middleware after a refresh; identity, when not nil, is the identity that r holds.
+func (s *Session) adopt(sealed, plain []byte, parts sessionParts, identity *thaid.Identity) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sealed, s.plain = sealed, plain
+	s.lastSeen = parts.lastSeen
+	s.idBytes, s.tokBytes = parts.identity, parts.token
+	s.idDone, s.identity = identity != nil, identity
+	s.tokDone, s.token = false, nil
 }
 
 // LogValue implements slog.LogValuer: a logged session shows its user ID and masked PID, never
-// its tokens or ID.
+// its tokens, its cookie or its store key.
 func (s *Session) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("user_id", s.UserID), slog.Time("created_at", s.CreatedAt)}
-	if s.Identity != nil {
-		attrs = append(attrs, slog.Any("pid", s.Identity.PID))
+	if id := s.Identity(); id != nil {
+		attrs = append(attrs, slog.Any("pid", id.PID))
 	}
 	return slog.GroupValue(attrs...)
-}
-
-// sessionJSON is the stored form of a Session.
-type sessionJSON struct {
-	UserID    string          `json:"user_id"`
-	Identity  *thaid.Identity `json:"identity,omitempty"`
-	Token     *thaid.Token    `json:"token,omitempty"`
-	CreatedAt time.Time       `json:"created_at"`
-	LastSeen  time.Time       `json:"last_seen"`
-}
-
-// MarshalJSON encodes the session in full (tokens included) for a store.
-func (s *Session) MarshalJSON() ([]byte, error) {
-	s.mu.Lock()
-	tok := s.token
-	s.mu.Unlock()
-	return json.Marshal(sessionJSON{
-		UserID:    s.UserID,
-		Identity:  s.Identity,
-		Token:     tok,
-		CreatedAt: s.CreatedAt,
-		LastSeen:  s.LastSeen(),
-	})
-}
-
-// UnmarshalJSON decodes a session written by MarshalJSON.
-func (s *Session) UnmarshalJSON(b []byte) error {
-	var j sessionJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
-	}
-	s.UserID, s.Identity, s.CreatedAt = j.UserID, j.Identity, j.CreatedAt
-	s.mu.Lock()
-	s.token = j.Token
-	s.mu.Unlock()
-	last := j.LastSeen
-	if last.IsZero() {
-		last = j.CreatedAt
-	}
-	s.lastSeen.Store(last.UnixNano())
-	s.lastSaved.Store(last.UnixNano())
-	return nil
 }
 
 type ctxKey struct{}
@@ -117,8 +115,9 @@ func SessionFrom(ctx context.Context) (*Session, bool) {
 // request context.
 func IdentityFrom(ctx context.Context) (*thaid.Identity, bool) {
 	s, ok := SessionFrom(ctx)
-	if !ok || s.Identity == nil {
+	if !ok {
 		return nil, false
 	}
-	return s.Identity, true
+	id := s.Identity()
+	return id, id != nil
 }

@@ -4,56 +4,39 @@ import (
 	"context"
 	"errors"
 	"time"
-
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// ErrNotFound is returned by a Store when a session or pending login does not exist, has expired
-// or (for pending logins) was already taken.
+// ErrNotFound is returned by a Store's Get when the key holds no value, or its TTL has passed.
 var ErrNotFound = errors.New("middleware: not found")
 
-// Store keeps sessions and pending logins on the server side. The memory store (NewMemoryStore)
-// suits one instance; the Redis store in module
-// github.com/thaid-go/thaid-go/middleware/redisstore suits several instances behind one domain.
+// Store keeps the middleware's server-side records as opaque bytes under string keys: sealed
+// sessions, the locks that make one refresh per session, and the marks of used callbacks.
 //
-// Implementations must be safe for concurrent use. The package storetest holds a conformance suite
-// that every implementation should pass.
+// A Store never sees a PID, a name, a token or a cookie value. A session record is sealed with
+// AES-GCM under a key that only the browser's cookie carries, and it is stored under a SHA-256 of
+// that cookie, which cannot be turned back into the cookie: whoever reads the store, a backup of
+// it or a dump of its memory learns neither who is signed in nor how to sign in as them. Logins
+// that have not come back yet are kept in the browser (a sealed cookie per login), not here, so
+// requests from nobody in particular cannot make a Store grow.
+//
+// The memory store (NewMemoryStore) suits one instance; the Redis store in module
+// github.com/thaid-go/thaid-go/middleware/redisstore suits several instances behind one domain.
+// Implementations must be safe for concurrent use, and each method must be atomic with respect
+// to the others on the same key. Keys are printable ASCII of at most 64 bytes; values are at
+// most a few kilobytes. A TTL is always positive, and a value whose TTL has passed must never
+// be returned again, nor block an Add. Package storetest holds a conformance suite that every
+// implementation should pass.
 type Store interface {
-	// GetSession returns the session stored under id, or an error wrapping ErrNotFound.
-	GetSession(ctx context.Context, id string) (*Session, error)
-	// SaveSession stores s under id, replacing any earlier value; the store may drop it after ttl.
-	SaveSession(ctx context.Context, id string, s *Session, ttl time.Duration) error
-	// DeleteSession removes the session stored under id. Deleting a missing session is not an
-	// error.
-	DeleteSession(ctx context.Context, id string) error
-	// SavePending stores a pending login under its state; the store may drop it after ttl.
-	SavePending(ctx context.Context, state string, p *PendingLogin, ttl time.Duration) error
-	// TakePending atomically returns and removes the pending login stored under state, so that
-	// each one can be used once only. It returns an error wrapping ErrNotFound when there is none.
-	TakePending(ctx context.Context, state string) (*PendingLogin, error)
-}
-
-// SessionToucher is an optional Store method. TouchSession rewrites an existing session (its
-// last-seen time, refreshed tokens) and extends its TTL, but must not recreate a session that
-// was deleted meanwhile (for example by a logout on another instance). The middleware uses it,
-// when the store has it, for every write except the first, so that a request racing a logout
-// cannot bring the session back. Both built-in stores implement it.
-type SessionToucher interface {
-	// TouchSession replaces the session stored under id only if it still exists. A missing
-	// session is not an error.
-	TouchSession(ctx context.Context, id string, s *Session, ttl time.Duration) error
-}
-
-// PendingLogin is a login that was started (the browser went to ThaID) and has not come back yet.
-// It is stored under its state and serialises to JSON.
-type PendingLogin struct {
-	// Login holds the state, nonce and PKCE verifier of the attempt.
-	Login thaid.Login `json:"login"`
-	// ReturnTo is the validated same-origin path to go to after the login.
-	ReturnTo string `json:"return_to"`
-	// BrowserHash is the SHA-256 (base64url) of the browser-binding cookie value of the browser
-	// that started the login. The callback only succeeds in a browser holding that cookie.
-	BrowserHash string `json:"browser_hash"`
-	// CreatedAt is when the login started.
-	CreatedAt time.Time `json:"created_at"`
+	// Get returns the value stored under key, or an error wrapping ErrNotFound. The caller does
+	// not modify the returned slice.
+	Get(ctx context.Context, key string) ([]byte, error)
+	// Add stores value under key for ttl if key holds no value, and reports whether it did.
+	Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error)
+	// CompareAndSwap stores value under key for ttl if key still holds old, byte for byte, and
+	// reports whether it did. A key that holds no value is not swapped (nothing is created).
+	CompareAndSwap(ctx context.Context, key string, old, value []byte, ttl time.Duration) (bool, error)
+	// CompareAndDelete removes key if it holds old, byte for byte, and reports whether it did.
+	CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error)
+	// Delete removes key. Deleting a key that holds no value is not an error.
+	Delete(ctx context.Context, key string) error
 }

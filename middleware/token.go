@@ -1,11 +1,37 @@
 package middleware
 
 import (
+	"context"
+	"crypto/rand"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
+	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// One refresh per session. ThaID may rotate refresh tokens, so two refreshes of one session would
+// leave one of them with a spent token. Within an instance, the requests of a session that find
+// its access token expired share one refresh (flights). Across instances, the refresh is done
+// under a lock in the store (Add of a key made from the session's hash, with a TTL): the holder
+// reads the record again, refreshes, writes the new tokens by compare-and-swap and releases the
+// lock; the others poll the record until it holds a fresh access token.
+const (
+	// refreshLockTTL is how long a refresh lock lives if its holder dies. It outlasts
+	// refreshTimeout, so that a live holder never loses its lock.
+	refreshLockTTL = 30 * time.Second
+	// refreshTimeout bounds one refresh at the provider, and a wait for another instance's.
+	refreshTimeout = 15 * time.Second
+	// refreshPoll is the first wait between looks at a record that another instance refreshes;
+	// it doubles up to refreshPollMax.
+	refreshPoll    = 10 * time.Millisecond
+	refreshPollMax = 200 * time.Millisecond
+	// rewriteTries bounds the compare-and-swap retries of a refreshed record (each retry follows
+	// a last-seen update that slipped in between).
+	rewriteTries = 8
 )
 
 // AccessToken returns a valid ThaID access token of the user signed in on r, for calling APIs on
@@ -14,56 +40,198 @@ import (
 // session it returns ErrNotSignedIn; with an expired token and no refresh token,
 // thaid.ErrTokenExpired.
 //
-// Concurrent calls for one session on one instance refresh once: the session is locked while
-// refreshing. Instances sharing a Redis store do not coordinate: when ThaID rotates refresh
-// tokens, two instances refreshing the same session at the same moment race, and the loser gets
-// an error matching thaid.ErrInvalidGrant. Treat that error as "log in again".
+// A session is refreshed once, however many requests find its token expired at the same moment,
+// on one instance or on several sharing a store: one request refreshes, the others wait for its
+// result (at most about 15 s) and get the new access token. A refused refresh token matches
+// thaid.ErrInvalidGrant: treat it as "log in again".
 func (a *Auth) AccessToken(r *http.Request) (string, error) {
 	s, ok := SessionFrom(r.Context())
 	if !ok {
-		if s, _, _ = a.lookup(r); s == nil {
+		if s, _ = a.lookup(r); s == nil {
 			return "", ErrNotSignedIn
 		}
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	tok := s.token
+	tok := s.currentToken()
 	if tok == nil || tok.AccessToken == "" {
 		return "", fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
 	}
-	now := a.now()
-	if !tok.Expired(now) {
+	if !tok.Expired(a.now()) {
 		return tok.AccessToken, nil
 	}
 	if tok.RefreshToken == "" {
 		return "", thaid.ErrTokenExpired
 	}
-	res, err := a.client.Refresh(r.Context(), tok)
+	f, leader := a.refreshes.join(s.key)
+	if leader {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), refreshTimeout)
+		f.tok, f.err = a.refresh(ctx, s)
+		cancel()
+		a.refreshes.leave(s.key, f)
+	} else {
+		select {
+		case <-f.done:
+		case <-r.Context().Done():
+			return "", r.Context().Err()
+		}
+		if f.err == nil {
+			// Show this request's session the refreshed record too.
+			if sealed, plain, parts, err := a.reread(r.Context(), s); err == nil {
+				s.adopt(sealed, plain, parts, nil)
+			}
+		}
+	}
+	if f.err != nil {
+		return "", f.err
+	}
+	return f.tok.AccessToken, nil
+}
+
+// refresh refreshes s's tokens once across instances (see the top of this file) and returns the
+// valid token that s's record then holds.
+func (a *Auth) refresh(ctx context.Context, s *Session) (*thaid.Token, error) {
+	lockKey := storeKey(prefixLock, &s.hash)
+	var lock [16]byte
+	if _, err := rand.Read(lock[:]); err != nil {
+		return nil, err
+	}
+	wait := refreshPoll
+	for {
+		sealed, plain, parts, err := a.reread(ctx, s)
+		if err != nil {
+			return nil, a.refreshStoreError(err)
+		}
+		tok, err := decodeToken(parts.token)
+		if err != nil || tok == nil {
+			return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
+		}
+		if !tok.Expired(a.now()) { // another instance has refreshed
+			s.adopt(sealed, plain, parts, nil)
+			return tok, nil
+		}
+		took, err := a.store.Add(ctx, lockKey, lock[:], refreshLockTTL)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrStore, err)
+		}
+		if took {
+			tok, err := a.refreshLocked(ctx, s)
+			if _, uerr := a.store.CompareAndDelete(context.WithoutCancel(ctx), lockKey, lock[:]); uerr != nil {
+				a.storeFailed(ctx, uerr)
+			}
+			return tok, err
+		}
+		select {
+		case <-time.After(wait):
+		case <-ctx.Done():
+			return nil, fmt.Errorf("%w: waiting for another instance's refresh: %w", thaid.ErrProviderUnavailable, ctx.Err())
+		}
+		wait = min(2*wait, refreshPollMax)
+	}
+}
+
+// refreshLocked refreshes s's tokens at the provider and writes them, holding the session's
+// refresh lock.
+func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, error) {
+	// Read again under the lock: another instance may have refreshed just before we took it.
+	sealed, plain, parts, err := a.reread(ctx, s)
 	if err != nil {
-		a.log.LogAttrs(r.Context(), slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
-		return "", err
+		return nil, a.refreshStoreError(err)
+	}
+	old, err := decodeToken(parts.token)
+	if err != nil || old == nil {
+		return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
+	}
+	if !old.Expired(a.now()) {
+		s.adopt(sealed, plain, parts, nil)
+		return old, nil
+	}
+	res, err := a.client.Refresh(ctx, old)
+	if err != nil {
+		a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
+		return nil, err
 	}
 	if res == nil || res.Token == nil || res.Token.AccessToken == "" {
-		return "", fmt.Errorf("%w: refresh returned no access token", thaid.ErrMalformedResponse)
+		return nil, fmt.Errorf("%w: refresh returned no access token", thaid.ErrMalformedResponse)
 	}
 	nt := *res.Token
 	if nt.RefreshToken == "" {
-		nt.RefreshToken = tok.RefreshToken
+		nt.RefreshToken = old.RefreshToken
 	}
 	if nt.IDToken == "" {
-		nt.IDToken = tok.IDToken
+		nt.IDToken = old.IDToken
 	}
-	s.token = &nt
-	if s.id != "" {
-		// s.mu is held: MarshalJSON in a store would deadlock on it, so save a copy.
-		cp := NewSession(s.UserID, s.Identity, &nt, s.CreatedAt)
-		cp.id = s.id
-		cp.lastSeen.Store(s.lastSeen.Load())
-		cp.lastSaved.Store(now.UnixNano())
-		if err := a.touch(r.Context(), s.id, cp, a.sessionTTL(s, now)); err != nil {
-			return "", fmt.Errorf("%w: %w", ErrStore, err)
+	idBytes := parts.identity
+	if res.Identity != nil {
+		if idBytes, err = res.Identity.MarshalBinary(); err != nil {
+			return nil, fmt.Errorf("middleware: encode identity: %w", err)
 		}
 	}
-	a.log.LogAttrs(r.Context(), slog.LevelInfo, "thaid token refreshed", slog.Bool("refresh_rotated", res.RefreshRotated))
-	return nt.AccessToken, nil
+	for range rewriteTries {
+		newPlain := encodeSession(parts.created, parts.lastSeen, parts.userID, idBytes, &nt)
+		newSealed, err := seal(s.aead, kindSession, "", newPlain)
+		if err != nil {
+			return nil, err
+		}
+		swapped, err := a.store.CompareAndSwap(ctx, s.key, sealed, newSealed, a.sessionTTL(parts.created, a.now()))
+		if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrStore, err)
+		}
+		if swapped {
+			newParts, _ := decodeSession(newPlain)
+			s.adopt(newSealed, newPlain, newParts, res.Identity)
+			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid token refreshed", slog.Bool("refresh_rotated", res.RefreshRotated))
+			return &nt, nil
+		}
+		// A last-seen update slipped in, or the session was deleted (a logout).
+		if sealed, _, parts, err = a.reread(ctx, s); err != nil {
+			a.revokeAll(ctx, &nt)
+			return nil, a.refreshStoreError(err)
+		}
+	}
+	return nil, fmt.Errorf("%w: the refreshed session could not be written", ErrStore)
+}
+
+// refreshStoreError maps a failure to read a session during a refresh: a session that is gone
+// (logged out meanwhile) means the user is no longer signed in.
+func (a *Auth) refreshStoreError(err error) error {
+	if errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("%w: the session ended during the refresh", ErrNotSignedIn)
+	}
+	return fmt.Errorf("%w: %w", ErrStore, err)
+}
+
+// flights lets the requests of one session on this instance share one refresh.
+type flights struct {
+	mu sync.Mutex
+	m  map[string]*flight
+}
+
+// flight is one refresh in progress; done is closed when tok and err are set.
+type flight struct {
+	done chan struct{}
+	tok  *thaid.Token
+	err  error
+}
+
+// join returns the refresh in progress for key, or starts one and returns leader true: the
+// leader does the work, then calls leave.
+func (fs *flights) join(key string) (f *flight, leader bool) {
+	fs.mu.Lock()
+	defer fs.mu.Unlock()
+	if f, ok := fs.m[key]; ok {
+		return f, false
+	}
+	if fs.m == nil {
+		fs.m = make(map[string]*flight)
+	}
+	f = &flight{done: make(chan struct{})}
+	fs.m[key] = f
+	return f, true
+}
+
+// leave ends the leader's flight and wakes the others.
+func (fs *flights) leave(key string, f *flight) {
+	fs.mu.Lock()
+	delete(fs.m, key)
+	fs.mu.Unlock()
+	close(f.done)
 }

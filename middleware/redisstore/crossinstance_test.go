@@ -15,6 +15,7 @@ import (
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
+	"github.com/thaid-go/thaid-go/middleware/storetest"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -34,6 +35,7 @@ func TestCrossInstance(t *testing.T) {
 	}))
 	defer lb.Close()
 
+	keys := []thaid.Secret{"shared by every instance: 32 bytes or more of secret"}
 	for i := range instances {
 		client, err := thaid.New(context.Background(), thaid.Config{
 			ClientID:     mockprovider.DemoClientID,
@@ -45,9 +47,10 @@ func TestCrossInstance(t *testing.T) {
 			t.Fatal(err)
 		}
 		auth, err := middleware.New(middleware.Config{
-			Client: client,
-			Store:  redisstore.New(rdb, prefix),
-			Logger: quiet,
+			Client:     client,
+			Store:      redisstore.New(rdb, prefix),
+			CookieKeys: keys,
+			Logger:     quiet,
 		})
 		if err != nil {
 			t.Fatal(err)
@@ -120,7 +123,7 @@ func TestCrossInstance(t *testing.T) {
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Errorf("after logout on B, A answers %d, want a redirect to login", resp.StatusCode)
 	}
-	if n, _ := rdb.Keys(context.Background(), prefix+"session:*").Result(); len(n) != 0 {
+	if n, _ := rdb.Keys(context.Background(), prefix+"s:*").Result(); len(n) != 0 {
 		t.Errorf("session keys left in Redis after logout: %d", len(n))
 	}
 }
@@ -128,4 +131,10 @@ func TestCrossInstance(t *testing.T) {
 func signedIn(r *http.Request) bool {
 	_, ok := middleware.SessionFrom(r.Context())
 	return ok
+}
+
+// TestOneRefresh: two instances sharing Redis refresh a session once (issue 9).
+func TestOneRefresh(t *testing.T) {
+	rdb := testRedis(t)
+	storetest.RunOneRefresh(t, redisstore.New(rdb, testPrefix(t, rdb)))
 }

@@ -1,23 +1,27 @@
 // Package redisstore is a middleware.Store on Redis (github.com/redis/go-redis/v9), for apps that
-// run on several instances: a login started on one instance completes on another, and a logout
-// on one ends the session everywhere.
+// run on several instances: a session started on one instance is seen by all, a logout on one
+// ends it everywhere, and the instances refresh a session's tokens once between them. It works
+// with a single Redis, Sentinel and Redis Cluster (any redis.UniversalClient): every command
+// touches one key.
 //
 // It is its own Go module, so that go-redis is not a dependency of the SDK:
 //
 //	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
 //	auth, err := middleware.New(middleware.Config{
-//		Client: client,
-//		Store:  redisstore.New(rdb, "myapp:"),
+//		Client:     client,
+//		Store:      redisstore.New(rdb, "myapp:"),
+//		CookieKeys: keys, // the same on every instance
 //	})
 //
-// Sessions and pending logins are stored as JSON (tokens included: protect the Redis server) with
-// the TTL the middleware asks for. Pending logins are taken with GETDEL (Redis 6.2 or later), so
-// each is used once even when two instances receive the same callback.
+// What Redis holds reveals nothing: the middleware gives the store only sealed records under
+// hashed keys (see middleware.Store), so neither a dump of Redis nor a backup of it holds a PID,
+// a name, a token or a usable cookie. Every key has the TTL the middleware asks for. Atomic
+// compare-and-swap and compare-and-delete are short Lua scripts (Redis 2.6 or later; SET with NX
+// and PX needs 2.6.12).
 package redisstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -36,14 +40,10 @@ type Store struct {
 	prefix string
 }
 
-var (
-	_ middleware.Store          = (*Store)(nil)
-	_ middleware.SessionToucher = (*Store)(nil)
-)
+var _ middleware.Store = (*Store)(nil)
 
-// New returns a Store that keeps its keys under prefix ("" = DefaultPrefix): sessions at
-// prefix+"session:"+id and pending logins at prefix+"pending:"+state. Give each application its
-// own prefix when they share a Redis database.
+// New returns a Store that keeps its keys under prefix ("" = DefaultPrefix). Give each
+// application its own prefix when they share a Redis database.
 func New(rdb redis.UniversalClient, prefix string) *Store {
 	if prefix == "" {
 		prefix = DefaultPrefix
@@ -51,87 +51,64 @@ func New(rdb redis.UniversalClient, prefix string) *Store {
 	return &Store{rdb: rdb, prefix: prefix}
 }
 
-func (s *Store) sessionKey(id string) string    { return s.prefix + "session:" + id }
-func (s *Store) pendingKey(state string) string { return s.prefix + "pending:" + state }
-
-// GetSession implements middleware.Store.
-func (s *Store) GetSession(ctx context.Context, id string) (*middleware.Session, error) {
-	b, err := s.rdb.Get(ctx, s.sessionKey(id)).Bytes()
-	if err != nil {
-		return nil, wrap(err)
-	}
-	sess := new(middleware.Session)
-	if err := json.Unmarshal(b, sess); err != nil {
-		return nil, fmt.Errorf("redisstore: decode session: %w", err)
-	}
-	return sess, nil
+// Get implements middleware.Store.
+func (s *Store) Get(ctx context.Context, key string) ([]byte, error) {
+	b, err := s.rdb.Get(ctx, s.prefix+key).Bytes()
+	return b, wrap(err)
 }
 
-// SaveSession implements middleware.Store.
-func (s *Store) SaveSession(ctx context.Context, id string, sess *middleware.Session, ttl time.Duration) error {
-	if sess == nil {
-		return errors.New("redisstore: nil session")
-	}
-	return s.set(ctx, s.sessionKey(id), sess, ttl)
-}
-
-// TouchSession implements middleware.SessionToucher with SET XX: a session deleted meanwhile
-// (a logout on another instance) is not recreated.
-func (s *Store) TouchSession(ctx context.Context, id string, sess *middleware.Session, ttl time.Duration) error {
-	if sess == nil {
-		return errors.New("redisstore: nil session")
-	}
+// Add implements middleware.Store with SET NX PX.
+func (s *Store) Add(ctx context.Context, key string, value []byte, ttl time.Duration) (bool, error) {
 	if ttl <= 0 {
-		return wrap(s.rdb.Del(ctx, s.sessionKey(id)).Err())
+		return false, errTTL
 	}
-	b, err := json.Marshal(sess)
-	if err != nil {
-		return fmt.Errorf("redisstore: encode: %w", err)
-	}
-	err = s.rdb.SetXX(ctx, s.sessionKey(id), b, ttl).Err()
+	err := s.rdb.SetArgs(ctx, s.prefix+key, value, redis.SetArgs{Mode: "NX", TTL: millis(ttl)}).Err()
 	if errors.Is(err, redis.Nil) {
-		return nil
+		return false, nil
 	}
-	return wrap(err)
+	return err == nil, wrap(err)
 }
 
-// DeleteSession implements middleware.Store.
-func (s *Store) DeleteSession(ctx context.Context, id string) error {
-	return wrap(s.rdb.Del(ctx, s.sessionKey(id)).Err())
-}
+// swapScript sets KEYS[1] to ARGV[2] with a TTL of ARGV[3] ms if it holds ARGV[1].
+var swapScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	redis.call("SET", KEYS[1], ARGV[2], "PX", ARGV[3])
+	return 1
+end
+return 0`)
 
-// SavePending implements middleware.Store.
-func (s *Store) SavePending(ctx context.Context, state string, p *middleware.PendingLogin, ttl time.Duration) error {
-	if p == nil {
-		return errors.New("redisstore: nil pending login")
-	}
-	return s.set(ctx, s.pendingKey(state), p, ttl)
-}
+// deleteScript deletes KEYS[1] if it holds ARGV[1].
+var deleteScript = redis.NewScript(`
+if redis.call("GET", KEYS[1]) == ARGV[1] then
+	return redis.call("DEL", KEYS[1])
+end
+return 0`)
 
-// TakePending implements middleware.Store with GETDEL, so each pending login is taken once.
-func (s *Store) TakePending(ctx context.Context, state string) (*middleware.PendingLogin, error) {
-	b, err := s.rdb.GetDel(ctx, s.pendingKey(state)).Bytes()
-	if err != nil {
-		return nil, wrap(err)
-	}
-	p := new(middleware.PendingLogin)
-	if err := json.Unmarshal(b, p); err != nil {
-		return nil, fmt.Errorf("redisstore: decode pending login: %w", err)
-	}
-	return p, nil
-}
-
-// set stores v as JSON under key for ttl. A non-positive ttl deletes the key (in Redis a zero
-// expiration would mean "keep forever").
-func (s *Store) set(ctx context.Context, key string, v any, ttl time.Duration) error {
+// CompareAndSwap implements middleware.Store with a Lua script.
+func (s *Store) CompareAndSwap(ctx context.Context, key string, old, value []byte, ttl time.Duration) (bool, error) {
 	if ttl <= 0 {
-		return wrap(s.rdb.Del(ctx, key).Err())
+		return false, errTTL
 	}
-	b, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Errorf("redisstore: encode: %w", err)
-	}
-	return wrap(s.rdb.Set(ctx, key, b, ttl).Err())
+	n, err := swapScript.Run(ctx, s.rdb, []string{s.prefix + key}, old, value, millis(ttl).Milliseconds()).Int()
+	return n == 1, wrap(err)
+}
+
+// CompareAndDelete implements middleware.Store with a Lua script.
+func (s *Store) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	n, err := deleteScript.Run(ctx, s.rdb, []string{s.prefix + key}, old).Int()
+	return n == 1, wrap(err)
+}
+
+// Delete implements middleware.Store.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	return wrap(s.rdb.Del(ctx, s.prefix+key).Err())
+}
+
+var errTTL = errors.New("redisstore: TTL must be positive")
+
+// millis rounds a positive TTL up to whole milliseconds, the resolution of PX.
+func millis(ttl time.Duration) time.Duration {
+	return (ttl + time.Millisecond - 1).Truncate(time.Millisecond)
 }
 
 // wrap maps redis.Nil to middleware.ErrNotFound and prefixes other errors.

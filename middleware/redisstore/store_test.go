@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"os"
 	"testing"
 	"time"
@@ -60,39 +61,60 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestSealed: after a login through the middleware with Redis as its store, nothing in Redis
+// (read with SCAN and GET, around the store) reveals the citizen, a token or the session cookie.
+func TestSealed(t *testing.T) {
+	rdb := testRedis(t)
+	prefix := testPrefix(t, rdb)
+	storetest.RunSealed(t, redisstore.New(rdb, prefix), func(t *testing.T) map[string][]byte {
+		ctx := context.Background()
+		all := map[string][]byte{}
+		iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
+		for iter.Next(ctx) {
+			v, err := rdb.Get(ctx, iter.Val()).Bytes()
+			if err != nil && !errors.Is(err, redis.Nil) {
+				t.Fatal(err)
+			}
+			all[iter.Val()] = v
+		}
+		if err := iter.Err(); err != nil {
+			t.Fatal(err)
+		}
+		return all
+	})
+}
+
 func TestKeysAndTTL(t *testing.T) {
 	rdb := testRedis(t)
 	prefix := testPrefix(t, rdb)
 	st := redisstore.New(rdb, prefix)
 	ctx := context.Background()
-	if err := st.SaveSession(ctx, "sid", storetest.NewFullSession(t), 90*time.Second); err != nil {
+	if ok, err := st.Add(ctx, "s:a", []byte("v"), 90*time.Second); err != nil || !ok {
+		t.Fatalf("Add = %v, %v", ok, err)
+	}
+	if ok, err := st.Add(ctx, "l:b", []byte("v"), 1500*time.Microsecond); err != nil || !ok {
+		t.Fatalf("Add = %v, %v", ok, err)
+	}
+	if ok, err := st.CompareAndSwap(ctx, "s:a", []byte("v"), []byte("w"), 10*time.Minute); err != nil || !ok {
+		t.Fatalf("CompareAndSwap = %v, %v", ok, err)
+	}
+	ttl, err := rdb.PTTL(ctx, prefix+"s:a").Result()
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := st.SavePending(ctx, "state", &middleware.PendingLogin{ReturnTo: "/"}, 10*time.Minute); err != nil {
-		t.Fatal(err)
+	if ttl < 9*time.Minute || ttl > 10*time.Minute {
+		t.Errorf("PTTL after CompareAndSwap = %v, want the new 10 min", ttl)
 	}
-	tests := []struct {
-		key      string
-		min, max time.Duration
-	}{
-		{prefix + "session:sid", 80 * time.Second, 90 * time.Second},
-		{prefix + "pending:state", 9 * time.Minute, 10 * time.Minute},
-	}
-	for _, tt := range tests {
-		ttl, err := rdb.PTTL(ctx, tt.key).Result()
-		if err != nil {
-			t.Fatal(err)
+	for _, bad := range []time.Duration{0, -time.Second} {
+		if _, err := st.Add(ctx, "s:c", []byte("v"), bad); err == nil {
+			t.Errorf("Add with TTL %v succeeded: a key without expiry would live forever", bad)
 		}
-		if ttl < tt.min || ttl > tt.max {
-			t.Errorf("PTTL(%s) = %v, want between %v and %v", tt.key, ttl, tt.min, tt.max)
+		if _, err := st.CompareAndSwap(ctx, "s:a", []byte("w"), []byte("x"), bad); err == nil {
+			t.Errorf("CompareAndSwap with TTL %v succeeded", bad)
 		}
 	}
-	// A non-positive TTL removes the key rather than keeping it forever.
-	if err := st.SaveSession(ctx, "sid", storetest.NewFullSession(t), 0); err != nil {
-		t.Fatal(err)
-	}
-	if n, _ := rdb.Exists(ctx, prefix+"session:sid").Result(); n != 0 {
-		t.Errorf("session kept after SaveSession with ttl 0")
+	if n, _ := rdb.Exists(ctx, prefix+"s:c").Result(); n != 0 {
+		t.Errorf("a key was stored with a non-positive TTL")
 	}
 }
 
@@ -102,12 +124,12 @@ func TestDefaultPrefix(t *testing.T) {
 	ctx := context.Background()
 	b := make([]byte, 8)
 	_, _ = rand.Read(b)
-	id := hex.EncodeToString(b)
-	if err := st.SavePending(ctx, id, &middleware.PendingLogin{}, time.Minute); err != nil {
-		t.Fatal(err)
+	key := "s:" + hex.EncodeToString(b)
+	if ok, err := st.Add(ctx, key, []byte("v"), time.Minute); err != nil || !ok {
+		t.Fatal(ok, err)
 	}
-	t.Cleanup(func() { rdb.Del(context.Background(), redisstore.DefaultPrefix+"pending:"+id) })
-	if n, _ := rdb.Exists(ctx, redisstore.DefaultPrefix+"pending:"+id).Result(); n != 1 {
-		t.Errorf("pending login not stored under %q", redisstore.DefaultPrefix)
+	t.Cleanup(func() { rdb.Del(context.Background(), redisstore.DefaultPrefix+key) })
+	if n, _ := rdb.Exists(ctx, redisstore.DefaultPrefix+key).Result(); n != 1 {
+		t.Errorf("value not stored under %q", redisstore.DefaultPrefix)
 	}
 }

@@ -3,13 +3,17 @@
 //
 //	func TestStore(t *testing.T) {
 //		storetest.Run(t, func(t *testing.T) middleware.Store { return newTestStore(t) })
+//		storetest.RunSealed(t, newTestStore(t), nil)
 //	}
+//
+// Run checks the semantics the middleware relies on (atomic add, compare-and-swap and
+// compare-and-delete, TTLs); RunSealed logs a citizen in through the middleware with the store
+// and checks that nothing it keeps reveals the citizen, their tokens or their cookie.
 package storetest
 
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -17,234 +21,216 @@ import (
 	"time"
 
 	"github.com/thaid-go/thaid-go/middleware"
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// NewFullSession returns a session with a full identity (every kind of claim, an unknown one
-// included) and tokens, for store tests.
-func NewFullSession(t testing.TB) *middleware.Session {
-	t.Helper()
-	created := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
-	id := &thaid.Identity{
-		Subject:      "sub-1",
-		PID:          thaid.MustParsePID("1101700230708"),
-		Title:        "นาย",
-		GivenName:    "สมชาย",
-		FamilyName:   "ใจดี",
-		Name:         "นาย สมชาย ใจดี",
-		TitleEN:      "Mr.",
-		GivenNameEN:  "Somchai",
-		FamilyNameEN: "Jaidee",
-		NameEN:       "Mr. Somchai Jaidee",
-		Birthdate:    &thaid.Date{Year: 1990, Month: 5, Day: 17},
-		Gender:       "male",
-		Address:      &thaid.Address{Formatted: "1 ถนนราชดำเนิน กรุงเทพมหานคร"},
-		IAL:          "2.3",
-		AuthTime:     created,
-		Issuer:       "https://issuer.example",
-		Verified:     true,
-		Raw:          map[string]any{"sub": "sub-1", "custom_claim": "kept"},
-	}
-	tok := &thaid.Token{
-		AccessToken:  "at-secret",
-		TokenType:    "Bearer",
-		RefreshToken: "rt-secret",
-		IDToken:      "id.token.sig",
-		Expiry:       created.Add(15 * time.Minute),
-		Scopes:       []string{"openid", "pid", "name"},
-	}
-	return middleware.NewSession("user-42", id, tok, created)
-}
-
-// Run runs the conformance suite. newStore returns an empty store for each subtest; it may
-// register cleanup with t.Cleanup.
+// Run runs the conformance suite. newStore returns an empty store for each subtest (or a store
+// under a fresh key prefix); it may register cleanup with t.Cleanup.
 func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 	ctx := context.Background()
 	const ttl = time.Minute
 
-	t.Run("SessionRoundTrip", func(t *testing.T) {
+	t.Run("GetMissing", func(t *testing.T) {
 		st := newStore(t)
-		want := NewFullSession(t)
-		if err := st.SaveSession(ctx, "sid-1", want, ttl); err != nil {
-			t.Fatalf("SaveSession: %v", err)
+		if _, err := st.Get(ctx, "s:missing"); !errors.Is(err, middleware.ErrNotFound) {
+			t.Errorf("Get(missing) error = %v, want ErrNotFound", err)
 		}
-		got, err := st.GetSession(ctx, "sid-1")
-		if err != nil {
-			t.Fatalf("GetSession: %v", err)
-		}
-		if !sameJSON(t, got, want) {
-			t.Errorf("session changed in the store:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, want))
-		}
-		if got.Identity == nil || got.Identity.PID.Digits() != "1101700230708" {
-			t.Errorf("identity PID lost: %+v", got.Identity)
-		}
-		if !got.HasToken() {
-			t.Errorf("tokens lost")
+		if err := st.Delete(ctx, "s:missing"); err != nil {
+			t.Errorf("Delete(missing) = %v, want nil", err)
 		}
 	})
 
-	t.Run("SessionMissing", func(t *testing.T) {
+	t.Run("AddOnce", func(t *testing.T) {
 		st := newStore(t)
-		if _, err := st.GetSession(ctx, "nope"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("GetSession(missing) error = %v, want ErrNotFound", err)
-		}
-		if err := st.DeleteSession(ctx, "nope"); err != nil {
-			t.Errorf("DeleteSession(missing) = %v, want nil", err)
-		}
+		value := []byte("first")
+		mustAdd(t, st, "s:k", value, ttl, true)
+		value[0] = 'X' // the store keeps its own copy
+		mustAdd(t, st, "s:k", []byte("second"), ttl, false)
+		mustGet(t, st, "s:k", "first")
 	})
 
-	t.Run("SessionReplaceAndDelete", func(t *testing.T) {
+	t.Run("BinaryValues", func(t *testing.T) {
 		st := newStore(t)
-		s1 := middleware.NewSession("u1", nil, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		s2 := middleware.NewSession("u2", nil, nil, time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC))
-		for _, s := range []*middleware.Session{s1, s2} {
-			if err := st.SaveSession(ctx, "sid", s, ttl); err != nil {
-				t.Fatalf("SaveSession: %v", err)
-			}
+		v := make([]byte, 4096)
+		for i := range v {
+			v[i] = byte(i)
 		}
-		got, err := st.GetSession(ctx, "sid")
-		if err != nil || got.UserID != "u2" {
-			t.Fatalf("GetSession after replace = %v, %v; want u2", got, err)
-		}
-		if err := st.SaveSession(ctx, "other", s1, ttl); err != nil {
-			t.Fatalf("SaveSession: %v", err)
-		}
-		if err := st.DeleteSession(ctx, "sid"); err != nil {
-			t.Fatalf("DeleteSession: %v", err)
-		}
-		if _, err := st.GetSession(ctx, "sid"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("GetSession after delete: %v, want ErrNotFound", err)
-		}
-		if got, err := st.GetSession(ctx, "other"); err != nil || got.UserID != "u1" {
-			t.Errorf("other session: %v, %v", got, err)
-		}
+		key := "s:" + string(bytes.Repeat([]byte("K"), 62)) // 64 bytes, the longest key
+		mustAdd(t, st, key, v, ttl, true)
+		mustGet(t, st, key, string(v))
 	})
 
-	t.Run("TouchDoesNotResurrect", func(t *testing.T) {
+	t.Run("KeysAreIndependent", func(t *testing.T) {
 		st := newStore(t)
-		toucher, ok := st.(middleware.SessionToucher)
-		if !ok {
-			t.Skip("store does not implement middleware.SessionToucher")
-		}
-		s := middleware.NewSession("u1", nil, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		if err := toucher.TouchSession(ctx, "never-saved", s, ttl); err != nil {
-			t.Fatalf("TouchSession(missing): %v", err)
-		}
-		if _, err := st.GetSession(ctx, "never-saved"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("TouchSession created a session: %v", err)
-		}
-		if err := st.SaveSession(ctx, "live", s, ttl); err != nil {
+		mustAdd(t, st, "s:a", []byte("a"), ttl, true)
+		mustAdd(t, st, "l:a", []byte("lock"), ttl, true)
+		mustAdd(t, st, "s:b", []byte("b"), ttl, true)
+		if err := st.Delete(ctx, "s:a"); err != nil {
 			t.Fatal(err)
 		}
-		s2 := middleware.NewSession("u2", nil, nil, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-		if err := toucher.TouchSession(ctx, "live", s2, ttl); err != nil {
-			t.Fatalf("TouchSession(live): %v", err)
+		mustMissing(t, st, "s:a")
+		mustGet(t, st, "l:a", "lock")
+		mustGet(t, st, "s:b", "b")
+	})
+
+	t.Run("CompareAndSwap", func(t *testing.T) {
+		st := newStore(t)
+		mustAdd(t, st, "s:k", []byte("v1"), ttl, true)
+		if ok, err := st.CompareAndSwap(ctx, "s:k", []byte("stale"), []byte("v2"), ttl); err != nil || ok {
+			t.Errorf("CompareAndSwap(wrong old) = %v, %v; want false", ok, err)
 		}
-		if got, err := st.GetSession(ctx, "live"); err != nil || got.UserID != "u2" {
-			t.Errorf("after TouchSession: %v, %v; want u2", got, err)
+		mustGet(t, st, "s:k", "v1")
+		newValue := []byte("v2")
+		if ok, err := st.CompareAndSwap(ctx, "s:k", []byte("v1"), newValue, ttl); err != nil || !ok {
+			t.Errorf("CompareAndSwap(right old) = %v, %v; want true", ok, err)
 		}
-		if err := st.DeleteSession(ctx, "live"); err != nil {
-			t.Fatal(err)
+		newValue[0] = 'X'
+		mustGet(t, st, "s:k", "v2")
+		if ok, err := st.CompareAndSwap(ctx, "s:gone", []byte("v1"), []byte("v2"), ttl); err != nil || ok {
+			t.Errorf("CompareAndSwap(missing key) = %v, %v; want false", ok, err)
 		}
-		if err := toucher.TouchSession(ctx, "live", s2, ttl); err != nil {
-			t.Fatalf("TouchSession(deleted): %v", err)
+		mustMissing(t, st, "s:gone") // nothing created: a logged-out session stays gone
+	})
+
+	t.Run("CompareAndDelete", func(t *testing.T) {
+		st := newStore(t)
+		mustAdd(t, st, "l:k", []byte("mine"), ttl, true)
+		if ok, err := st.CompareAndDelete(ctx, "l:k", []byte("theirs")); err != nil || ok {
+			t.Errorf("CompareAndDelete(wrong old) = %v, %v; want false", ok, err)
 		}
-		if _, err := st.GetSession(ctx, "live"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("TouchSession brought a deleted session back: %v", err)
+		mustGet(t, st, "l:k", "mine")
+		if ok, err := st.CompareAndDelete(ctx, "l:k", []byte("mine")); err != nil || !ok {
+			t.Errorf("CompareAndDelete(right old) = %v, %v; want true", ok, err)
+		}
+		mustMissing(t, st, "l:k")
+		if ok, err := st.CompareAndDelete(ctx, "l:k", []byte("mine")); err != nil || ok {
+			t.Errorf("CompareAndDelete(missing) = %v, %v; want false", ok, err)
 		}
 	})
 
-	t.Run("PendingTakenOnce", func(t *testing.T) {
+	t.Run("TTL", func(t *testing.T) {
+		// Stores keep time on their own clock (Redis's, for one), so this waits, briefly.
 		st := newStore(t)
-		want := &middleware.PendingLogin{
-			Login:       thaid.Login{State: "state-1", Nonce: "n", CodeVerifier: "v", CreatedAt: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)},
-			ReturnTo:    "/after?x=1",
-			BrowserHash: "hash",
-			CreatedAt:   time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC),
+		mustAdd(t, st, "s:short", []byte("v"), 20*time.Millisecond, true)
+		mustAdd(t, st, "s:long", []byte("v"), ttl, true)
+		deadline := time.Now().Add(5 * time.Second)
+		for {
+			_, err := st.Get(ctx, "s:short")
+			if errors.Is(err, middleware.ErrNotFound) {
+				break
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("a value was still returned 5 s after its 20 ms TTL")
+			}
+			time.Sleep(5 * time.Millisecond)
 		}
-		if err := st.SavePending(ctx, "state-1", want, ttl); err != nil {
-			t.Fatalf("SavePending: %v", err)
+		if ok, err := st.CompareAndSwap(ctx, "s:short", []byte("v"), []byte("w"), ttl); err != nil || ok {
+			t.Errorf("CompareAndSwap(expired) = %v, %v; want false", ok, err)
 		}
-		got, err := st.TakePending(ctx, "state-1")
-		if err != nil {
-			t.Fatalf("TakePending: %v", err)
+		mustAdd(t, st, "s:short", []byte("again"), ttl, true) // an expired value does not block Add
+		mustGet(t, st, "s:short", "again")
+		mustGet(t, st, "s:long", "v")
+		// A swap sets the new TTL.
+		if ok, err := st.CompareAndSwap(ctx, "s:long", []byte("v"), []byte("w"), 20*time.Millisecond); err != nil || !ok {
+			t.Fatalf("CompareAndSwap = %v, %v", ok, err)
 		}
-		if !sameJSON(t, got, want) {
-			t.Errorf("pending login changed:\n got %s\nwant %s", mustJSON(t, got), mustJSON(t, want))
-		}
-		if _, err := st.TakePending(ctx, "state-1"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("second TakePending: %v, want ErrNotFound", err)
-		}
-		if _, err := st.TakePending(ctx, "never"); !errors.Is(err, middleware.ErrNotFound) {
-			t.Errorf("TakePending(unknown): %v, want ErrNotFound", err)
-		}
-	})
-
-	t.Run("PendingSeparateStates", func(t *testing.T) {
-		st := newStore(t)
-		for i := range 3 {
-			s := fmt.Sprint("st-", i)
-			if err := st.SavePending(ctx, s, &middleware.PendingLogin{ReturnTo: "/" + s}, ttl); err != nil {
-				t.Fatalf("SavePending: %v", err)
+		for deadline = time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if _, err := st.Get(ctx, "s:long"); errors.Is(err, middleware.ErrNotFound) {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatal("a swapped value outlived its new 20 ms TTL by 5 s")
 			}
 		}
-		for _, i := range []int{2, 0, 1} {
-			s := fmt.Sprint("st-", i)
-			p, err := st.TakePending(ctx, s)
-			if err != nil || p.ReturnTo != "/"+s {
-				t.Errorf("TakePending(%s) = %+v, %v", s, p, err)
-			}
-		}
 	})
 
-	t.Run("PendingConcurrentTake", func(t *testing.T) {
+	t.Run("ConcurrentAdd", func(t *testing.T) {
 		st := newStore(t)
-		if err := st.SavePending(ctx, "race", &middleware.PendingLogin{ReturnTo: "/"}, ttl); err != nil {
-			t.Fatalf("SavePending: %v", err)
-		}
-		const n = 16
-		var wg sync.WaitGroup
-		var mu sync.Mutex
-		wins := 0
-		for range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_, err := st.TakePending(ctx, "race")
-				if err == nil {
-					mu.Lock()
-					wins++
-					mu.Unlock()
-				} else if !errors.Is(err, middleware.ErrNotFound) {
-					t.Errorf("TakePending: %v", err)
-				}
-			}()
-		}
-		wg.Wait()
+		wins := race(t, 16, func() (bool, error) { return st.Add(ctx, "l:race", []byte("x"), ttl) })
 		if wins != 1 {
-			t.Errorf("%d of %d concurrent takes succeeded, want exactly 1", wins, n)
+			t.Errorf("%d of 16 concurrent Adds succeeded, want exactly 1", wins)
 		}
 	})
 
-	t.Run("ExpiredAtOnce", func(t *testing.T) {
-		// A non-positive TTL must not keep an entry forever.
+	t.Run("ConcurrentCompareAndSwap", func(t *testing.T) {
 		st := newStore(t)
-		_ = st.SavePending(ctx, "gone", &middleware.PendingLogin{}, -time.Second)
-		_ = st.SaveSession(ctx, "gone", middleware.NewSession("u", nil, nil, time.Now()), -time.Second)
-		// Nothing to assert on timing without sleeping; the calls must simply not fail hard or
-		// panic. Stores may keep the entry for a nanosecond.
+		mustAdd(t, st, "s:race", []byte("v0"), ttl, true)
+		n := 0
+		var mu sync.Mutex
+		wins := race(t, 16, func() (bool, error) {
+			mu.Lock()
+			n++
+			v := fmt.Sprint("v", n)
+			mu.Unlock()
+			return st.CompareAndSwap(ctx, "s:race", []byte("v0"), []byte(v), ttl)
+		})
+		if wins != 1 {
+			t.Errorf("%d of 16 concurrent swaps from one value succeeded, want exactly 1", wins)
+		}
+	})
+
+	t.Run("ConcurrentCompareAndDelete", func(t *testing.T) {
+		st := newStore(t)
+		mustAdd(t, st, "l:race", []byte("mine"), ttl, true)
+		wins := race(t, 16, func() (bool, error) { return st.CompareAndDelete(ctx, "l:race", []byte("mine")) })
+		if wins != 1 {
+			t.Errorf("%d of 16 concurrent deletes succeeded, want exactly 1", wins)
+		}
 	})
 }
 
-func mustJSON(t testing.TB, v any) []byte {
+// race runs f in n goroutines at once and returns how many reported true.
+func race(t *testing.T, n int, f func() (bool, error)) int {
 	t.Helper()
-	b, err := json.Marshal(v)
-	if err != nil {
-		t.Fatalf("encode: %v", err)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	wins := 0
+	start := make(chan struct{})
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			ok, err := f()
+			if err != nil {
+				t.Errorf("concurrent call: %v", err)
+			}
+			if ok {
+				mu.Lock()
+				wins++
+				mu.Unlock()
+			}
+		}()
 	}
-	return b
+	close(start)
+	wg.Wait()
+	return wins
 }
 
-func sameJSON(t testing.TB, a, b any) bool {
-	return bytes.Equal(mustJSON(t, a), mustJSON(t, b))
+func mustAdd(t *testing.T, st middleware.Store, key string, v []byte, ttl time.Duration, want bool) {
+	t.Helper()
+	ok, err := st.Add(context.Background(), key, v, ttl)
+	if err != nil || ok != want {
+		t.Fatalf("Add(%q) = %v, %v; want %v", key, ok, err, want)
+	}
+}
+
+func mustGet(t *testing.T, st middleware.Store, key, want string) {
+	t.Helper()
+	got, err := st.Get(context.Background(), key)
+	if err != nil {
+		t.Fatalf("Get(%q): %v", key, err)
+	}
+	if string(got) != want {
+		t.Fatalf("Get(%q) = %.40q, want %.40q", key, got, want)
+	}
+}
+
+func mustMissing(t *testing.T, st middleware.Store, key string) {
+	t.Helper()
+	if v, err := st.Get(context.Background(), key); !errors.Is(err, middleware.ErrNotFound) {
+		t.Fatalf("Get(%q) = %.40q, %v; want ErrNotFound", key, v, err)
+	}
 }

@@ -1,0 +1,201 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// testApp is an application protected by the middleware, run as one or more instances that share
+// a store and CookieKeys behind a round-robin load balancer, with a mock ThaID (auto-approving,
+// rotating refresh tokens) on a shared test clock. It records the token endpoint's answers, to
+// know the tokens to look for.
+type testApp struct {
+	srv     *httptest.Server // the load balancer
+	mock    *mockprovider.Provider
+	auths   []*middleware.Auth
+	client  *thaid.Client // instance 0's
+	clock   *clock
+	mu      sync.Mutex
+	answers [][]byte // token endpoint answers
+}
+
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) advance(d time.Duration) {
+	c.mu.Lock()
+	c.t = c.t.Add(d)
+	c.mu.Unlock()
+}
+
+// everyPersonalScope is what the test app asks for.
+var everyPersonalScope = []string{
+	thaid.ScopeOpenID, thaid.ScopePID, thaid.ScopeName, thaid.ScopeTitle, thaid.ScopeGivenName,
+	thaid.ScopeFamilyName, thaid.ScopeNameEN, thaid.ScopeGivenNameEN, thaid.ScopeFamilyNameEN,
+	thaid.ScopeBirthdate, thaid.ScopeAddress, thaid.ScopeSmartcardCode,
+}
+
+// startApp starts n instances of the app on st. Routes: /login, /callback, POST /logout, / (home),
+// /private/ (signed-in only: "signed in"), /token (signed-in only: the access token, refreshed
+// when it has expired).
+func startApp(t *testing.T, st middleware.Store, n int) *testApp {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := &testApp{clock: &clock{t: time.Now().Truncate(time.Second)}}
+	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, Now: h.clock.now, Logger: quiet})
+	instances := make([]http.Handler, n)
+	var next atomic.Uint32
+	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		instances[int(next.Add(1))%n].ServeHTTP(w, r)
+	}))
+	t.Cleanup(h.srv.Close)
+	key := make([]byte, 32)
+	_, _ = rand.Read(key)
+	keys := []thaid.Secret{thaid.Secret(base64.StdEncoding.EncodeToString(key))}
+	for i := range instances {
+		tr := &http.Transport{}
+		t.Cleanup(tr.CloseIdleConnections)
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		client, err := thaid.New(ctx, thaid.Config{
+			ClientID:     mockprovider.DemoClientID,
+			ClientSecret: mockprovider.DemoClientSecret,
+			RedirectURL:  h.srv.URL + "/callback",
+			Provider:     thaid.Provider{Issuer: h.mock.Issuer()},
+			Scopes:       everyPersonalScope,
+			HTTPClient:   &http.Client{Transport: recordTokens{tr, h}, Timeout: 10 * time.Second},
+			Now:          h.clock.now,
+		})
+		cancel()
+		if err != nil {
+			t.Fatalf("thaid.New: %v", err)
+		}
+		auth, err := middleware.New(middleware.Config{Client: client, Store: st, CookieKeys: keys, Now: h.clock.now, Logger: quiet})
+		if err != nil {
+			t.Fatalf("middleware.New: %v", err)
+		}
+		if i == 0 {
+			h.client = client
+		}
+		h.auths = append(h.auths, auth)
+		mux := http.NewServeMux()
+		mux.Handle("GET /login", auth.Login())
+		mux.Handle("GET /callback", auth.Callback())
+		mux.Handle("POST /logout", auth.Logout())
+		mux.Handle("GET /{$}", auth.Optional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "home")
+		})))
+		mux.Handle("GET /private/", auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "signed in")
+		})))
+		mux.Handle("GET /token", auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			tok, err := auth.AccessToken(r)
+			if err != nil {
+				http.Error(w, middleware.Reason(err), http.StatusBadGateway)
+				return
+			}
+			_, _ = io.WriteString(w, tok)
+		})))
+		instances[i] = mux
+	}
+	return h
+}
+
+func (h *testApp) url(path string) string { return h.srv.URL + path }
+
+// recordTokens keeps the token endpoint's answers.
+type recordTokens struct {
+	next http.RoundTripper
+	h    *testApp
+}
+
+func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := rt.next.RoundTrip(r)
+	if err != nil || !strings.Contains(r.URL.Path, "/token") {
+		return resp, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	rt.h.mu.Lock()
+	rt.h.answers = append(rt.h.answers, body)
+	rt.h.mu.Unlock()
+	resp.Body = io.NopCloser(bytes.NewReader(body))
+	return resp, nil
+}
+
+// browser is a cookie jar and a client that follows redirects.
+type browser struct {
+	jar *cookiejar.Jar
+	c   *http.Client
+	app *testApp
+}
+
+func (h *testApp) browser(t *testing.T) *browser {
+	jar, _ := cookiejar.New(nil)
+	tr := &http.Transport{}
+	t.Cleanup(tr.CloseIdleConnections)
+	return &browser{jar: jar, c: &http.Client{Jar: jar, Transport: tr, Timeout: 20 * time.Second}, app: h}
+}
+
+func (b *browser) get(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := b.c.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
+}
+
+func (b *browser) post(t *testing.T, u string) int {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, u, nil)
+	req.Header.Set("Origin", b.app.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := b.c.Do(req)
+	if err != nil {
+		t.Fatalf("POST %s: %v", u, err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func (b *browser) cookie(t *testing.T, name string) string {
+	t.Helper()
+	u, _ := url.Parse(b.app.srv.URL)
+	for _, c := range b.jar.Cookies(u) {
+		if c.Name == name {
+			return c.Value
+		}
+	}
+	t.Fatalf("no cookie %s in the browser", name)
+	return ""
+}

@@ -1,0 +1,86 @@
+package storetest
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/mockprovider"
+)
+
+// RunOneRefresh checks that the instances of an application sharing st refresh a session once:
+// two instances behind a round-robin load balancer, a login, then 20 concurrent requests of that
+// session whose access token has expired. The provider (which rotates refresh tokens) must see
+// exactly one refresh grant; every request must get the same new access token, which the
+// provider must call active; and a later refresh must succeed, which it only does if the store
+// kept the newest refresh token.
+func RunOneRefresh(t *testing.T, st middleware.Store) {
+	h := startApp(t, st, 2)
+	b := h.browser(t)
+	if status, body := b.get(t, h.url("/private/x")); status != 200 || body != "signed in" {
+		t.Fatalf("login: %d %q", status, body)
+	}
+	cookie := &http.Cookie{Name: h.auths[0].CookieName(), Value: b.cookie(t, h.auths[0].CookieName())}
+	_, first := b.get(t, h.url("/token"))
+
+	for round := 1; round <= 2; round++ {
+		h.clock.advance(16 * time.Minute) // past the 15-minute access token
+		h.mock.ResetRequests()
+		const n = 20
+		var wg sync.WaitGroup
+		tokens := make([]string, n)
+		start := make(chan struct{})
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				req, _ := http.NewRequest(http.MethodGet, h.url("/token"), nil)
+				req.AddCookie(cookie)
+				resp, err := http.DefaultTransport.RoundTrip(req)
+				if err != nil {
+					t.Errorf("request %d: %v", i, err)
+					return
+				}
+				defer resp.Body.Close()
+				body := make([]byte, 512)
+				k, _ := resp.Body.Read(body)
+				if resp.StatusCode != http.StatusOK {
+					t.Errorf("round %d, request %d: status %d %q", round, i, resp.StatusCode, body[:k])
+					return
+				}
+				tokens[i] = string(body[:k])
+			}()
+		}
+		close(start)
+		wg.Wait()
+		if t.Failed() {
+			t.FailNow()
+		}
+		grants := 0
+		for _, r := range h.mock.RequestsTo(mockprovider.EndpointToken) {
+			if r.GrantType == "refresh_token" {
+				grants++
+			}
+		}
+		if grants != 1 {
+			t.Errorf("round %d: the provider saw %d refresh grants for one session, want exactly 1", round, grants)
+		}
+		for i, tok := range tokens {
+			if tok != tokens[0] {
+				t.Errorf("round %d: request %d got another access token than request 0", round, i)
+			}
+		}
+		if tokens[0] == first {
+			t.Fatalf("round %d: the access token was not refreshed", round)
+		}
+		in, err := h.client.Introspect(context.Background(), tokens[0])
+		if err != nil || !in.Active {
+			t.Errorf("round %d: the provider says the new access token is not active: %+v, %v", round, in, err)
+		}
+		first = tokens[0]
+	}
+}
