@@ -198,6 +198,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store
 	auth, err := middleware.New(middleware.Config{
 		Client:         client,
 		Store:          sessions,
+		CookieKeys:     cfg.CookieKeys,
 		CookieName:     "schoolreg_session",
 		TrustedOrigins: []string{originOf(cfg.BaseURL)},
 		AfterLoginPath: "/start",

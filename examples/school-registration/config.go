@@ -23,8 +23,9 @@ type config struct {
 	ClientSecret thaid.Secret
 	RedirectURL  string // THAID_REDIRECT_URL, default BASE_URL/callback
 	Scopes       []string
-	DatabaseURL  string // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL; shown only redacted
-	RedisURL     string // REDIS_URL: "" = sessions in memory; shown only redacted
+	DatabaseURL  string         // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL; shown only redacted
+	RedisURL     string         // REDIS_URL: "" = sessions in memory; shown only redacted
+	CookieKeys   []thaid.Secret // THAID_COOKIE_KEYS: seal the login cookies; required with REDIS_URL
 	Admins       []adminAssignment
 	adminsSet    bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
 	// remoteDemo: the embedded mock is reachable beyond loopback (ADDR,
@@ -98,6 +99,16 @@ func configFromEnv(getenv func(string) string) (config, error) {
 			return c, err
 		}
 	}
+	keys, err := cookieKeys(getenv("THAID_COOKIE_KEYS"))
+	if err != nil {
+		return c, err
+	}
+	if c.RedisURL != "" && len(keys) == 0 {
+		// Several instances: a login started on one must complete on another.
+		return c, fmt.Errorf("%w: REDIS_URL is set (several instances) but THAID_COOKIE_KEYS is not: give every "+
+			"instance the same key, at least 32 bytes of secret, e.g. from `openssl rand -base64 32`", errConfig)
+	}
+	c.CookieKeys = keys
 	if v := getenv("ADMIN_PIDS"); v != "" {
 		admins, err := parseAdmins(v)
 		if err != nil {
@@ -184,6 +195,27 @@ func loopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// minCookieKey is the shortest THAID_COOKIE_KEYS entry the middleware accepts.
+const minCookieKey = 32
+
+// cookieKeys parses THAID_COOKIE_KEYS: secrets separated by commas, the first sealing, every one
+// opening (for rotation). Its errors name an entry by position, never by value.
+func cookieKeys(v string) ([]thaid.Secret, error) {
+	var keys []thaid.Secret
+	for i, k := range strings.Split(v, ",") {
+		k = strings.TrimSpace(k)
+		if k == "" {
+			continue
+		}
+		if len(k) < minCookieKey {
+			return nil, fmt.Errorf("%w: THAID_COOKIE_KEYS entry %d is shorter than %d bytes (the value is not shown)",
+				errConfig, i+1, minCookieKey)
+		}
+		keys = append(keys, thaid.Secret(k))
+	}
+	return keys, nil
 }
 
 // redisOptions parses REDIS_URL. Its errors never show the URL's password: a

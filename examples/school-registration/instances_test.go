@@ -1,13 +1,26 @@
 package main
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/redis/go-redis/v9"
+
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
+	"github.com/thaid-go/thaid-go/thaid"
 )
+
+func mustParse(t *testing.T, raw string) *url.URL {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
 
 // TestTwoInstancesShareRedisAndPostgres runs two app instances on one
 // PostgreSQL database and one Redis, as behind a load balancer: a login
@@ -18,7 +31,8 @@ func TestTwoInstancesShareRedisAndPostgres(t *testing.T) {
 	redisAddr := testdb.Need(t, "THAID_TEST_REDIS_ADDR")
 	dbURL := testdb.PostgresURL(t)
 	mock := startMock(t)
-	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": "redis://" + redisAddr + "/0"}
+	env := map[string]string{"DATABASE_URL": dbURL, "REDIS_URL": "redis://" + redisAddr + "/0",
+		"THAID_COOKIE_KEYS": "the same on both instances: 32 bytes or more"}
 	b := startApp(t, mock, env)
 	envA := map[string]string{"THAID_REDIRECT_URL": b.URL + "/callback"}
 	for k, v := range env {
@@ -53,6 +67,32 @@ func TestTwoInstancesShareRedisAndPostgres(t *testing.T) {
 	}
 	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
 	mustContain(t, user.get("/status"), "อนุมัติแล้ว")
+
+	// What Redis holds reveals nobody (issue 15): no PID, name or cookie, in any key or value.
+	cookies := user.jar.Cookies(mustParse(t, a.URL))
+	secrets := []string{thaid.MustParsePID(applicant1.PID).Digits(), applicant1.Name(), applicant1.GivenName,
+		applicant1.FamilyName, adminBRM3.GivenName, thaid.MustParsePID(adminBRM3.PID).Digits()}
+	for _, c := range cookies {
+		secrets = append(secrets, c.Value)
+	}
+	rdb := redis.NewClient(&redis.Options{Addr: redisAddr})
+	defer rdb.Close()
+	ctx := context.Background()
+	keys, err := rdb.Keys(ctx, "school-registration:*").Result()
+	if err != nil || len(keys) == 0 {
+		t.Fatalf("no keys in Redis after two logins: %v", err)
+	}
+	for _, k := range keys {
+		v, err := rdb.Get(ctx, k).Result()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, secret := range secrets {
+			if secret != "" && (strings.Contains(k, secret) || strings.Contains(v, secret)) {
+				t.Errorf("Redis key %s or its value holds a PID, a name or a cookie", k)
+			}
+		}
+	}
 
 	// Logout on B ends the session on A too.
 	mustStatus(t, onB.post("/logout", nil), http.StatusOK, "/")

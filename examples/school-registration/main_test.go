@@ -177,16 +177,27 @@ func TestRunImportCSV(t *testing.T) {
 
 func TestConfigErrors(t *testing.T) {
 	for name, env := range map[string]map[string]string{
-		"issuer without client id": {"THAID_ISSUER": "sandbox"},
-		"bad base url":             {"BASE_URL": "ftp://x"},
-		"bad admin pids":           {"ADMIN_PIDS": "nonsense"},
-		"redirect not a URL":       {"BASE_URL": "https://school.example", "THAID_REDIRECT_URL": "/callback"},
+		"issuer without client id":  {"THAID_ISSUER": "sandbox"},
+		"bad base url":              {"BASE_URL": "ftp://x"},
+		"bad admin pids":            {"ADMIN_PIDS": "nonsense"},
+		"redirect not a URL":        {"BASE_URL": "https://school.example", "THAID_REDIRECT_URL": "/callback"},
+		"redis without cookie keys": {"REDIS_URL": "redis://127.0.0.1:6379/0"},
+		"short cookie key":          {"THAID_COOKIE_KEYS": "long enough: thirty-two bytes or more,short-key-s3cr3t"},
 	} {
-		if _, err := configFromEnv(func(k string) string { return env[k] }); err == nil {
+		_, err := configFromEnv(func(k string) string { return env[k] })
+		if err == nil {
 			t.Errorf("%s: no error", name)
+		} else if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("%s: the error shows a cookie key: %v", name, err)
 		}
 	}
 	cfg, err := configFromEnv(func(k string) string {
+		return map[string]string{"REDIS_URL": "redis://127.0.0.1:6379/0", "THAID_COOKIE_KEYS": " a key of thirty-two bytes or more , another key of thirty-two bytes or more "}[k]
+	})
+	if err != nil || len(cfg.CookieKeys) != 2 || cfg.CookieKeys[0].Reveal() != "a key of thirty-two bytes or more" {
+		t.Errorf("two cookie keys: %v, %v", cfg.CookieKeys, err)
+	}
+	cfg, err = configFromEnv(func(k string) string {
 		return map[string]string{"THAID_ISSUER": "production", "THAID_CLIENT_ID": "x"}[k]
 	})
 	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" {

@@ -69,7 +69,7 @@ func TestConnectionURLSecretsStayHidden(t *testing.T) {
 			is: errConfig, want: "REDIS_URL: invalid URL (redis://user:xxxxx@127.0.0.1:6379/x)"},
 		{name: "redis bad option", env: map[string]string{"REDIS_URL": "redis://:" + pw + "@127.0.0.1:6379/0?dial_timeout=soon"},
 			is: errConfig, want: "REDIS_URL: invalid URL (redis://:xxxxx@127.0.0.1:6379/0?dial_timeout=soon)"},
-		{name: "redis unreachable", env: map[string]string{"REDIS_URL": "redis://user:" + pw + "@" + closed + "/0"},
+		{name: "redis unreachable", env: map[string]string{"REDIS_URL": "redis://user:" + pw + "@" + closed + "/0", "THAID_COOKIE_KEYS": "a cookie key of thirty-two bytes or more"},
 			want: "REDIS_URL redis://user:xxxxx@" + closed + "/0", child: true},
 
 		{name: "postgres port not a number", env: map[string]string{"DATABASE_URL": "postgres://user:" + pw + "@127.0.0.1:notaport/db"},
