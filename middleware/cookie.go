@@ -2,15 +2,13 @@ package middleware
 
 import (
 	"crypto/rand"
-	"crypto/sha256"
-	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
 	"time"
 )
 
-// idBytes is the size of session IDs and browser-binding values: 256 bits.
+// idBytes is the size of the random value of a session cookie: 256 bits.
 const idBytes = 32
 
 // idLen is the length of an encoded ID (base64url without padding).
@@ -39,17 +37,6 @@ func validID(s string) bool {
 		}
 	}
 	return true
-}
-
-// hashID returns the base64url SHA-256 of a browser-binding value, as stored with a pending login.
-func hashID(s string) string {
-	h := sha256.Sum256([]byte(s))
-	return base64.RawURLEncoding.EncodeToString(h[:])
-}
-
-// sameHash compares two hashes in constant time.
-func sameHash(a, b string) bool {
-	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // cookieValue returns the value of the named cookie in the request's Cookie headers. Unlike
