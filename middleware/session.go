@@ -47,7 +47,9 @@ type Session struct {
 }
 
 // Identity returns the citizen's identity as ThaID asserted it at login, or at the last refresh
-// that returned a new ID token. It may be nil for a session made without one.
+// that returned a new ID token. It is decoded from the sealed record on first use. It is nil for
+// a session made without one, or (after an upgrade that validates claims more strictly) when the
+// stored claims no longer decode: IdentityFrom then reports no identity.
 func (s *Session) Identity() *thaid.Identity {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test.sh: the one command that checks and tests every module of thaid-go.
 #
-# It installs (apt-get) and starts on loopback what the suites need: Redis, PostgreSQL and
-# Chromium. Then, for every Go module in the repository: gofmt, go vet, staticcheck (pinned),
+# It installs (apt-get) and starts on loopback what the suites need: Redis (a single server and a
+# 3-node Redis Cluster), PostgreSQL and Chromium. Then, for every Go module in the repository: gofmt, go vet, staticcheck (pinned),
 # go test -race, each fuzz target briefly, and every benchmark once (-benchtime=1x).
 #
 # Environment:
@@ -42,7 +42,7 @@ if [[ "${SKIP_LINT:-}" != 1 ]]; then
 	done
 fi
 
-step "services (Redis, PostgreSQL, Chromium)"
+step "services (Redis, Redis Cluster, PostgreSQL, Chromium)"
 svcdir=$(mktemp -d /tmp/thaid-go-services.XXXXXX)
 cleanup() { "$root/scripts/services.sh" stop "$svcdir" || true; }
 trap cleanup EXIT
