@@ -25,8 +25,6 @@ type Session struct {
 	// CreatedAt is when the session began (the login); it ends AbsoluteTimeout later.
 	CreatedAt time.Time
 
-	lastSeen time.Time
-
 	// Where the session lives: its store key, and the hash it was made from (the key of its
 	// refresh lock is made from it too); the cipher that opens and seals its record.
 	hash [sha256.Size]byte
@@ -34,9 +32,10 @@ type Session struct {
 	aead cipher.AEAD
 
 	mu       sync.Mutex // guards the fields below
-	sealed   []byte     // the record as last read or written, for compare-and-swap
-	plain    []byte     // its plaintext
-	idBytes  []byte     // the identity's encoding, decoded on first use
+	lastSeen time.Time
+	sealed   []byte // the record as last read or written, for compare-and-swap
+	plain    []byte // its plaintext
+	idBytes  []byte // the identity's encoding, decoded on first use
 	identity *thaid.Identity
 	idDone   bool
 	tokBytes []byte // the token's encoding, decoded on first use
@@ -67,7 +66,11 @@ func (s *Session) Identity() *thaid.Identity {
 
 // LastSeen reports when the session was last used, as far as the store knows: the middleware
 // writes the time through at most every IdleTimeout/16 (and at least every minute).
-func (s *Session) LastSeen() time.Time { return s.lastSeen }
+func (s *Session) LastSeen() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.lastSeen
+}
 
 // HasToken reports whether the session holds ThaID tokens.
 func (s *Session) HasToken() bool { return s.currentToken() != nil }
