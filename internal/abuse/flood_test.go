@@ -145,6 +145,12 @@ func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
 		t.Fatalf("warm-up: %d of %d answers are not redirects: %s", warm.others, warm.requests, warm.statuses)
 	}
 
+	// A session that exists before the flood must outlive it (nothing is lost).
+	before := realLogin(tg)
+	if before.err != nil {
+		t.Fatalf("login before the flood: %v", before.err)
+	}
+
 	ctx := context.Background()
 	rssBase, err := readRSS(tg.proc.pid)
 	if err != nil {
@@ -191,6 +197,11 @@ func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
 	}
 	if login.err != nil {
 		t.Errorf("the real login started during the flood did not complete: %v", login.err)
+	} else {
+		login.client.CloseIdleConnections()
+	}
+	if err := stillSignedIn(tg, before); err != nil {
+		t.Errorf("the session made before the flood did not survive it: %v", err)
 	}
 	if rssGrowth > maxRSSGrowthMB<<20 {
 		t.Errorf("resident memory grew by %.1f MiB during the flood, more than %d MiB (issue 9)", mb(rssGrowth), maxRSSGrowthMB)
@@ -324,8 +335,10 @@ func (s *sampler) stop() {
 
 // loginResult is the outcome of realLogin.
 type loginResult struct {
-	took time.Duration
-	err  error
+	took   time.Duration
+	err    error
+	client *http.Client // the browser, with its session cookie
+	page   string       // the signed-in page it ended on
 }
 
 // realLogin logs in as a browser does, with its own cookie jar: from tg.loginStart through the
@@ -337,9 +350,7 @@ func realLogin(tg *target) loginResult {
 	if err != nil {
 		return loginResult{err: err}
 	}
-	tr := &http.Transport{}
-	defer tr.CloseIdleConnections()
-	client := &http.Client{Jar: jar, Transport: tr}
+	client := &http.Client{Jar: jar, Transport: &http.Transport{}}
 	start := time.Now()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+tg.loginStart, nil)
 	if err != nil {
@@ -361,7 +372,29 @@ func realLogin(tg *target) loginResult {
 	if err := tg.signedIn(resp, body); err != nil {
 		return loginResult{err: err}
 	}
-	return loginResult{took: took}
+	return loginResult{took: took, client: client, page: resp.Request.URL.RequestURI()}
+}
+
+// stillSignedIn checks that the browser of a completed login is still signed in: its page
+// answers 200 and signed in, without a detour through the login.
+func stillSignedIn(tg *target, l loginResult) error {
+	defer l.client.CloseIdleConnections()
+	c := *l.client
+	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.Timeout = realLoginTimeout
+	resp, err := c.Get(tg.base + l.page)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answers %s (Location %q)", l.page, resp.Status, resp.Header.Get("Location"))
+	}
+	return tg.signedIn(resp, body)
 }
 
 // testRedis connects to the Redis named by THAID_TEST_REDIS_ADDR and returns the client and the
