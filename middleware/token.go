@@ -96,17 +96,9 @@ func (a *Auth) refresh(ctx context.Context, s *Session) (*thaid.Token, error) {
 	}
 	wait := refreshPoll
 	for {
-		sealed, plain, parts, err := a.reread(ctx, s)
-		if err != nil {
-			return nil, a.refreshStoreError(err)
-		}
-		tok, err := decodeToken(parts.token)
-		if err != nil || tok == nil {
-			return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
-		}
-		if !tok.Expired(a.now()) { // another instance has refreshed
-			s.adopt(sealed, plain, parts, nil)
-			return tok, nil
+		cur, err := a.storedToken(ctx, s)
+		if err != nil || cur.fresh { // fresh: another instance has refreshed
+			return cur.tok, err
 		}
 		took, err := a.store.Add(ctx, lockKey, lock[:], refreshLockTTL)
 		if err != nil {
@@ -132,18 +124,11 @@ func (a *Auth) refresh(ctx context.Context, s *Session) (*thaid.Token, error) {
 // refresh lock.
 func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, error) {
 	// Read again under the lock: another instance may have refreshed just before we took it.
-	sealed, plain, parts, err := a.reread(ctx, s)
-	if err != nil {
-		return nil, a.refreshStoreError(err)
+	cur, err := a.storedToken(ctx, s)
+	if err != nil || cur.fresh {
+		return cur.tok, err
 	}
-	old, err := decodeToken(parts.token)
-	if err != nil || old == nil {
-		return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
-	}
-	if !old.Expired(a.now()) {
-		s.adopt(sealed, plain, parts, nil)
-		return old, nil
-	}
+	old, sealed, parts := cur.tok, cur.sealed, cur.parts
 	res, err := a.client.Refresh(ctx, old)
 	if err != nil {
 		a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
@@ -188,6 +173,28 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, err
 		}
 	}
 	return nil, fmt.Errorf("%w: the refreshed session could not be written", ErrStore)
+}
+
+// stored is a session record as read again from the store, with its token.
+type stored struct {
+	sealed []byte
+	parts  sessionParts
+	tok    *thaid.Token
+	fresh  bool // the access token is still valid
+}
+
+// storedToken reads s's record again (s then shows it) and returns it with its token.
+func (a *Auth) storedToken(ctx context.Context, s *Session) (stored, error) {
+	sealed, plain, parts, err := a.reread(ctx, s)
+	if err != nil {
+		return stored{}, a.refreshStoreError(err)
+	}
+	tok, err := decodeToken(parts.token)
+	if err != nil || tok == nil {
+		return stored{}, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
+	}
+	s.adopt(sealed, plain, parts, nil)
+	return stored{sealed: sealed, parts: parts, tok: tok, fresh: !tok.Expired(a.now())}, nil
 }
 
 // refreshStoreError maps a failure to read a session during a refresh: a session that is gone
