@@ -6,7 +6,10 @@
 # go test -race, each fuzz target briefly, and every benchmark once (-benchtime=1x).
 #
 # Environment:
-#   FUZZTIME   how long each fuzz target runs (default 5s)
+#   FUZZTIME   how much each fuzz target runs (default 30000x: 30,000 inputs, a few seconds each).
+#              A count, not a duration: with a duration, go1.26's fuzz coordinator can report a
+#              spurious "context deadline exceeded" at the deadline on a busy machine
+#              (golang/go#75804, fixed in go1.27); a count has no deadline to race.
 #   SKIP_LINT  set to 1 to skip gofmt/vet/staticcheck (local iteration only; CI never sets it)
 set -euo pipefail
 
@@ -15,7 +18,7 @@ cd "$root"
 
 STATICCHECK_VERSION=2026.2.2      # honnef.co/go/tools v0.8.2
 STATICCHECK_MODULE=honnef.co/go/tools/cmd/staticcheck@v0.8.2
-FUZZTIME=${FUZZTIME:-5s}
+FUZZTIME=${FUZZTIME:-30000x}
 
 step() { printf '\n==> %s\n' "$*"; }
 
