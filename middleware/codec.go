@@ -30,13 +30,15 @@ type encoder struct{ b []byte }
 
 func (e *encoder) int64(v int64) { e.b = binary.BigEndian.AppendUint64(e.b, uint64(v)) }
 
+func (e *encoder) uvarint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
+
 func (e *encoder) bytes(p []byte) {
-	e.b = binary.AppendUvarint(e.b, uint64(len(p)))
+	e.uvarint(len(p))
 	e.b = append(e.b, p...)
 }
 
 func (e *encoder) string(s string) {
-	e.b = binary.AppendUvarint(e.b, uint64(len(s)))
+	e.uvarint(len(s))
 	e.b = append(e.b, s...)
 }
 
@@ -55,15 +57,26 @@ func (d *decoder) int64() int64 {
 	return v
 }
 
-// bytes returns the next byte string as a part of the input (no copy).
-func (d *decoder) bytes() []byte {
+// uvarint returns the next uvarint, which must not exceed what is left of the input (it counts
+// bytes or items that follow).
+func (d *decoder) uvarint() int {
 	n, k := binary.Uvarint(d.b)
 	if k <= 0 || n > uint64(len(d.b)-k) {
 		d.bad = true
+		return 0
+	}
+	d.b = d.b[k:]
+	return int(n)
+}
+
+// bytes returns the next byte string as a part of the input (no copy).
+func (d *decoder) bytes() []byte {
+	n := d.uvarint()
+	if d.bad {
 		return nil
 	}
-	p := d.b[k : k+int(n)]
-	d.b = d.b[k+int(n):]
+	p := d.b[:n]
+	d.b = d.b[n:]
 	return p
 }
 
@@ -123,7 +136,7 @@ func appendToken(b []byte, t *thaid.Token) []byte {
 	e.string(t.RefreshToken)
 	e.string(t.IDToken)
 	e.int64(unixNano(t.Expiry))
-	e.b = binary.AppendUvarint(e.b, uint64(len(t.Scopes)))
+	e.uvarint(len(t.Scopes))
 	for _, s := range t.Scopes {
 		e.string(s)
 	}
@@ -171,12 +184,7 @@ func decodeToken(p []byte) (*thaid.Token, error) {
 		IDToken:      d.string(),
 		Expiry:       fromUnixNano(d.int64()),
 	}
-	n, k := binary.Uvarint(d.b)
-	if k <= 0 || n > uint64(len(d.b)) {
-		return nil, errRecord
-	}
-	d.b = d.b[k:]
-	if n > 0 {
+	if n := d.uvarint(); n > 0 {
 		t.Scopes = make([]string, n)
 		for i := range t.Scopes {
 			t.Scopes[i] = d.string()

@@ -113,7 +113,7 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 			a.revokeAll(ctx, res.Token)
 		}
 	}()
-	first, err := a.markUsed(ctx, p.login.State, now)
+	first, err := a.markUsed(ctx, p, now)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrStore, err)
 	}
@@ -133,8 +133,7 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 	}
 	// A new session at every login: a session ID planted before login is never promoted.
 	if old, ok := cookieValue(r.Header, a.cookie); ok && validID(old) {
-		hash, _ := sessionSecrets(old)
-		if err := a.store.Delete(ctx, storeKey(prefixSession, &hash)); err != nil {
+		if err := a.store.Delete(ctx, sessionKey(old)); err != nil {
 			a.storeFailed(ctx, err)
 		}
 	}
@@ -166,8 +165,7 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	cookie, ok := cookieValue(r.Header, a.cookie)
 	if ok && validID(cookie) {
 		s, err := a.openSession(ctx, cookie)
-		hash, _ := sessionSecrets(cookie)
-		if err := a.store.Delete(ctx, storeKey(prefixSession, &hash)); err != nil {
+		if err := a.store.Delete(ctx, sessionKey(cookie)); err != nil {
 			a.fail(w, r, fmt.Errorf("%w: %w", ErrStore, err))
 			return
 		}

@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"context"
-	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"fmt"
@@ -39,10 +38,7 @@ func (a *Auth) loginCookieName(state string) string {
 
 // usedKey returns the store key of the mark left by a completed login with this state.
 func usedKey(state string) string {
-	var buf [64 + 32]byte
-	n := copy(buf[:], "thaid-go used state\x00")
-	n += copy(buf[n:], state)
-	h := sha256.Sum256(buf[:n])
+	h := labelHash("thaid-go used state\x00", state)
 	return storeKey(prefixUsed, &h)
 }
 
@@ -101,12 +97,14 @@ func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Req
 	if !ok {
 		return pendingLogin{}, ErrNoPendingLogin
 	}
-	expired := fmt.Errorf("%w: the login started more than %s ago", thaid.ErrLoginExpired, a.pendingTTL)
+	expired := func() error {
+		return fmt.Errorf("%w: the login started more than %s ago", thaid.ErrLoginExpired, a.pendingTTL)
+	}
 	name := a.loginCookieName(state)
 	value, present := cookieValue(r.Header, name)
 	if !present {
 		if now.Sub(started) > a.pendingTTL {
-			return pendingLogin{}, expired
+			return pendingLogin{}, expired()
 		}
 		switch _, err := a.store.Get(ctx, usedKey(state)); {
 		case err == nil:
@@ -125,18 +123,15 @@ func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Req
 		return pendingLogin{}, ErrOtherBrowser
 	}
 	if now.Sub(p.login.CreatedAt) > a.pendingTTL {
-		return pendingLogin{}, expired
+		return pendingLogin{}, expired()
 	}
 	return p, nil
 }
 
-// markUsed records that the login with this state completed, so that its callback cannot be used
-// again while its cookie could still be presented. It reports false when it already was.
-func (a *Auth) markUsed(ctx context.Context, state string, now time.Time) (bool, error) {
-	started, _ := a.keys.checkState(state)
-	ttl := started.Add(a.pendingTTL + time.Second).Sub(now)
-	if ttl < time.Second {
-		ttl = time.Second
-	}
-	return a.store.Add(ctx, usedKey(state), []byte{1}, ttl)
+// markUsed records that login p completed, so that its callback cannot be used again while
+// takeLogin would still accept it (until PendingTTL after its start). It reports false when it
+// already was.
+func (a *Auth) markUsed(ctx context.Context, p pendingLogin, now time.Time) (bool, error) {
+	ttl := max(p.login.CreatedAt.Add(a.pendingTTL+time.Second).Sub(now), time.Second)
+	return a.store.Add(ctx, usedKey(p.login.State), []byte{1}, ttl)
 }

@@ -50,52 +50,55 @@ func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Ident
 }
 
 // openSession reads and opens the session record of a cookie value. It returns an error wrapping
-// ErrNotFound when there is none (or it does not open), and a store error otherwise.
+// ErrNotFound when there is none (or it does not open), and a store error otherwise. Nothing is
+// allocated for the session before the store has a record.
 func (a *Auth) openSession(ctx context.Context, cookie string) (*Session, error) {
 	hash, key := sessionSecrets(cookie)
-	s := &Session{hash: hash, key: storeKey(prefixSession, &hash)}
-	sealed, err := a.store.Get(ctx, s.key)
+	storeKey := storeKey(prefixSession, &hash)
+	sealed, err := a.store.Get(ctx, storeKey)
 	if err != nil {
 		return nil, err
 	}
-	if s.aead, err = newAEAD(key[:]); err != nil {
-		return nil, err
-	}
-	plain, parts, err := a.unseal(s, sealed)
+	aead, err := newAEAD(key[:])
 	if err != nil {
 		return nil, err
 	}
-	s.UserID, s.CreatedAt, s.lastSeen = parts.userID, parts.created, parts.lastSeen
-	s.sealed, s.plain, s.idBytes, s.tokBytes = sealed, plain, parts.identity, parts.token
+	s := &Session{hash: hash, key: storeKey, aead: aead}
+	parts, err := a.show(s, sealed)
+	if err != nil {
+		return nil, err
+	}
+	s.UserID, s.CreatedAt = parts.userID, parts.created
 	return s, nil
 }
 
-// unseal opens a record of s. A record that does not open under the cookie's key (altered in the
-// store) counts as missing.
-func (a *Auth) unseal(s *Session, sealed []byte) ([]byte, sessionParts, error) {
+// show opens a record of s and makes s show it. A record that does not open under the cookie's
+// key (altered in the store) counts as missing.
+func (a *Auth) show(s *Session, sealed []byte) (sessionParts, error) {
 	var dst []byte
-	if s.plain == nil && len(sealed) <= len(s.buf)+1+gcmNonceSize+s.aead.Overhead() {
+	if s.plain == nil {
 		dst = s.buf[:0] // the first record of a request: into the Session itself, one allocation less
 	}
 	plain, err := open(dst, s.aead, kindSession, "", sealed)
 	if err != nil {
-		return nil, sessionParts{}, fmt.Errorf("%w: %w", ErrNotFound, err)
+		return sessionParts{}, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
 	parts, err := decodeSession(plain)
 	if err != nil {
-		return nil, sessionParts{}, fmt.Errorf("%w: %w", ErrNotFound, err)
+		return sessionParts{}, fmt.Errorf("%w: %w", ErrNotFound, err)
 	}
-	return plain, parts, nil
+	s.adopt(sealed, plain, parts, nil)
+	return parts, nil
 }
 
-// reread reads s's record again from the store (another request or instance may have changed it).
-func (a *Auth) reread(ctx context.Context, s *Session) (sealed, plain []byte, parts sessionParts, err error) {
-	sealed, err = a.store.Get(ctx, s.key)
-	if err != nil {
-		return nil, nil, sessionParts{}, err
+// reload reads s's record again from the store (another request or instance may have changed
+// it) and makes s show it.
+func (a *Auth) reload(ctx context.Context, s *Session) (sealed []byte, parts sessionParts, err error) {
+	if sealed, err = a.store.Get(ctx, s.key); err != nil {
+		return nil, sessionParts{}, err
 	}
-	plain, parts, err = a.unseal(s, sealed)
-	return sealed, plain, parts, err
+	parts, err = a.show(s, sealed)
+	return sealed, parts, err
 }
 
 // lookup returns the valid session named by the request's cookie, if any, and whether the

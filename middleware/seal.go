@@ -19,9 +19,9 @@ import (
 // Sealing: every secret the middleware keeps outside the process's own stack is sealed with
 // AES-256-GCM.
 //
-//   - A session record is sealed under a key derived from the session cookie's random value,
-//     which only the browser holds, and stored under another hash of that value. The server keeps
-//     neither: the store alone can neither be read nor replayed.
+//   - A session record is sealed under the session cookie's own random value, which only the
+//     browser holds, and stored under a SHA-256 of that value. The server keeps no copy of the
+//     value: the store alone can neither be read nor replayed.
 //   - A login that has not come back yet lives in the browser, in a cookie sealed under a key of
 //     the server's (Config.CookieKeys), bound to the cookie's name. Its state carries its start
 //     time and a MAC under the same keys, so that a callback can tell a stale or foreign state
@@ -87,18 +87,33 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
+// labelHash returns the SHA-256 of label followed by s, for s up to 64 bytes (a cookie value, a
+// state). It does not allocate.
+func labelHash(label, s string) [sha256.Size]byte {
+	var buf [32 + 64]byte
+	n := copy(buf[:], label)
+	n += copy(buf[n:], s)
+	return sha256.Sum256(buf[:n])
+}
+
+// sessionIDLabel separates the hash that names a session record from other hashes.
+const sessionIDLabel = "thaid-go session id\x00"
+
 // sessionSecrets derives, from a session cookie's value (43 characters of base64url: 256 random
 // bits), the hash that names its record in the store and the key that seals it. The hash is
 // SHA-256 of the value under a label: it cannot be turned back into the cookie, nor into the key,
 // which is the cookie's own random bytes. It does not allocate.
 func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte) {
-	var buf [32 + 64]byte
-	n := copy(buf[:], "thaid-go session id\x00")
-	n += copy(buf[n:], cookie)
-	storeHash = sha256.Sum256(buf[:n])
+	storeHash = labelHash(sessionIDLabel, cookie)
 	// validID has checked the shape; a value that does not decode gives a key that opens nothing.
 	_, _ = base64.RawURLEncoding.Decode(key[:], []byte(cookie))
 	return storeHash, key
+}
+
+// sessionKey returns the store key of the session record of a cookie value.
+func sessionKey(cookie string) string {
+	h := labelHash(sessionIDLabel, cookie)
+	return storeKey(prefixSession, &h)
 }
 
 // Store key prefixes: a session record, the refresh lock of a session, the mark of a used

@@ -96,11 +96,12 @@ func TestLoginCookieSeal(t *testing.T) {
 func TestMarkUsedOnce(t *testing.T) {
 	a := newTestAuth(t, Config{})
 	state, _ := a.keys.newState(time.Now())
+	p := pendingLogin{login: thaid.Login{State: state, CreatedAt: time.Now()}}
 	ctx := context.Background()
-	if first, err := a.markUsed(ctx, state, time.Now()); err != nil || !first {
+	if first, err := a.markUsed(ctx, p, time.Now()); err != nil || !first {
 		t.Fatalf("first markUsed = %v, %v", first, err)
 	}
-	if first, err := a.markUsed(ctx, state, time.Now()); err != nil || first {
+	if first, err := a.markUsed(ctx, p, time.Now()); err != nil || first {
 		t.Fatalf("second markUsed = %v, %v; want false", first, err)
 	}
 }

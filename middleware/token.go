@@ -74,10 +74,7 @@ func (a *Auth) AccessToken(r *http.Request) (string, error) {
 			return "", r.Context().Err()
 		}
 		if f.err == nil {
-			// Show this request's session the refreshed record too.
-			if sealed, plain, parts, err := a.reread(r.Context(), s); err == nil {
-				s.adopt(sealed, plain, parts, nil)
-			}
+			_, _, _ = a.reload(r.Context(), s) // show this request's session the refreshed record too
 		}
 	}
 	if f.err != nil {
@@ -167,7 +164,7 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, err
 			return &nt, nil
 		}
 		// A last-seen update slipped in, or the session was deleted (a logout).
-		if sealed, _, parts, err = a.reread(ctx, s); err != nil {
+		if sealed, parts, err = a.reload(ctx, s); err != nil {
 			a.revokeAll(ctx, &nt)
 			return nil, a.refreshStoreError(err)
 		}
@@ -185,7 +182,7 @@ type stored struct {
 
 // storedToken reads s's record again (s then shows it) and returns it with its token.
 func (a *Auth) storedToken(ctx context.Context, s *Session) (stored, error) {
-	sealed, plain, parts, err := a.reread(ctx, s)
+	sealed, parts, err := a.reload(ctx, s)
 	if err != nil {
 		return stored{}, a.refreshStoreError(err)
 	}
@@ -193,7 +190,6 @@ func (a *Auth) storedToken(ctx context.Context, s *Session) (stored, error) {
 	if err != nil || tok == nil {
 		return stored{}, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
 	}
-	s.adopt(sealed, plain, parts, nil)
 	return stored{sealed: sealed, parts: parts, tok: tok, fresh: !tok.Expired(a.now())}, nil
 }
 
