@@ -4,55 +4,13 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
-	"os"
 	"testing"
 	"time"
-
-	"github.com/redis/go-redis/v9"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
 	"github.com/thaid-go/thaid-go/middleware/storetest"
 )
-
-// testRedis connects to the Redis named by THAID_TEST_REDIS_ADDR. Without it the test is
-// skipped, unless THAID_TEST_REQUIRE_SERVICES=1.
-func testRedis(t *testing.T) *redis.Client {
-	t.Helper()
-	addr := os.Getenv("THAID_TEST_REDIS_ADDR")
-	if addr == "" {
-		if os.Getenv("THAID_TEST_REQUIRE_SERVICES") == "1" {
-			t.Fatal("THAID_TEST_REDIS_ADDR is not set and THAID_TEST_REQUIRE_SERVICES=1")
-		}
-		t.Skip("THAID_TEST_REDIS_ADDR is not set: no Redis to test against")
-	}
-	rdb := redis.NewClient(&redis.Options{Addr: addr})
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := rdb.Ping(ctx).Err(); err != nil {
-		_ = rdb.Close()
-		t.Fatalf("redis at %s: %v", addr, err)
-	}
-	t.Cleanup(func() { _ = rdb.Close() })
-	return rdb
-}
-
-// testPrefix returns a random key prefix and deletes its keys when the test ends.
-func testPrefix(t *testing.T, rdb *redis.Client) string {
-	t.Helper()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	prefix := "thaidtest:" + hex.EncodeToString(b) + ":"
-	t.Cleanup(func() {
-		ctx := context.Background()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
-		}
-	})
-	return prefix
-}
 
 func TestStore(t *testing.T) {
 	rdb := testRedis(t)
@@ -67,20 +25,7 @@ func TestSealed(t *testing.T) {
 	rdb := testRedis(t)
 	prefix := testPrefix(t, rdb)
 	storetest.RunSealed(t, redisstore.New(rdb, prefix), func(t *testing.T) map[string][]byte {
-		ctx := context.Background()
-		all := map[string][]byte{}
-		iter := rdb.Scan(ctx, 0, prefix+"*", 100).Iterator()
-		for iter.Next(ctx) {
-			v, err := rdb.Get(ctx, iter.Val()).Bytes()
-			if err != nil && !errors.Is(err, redis.Nil) {
-				t.Fatal(err)
-			}
-			all[iter.Val()] = v
-		}
-		if err := iter.Err(); err != nil {
-			t.Fatal(err)
-		}
-		return all
+		return dump(t, rdb, prefix)
 	})
 }
 
