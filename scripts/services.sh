@@ -98,6 +98,16 @@ cluster_port() {
 	return 1
 }
 
+# start_redis PORT NAME [ARG...] starts a Redis on 127.0.0.1:PORT without persistence, with its
+# pid and log files DIR/NAME.pid and DIR/NAME.log and the extra ARGs, and waits until it answers.
+start_redis() {
+	local port=$1 name=$2
+	shift 2
+	redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no \
+		--daemonize yes --pidfile "$dir/$name.pid" --logfile "$dir/$name.log" --dir "$dir" "$@"
+	wait_redis "$port"
+}
+
 # wait_redis PORT waits (at most 5s) until the Redis on 127.0.0.1:PORT answers PING.
 wait_redis() {
 	for _ in $(seq 50); do
@@ -161,18 +171,13 @@ start() {
 	# Redis: no persistence, loopback only.
 	local rport
 	rport=$(free_port)
-	redis-server --port "$rport" --bind 127.0.0.1 --save '' --appendonly no \
-		--daemonize yes --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" --dir "$dir"
-	wait_redis "$rport"
+	start_redis "$rport" redis
 
 	# Redis Cluster: three masters, no replicas; no persistence, loopback only.
 	local cports=() caddrs=() cport i
 	for i in 1 2 3; do
 		cport=$(cluster_port)
-		redis-server --port "$cport" --bind 127.0.0.1 --save '' --appendonly no \
-			--cluster-enabled yes --cluster-config-file "$dir/cluster$i-nodes.conf" \
-			--daemonize yes --pidfile "$dir/cluster$i.pid" --logfile "$dir/cluster$i.log" --dir "$dir"
-		wait_redis "$cport"
+		start_redis "$cport" "cluster$i" --cluster-enabled yes --cluster-config-file "$dir/cluster$i-nodes.conf"
 		cports+=("$cport")
 		caddrs+=("127.0.0.1:$cport")
 	done
