@@ -45,7 +45,7 @@ func realLogin(tb testing.TB) (*thaid.Identity, *thaid.Token) {
 		}
 		l, _ := c.NewLogin()
 		noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := noFollow.Get(c.AuthCodeURL(l))
+		resp, err := noFollow.Get(c.AuthCodeURL(l, nil))
 		if err != nil {
 			loginErr = err
 			return

@@ -6,11 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
-
-	"golang.org/x/oauth2"
 
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -45,18 +44,14 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 		a.loginFailed(w, r, err)
 		return
 	}
-	var opts []oauth2.AuthCodeOption
+	var extra url.Values
 	if a.authParams != nil {
-		for k, vs := range a.authParams(r) {
-			for _, v := range vs {
-				opts = append(opts, oauth2.SetAuthURLParam(k, v))
-			}
-		}
+		extra = a.authParams(r)
 	}
 	// Debug, not Info: anybody can start logins, and a flood of them must not flood the log.
 	a.log.LogAttrs(r.Context(), slog.LevelDebug, "thaid login started", slog.String("return_to", thaid.MaskPID(returnTo)))
 	w.Header().Set("Cache-Control", "no-store")
-	http.Redirect(w, r, a.client.AuthCodeURL(l, opts...), http.StatusFound)
+	http.Redirect(w, r, a.client.AuthCodeURL(l, extra), http.StatusFound)
 }
 
 // Callback returns the handler for the Client's RedirectURL. It takes the login that this

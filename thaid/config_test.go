@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -114,7 +115,7 @@ func TestAuthCodeURL(t *testing.T) {
 	if l.State == l2.State || l.Nonce == l2.Nonce || l.CodeVerifier == l2.CodeVerifier || len(l.State) < 43 || len(l.CodeVerifier) < 43 {
 		t.Fatalf("logins not random enough: %+v %+v", *l, *l2)
 	}
-	u := c.AuthCodeURL(l)
+	u := c.AuthCodeURL(l, nil)
 	for _, want := range []string{"response_type=code", "client_id=c", "redirect_uri=https%3A%2F%2Frp%2Fcb",
 		"scope=openid+pid+birthdate", "state=" + l.State, "nonce=" + l.Nonce, "code_challenge_method=S256", "code_challenge="} {
 		if !strings.Contains(u, want) {
@@ -123,6 +124,22 @@ func TestAuthCodeURL(t *testing.T) {
 	}
 	if strings.Contains(u, l.CodeVerifier) {
 		t.Fatal("URL carries the PKCE verifier")
+	}
+	// Extra parameters are added, but never replace the ones the flow rests on.
+	hostile := url.Values{"login_hint": {"x"}, "state": {"evil"}, "nonce": {"evil"}, "redirect_uri": {"https://evil/cb"},
+		"code_challenge": {"evil"}, "code_challenge_method": {"plain"}, "scope": {"openid"}, "client_id": {"evil"}, "response_type": {"token"}}
+	q, err := url.Parse(c.AuthCodeURL(l, hostile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := url.Parse(u)
+	for k, vs := range want.Query() {
+		if got := q.Query()[k]; strings.Join(got, " ") != strings.Join(vs, " ") {
+			t.Errorf("extra parameters changed %s: %q, want %q", k, got, vs)
+		}
+	}
+	if q.Query().Get("login_hint") != "x" {
+		t.Errorf("login_hint missing from %s", q)
 	}
 	for _, out := range []string{l.String(), strings.Join([]string{l.GoString()}, "")} {
 		if strings.Contains(out, l.Nonce) || strings.Contains(out, l.CodeVerifier) {

@@ -8,9 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
-
-	"golang.org/x/oauth2"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -42,7 +41,7 @@ func Example() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	authURL := client.AuthCodeURL(login, oauth2.SetAuthURLParam("login_hint", "2100500987322"))
+	authURL := client.AuthCodeURL(login, url.Values{"login_hint": {"2100500987322"}})
 
 	// (The citizen approves in the ThaID app; the browser comes back.)
 	req, _ := http.NewRequest(http.MethodGet, authURL, nil)

@@ -84,18 +84,33 @@ func (c *Client) NewLogin() (*Login, error) {
 
 // AuthCodeURL returns the provider's authorization URL for l: response_type
 // code, client_id, redirect_uri, scope, state, nonce and the PKCE S256
-// challenge. extra adds parameters (for example
-// oauth2.SetAuthURLParam("login_hint", ...) with the mock provider).
-func (c *Client) AuthCodeURL(l *Login, extra ...oauth2.AuthCodeOption) string {
+// challenge. extra adds parameters (for example login_hint with the mock
+// provider). It cannot replace the parameters above: the flow's security rests
+// on them, so extra's values for those names are ignored.
+func (c *Client) AuthCodeURL(l *Login, extra url.Values) string {
 	opts := make([]oauth2.AuthCodeOption, 0, 2+len(extra))
+	for k, vs := range extra {
+		if reservedAuthParams[k] {
+			continue
+		}
+		for _, v := range vs {
+			opts = append(opts, oauth2.SetAuthURLParam(k, v))
+		}
+	}
 	if l.Nonce != "" {
 		opts = append(opts, oauth2.SetAuthURLParam("nonce", l.Nonce))
 	}
 	if l.CodeVerifier != "" {
 		opts = append(opts, oauth2.S256ChallengeOption(l.CodeVerifier))
 	}
-	opts = append(opts, extra...)
 	return c.oauth.AuthCodeURL(l.State, opts...)
+}
+
+// reservedAuthParams are the authorization parameters that AuthCodeURL sets
+// itself and that extra parameters never replace.
+var reservedAuthParams = map[string]bool{
+	"response_type": true, "client_id": true, "redirect_uri": true, "scope": true, "state": true,
+	"nonce": true, "code_challenge": true, "code_challenge_method": true,
 }
 
 // Exchange completes a login from the callback's query (r.URL.Query()). It

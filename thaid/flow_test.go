@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/oauth2"
-
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -81,12 +79,12 @@ func start(t *testing.T, opts mockprovider.Options, mods ...func(*thaid.Config))
 // returns the query of the redirect back to the relying party.
 func (e *env) authorize(t *testing.T, l *thaid.Login, pid string) url.Values {
 	t.Helper()
-	var extra []oauth2.AuthCodeOption
+	var extra url.Values
 	if pid != "" {
-		extra = append(extra, oauth2.SetAuthURLParam("login_hint", pid))
+		extra = url.Values{"login_hint": {pid}}
 	}
 	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := browser.Get(e.c.AuthCodeURL(l, extra...))
+	resp, err := browser.Get(e.c.AuthCodeURL(l, extra))
 	if err != nil {
 		t.Fatal(err)
 	}
