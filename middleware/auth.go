@@ -74,6 +74,13 @@ type Config struct {
 	// Logger receives login started/succeeded/failed and logout events. PIDs are masked and
 	// tokens never logged. nil = slog.Default().
 	Logger *slog.Logger
+	// Observe, when set, hears of every login started, login ended (with its outcome), token
+	// refresh and logout, with the time each took: the hook for metrics and traces (module
+	// github.com/thaid-go/thaid-go/middleware/otelthaid turns the events into OpenTelemetry
+	// metrics and spans). It runs synchronously in the request, after the step and before the
+	// response is written for it, so it must be quick and must not block. Events carry no
+	// personal data. nil = no events, and no cost.
+	Observe func(ctx context.Context, e Event)
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time
 	// TrustedOrigins are origins ("https://school.example.go.th") whose cross-origin POSTs
@@ -103,6 +110,7 @@ type Auth struct {
 	authParams  func(r *http.Request) url.Values
 	log         *slog.Logger
 	now         func() time.Time
+	observer    func(ctx context.Context, e Event)
 	logout      http.Handler
 
 	trustedOrigins []string
@@ -128,6 +136,7 @@ func New(cfg Config) (*Auth, error) {
 		authParams:  cfg.AuthParams,
 		log:         cfg.Logger,
 		now:         cfg.Now,
+		observer:    cfg.Observe,
 	}
 	if cfg.IdleTimeout < 0 || cfg.AbsoluteTimeout < 0 || cfg.PendingTTL < 0 {
 		return nil, fmt.Errorf("%w: middleware: negative timeout", thaid.ErrInvalidConfig)
@@ -178,7 +187,10 @@ func New(cfg Config) (*Auth, error) {
 		}
 	}
 	a.trustedOrigins = slices.Clone(cfg.TrustedOrigins)
-	a.logout = a.CrossOriginProtect(http.HandlerFunc(a.serveLogout), a.fail)
+	a.logout = a.CrossOriginProtect(http.HandlerFunc(a.serveLogout), func(w http.ResponseWriter, r *http.Request, err error) {
+		a.observe(r.Context(), EventLogout, a.startTimer(), err)
+		a.fail(w, r, err)
+	})
 	if _, memory := a.store.(*MemoryStore); !memory && len(cfg.CookieKeys) == 0 {
 		a.log.Warn("thaid middleware: a shared Store without Config.CookieKeys: a login started on one instance fails on another; give every instance the same CookieKeys")
 	}

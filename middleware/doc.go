@@ -103,4 +103,12 @@
 // reason), "thaid logout", "thaid token refreshed", and at debug level "thaid login started"
 // (anybody can start logins: at info level a flood of them would flood the log). PIDs are masked
 // (1-1017-xxxxx-70-8) and tokens, cookies and store keys are never logged.
+//
+// # Metrics and traces
+//
+// Config.Observe hears of each step as an Event: a login started, a login ended (its outcome is
+// "ok" or the short reason above), a token refresh and a logout, each with the time it took.
+// Events carry no personal data. Module github.com/thaid-go/thaid-go/middleware/otelthaid turns
+// them into OpenTelemetry metrics and spans; any other system needs only a function. Without an
+// observer nothing is measured and nothing costs.
 package middleware

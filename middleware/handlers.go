@@ -29,6 +29,7 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 	if !allowMethods(w, r, http.MethodGet, http.MethodHead) {
 		return
 	}
+	start := a.startTimer()
 	returnTo := r.URL.Query().Get("return_to")
 	if !SafeReturnTo(returnTo) {
 		returnTo = a.afterLogin
@@ -40,6 +41,7 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 	if err == nil {
 		err = a.setLoginCookie(w, r, pendingLogin{login: *l, returnTo: returnTo})
 	}
+	a.observe(r.Context(), EventLoginStarted, start, err)
 	if err != nil {
 		a.loginFailed(w, r, err)
 		return
@@ -67,7 +69,9 @@ func (a *Auth) serveCallback(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Cache-Control", "no-store")
+	start := a.startTimer()
 	returnTo, err := a.completeLogin(w, r)
+	a.observe(r.Context(), EventLogin, start, err)
 	var refused *refusedError
 	switch {
 	case errors.As(err, &refused):
@@ -156,12 +160,15 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	if !allowMethods(w, r, http.MethodPost) {
 		return
 	}
+	start := a.startTimer()
 	ctx := r.Context()
 	cookie, ok := cookieValue(r.Header, a.cookie)
 	if ok && validID(cookie) {
 		s, err := a.openSession(ctx, cookie)
 		if err := a.store.Delete(ctx, sessionKey(cookie)); err != nil {
-			a.fail(w, r, fmt.Errorf("%w: %w", ErrStore, err))
+			err = fmt.Errorf("%w: %w", ErrStore, err)
+			a.observe(ctx, EventLogout, start, err)
+			a.fail(w, r, err)
 			return
 		}
 		if err == nil {
@@ -176,6 +183,7 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	if ok {
 		a.setCookie(w, a.cookie, "", 0)
 	}
+	a.observe(ctx, EventLogout, start, nil)
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, a.afterLogout, http.StatusSeeOther)
 }

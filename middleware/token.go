@@ -63,9 +63,11 @@ func (a *Auth) AccessToken(r *http.Request) (string, error) {
 	}
 	f, leader := a.refreshes.join(s.key)
 	if leader {
+		start := a.startTimer()
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), refreshTimeout)
 		f.tok, f.err = a.refresh(ctx, s)
 		cancel()
+		a.observe(r.Context(), EventRefresh, start, f.err)
 		a.refreshes.leave(s.key, f)
 	} else {
 		select {

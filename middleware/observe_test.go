@@ -1,0 +1,101 @@
+package middleware_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// events records what Config.Observe hears.
+type events struct {
+	mu  sync.Mutex
+	all []middleware.Event
+}
+
+func (e *events) observe(_ context.Context, ev middleware.Event) {
+	e.mu.Lock()
+	e.all = append(e.all, ev)
+	e.mu.Unlock()
+}
+
+// take returns the events heard since the last take, as "kind:outcome".
+func (e *events) take(t *testing.T) string {
+	t.Helper()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, ev := range e.all {
+		if ev.Start.IsZero() || ev.Duration < 0 || ev.Duration > time.Minute {
+			t.Errorf("%s: start %v, duration %v", ev.Kind, ev.Start, ev.Duration)
+		}
+		out = append(out, string(ev.Kind)+":"+ev.Outcome())
+	}
+	e.all = nil
+	return strings.Join(out, " ")
+}
+
+func TestObserve(t *testing.T) {
+	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	var ev events
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe}})
+	b := app.newBrowser()
+
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	if got, want := ev.take(t), "login_started:ok login:ok"; got != want {
+		t.Errorf("login: events %q, want %q", got, want)
+	}
+
+	b.get("/token")
+	if got := ev.take(t); got != "" {
+		t.Errorf("a fresh token: events %q, want none", got)
+	}
+	clk.Advance(16 * time.Minute)
+	if p := b.get("/token"); p.status != http.StatusOK {
+		t.Fatalf("/token after expiry: %d %q", p.status, p.body)
+	}
+	if got, want := ev.take(t), "refresh:ok"; got != want {
+		t.Errorf("refresh: events %q, want %q", got, want)
+	}
+
+	b.logout(nil)
+	if got, want := ev.take(t), "logout:ok"; got != want {
+		t.Errorf("logout: events %q, want %q", got, want)
+	}
+	b.logout(map[string]string{"Origin": "https://evil.example", "Sec-Fetch-Site": "cross-site"})
+	if got, want := ev.take(t), "logout:cross_origin"; got != want {
+		t.Errorf("cross-site logout: events %q, want %q", got, want)
+	}
+
+	// Failures carry the error and its reason.
+	app.p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "access_denied"})
+	b.get(b.startLogin("/private/x"))
+	if got, want := ev.take(t), "login_started:ok login:user_denied"; got != want {
+		t.Errorf("denied on the phone: events %q, want %q", got, want)
+	}
+	b.get("/callback?code=abc&state=" + strings.Repeat("s", 43))
+	ev.mu.Lock()
+	last := ev.all[len(ev.all)-1]
+	ev.mu.Unlock()
+	if last.Kind != middleware.EventLogin || !errors.Is(last.Err, middleware.ErrNoPendingLogin) {
+		t.Errorf("forged callback: event %+v, want a login failed with ErrNoPendingLogin", last)
+	}
+	ev.take(t)
+
+	app.rebuild(func(cfg *middleware.Config) {
+		cfg.OnLogin = func(context.Context, *thaid.Identity) (string, error) {
+			return "", &middleware.DeniedError{Message: "no"}
+		}
+	})
+	b.get("/private/x")
+	if got, want := ev.take(t), "login_started:ok login:login_denied"; got != want {
+		t.Errorf("refused by OnLogin: events %q, want %q", got, want)
+	}
+}
