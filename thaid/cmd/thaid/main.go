@@ -103,6 +103,7 @@ func parseFlags(e env, fs *flag.FlagSet, args []string) int {
 			return exitOK
 		}
 	}
+	fs.Usage = func() { fmt.Fprintf(e.stderr, "Run thaid %s -h for the flags and examples.\n", fs.Name()) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
