@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -107,9 +106,4 @@ func stripQuery(s string) string {
 func newHTTPClient() (*http.Client, *recorder) {
 	rec := &recorder{base: http.DefaultTransport.(*http.Transport).Clone()}
 	return &http.Client{Transport: rec, Timeout: 30 * time.Second}, rec
-}
-
-// discover runs thaid.Discover for the issuer of f.
-func discover(ctx context.Context, f issuerFlag, hc *http.Client) (thaid.Provider, error) {
-	return thaid.Discover(ctx, f.url, hc)
 }
