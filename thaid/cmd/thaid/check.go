@@ -245,7 +245,10 @@ func describeKey(raw json.RawMessage, algs []string) checkKey {
 }
 
 func (r checkResult) writeText(w io.Writer) {
-	fmt.Fprintf(w, "issuer     %s\n", r.Issuer)
+	fmt.Fprintf(w, "issuer         %s\n", r.Issuer)
+	if r.Endpoints != nil {
+		fmt.Fprintf(w, "endpoints\n")
+	}
 	for _, name := range []string{"authorization", "token", "introspection", "revocation", "jwks", "userinfo"} {
 		if u, ok := r.Endpoints[name]; ok {
 			fmt.Fprintf(w, "  %-14s %s\n", name, u)
@@ -256,7 +259,7 @@ func (r checkResult) writeText(w io.Writer) {
 		if r.AnnouncedAlgs != nil {
 			ann = strings.Join(r.AnnouncedAlgs, " ")
 		}
-		fmt.Fprintf(w, "signing algorithms announced %s; accepted by thaid %s\n", ann, strings.Join(r.AcceptedAlgs, " "))
+		fmt.Fprintf(w, "signing algs   announced %s; accepted by thaid %s\n", ann, strings.Join(r.AcceptedAlgs, " "))
 	}
 	if len(r.Keys) > 0 {
 		fmt.Fprintf(w, "keys (%d)\n", len(r.Keys))

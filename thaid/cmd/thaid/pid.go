@@ -72,7 +72,7 @@ func runPIDCheck(e env, args []string) int {
 				}
 				shown = pe.Input
 			}
-			fmt.Fprintf(e.stdout, "invalid  %s: ไม่ถูกต้อง: %s\n", shown, reason)
+			fmt.Fprintf(e.stdout, "invalid  %s: %s\n", shown, reason)
 			continue
 		}
 		shown := p.Masked()
