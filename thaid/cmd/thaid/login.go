@@ -420,9 +420,12 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 		return exitOK
 	}
 	w := e.stdout
-	if id.Verified {
+	switch {
+	case id.Verified && r.NonceEchoed != nil && !*r.NonceEchoed:
+		fmt.Fprintf(w, "Login verified: the claims come from an ID token whose signature, issuer, audience and expiry checked out; it carried no nonce.\n\n")
+	case id.Verified:
 		fmt.Fprintf(w, "Login verified: the claims come from an ID token whose signature, issuer, audience, expiry and nonce checked out.\n\n")
-	} else {
+	default:
 		fmt.Fprintf(w, "Login completed, claims NOT verified: they came flat in the token response (no openid scope), protected by TLS only.\n\n")
 	}
 	fmt.Fprintf(w, "Citizen\n")

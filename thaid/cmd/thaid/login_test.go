@@ -411,3 +411,16 @@ func TestParseRedirectLoopbackHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestLoginLocalhost: a localhost redirect URL is served (on 127.0.0.1, and [::1] when available).
+func TestLoginLocalhost(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	redirect := strings.Replace(freeRedirect(t), "127.0.0.1", "localhost", 1)
+	l := startLogin(t, loginArgs(p, redirect, "-json")...)
+	if code, _ := get(t, l.openURL); code != http.StatusOK {
+		t.Errorf("callback page %d", code)
+	}
+	if r := l.wait(t); r.code != exitOK {
+		t.Errorf("exit %d: %s", r.code, r.stderr)
+	}
+}
