@@ -252,6 +252,9 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		}
 		return loginFailed(e, o, rp, out.err)
 	}
+	if out.res == nil || out.res.Identity == nil {
+		return loginFailed(e, o, &report, &loginFailure{reason: "no_identity", msg: "the login completed without an identity"})
+	}
 	return loginSucceeded(e, o, out.res, report, fittingConfig(cfg, o.issuer, report))
 }
 
@@ -426,7 +429,7 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 	case id.Verified:
 		fmt.Fprintf(w, "Login verified: the claims come from an ID token whose signature, issuer, audience, expiry and nonce checked out.\n\n")
 	default:
-		fmt.Fprintf(w, "Login completed, claims NOT verified: they came flat in the token response (no openid scope), protected by TLS only.\n\n")
+		fmt.Fprintf(w, "Login completed, claims NOT verified: they came flat in the token response (no openid scope), resting on the connection (TLS) alone, not on a signature.\n\n")
 	}
 	fmt.Fprintf(w, "Citizen\n")
 	if pid != "" {

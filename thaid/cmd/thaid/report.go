@@ -210,7 +210,11 @@ func (c configReport) writeGo(w io.Writer) {
 	fmt.Fprintf(w, "\t\tClientID:     %s,\n", q(c.ClientID))
 	fmt.Fprintf(w, "\t\tClientSecret: thaid.Secret(os.Getenv(\"THAID_CLIENT_SECRET\")),\n")
 	fmt.Fprintf(w, "\t\tRedirectURL:  %s, // your app's registered redirect URL in production\n", q(c.RedirectURL))
-	fmt.Fprintf(w, "\t\tScopes:       %s,\n", list(c.Scopes))
+	if slices.Contains(c.Scopes, thaid.ScopeOpenID) {
+		fmt.Fprintf(w, "\t\tScopes:       %s,\n", list(c.Scopes))
+	} else {
+		fmt.Fprintf(w, "\t\tScopes:       %s, // add \"openid\" for claims in a signed ID token\n", list(c.Scopes))
+	}
 	fmt.Fprintf(w, "\t\tProvider:     %s,%s\n", provider, comment)
 	if c.AuthStyle == thaid.AuthStylePost.String() {
 		fmt.Fprintf(w, "\t\tAuthStyle:    thaid.AuthStylePost,\n")
