@@ -424,3 +424,20 @@ func TestLoginLocalhost(t *testing.T) {
 		t.Errorf("exit %d: %s", r.code, r.stderr)
 	}
 }
+
+// TestLoginTextFlat: flat claims are said to be unverified, and openid is suggested.
+func TestLoginTextFlat(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	l := startLogin(t, loginArgs(p, freeRedirect(t), "-scopes", "pid name")...)
+	get(t, l.openURL)
+	r := l.wait(t)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	for _, want := range []string{"claims NOT verified", "claims_source                flat", `// add "openid" for claims in a signed ID token`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	noFullPID(t, "stdout", r.stdout)
+}
