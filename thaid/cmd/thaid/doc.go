@@ -24,7 +24,8 @@
 //
 // Before anything else it requests the authorization URL once itself, without
 // following redirects, so that a redirect URL that is not registered or an
-// unknown client ID (ThaID's "Bad data request" page, HTTP 400) or a scope the
+// unknown client ID (an HTTP 4xx answer, or any page saying "Bad data request",
+// as ThaID's does; the mock answers it with 400) or a scope the
 // client may not ask for (error=invalid_scope) is reported at once. It then
 // prints the authorization URL to stderr on a line of its own, "open: <url>",
 // opens the system browser (xdg-open, open or rundll32; not with -no-browser),

@@ -295,7 +295,9 @@ func preflight(ctx context.Context, hc *http.Client, authURL string, o loginOpti
 		return nil
 	case resp.StatusCode >= 500:
 		return &loginFailure{reason: "provider_unavailable", msg: fmt.Sprintf("the authorization endpoint answered HTTP %d", resp.StatusCode)}
-	case resp.StatusCode >= 400:
+	case resp.StatusCode >= 400, strings.Contains(string(body), "Bad data request"):
+		// ThaID's manual shows a "Bad data request" page for a redirect_uri
+		// mismatch without saying its status: a 200 with that page counts too.
 		page := ""
 		if strings.Contains(string(body), "Bad data request") {
 			page = ` with its "Bad data request" page`

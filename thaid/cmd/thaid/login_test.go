@@ -284,6 +284,16 @@ func TestLoginFailures(t *testing.T) {
 		}
 		wantFailure(t, l.wait(t), "redirect_not_registered", "is not registered for client ID")
 	})
+	t.Run("Bad data request page with status 200", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Status: http.StatusOK, ContentType: "text/html",
+			Body: "<html><body><p>ข้อมูลคำขอไม่ถูกต้อง (Bad data request)</p></body></html>"})
+		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
+		if l.openURL != "" {
+			t.Errorf("printed open: %s after a Bad data request page", l.openURL)
+		}
+		wantFailure(t, l.wait(t), "redirect_not_registered", `HTTP 200 with its "Bad data request" page`)
+	})
 	t.Run("scope not allowed", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.Client{
 			{ID: "agency", Secret: "s", AllowAnyRedirectURI: true, Scopes: []string{"openid", "pid"}}}})
