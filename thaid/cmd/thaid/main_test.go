@@ -1,0 +1,48 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestUsage(t *testing.T) {
+	if r := runCmd(t, ""); r.code != exitUsage || !strings.Contains(r.stderr, "Commands:") {
+		t.Errorf("no arguments: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := runCmd(t, "", "-h"); r.code != exitOK || !strings.Contains(r.stdout, "login") {
+		t.Errorf("-h: exit %d, stdout %q", r.code, r.stdout)
+	}
+	if r := runCmd(t, "", "logout"); r.code != exitUsage || !strings.Contains(r.stderr, `unknown command "logout"`) {
+		t.Errorf("unknown command: exit %d, stderr %q", r.code, r.stderr)
+	}
+}
+
+// TestHelpEverywhere: every subcommand answers -h with its usage and an example, on stdout, exit 0.
+func TestHelpEverywhere(t *testing.T) {
+	for _, args := range [][]string{
+		{"login", "-h"}, {"check", "-h"}, {"decode", "-h"}, {"pid", "-h"},
+		{"pid", "check", "-h"}, {"pid", "mask", "-h"}, {"pid", "generate", "-h"},
+		{"login", "-issuer", "sandbox", "-h"},
+	} {
+		r := runCmd(t, "", args...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "Usage: thaid "+args[0]) ||
+			!strings.Contains(r.stdout, "Examples:\n") || !strings.Contains(r.stdout, "\n  thaid "+args[0]) {
+			t.Errorf("%q: exit %d, stdout:\n%s\nstderr:\n%s", args, r.code, r.stdout, r.stderr)
+		}
+	}
+}
+
+func TestBrowserCommand(t *testing.T) {
+	const u = "http://127.0.0.1:9090/api/v2/oauth2/auth/?a=1&b=2"
+	for goos, want := range map[string]string{
+		"linux":   "xdg-open " + u,
+		"freebsd": "xdg-open " + u,
+		"darwin":  "open " + u,
+		"windows": "rundll32 url.dll,FileProtocolHandler " + u,
+	} {
+		name, args := browserCommand(goos, u)
+		if got := name + " " + strings.Join(args, " "); got != want {
+			t.Errorf("%s: %q, want %q", goos, got, want)
+		}
+	}
+}
