@@ -63,11 +63,14 @@
 // invalid_client (bad client credentials), redirect_not_registered,
 // provider_error, invalid_grant, invalid_id_token, provider_unavailable,
 // provider_unusable (discovery failed), listen (the port is taken), interrupted.
+// A login whose claims came flat, with no signed ID token (scopes without
+// openid), prints the whole report too, with verified false and reason
+// not_verified.
 //
-// Exit status: 0 when the login completed and the SDK accepted it (check
-// "verified" for whether the claims were signed), 1 when it failed, with the
-// reason on stderr, 2 for a wrong command line (a missing secret, a redirect URL
-// that is not loopback, an unknown flag).
+// Exit status: 0 on a verified login (claims from an ID token whose signature,
+// issuer, audience, expiry and nonce checked out), 1 when it failed or its
+// claims were not verified, with the reason on stderr, 2 for a wrong command
+// line (a missing secret, a redirect URL that is not loopback, an unknown flag).
 //
 // # thaid check
 //

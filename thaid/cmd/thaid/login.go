@@ -312,7 +312,8 @@ func preflight(ctx context.Context, hc *http.Client, authURL string, o loginOpti
 var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
 <html lang="th"><head><meta charset="utf-8"><title>thaid login</title>
 <style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}.ok{color:#0a6b2a}.bad{color:#a40e26}</style></head>
-<body>{{if .OK}}<h1 class="ok">เข้าสู่ระบบสำเร็จ · Login verified</h1>
+<body>{{if and .OK .Verified}}<h1 class="ok">เข้าสู่ระบบสำเร็จ · Login verified</h1>
+{{else if .OK}}<h1 class="bad">ข้อมูลไม่ได้รับการยืนยัน · Login completed, claims NOT verified</h1><p>The claims came without a signed ID token: ask for the openid scope.</p>
 {{else}}<h1 class="bad">เข้าสู่ระบบไม่สำเร็จ · Login failed</h1><p>{{.Reason}}</p>
 {{end}}<p>ปิดแท็บนี้แล้วกลับไปที่เทอร์มินัล · You can close this tab and go back to the terminal.</p></body></html>
 `))
@@ -340,9 +341,12 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 		w.Header().Set("Cache-Control", "no-store")
 		w.Header().Set("Referrer-Policy", "no-referrer")
 		data := struct {
-			OK     bool
-			Reason string
+			OK, Verified bool
+			Reason       string
 		}{OK: err == nil}
+		if err == nil && res != nil && res.Identity != nil {
+			data.Verified = res.Identity.Verified
+		}
 		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			data.Reason = classify(err).msg
@@ -420,9 +424,13 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 		sub = thaid.MaskPID(sub)
 	}
 	if o.json {
-		writeJSON(e.stdout, loginJSON{Verified: id.Verified, PID: pid, Subject: sub, Name: id.DisplayName(),
-			Claims: maskClaims(id.Raw, o.showPID), Provider: &r, Config: &c})
-		return exitOK
+		out := loginJSON{Verified: id.Verified, PID: pid, Subject: sub, Name: id.DisplayName(),
+			Claims: maskClaims(id.Raw, o.showPID), Provider: &r, Config: &c}
+		if !id.Verified {
+			out.Error, out.Reason = notVerified, "not_verified"
+		}
+		writeJSON(e.stdout, out)
+		return verifiedExit(e, id)
 	}
 	w := e.stdout
 	switch {
@@ -453,7 +461,19 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 	r.writeText(w)
 	fmt.Fprintf(w, "\nThe thaid.Config that fits this provider\n\n")
 	c.writeGo(w)
-	return exitOK
+	return verifiedExit(e, id)
+}
+
+const notVerified = `the claims came flat in the token response, not in a signed ID token: ask for the "openid" scope`
+
+// verifiedExit is exitOK for a verified login. Claims that no signature covers make the
+// command fail (exit 1), so that a script never takes an unverified login for a good one.
+func verifiedExit(e env, id *thaid.Identity) int {
+	if id.Verified {
+		return exitOK
+	}
+	fmt.Fprintf(e.stderr, "thaid login: %s\n", notVerified)
+	return exitFail
 }
 
 func writeJSON(w io.Writer, v any) {

@@ -57,16 +57,24 @@ func TestLoginReportsEveryVariant(t *testing.T) {
 				r := l.wait(t)
 				t.Fatalf("no open: line; exit %d, stderr:\n%s", r.code, r.stderr)
 			}
-			if code, body := get(t, l.openURL); code != http.StatusOK || !strings.Contains(body, "Login verified") {
+			page := "Login verified"
+			wantCode := exitOK
+			if !tc.verified {
+				page, wantCode = "claims NOT verified", exitFail
+			}
+			if code, body := get(t, l.openURL); code != http.StatusOK || !strings.Contains(body, page) {
 				t.Errorf("callback page: %d %s", code, body)
 			}
 			r := l.wait(t)
-			if r.code != exitOK {
-				t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+			if r.code != wantCode {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, wantCode, r.stderr)
 			}
 			noFullPID(t, "stdout", r.stdout)
 			noFullPID(t, "stderr", r.stderr)
 			m := loginJSONOf(t, r)
+			if wantReason := map[bool]any{true: nil, false: "not_verified"}[tc.verified]; field(m, "reason") != wantReason {
+				t.Errorf("reason %v, want %v", field(m, "reason"), wantReason)
+			}
 			checks := []struct {
 				path []string
 				want any
@@ -441,8 +449,8 @@ func TestLoginTextFlat(t *testing.T) {
 	l := startLogin(t, loginArgs(p, freeRedirect(t), "-scopes", "pid name")...)
 	get(t, l.openURL)
 	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	if r.code != exitFail || !strings.Contains(r.stderr, `ask for the "openid" scope`) {
+		t.Fatalf("exit %d, want %d with a hint to ask for openid; stderr: %s", r.code, exitFail, r.stderr)
 	}
 	for _, want := range []string{"claims NOT verified", "claims_source                flat", `// add "openid" for claims in a signed ID token`} {
 		if !strings.Contains(r.stdout, want) {
