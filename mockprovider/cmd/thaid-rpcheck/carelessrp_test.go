@@ -29,6 +29,11 @@ type carelessness struct {
 	skipSignature bool // decodes the ID token without checking its signature
 	skipNonce     bool // never compares the nonce
 	ignoreState   bool // never compares the callback's state with the login's
+	noReplayCheck bool // keeps a login after its callback, so the callback works again
+	noTimeout     bool // waits for the token endpoint as long as it takes
+	noPIDCheck    bool // takes any pid
+	flatFallback  bool // uses the flat claims when the token response has no id_token
+	flatNoPKCE    bool // asks for no openid (flat claims only), sends no PKCE and no nonce
 }
 
 type rpLogin struct{ state, nonce, verifier string }
@@ -54,6 +59,9 @@ func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, e
 		resp.Body.Close()
 		r := &rp{careless: c, issuer: issuer, app: app, hc: &http.Client{Timeout: time.Second},
 			logins: map[string]rpLogin{}, sessions: map[string]bool{}}
+		if c.noTimeout {
+			r.hc.Timeout = 0
+		}
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /login", r.login)
 		mux.HandleFunc("GET /callback", r.callback)
@@ -92,6 +100,12 @@ func (r *rp) login(w http.ResponseWriter, req *http.Request) {
 		"redirect_uri": {r.app + "/callback"}, "scope": {"openid pid name"}, "state": {l.state},
 		"nonce": {l.nonce}, "code_challenge": {base64.RawURLEncoding.EncodeToString(sum[:])},
 		"code_challenge_method": {"S256"}}
+	if r.careless.flatNoPKCE {
+		q.Set("scope", "pid name")
+		q.Del("nonce")
+		q.Del("code_challenge")
+		q.Del("code_challenge_method")
+	}
 	http.Redirect(w, req, r.issuer+mockprovider.PathAuthorize+"?"+q.Encode(), http.StatusFound)
 }
 
@@ -115,7 +129,9 @@ func (r *rp) complete(req *http.Request) error {
 	}
 	r.mu.Lock()
 	l, ok := r.logins[ck.Value]
-	delete(r.logins, ck.Value) // used once
+	if !r.careless.noReplayCheck {
+		delete(r.logins, ck.Value) // used once
+	}
 	r.mu.Unlock()
 	q := req.URL.Query()
 	switch {
@@ -128,6 +144,9 @@ func (r *rp) complete(req *http.Request) error {
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
 		"redirect_uri": {r.app + "/callback"}, "code_verifier": {l.verifier}}
+	if r.careless.flatNoPKCE {
+		form.Del("code_verifier")
+	}
 	treq, _ := http.NewRequestWithContext(req.Context(), http.MethodPost, r.issuer+mockprovider.PathToken, strings.NewReader(form.Encode()))
 	treq.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	treq.SetBasicAuth(mockprovider.DemoClientID, mockprovider.DemoClientSecret)
@@ -136,24 +155,26 @@ func (r *rp) complete(req *http.Request) error {
 		return err
 	}
 	defer resp.Body.Close()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-		IDToken     string `json:"id_token"`
-	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("token endpoint: %d", resp.StatusCode)
 	}
+	var tok map[string]any
 	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
 		return err
 	}
-	if tok.IDToken == "" {
+	idToken, _ := tok["id_token"].(string)
+	switch {
+	case r.careless.flatNoPKCE || (idToken == "" && r.careless.flatFallback):
+		return r.checkPID(tok)
+	case idToken == "":
 		return errors.New("no id_token")
 	}
-	claims, err := r.verify(req.Context(), tok.IDToken)
+	claims, err := r.verify(req.Context(), idToken)
 	if err != nil {
 		return err
 	}
-	return r.checkClaims(claims, l, tok.AccessToken)
+	access, _ := tok["access_token"].(string)
+	return r.checkClaims(claims, l, access)
 }
 
 // verify checks the signature against the provider's JWKS (fetched every time) and returns the
@@ -235,7 +256,11 @@ func (r *rp) checkClaims(c map[string]any, l rpLogin, accessToken string) error 
 	if nbf, ok := num("nbf"); ok && nbf > now+60 {
 		return errors.New("nbf in the future")
 	}
-	if pid, _ := c["pid"].(string); mockprovider.ValidatePID(pid) != nil {
+	return r.checkPID(c)
+}
+
+func (r *rp) checkPID(c map[string]any) error {
+	if pid, _ := c["pid"].(string); !r.careless.noPIDCheck && mockprovider.ValidatePID(pid) != nil {
 		return errors.New("pid")
 	}
 	return nil

@@ -219,18 +219,159 @@ func TestCarelessRPs(t *testing.T) {
 		}},
 		{"no nonce check", carelessness{skipNonce: true}, []string{"claims/nonce-wrong", "claims/nonce-missing"}},
 		{"ignores state", carelessness{ignoreState: true}, []string{"redirect/state-wrong"}},
+		{"no replay check", carelessness{noReplayCheck: true}, []string{"redirect/replay"}},
+		{"no timeout", carelessness{noTimeout: true}, []string{"token-endpoint/timeout"}},
+		{"no PID check", carelessness{noPIDCheck: true}, []string{"claims/pid-check-digit"}},
+		{"flat claims when the ID token is missing", carelessness{flatFallback: true}, []string{"token-endpoint/no-id-token"}},
+		{"flat claims only, no PKCE", carelessness{flatNoPKCE: true}, []string{
+			"accept/es256", "accept/rs256", "accept/key-rotation",
+			"signature/tampered", "signature/alg-none", "signature/hs256-public-key", "signature/unknown-kid",
+			"signature/unpublished-key-published-kid", "signature/no-kid-several-keys",
+			"claims/iss-wrong", "claims/aud-wrong", "claims/aud-several-no-azp", "claims/azp-wrong",
+			"claims/expired", "claims/nbf-future", "claims/iat-future", "claims/nonce-wrong", "claims/nonce-missing",
+			"claims/at-hash-wrong", "token-endpoint/no-id-token", "flat-claims/code-injection",
+		}},
+		{"careful (the control)", carelessness{}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
 			addr := freeAddr(t)
 			app := startRP(t, carelessRP("http://"+addr, tc.rp))
 			code, out, errOut := check(t, addr, app)
 			got := failing(t, out)
-			if code != 1 {
-				t.Errorf("exit %d, want 1 (stderr %s)", code, errOut)
+			if want := min(len(tc.want), 1); code != want {
+				t.Errorf("exit %d, want %d (stderr %s)", code, want, errOut)
 			}
 			if !slices.Equal(got, tc.want) {
 				t.Fatalf("failing cases\n got %v\nwant %v\noutput:\n%s", got, tc.want, out)
 			}
 		})
+	}
+}
+
+// TestOnlyAndReports runs two groups of cases against an RP that asks for flat claims only:
+// exactly the selected cases run, the ID-token cases fail as unobservable, and the JSON and
+// JUnit files say the same as the text.
+func TestOnlyAndReports(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, carelessRP("http://"+addr, carelessness{flatNoPKCE: true}))
+	dir := t.TempDir()
+	jsonFile, junitFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	code, out, errOut := check(t, addr, app, "-only", `^(claims/(expired|pid-check-digit)|flat-claims/)`,
+		"-json", jsonFile, "-junit", junitFile)
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	want := "FAIL claims/expired: cannot be observed: the RP did not ask for the openid scope, so no ID token was sent\n" +
+		"PASS claims/pid-check-digit\n" +
+		"FAIL flat-claims/code-injection: signed in: the callback answered 302, the probe 200\n" +
+		"1/3 cases passed\n"
+	if out != want {
+		t.Fatalf("output\n%s\nwant\n%s", out, want)
+	}
+
+	var rep jsonReport
+	readJSON(t, jsonFile, &rep)
+	if rep.Passed != 1 || rep.Total != 3 || len(rep.Cases) != 3 {
+		t.Fatalf("json: %+v", rep)
+	}
+	if c := rep.Cases[0]; c.Name != "claims/expired" || c.Passed || !c.Unobservable || !strings.HasPrefix(c.Detail, "cannot be observed") {
+		t.Errorf("json case 0: %+v", c)
+	}
+	if c := rep.Cases[1]; c.Name != "claims/pid-check-digit" || !c.Passed || c.Unobservable {
+		t.Errorf("json case 1: %+v", c)
+	}
+	if c := rep.Cases[2]; c.Name != "flat-claims/code-injection" || c.Passed || c.Unobservable {
+		t.Errorf("json case 2: %+v", c)
+	}
+
+	s := readJUnit(t, junitFile)
+	if s.Tests != 3 || s.Failures != 2 || len(s.Suites) != 2 {
+		t.Fatalf("junit: tests %d failures %d suites %d", s.Tests, s.Failures, len(s.Suites))
+	}
+	claims, flat := s.Suites[0], s.Suites[1]
+	if claims.Name != "thaid-rpcheck.claims" || claims.Tests != 2 || claims.Failures != 1 || flat.Name != "thaid-rpcheck.flat-claims" {
+		t.Fatalf("junit suites: %+v", s.Suites)
+	}
+	if f := claims.Cases[0].Failure; f == nil || f.Type != "unobservable" || !strings.Contains(f.Text, "reference: ") {
+		t.Errorf("claims/expired failure: %+v", f)
+	}
+	if claims.Cases[1].Failure != nil || !strings.Contains(claims.Cases[1].SystemOut, "sends: ") {
+		t.Errorf("claims/pid-check-digit: %+v", claims.Cases[1])
+	}
+	if f := flat.Cases[0].Failure; f == nil || f.Type != "rp-failed" || f.Message != "signed in: the callback answered 302, the probe 200" {
+		t.Errorf("code-injection failure: %+v", f)
+	}
+}
+
+// alwaysSignedIn answers 200 everywhere: its probe says signed in before any login.
+func alwaysSignedIn(string) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil
+}
+
+func TestSetupErrors(t *testing.T) {
+	closed := "http://" + freeAddr(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		app  func(string) (http.Handler, error)
+		want string
+	}{
+		{"no flags", []string{}, nil, "-redirect-uri is required"},
+		{"relative login", []string{"-redirect-uri", "http://a/cb", "-login", "/login", "-probe", "http://a/me"}, nil, "-login \"/login\" is not an absolute"},
+		{"bad regexp", []string{"-only", "("}, alwaysSignedIn, "-only: "},
+		{"no case selected", []string{"-only", "^nothing$"}, alwaysSignedIn, "matches no case"},
+		{"address in use", []string{"-addr", busy.Addr().String()}, alwaysSignedIn, "provider: listen"},
+		{"RP unreachable", []string{"-login", closed + "/login", "-probe", closed + "/me", "-redirect-uri", closed + "/cb", "-wait", "300ms"}, nil, "does not answer at " + closed + "/me after 300ms"},
+		{"signed in before any login", nil, alwaysSignedIn, "says signed in (200) before any login"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := tc.args
+			if tc.app != nil {
+				app := startRP(t, tc.app)
+				args = append([]string{"-addr", freeAddr(t), "-login", app + "/login", "-probe", app + "/me",
+					"-redirect-uri", app + "/callback", "-wait", "2s"}, args...)
+			}
+			if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("stderr %q, want %q", stderr.String(), tc.want)
+			}
+			if stdout.Len() != 0 {
+				t.Fatalf("stdout %q", stdout.String())
+			}
+		})
+	}
+}
+
+// TestBaselineRefused: an RP that refuses every login fails the accept cases and cannot pass a
+// refusal case: its refusals prove nothing.
+func TestBaselineRefused(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, func(string) (http.Handler, error) {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/callback?state=x", http.StatusFound)
+		})
+		mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 403) })
+		mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 401) })
+		return mux, nil
+	})
+	code, out, _ := check(t, addr, app, "-only", "^(accept/es256|signature/tampered|redirect/state-wrong)$")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := failing(t, out); !slices.Equal(got, []string{"accept/es256", "signature/tampered", "redirect/state-wrong"}) {
+		t.Fatalf("failing %v\n%s", got, out)
+	}
+	if !strings.Contains(out, "FAIL redirect/state-wrong: cannot be observed: a good login is refused too") {
+		t.Fatalf("output:\n%s", out)
 	}
 }
