@@ -375,3 +375,26 @@ func TestBaselineRefused(t *testing.T) {
 		t.Fatalf("output:\n%s", out)
 	}
 }
+
+// TestDocListsThePlan: doc.go lists every case, in the order they run, and every case is
+// documented.
+func TestDocListsThePlan(t *testing.T) {
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(strings.TrimPrefix(l, "//\t")); strings.HasPrefix(l, "//\t") && len(f) > 1 && strings.Contains(f[0], "/") && !strings.HasPrefix(f[0], "-") {
+			listed = append(listed, f[0])
+		}
+	}
+	if !slices.Equal(listed, allCases()) {
+		t.Fatalf("doc.go lists\n%v\nthe plan is\n%v", listed, allCases())
+	}
+	for _, tc := range plan {
+		if tc.sends == "" || tc.expect == "" || tc.ref == "" || tc.run == nil {
+			t.Errorf("%s is not fully documented", tc.name)
+		}
+	}
+}
