@@ -129,4 +129,8 @@
 // tests: go run ./mockprovider/cmd/thaid-mock. Its flags (-addr, -issuer, -client-id,
 // -client-secret, -redirect-uri, -citizens, -auto-approve, -alg), the auto-approve mode and the
 // login_hint parameter are a stable public interface; see the command's documentation.
+//
+// mockprovider/cmd/thaid-rpcheck turns the faults into a conformance check of any relying party,
+// whatever its language: it serves this provider, drives the application's login like a browser
+// and reports which defective answers the application accepts.
 package mockprovider

@@ -191,7 +191,7 @@ func (r *rp) verify(ctx context.Context, raw string) (map[string]any, error) {
 			return nil, err
 		}
 	} else {
-		jws, err := jose.ParseSigned(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
+		jws, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
 		if err != nil {
 			return nil, err
 		}

@@ -360,8 +360,8 @@ func TestBaselineRefused(t *testing.T) {
 		mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/callback?state=x", http.StatusFound)
 		})
-		mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 403) })
-		mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 401) })
+		mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
+		mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusUnauthorized) })
 		return mux, nil
 	})
 	code, out, _ := check(t, addr, app, "-only", "^(accept/es256|signature/tampered|redirect/state-wrong)$")

@@ -109,7 +109,9 @@ func (r *runner) close() {
 func (r *runner) ready() error {
 	deadline := time.Now().Add(r.cfg.wait)
 	for {
-		in, status, err := r.newBrowser().signedIn()
+		b := r.newBrowser()
+		b.hc.Timeout = min(b.hc.Timeout, time.Until(deadline)+time.Second)
+		in, status, err := b.signedIn()
 		if err == nil {
 			if in {
 				return setupErrorf("the probe %s says signed in (%d) before any login: it must answer 2xx only to a signed-in browser", r.cfg.probe, status)
