@@ -1,6 +1,8 @@
 package main
 
 import (
+	"net/http"
+	"slices"
 	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -281,4 +283,112 @@ var plan = []testCase{
 		ref: "RFC 9700 4.5 and 2.1.1; RFC 7636; OpenID Connect Core 3.1.2.1 (nonce)",
 		run: codeInjection,
 	},
+}
+
+// ---- what the cases do
+
+func acceptWith(key string) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		if err := r.p.SetActiveKey(r.kids[key]); err != nil {
+			return cannot("%v", err)
+		}
+		return r.login().accepted()
+	}
+}
+
+func keyRotation(r *runner) outcome {
+	if a := r.login(); !a.signedIn {
+		return cannot("the good login before the rotation was refused (%s)", a)
+	}
+	if _, err := r.p.RotateKey("ES256"); err != nil {
+		return cannot("rotating the key: %v", err)
+	}
+	return r.login().accepted()
+}
+
+func refuseTokenFault(f mockprovider.TokenFault) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		r.p.QueueTokenFault(f)
+		return r.login().refused()
+	}
+}
+
+func refuseFault(f mockprovider.Fault) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		r.p.QueueFault(mockprovider.EndpointToken, f)
+		return r.login().refused()
+	}
+}
+
+func accessDenied(r *runner) outcome {
+	r.p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "access_denied",
+		Description: "the citizen refused to share the data"})
+	a := r.login()
+	if !slices.ContainsFunc(r.p.RequestsTo(mockprovider.EndpointAuthorize), func(rec mockprovider.RequestRecord) bool { return rec.Fault }) {
+		return cannot("the RP's login never reached the provider's authorization endpoint")
+	}
+	return a.refused()
+}
+
+func tokenTimeout(r *runner) outcome {
+	r.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: tokenStall, Status: http.StatusGatewayTimeout,
+		Error: "temporarily_unavailable", Description: "thaid-rpcheck: the token endpoint timed out"})
+	a := r.login()
+	switch {
+	case a.err != nil || a.signedIn:
+		return a.refused()
+	case a.took >= tokenStall:
+		return failed("waited %s for the token endpoint, until the provider gave up itself; give the token request a timeout shorter than %s",
+			a.took.Round(100*time.Millisecond), tokenStall)
+	}
+	return passed("gave up after %s; the callback answered %d, the probe %d", a.took.Round(100*time.Millisecond), a.callback, a.probe)
+}
+
+func stateWrong(r *runner) outcome {
+	b := r.newBrowser()
+	cb, err := b.toCallback()
+	if err != nil {
+		return cannot("%v", err)
+	}
+	q := cb.Query()
+	q.Set("state", randomString())
+	cb.RawQuery = q.Encode()
+	return b.finish(cb).refused()
+}
+
+// replay signs a browser in with a callback, then opens the same callback again: in a copy of
+// the browser as it was before the first use, or (other) in a browser of its own.
+func replay(other bool) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		r.p.SetCodeReuse(true)
+		b := r.newBrowser()
+		cb, err := b.toCallback()
+		if err != nil {
+			return cannot("%v", err)
+		}
+		again := b.clone()
+		if other {
+			again = r.newBrowser()
+		}
+		if first := b.finish(cb); !first.signedIn {
+			return cannot("the first use of the callback did not sign in (%s)", first)
+		}
+		return again.finish(cb).refused()
+	}
+}
+
+func codeInjection(r *runner) outcome {
+	victim := r.newBrowser()
+	cb, err := victim.toCallback()
+	if err != nil {
+		return cannot("%v", err)
+	}
+	other, err := r.newBrowser().toCallback()
+	if err != nil {
+		return cannot("%v", err)
+	}
+	q := cb.Query()
+	q.Set("code", other.Query().Get("code"))
+	cb.RawQuery = q.Encode()
+	return victim.finish(cb).refused()
 }
