@@ -26,9 +26,12 @@
 // Negative tests use QueueFault (an OAuth error, an HTTP status, a raw malformed body or a
 // delay for the next call of an endpoint, FIFO), SetLatency, SetNow (the clock by which codes,
 // tokens and QR codes expire) and QueueTokenFault (the next ID token is expired, not yet valid,
-// issued in the future, signed by an unpublished or not-yet-published key, carries a wrong
-// iss/aud/azp/nonce/at_hash, has alg "none", is HMAC-signed with the public key, or has a broken
-// signature). RotateKey and RetireKey exercise key rotation.
+// issued in the future, signed by an unpublished or not-yet-published key, by an unpublished key
+// under a published kid or with no kid at all, carries a wrong iss/aud/azp/nonce/at_hash or a PID
+// with a wrong check digit, has alg "none", is HMAC-signed with the public key, has a broken
+// signature, or is left out of the response). SetCodeReuse lets a code be redeemed more than
+// once, so that a relying party's own replay check can be tested. RotateKey, SetActiveKey and
+// RetireKey exercise key rotation.
 //
 // # Endpoints
 //
@@ -126,4 +129,8 @@
 // tests: go run ./mockprovider/cmd/thaid-mock. Its flags (-addr, -issuer, -client-id,
 // -client-secret, -redirect-uri, -citizens, -auto-approve, -alg), the auto-approve mode and the
 // login_hint parameter are a stable public interface; see the command's documentation.
+//
+// mockprovider/cmd/thaid-rpcheck turns the faults into a conformance check of any relying party,
+// whatever its language: it serves this provider, drives the application's login like a browser
+// and reports which defective answers the application accepts.
 package mockprovider

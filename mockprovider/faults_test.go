@@ -2,6 +2,7 @@ package mockprovider_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -168,6 +169,14 @@ func TestTokenFaults(t *testing.T) {
 		{fault: mockprovider.TokenAlgNone, oidcFails: true},
 		{fault: mockprovider.TokenHS256PublicKey, oidcFails: true},
 		{fault: mockprovider.TokenBadSignature, oidcFails: true},
+		{fault: mockprovider.TokenForgedKid, oidcFails: true},
+		{fault: mockprovider.TokenNoKid, oidcFails: true},
+		{fault: mockprovider.TokenBadPID, check: func(t *testing.T, _, c map[string]any, _ string, _ *oidc.IDToken) {
+			pid, _ := c["pid"].(string)
+			if len(pid) != 13 || mockprovider.ValidatePID(pid) == nil {
+				t.Errorf("pid %q has a valid check digit", pid)
+			}
+		}},
 		{fault: mockprovider.TokenWrongAtHash, check: func(t *testing.T, _, _ map[string]any, at string, idt *oidc.IDToken) {
 			if idt.VerifyAccessToken(at) == nil {
 				t.Error("at_hash matches")
@@ -242,5 +251,122 @@ func TestTokenUnknownKid(t *testing.T) {
 func TestTokenFaultString(t *testing.T) {
 	if mockprovider.TokenAlgNone.String() != "TokenAlgNone" || mockprovider.TokenFault(99).String() != "TokenFault(?)" {
 		t.Fatal(mockprovider.TokenAlgNone.String())
+	}
+}
+
+// TestTokenFaultKeys checks which kid the key faults put in the header: the active key's for
+// TokenForgedKid, none for TokenNoKid; neither key is published afterwards.
+func TestTokenFaultKeys(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	if _, err := p.RotateKey("RS256"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		fault   mockprovider.TokenFault
+		wantKid string
+	}{
+		{mockprovider.TokenForgedKid, p.ActiveKeyID()},
+		{mockprovider.TokenNoKid, ""},
+	} {
+		p.QueueTokenFault(tc.fault)
+		hdr, _ := decodeClaims(t, exchange(t, p, nil)["id_token"].(string))
+		if kid, _ := hdr["kid"].(string); kid != tc.wantKid {
+			t.Errorf("%v: kid %q, want %q", tc.fault, kid, tc.wantKid)
+		}
+	}
+	if n := len(jwks(t, p).Keys); n != 2 {
+		t.Fatalf("%d keys published, want 2", n)
+	}
+}
+
+// TestTokenNoIDToken: openid granted, yet no id_token; the claims come flat instead.
+func TestTokenNoIDToken(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	p.QueueTokenFault(mockprovider.TokenNoIDToken)
+	tok := exchange(t, p, nil)
+	if _, ok := tok["id_token"]; ok {
+		t.Fatal("id_token sent")
+	}
+	if tok["pid"] != p.Citizens()[0].PID || tok["scope"] != "openid pid name" {
+		t.Fatalf("flat claims missing: %v", tok)
+	}
+	if _, ok := exchange(t, p, nil)["id_token"].(string); !ok {
+		t.Fatal("next response has no id_token")
+	}
+}
+
+// TestTokenBadPIDFlat: TokenBadPID breaks the flat pid of a response without an ID token,
+// while ID token faults wait for a response with an ID token.
+func TestTokenBadPIDFlat(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	flat := url.Values{"scope": {"pid name"}}
+	p.QueueTokenFault(mockprovider.TokenBadPID)
+	p.QueueTokenFault(mockprovider.TokenWrongIssuer)
+	pid, _ := exchange(t, p, flat)["pid"].(string)
+	if len(pid) != 13 || mockprovider.ValidatePID(pid) == nil {
+		t.Fatalf("flat pid %q has a valid check digit", pid)
+	}
+	if pid, _ := exchange(t, p, flat)["pid"].(string); mockprovider.ValidatePID(pid) != nil {
+		t.Fatalf("second flat pid: %v", mockprovider.ValidatePID(pid))
+	}
+	if _, c := decodeClaims(t, exchange(t, p, nil)["id_token"].(string)); c["iss"] == p.Issuer() {
+		t.Fatal("TokenWrongIssuer was not kept for the next ID token")
+	}
+}
+
+func TestSetActiveKey(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	first := p.ActiveKeyID()
+	rs, err := p.RotateKey("RS256")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.SetActiveKey(first); err != nil {
+		t.Fatal(err)
+	}
+	if kid, _ := verifyIDToken(t, p, exchange(t, p, nil)["id_token"].(string)); kid != first {
+		t.Fatalf("signed by %q, want %q", kid, first)
+	}
+	if err := p.SetActiveKey(rs); err != nil {
+		t.Fatal(err)
+	}
+	hdr, _ := decodeClaims(t, exchange(t, p, nil)["id_token"].(string))
+	if hdr["kid"] != rs || hdr["alg"] != "RS256" {
+		t.Fatalf("header %v", hdr)
+	}
+	if err := p.SetActiveKey("nope"); !errors.Is(err, mockprovider.ErrUnknownKey) {
+		t.Fatalf("unknown kid: %v", err)
+	}
+	if p.ActiveKeyID() != rs {
+		t.Fatal("a failed SetActiveKey changed the key")
+	}
+}
+
+func TestSetCodeReuse(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	redeem := func(code string) (int, map[string]any) {
+		return post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"},
+			"code": {code}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
+	}
+	p.SetCodeReuse(true)
+	code := authorize(t, p, nil).Get("code")
+	var access []string
+	for i := range 3 {
+		st, tok := redeem(code)
+		if st != http.StatusOK {
+			t.Fatalf("redemption %d: %d %v", i+1, st, tok)
+		}
+		access = append(access, tok["access_token"].(string))
+	}
+	if access[0] == access[1] {
+		t.Fatal("same access token twice")
+	}
+	// Off again: the next redemption is refused and revokes the tokens, as without reuse.
+	p.SetCodeReuse(false)
+	if st, _ := redeem(code); st != http.StatusBadRequest {
+		t.Fatalf("after SetCodeReuse(false): %d", st)
+	}
+	if _, r := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {access[0]}}, authBasic); r["active"] != false {
+		t.Fatalf("token still active: %v", r)
 	}
 }

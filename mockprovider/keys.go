@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 
 	"github.com/go-jose/go-jose/v4"
 )
@@ -122,4 +123,72 @@ func subFor(pid string) string {
 	n.Mod(n, big.NewInt(9_000_000_000_000))
 	n.Add(n, big.NewInt(1_000_000_000_000))
 	return n.String()
+}
+
+// RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
+// one. Older keys stay published until RetireKey.
+func (p *Provider) RotateKey(alg string) (kid string, err error) {
+	if alg == "" {
+		alg = p.opts.Alg
+	}
+	k, err := newSigningKey(alg)
+	if err != nil {
+		return "", err
+	}
+	p.mu.Lock()
+	p.keys = append(p.keys, k)
+	p.active = k
+	p.mu.Unlock()
+	p.logger.Info("key rotated", "kid", k.kid, "alg", alg)
+	return k.kid, nil
+}
+
+// RetireKey removes a key from the JWKS. Tokens it signed no longer verify. The active key
+// cannot be retired (ErrActiveKey).
+func (p *Provider) RetireKey(kid string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i, k := range p.keys {
+		if k.kid != kid {
+			continue
+		}
+		if k == p.active {
+			return ErrActiveKey
+		}
+		p.keys = slices.Delete(p.keys, i, i+1)
+		return nil
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownKey, kid)
+}
+
+// KeyIDs returns the kids of the published keys, oldest first.
+func (p *Provider) KeyIDs() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	out := make([]string, len(p.keys))
+	for i, k := range p.keys {
+		out[i] = k.kid
+	}
+	return out
+}
+
+// ActiveKeyID returns the kid of the key that signs new ID tokens.
+func (p *Provider) ActiveKeyID() string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.active.kid
+}
+
+// SetActiveKey makes a published key the one that signs new ID tokens (ErrUnknownKey if no
+// published key has that kid). It does not change what is published.
+func (p *Provider) SetActiveKey(kid string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, k := range p.keys {
+		if k.kid == kid {
+			p.active = k
+			return nil
+		}
+	}
+	return fmt.Errorf("%w: %q", ErrUnknownKey, kid)
 }

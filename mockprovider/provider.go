@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -29,9 +28,6 @@ const (
 	PathQR = "/qr/"
 )
 
-// maxRequests bounds the request log; older records are dropped first.
-const maxRequests = 10000
-
 // Provider is a ThaID-compatible OpenID provider. It is an http.Handler; all methods are safe
 // for concurrent use.
 type Provider struct {
@@ -48,6 +44,7 @@ type Provider struct {
 	mu          sync.Mutex // guards everything below
 	now         func() time.Time
 	autoApprove bool
+	codeReuse   bool          // SetCodeReuse
 	keys        []*signingKey // published keys, oldest first
 	active      *signingKey
 	codes       map[string]*authCode
@@ -276,62 +273,6 @@ func (p *Provider) SetAutoApprove(on bool) {
 	p.mu.Lock()
 	p.autoApprove = on
 	p.mu.Unlock()
-}
-
-// ---- keys
-
-// RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
-// one. Older keys stay published until RetireKey.
-func (p *Provider) RotateKey(alg string) (kid string, err error) {
-	if alg == "" {
-		alg = p.opts.Alg
-	}
-	k, err := newSigningKey(alg)
-	if err != nil {
-		return "", err
-	}
-	p.mu.Lock()
-	p.keys = append(p.keys, k)
-	p.active = k
-	p.mu.Unlock()
-	p.logger.Info("key rotated", "kid", k.kid, "alg", alg)
-	return k.kid, nil
-}
-
-// RetireKey removes a key from the JWKS. Tokens it signed no longer verify. The active key
-// cannot be retired (ErrActiveKey).
-func (p *Provider) RetireKey(kid string) error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for i, k := range p.keys {
-		if k.kid != kid {
-			continue
-		}
-		if k == p.active {
-			return ErrActiveKey
-		}
-		p.keys = slices.Delete(p.keys, i, i+1)
-		return nil
-	}
-	return fmt.Errorf("%w: %q", ErrUnknownKey, kid)
-}
-
-// KeyIDs returns the kids of the published keys, oldest first.
-func (p *Provider) KeyIDs() []string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	out := make([]string, len(p.keys))
-	for i, k := range p.keys {
-		out[i] = k.kid
-	}
-	return out
-}
-
-// ActiveKeyID returns the kid of the key that signs new ID tokens.
-func (p *Provider) ActiveKeyID() string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return p.active.kid
 }
 
 // ---- housekeeping

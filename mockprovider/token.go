@@ -1,11 +1,8 @@
 package mockprovider
 
 import (
-	"crypto/hmac"
 	"crypto/sha256"
 	"crypto/subtle"
-	"crypto/x509"
-	"encoding/pem"
 	"net/http"
 	"net/url"
 	"slices"
@@ -121,12 +118,18 @@ func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *Reques
 	now := p.now()
 	ac, ok := p.codes[code]
 	var reused *authCode
-	if ok {
+	switch {
+	case ok:
 		delete(p.codes, code) // single use, whatever happens next
 		p.usedCodes[code] = ac
-	} else if reused = p.usedCodes[code]; reused != nil {
-		// RFC 6749 4.1.2: a code used twice revokes the tokens issued for it.
-		reused.grant.revoked = true
+	case p.codeReuse && p.usedCodes[code] != nil:
+		// SetCodeReuse: redeemed again, as a provider that does not enforce single use.
+		ac, ok = p.usedCodes[code], true
+	default:
+		if reused = p.usedCodes[code]; reused != nil {
+			// RFC 6749 4.1.2: a code used twice revokes the tokens issued for it.
+			reused.grant.revoked = true
+		}
 	}
 	p.mu.Unlock()
 	switch {
@@ -205,7 +208,7 @@ func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *Req
 	p.issueTokens(w, t.grant, scopes, p.opts.RotateRefreshTokens, now)
 }
 
-// issueTokens writes the token response for g.
+// issueTokens writes the token response for g, applying the next queued TokenFault.
 func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string, newRefresh bool, now time.Time) {
 	access := randomToken(32)
 	var refresh string
@@ -220,10 +223,17 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 	}
 	p.mu.Unlock()
 
-	resp := make(map[string]any, 24)
 	openid := slices.Contains(scopes, ScopeOpenID)
-	if !openid || p.opts.FlatClaimsWithOpenID {
+	key, fault := p.nextTokenFault(openid)
+	if fault.name != "" {
+		p.logger.Info("token fault applied", "fault", fault.name)
+	}
+	resp := make(map[string]any, 24)
+	if !openid || p.opts.FlatClaimsWithOpenID || fault.noIDToken {
 		p.claims(g.citizen, scopes, resp)
+		if fault.flat != nil {
+			fault.flat(resp)
+		}
 	}
 	resp["access_token"] = access
 	resp["token_type"] = "Bearer"
@@ -236,8 +246,8 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 	} else {
 		resp["expires_in"] = int64(p.opts.AccessTokenTTL / time.Second)
 	}
-	if openid {
-		idt, err := p.idToken(g, scopes, access, now)
+	if openid && !fault.noIDToken {
+		idt, err := p.idToken(g, scopes, access, now, key, fault)
 		if err != nil {
 			p.logger.Error("signing ID token", "err", err)
 			writeError(w, http.StatusInternalServerError, "server_error", "could not sign the ID token")
@@ -248,102 +258,43 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 	writeJSON(w, http.StatusOK, resp)
 }
 
-// idToken builds and signs the ID token, applying the next queued TokenFault.
-func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now time.Time) (string, error) {
-	p.mu.Lock()
-	key := p.active
-	var fault TokenFault
-	if len(p.tokenFaults) > 0 {
-		fault = p.tokenFaults[0]
-		p.tokenFaults = p.tokenFaults[1:]
+// idToken builds the ID token, lets the fault edit it, and signs it.
+func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now time.Time, key *signingKey, fault tokenFaultDef) (string, error) {
+	d := &idTokenDraft{
+		claims:   make(map[string]any, 24),
+		hdr:      jwtHeader{Alg: key.alg, Kid: key.kid, Typ: "JWT"},
+		sign:     key.sign,
+		key:      key,
+		now:      now,
+		ttl:      p.opts.IDTokenTTL,
+		access:   accessToken,
+		clientID: g.clientID,
 	}
-	p.mu.Unlock()
-
-	claims := make(map[string]any, 24)
-	p.claims(g.citizen, scopes, claims)
-	claims["iss"] = p.issuer
-	claims["sub"] = g.citizen.Sub
-	claims["aud"] = g.clientID
-	claims["iat"] = now.Unix()
-	claims["exp"] = now.Add(p.opts.IDTokenTTL).Unix()
-	claims["auth_time"] = g.authTime.Unix()
-	claims["at_hash"] = atHash(accessToken)
-	claims["version"] = "2.0"
+	c := d.claims
+	p.claims(g.citizen, scopes, c)
+	c["iss"] = p.issuer
+	c["sub"] = g.citizen.Sub
+	c["aud"] = g.clientID
+	c["iat"] = now.Unix()
+	c["exp"] = now.Add(p.opts.IDTokenTTL).Unix()
+	c["auth_time"] = g.authTime.Unix()
+	c["at_hash"] = atHash(accessToken)
+	c["version"] = "2.0"
 	if g.nonce != "" {
-		claims["nonce"] = g.nonce
+		c["nonce"] = g.nonce
 	}
-	if fault != 0 {
-		p.logger.Info("token fault applied", "fault", fault.String())
-	}
-	switch fault {
-	case TokenExpired:
-		claims["iat"] = now.Add(-2 * time.Hour).Unix()
-		claims["exp"] = now.Add(-time.Hour).Unix()
-	case TokenNotYetValid:
-		claims["nbf"] = now.Add(time.Hour).Unix()
-	case TokenIssuedInFuture:
-		claims["iat"] = now.Add(time.Hour).Unix()
-		claims["exp"] = now.Add(time.Hour + p.opts.IDTokenTTL).Unix()
-	case TokenWrongIssuer:
-		claims["iss"] = "https://wrong-issuer.invalid"
-	case TokenWrongAudience:
-		claims["aud"] = "another-client"
-	case TokenMultiAudienceNoAzp:
-		claims["aud"] = []string{g.clientID, "another-client"}
-	case TokenWrongAzp:
-		claims["aud"] = []string{g.clientID, "another-client"}
-		claims["azp"] = "another-client"
-	case TokenMissingNonce:
-		delete(claims, "nonce")
-	case TokenWrongNonce:
-		claims["nonce"] = "wrong-" + randomToken(12)
-	case TokenWrongAtHash:
-		claims["at_hash"] = atHash(accessToken + "-other")
-	}
-
-	hdr := jwtHeader{Alg: key.alg, Kid: key.kid, Typ: "JWT"}
-	sign := key.sign
-	switch fault {
-	case TokenAlgNone:
-		hdr = jwtHeader{Alg: "none", Typ: "JWT"}
-		sign = nil
-	case TokenHS256PublicKey:
-		der, err := x509.MarshalPKIXPublicKey(key.priv.Public())
-		if err != nil {
+	if fault.idToken != nil {
+		if err := fault.idToken(d); err != nil {
 			return "", err
 		}
-		secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-		hdr.Alg = "HS256"
-		sign = func(in []byte) ([]byte, error) {
-			m := hmac.New(sha256.New, secret)
-			m.Write(in)
-			return m.Sum(nil), nil
-		}
-	case TokenUnpublishedKey, TokenUnknownKid:
-		k, err := newSigningKey(key.alg)
-		if err != nil {
-			return "", err
-		}
-		hdr.Kid = k.kid
-		sign = k.sign
-		if fault == TokenUnknownKid {
-			defer func() {
-				p.mu.Lock()
-				p.keys = append(p.keys, k)
-				p.mu.Unlock()
-			}()
-		}
-	case TokenBadSignature:
-		inner := sign
-		sign = func(in []byte) ([]byte, error) {
-			s, err := inner(in)
-			if err == nil && len(s) > 0 {
-				s[len(s)/2] ^= 0x5a
-			}
-			return s, err
-		}
 	}
-	return encodeJWT(hdr, claims, sign)
+	tok, err := encodeJWT(d.hdr, d.claims, d.sign)
+	if d.publish != nil {
+		p.mu.Lock()
+		p.keys = append(p.keys, d.publish)
+		p.mu.Unlock()
+	}
+	return tok, err
 }
 
 // tokenParam reads a token sent as "t" or "Bearer t".

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"regexp"
+	"syscall"
+	"time"
+
+	"github.com/thaid-go/thaid-go/mockprovider"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// config is the parsed command line.
+type config struct {
+	addr, issuer, clientID, clientSecret string
+	redirectURI, login, probe            *url.URL
+	wait                                 time.Duration
+	only                                 *regexp.Regexp
+	jsonFile, junitFile                  string
+}
+
+// run runs the plan and returns the exit status: 0 all passed, 1 a case failed, 2 a usage or
+// setup error.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stderr)
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stderr, "thaid-rpcheck:", err)
+		}
+		return 2
+	}
+	r, err := newRunner(ctx, cfg)
+	if err != nil {
+		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
+		return 2
+	}
+	defer r.close()
+	fmt.Fprintf(stderr, "thaid-rpcheck: provider %s; waiting up to %s for %s\n", r.p.Issuer(), cfg.wait, cfg.probe)
+	if err := r.ready(); err != nil {
+		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
+		return 2
+	}
+	results, err := r.runPlan(stdout)
+	if err != nil {
+		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
+		return 2
+	}
+	pass := printSummary(stdout, results)
+	if err := writeReports(cfg, results); err != nil {
+		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
+		return 2
+	}
+	if pass < len(results) {
+		return 1
+	}
+	return 0
+}
+
+func parseFlags(args []string, stderr io.Writer) (config, error) {
+	cfg := config{}
+	var redirect, login, probe, only string
+	fs := flag.NewFlagSet("thaid-rpcheck", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:9099", "the provider listens here")
+	fs.StringVar(&cfg.issuer, "issuer", "", "issuer URL (default http:// + -addr)")
+	fs.StringVar(&cfg.clientID, "client-id", mockprovider.DemoClientID, "client_id the RP is configured with")
+	fs.StringVar(&cfg.clientSecret, "client-secret", mockprovider.DemoClientSecret, "client_secret the RP is configured with")
+	fs.StringVar(&redirect, "redirect-uri", "", "the RP's callback URL, exactly as the RP sends it (required)")
+	fs.StringVar(&login, "login", "", "a URL of the RP that starts a login (required)")
+	fs.StringVar(&probe, "probe", "", "a URL of the RP that answers 2xx only when signed in (required)")
+	fs.DurationVar(&cfg.wait, "wait", 60*time.Second, "how long to wait until the probe answers at all")
+	fs.StringVar(&only, "only", "", "run only the cases whose name matches this regular expression")
+	fs.StringVar(&cfg.jsonFile, "json", "", "write the results as JSON to this file")
+	fs.StringVar(&cfg.junitFile, "junit", "", "write the results as JUnit XML to this file")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	var err error
+	for _, f := range []struct {
+		name, val string
+		dst       **url.URL
+	}{{"-redirect-uri", redirect, &cfg.redirectURI}, {"-login", login, &cfg.login}, {"-probe", probe, &cfg.probe}} {
+		if *f.dst, err = absoluteURL(f.name, f.val); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.issuer != "" {
+		if _, err := absoluteURL("-issuer", cfg.issuer); err != nil {
+			return cfg, err
+		}
+	}
+	if cfg.clientID == "" || cfg.clientSecret == "" {
+		return cfg, errors.New("-client-id and -client-secret must not be empty")
+	}
+	if cfg.wait <= 0 {
+		return cfg, errors.New("-wait must be positive")
+	}
+	if only != "" {
+		if cfg.only, err = regexp.Compile(only); err != nil {
+			return cfg, fmt.Errorf("-only: %v", err)
+		}
+		if !selectsAny(cfg.only) {
+			return cfg, fmt.Errorf("-only %q matches no case", only)
+		}
+	}
+	return cfg, nil
+}
+
+func absoluteURL(name, s string) (*url.URL, error) {
+	if s == "" {
+		return nil, fmt.Errorf("%s is required", name)
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%s %q is not an absolute http(s) URL", name, s)
+	}
+	return u, nil
+}
+
+func selectsAny(re *regexp.Regexp) bool {
+	for _, tc := range plan {
+		if re.MatchString(tc.name) {
+			return true
+		}
+	}
+	return false
+}

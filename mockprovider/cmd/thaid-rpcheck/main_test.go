@@ -1,0 +1,400 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+func TestMain(m *testing.M) {
+	// The RPs of these tests give up on the token endpoint after 1 s.
+	tokenStall = 3 * time.Second
+	os.Exit(m.Run())
+}
+
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return addr
+}
+
+// lazyRP serves an RP that is built on its first request, once the provider answers (as an RP
+// started before thaid-rpcheck would retry discovery). Until then it answers 503.
+type lazyRP struct {
+	mu    sync.Mutex
+	build func() (http.Handler, error)
+	h     http.Handler
+}
+
+func (l *lazyRP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	l.mu.Lock()
+	if l.h == nil {
+		h, err := l.build()
+		if err != nil {
+			l.mu.Unlock()
+			http.Error(w, "provider not reachable yet", http.StatusServiceUnavailable)
+			return
+		}
+		l.h = h
+	}
+	h := l.h
+	l.mu.Unlock()
+	h.ServeHTTP(w, r)
+}
+
+// startRP serves build's handler (built lazily) and returns its base URL.
+func startRP(t *testing.T, build func(app string) (http.Handler, error)) string {
+	t.Helper()
+	l := &lazyRP{}
+	srv := httptest.NewServer(l)
+	t.Cleanup(srv.Close)
+	l.build = func() (http.Handler, error) { return build(srv.URL) }
+	return srv.URL
+}
+
+// middlewareRP is the project's own middleware with thaid, as an application uses it.
+func middlewareRP(issuer string) func(app string) (http.Handler, error) {
+	return func(app string) (http.Handler, error) {
+		client, err := thaid.New(context.Background(), thaid.Config{
+			ClientID:     mockprovider.DemoClientID,
+			ClientSecret: mockprovider.DemoClientSecret,
+			RedirectURL:  app + "/callback",
+			Provider:     thaid.Provider{Issuer: issuer},
+			HTTPClient:   &http.Client{Timeout: time.Second},
+		})
+		if err != nil {
+			return nil, err
+		}
+		auth, err := middleware.New(middleware.Config{Client: client, Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return nil, err
+		}
+		mux := http.NewServeMux()
+		mux.Handle("GET /login", auth.Login())
+		mux.Handle("GET /callback", auth.Callback())
+		mux.Handle("GET /me", auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			_, _ = io.WriteString(w, "signed in")
+		})))
+		return mux, nil
+	}
+}
+
+// check runs the command in-process against the RP at app, with the provider at addr.
+func check(t *testing.T, addr, app string, extra ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	args := append([]string{"-addr", addr, "-login", app + "/login", "-probe", app + "/me",
+		"-redirect-uri", app + "/callback", "-wait", "10s"}, extra...)
+	code := run(context.Background(), args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// failing returns the names of the FAIL lines, and checks the output's shape on the way.
+func failing(t *testing.T, out string) []string {
+	t.Helper()
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	var fails []string
+	for _, l := range lines[:len(lines)-1] {
+		switch {
+		case strings.HasPrefix(l, "PASS "):
+		case strings.HasPrefix(l, "FAIL "):
+			name, _, ok := strings.Cut(strings.TrimPrefix(l, "FAIL "), ": ")
+			if !ok {
+				t.Errorf("FAIL line without a reason: %q", l)
+			}
+			fails = append(fails, name)
+		default:
+			t.Errorf("unexpected line %q", l)
+		}
+	}
+	return fails
+}
+
+func allCases() []string {
+	var names []string
+	for _, tc := range plan {
+		names = append(names, tc.name)
+	}
+	return names
+}
+
+func TestMiddlewarePassesEveryCase(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, middlewareRP("http://"+addr))
+	dir := t.TempDir()
+	jsonFile, junitFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	code, out, errOut := check(t, addr, app, "-json", jsonFile, "-junit", junitFile)
+	t.Logf("output:\n%s", out)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if f := failing(t, out); len(f) != 0 {
+		t.Fatalf("failing: %v", f)
+	}
+	want := len(plan)
+	if !strings.HasSuffix(out, "\n"+itoa(want)+"/"+itoa(want)+" cases passed\n") {
+		t.Fatalf("last line of %q", out)
+	}
+	var rep jsonReport
+	readJSON(t, jsonFile, &rep)
+	if rep.Passed != want || rep.Total != want || len(rep.Cases) != want {
+		t.Fatalf("json: %d/%d, %d cases", rep.Passed, rep.Total, len(rep.Cases))
+	}
+	for i, c := range rep.Cases {
+		if c.Name != plan[i].name || !c.Passed || c.Sends == "" || c.Expect == "" || c.Reference == "" {
+			t.Errorf("json case %d: %+v", i, c)
+		}
+	}
+	suites := readJUnit(t, junitFile)
+	if suites.Tests != want || suites.Failures != 0 {
+		t.Fatalf("junit: %d tests, %d failures", suites.Tests, suites.Failures)
+	}
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func readJSON(t *testing.T, name string, v any) {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+}
+
+func readJUnit(t *testing.T, name string) junitSuites {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s junitSuites
+	if err := xml.Unmarshal(b, &s); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	n := 0
+	for _, suite := range s.Suites {
+		n += len(suite.Cases)
+	}
+	if n != s.Tests {
+		t.Fatalf("junit: %d testcases, tests=%d", n, s.Tests)
+	}
+	return s
+}
+
+func TestCarelessRPs(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		rp   carelessness
+		want []string
+	}{
+		{"no signature check", carelessness{skipSignature: true}, []string{
+			"signature/tampered", "signature/alg-none", "signature/hs256-public-key", "signature/unknown-kid",
+			"signature/unpublished-key-published-kid", "signature/no-kid-several-keys",
+		}},
+		{"no nonce check", carelessness{skipNonce: true}, []string{"claims/nonce-wrong", "claims/nonce-missing"}},
+		{"ignores state", carelessness{ignoreState: true}, []string{"redirect/state-wrong"}},
+		{"no replay check", carelessness{noReplayCheck: true}, []string{"redirect/replay"}},
+		{"no timeout", carelessness{noTimeout: true}, []string{"token-endpoint/timeout"}},
+		{"no PID check", carelessness{noPIDCheck: true}, []string{"claims/pid-check-digit"}},
+		{"flat claims when the ID token is missing", carelessness{flatFallback: true}, []string{"token-endpoint/no-id-token"}},
+		{"flat claims only, no PKCE", carelessness{flatNoPKCE: true}, []string{
+			"accept/es256", "accept/rs256", "accept/key-rotation",
+			"signature/tampered", "signature/alg-none", "signature/hs256-public-key", "signature/unknown-kid",
+			"signature/unpublished-key-published-kid", "signature/no-kid-several-keys",
+			"claims/iss-wrong", "claims/aud-wrong", "claims/aud-several-no-azp", "claims/azp-wrong",
+			"claims/expired", "claims/nbf-future", "claims/iat-future", "claims/nonce-wrong", "claims/nonce-missing",
+			"claims/at-hash-wrong", "token-endpoint/no-id-token", "flat-claims/code-injection",
+		}},
+		{"careful (the control)", carelessness{}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr := freeAddr(t)
+			app := startRP(t, carelessRP("http://"+addr, tc.rp))
+			code, out, errOut := check(t, addr, app)
+			got := failing(t, out)
+			if want := min(len(tc.want), 1); code != want {
+				t.Errorf("exit %d, want %d (stderr %s)", code, want, errOut)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Fatalf("failing cases\n got %v\nwant %v\noutput:\n%s", got, tc.want, out)
+			}
+		})
+	}
+}
+
+// TestOnlyAndReports runs two groups of cases against an RP that asks for flat claims only:
+// exactly the selected cases run, the ID-token cases fail as unobservable, and the JSON and
+// JUnit files say the same as the text.
+func TestOnlyAndReports(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, carelessRP("http://"+addr, carelessness{flatNoPKCE: true}))
+	dir := t.TempDir()
+	jsonFile, junitFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
+	code, out, errOut := check(t, addr, app, "-only", `^(claims/(expired|pid-check-digit)|flat-claims/)`,
+		"-json", jsonFile, "-junit", junitFile)
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	want := "FAIL claims/expired: cannot be observed: the RP did not ask for the openid scope, so no ID token was sent\n" +
+		"PASS claims/pid-check-digit\n" +
+		"FAIL flat-claims/code-injection: signed in: the callback answered 302, the probe 200\n" +
+		"1/3 cases passed\n"
+	if out != want {
+		t.Fatalf("output\n%s\nwant\n%s", out, want)
+	}
+
+	var rep jsonReport
+	readJSON(t, jsonFile, &rep)
+	if rep.Passed != 1 || rep.Total != 3 || len(rep.Cases) != 3 {
+		t.Fatalf("json: %+v", rep)
+	}
+	if c := rep.Cases[0]; c.Name != "claims/expired" || c.Passed || !c.Unobservable || !strings.HasPrefix(c.Detail, "cannot be observed") {
+		t.Errorf("json case 0: %+v", c)
+	}
+	if c := rep.Cases[1]; c.Name != "claims/pid-check-digit" || !c.Passed || c.Unobservable {
+		t.Errorf("json case 1: %+v", c)
+	}
+	if c := rep.Cases[2]; c.Name != "flat-claims/code-injection" || c.Passed || c.Unobservable {
+		t.Errorf("json case 2: %+v", c)
+	}
+
+	s := readJUnit(t, junitFile)
+	if s.Tests != 3 || s.Failures != 2 || len(s.Suites) != 2 {
+		t.Fatalf("junit: tests %d failures %d suites %d", s.Tests, s.Failures, len(s.Suites))
+	}
+	claims, flat := s.Suites[0], s.Suites[1]
+	if claims.Name != "thaid-rpcheck.claims" || claims.Tests != 2 || claims.Failures != 1 || flat.Name != "thaid-rpcheck.flat-claims" {
+		t.Fatalf("junit suites: %+v", s.Suites)
+	}
+	if f := claims.Cases[0].Failure; f == nil || f.Type != "unobservable" || !strings.Contains(f.Text, "reference: ") {
+		t.Errorf("claims/expired failure: %+v", f)
+	}
+	if claims.Cases[1].Failure != nil || !strings.Contains(claims.Cases[1].SystemOut, "sends: ") {
+		t.Errorf("claims/pid-check-digit: %+v", claims.Cases[1])
+	}
+	if f := flat.Cases[0].Failure; f == nil || f.Type != "rp-failed" || f.Message != "signed in: the callback answered 302, the probe 200" {
+		t.Errorf("code-injection failure: %+v", f)
+	}
+}
+
+// alwaysSignedIn answers 200 everywhere: its probe says signed in before any login.
+func alwaysSignedIn(string) (http.Handler, error) {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil
+}
+
+func TestSetupErrors(t *testing.T) {
+	closed := "http://" + freeAddr(t)
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	for _, tc := range []struct {
+		name string
+		args []string
+		app  func(string) (http.Handler, error)
+		want string
+	}{
+		{"no flags", []string{}, nil, "-redirect-uri is required"},
+		{"relative login", []string{"-redirect-uri", "http://a/cb", "-login", "/login", "-probe", "http://a/me"}, nil, "-login \"/login\" is not an absolute"},
+		{"bad regexp", []string{"-only", "("}, alwaysSignedIn, "-only: "},
+		{"no case selected", []string{"-only", "^nothing$"}, alwaysSignedIn, "matches no case"},
+		{"address in use", []string{"-addr", busy.Addr().String()}, alwaysSignedIn, "provider: listen"},
+		{"RP unreachable", []string{"-login", closed + "/login", "-probe", closed + "/me", "-redirect-uri", closed + "/cb", "-wait", "300ms"}, nil, "does not answer at " + closed + "/me after 300ms"},
+		{"signed in before any login", nil, alwaysSignedIn, "says signed in (200) before any login"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			args := tc.args
+			if tc.app != nil {
+				app := startRP(t, tc.app)
+				args = append([]string{"-addr", freeAddr(t), "-login", app + "/login", "-probe", app + "/me",
+					"-redirect-uri", app + "/callback", "-wait", "2s"}, args...)
+			}
+			if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
+				t.Fatalf("exit %d, want 2; stderr %s", code, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), tc.want) {
+				t.Fatalf("stderr %q, want %q", stderr.String(), tc.want)
+			}
+			if stdout.Len() != 0 {
+				t.Fatalf("stdout %q", stdout.String())
+			}
+		})
+	}
+}
+
+// TestBaselineRefused: an RP that refuses every login fails the accept cases and cannot pass a
+// refusal case: its refusals prove nothing.
+func TestBaselineRefused(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, func(string) (http.Handler, error) {
+		mux := http.NewServeMux()
+		mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
+			http.Redirect(w, r, "/callback?state=x", http.StatusFound)
+		})
+		mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
+		mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusUnauthorized) })
+		return mux, nil
+	})
+	code, out, _ := check(t, addr, app, "-only", "^(accept/es256|signature/tampered|redirect/state-wrong)$")
+	if code != 1 {
+		t.Fatalf("exit %d", code)
+	}
+	if got := failing(t, out); !slices.Equal(got, []string{"accept/es256", "signature/tampered", "redirect/state-wrong"}) {
+		t.Fatalf("failing %v\n%s", got, out)
+	}
+	if !strings.Contains(out, "FAIL redirect/state-wrong: cannot be observed: a good login is refused too") {
+		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// TestDocListsThePlan: doc.go lists every case, in the order they run, and every case is
+// documented.
+func TestDocListsThePlan(t *testing.T) {
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(strings.TrimPrefix(l, "//\t")); strings.HasPrefix(l, "//\t") && len(f) > 1 && strings.Contains(f[0], "/") && !strings.HasPrefix(f[0], "-") {
+			listed = append(listed, f[0])
+		}
+	}
+	if !slices.Equal(listed, allCases()) {
+		t.Fatalf("doc.go lists\n%v\nthe plan is\n%v", listed, allCases())
+	}
+	for _, tc := range plan {
+		if tc.sends == "" || tc.expect == "" || tc.ref == "" || tc.run == nil {
+			t.Errorf("%s is not fully documented", tc.name)
+		}
+	}
+}

@@ -1,0 +1,251 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/thaid-go/thaid-go/mockprovider"
+)
+
+// Key names for acceptWith.
+const (
+	keyES256 = "ES256"
+	keyRS256 = "RS256"
+)
+
+// runner owns the provider and runs the plan against one RP.
+type runner struct {
+	cfg       config
+	ctx       context.Context
+	p         *mockprovider.Provider
+	srv       *http.Server
+	kids      map[string]string // published key ID by key name (keyES256, keyRS256)
+	tokenPath string
+	tokenHits atomic.Int64 // calls of the token endpoint since the last reset, answered or not
+	baseline  string       // why a good login failed before the plan ran; "" = it worked
+}
+
+// setupError is a usage or setup error: exit status 2.
+type setupError struct{ msg string }
+
+func (e *setupError) Error() string { return e.msg }
+
+func setupErrorf(format string, a ...any) error { return &setupError{fmt.Sprintf(format, a...)} }
+
+// newRunner starts the provider on cfg.addr, with an ES256 key (active) and an RS256 key
+// published, the RP's client registered, logins approved at once and the claims also sent flat.
+func newRunner(ctx context.Context, cfg config) (*runner, error) {
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, setupErrorf("provider: %v", err)
+	}
+	issuer := cfg.issuer
+	if issuer == "" {
+		issuer = "http://" + ln.Addr().String()
+	}
+	p, err := mockprovider.New(mockprovider.Options{
+		Issuer: issuer,
+		Clients: []mockprovider.Client{{
+			ID: cfg.clientID, Secret: cfg.clientSecret, RedirectURIs: []string{cfg.redirectURI.String()},
+		}},
+		AutoApprove:          true,
+		FlatClaimsWithOpenID: true,
+		Logger:               slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		ln.Close()
+		return nil, setupErrorf("provider: %v", err)
+	}
+	es := p.ActiveKeyID()
+	rs, err := p.RotateKey("RS256")
+	if err == nil {
+		err = p.SetActiveKey(es)
+	}
+	if err != nil {
+		ln.Close()
+		return nil, setupErrorf("provider keys: %v", err)
+	}
+	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
+	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path}
+	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
+	go func() { _ = r.srv.Serve(ln) }()
+	return r, nil
+}
+
+// serveProvider counts the calls of the token endpoint (the provider's own log misses a call
+// whose client hung up), then lets the provider answer.
+func (r *runner) serveProvider(w http.ResponseWriter, req *http.Request) {
+	if req.URL.Path == r.tokenPath {
+		r.tokenHits.Add(1)
+	}
+	r.p.ServeHTTP(w, req)
+}
+
+func (r *runner) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	if r.srv.Shutdown(ctx) != nil {
+		r.srv.Close()
+	}
+}
+
+// ready waits until the probe answers at all, checks that a browser with no cookies is
+// signed out, then runs one good login as the baseline of the refusal cases.
+func (r *runner) ready() error {
+	deadline := time.Now().Add(r.cfg.wait)
+	for {
+		b := r.newBrowser()
+		b.hc.Timeout = min(b.hc.Timeout, time.Until(deadline)+time.Second)
+		in, status, err := b.signedIn()
+		if err == nil {
+			if in {
+				return setupErrorf("the probe %s says signed in (%d) before any login: it must answer 2xx only to a signed-in browser", r.cfg.probe, status)
+			}
+			break
+		}
+		if r.ctx.Err() != nil {
+			return setupErrorf("interrupted")
+		}
+		if time.Now().After(deadline) {
+			return setupErrorf("the RP does not answer at %s after %s: %v", r.cfg.probe, r.cfg.wait, err)
+		}
+		select {
+		case <-time.After(200 * time.Millisecond):
+		case <-r.ctx.Done():
+		}
+	}
+	r.reset()
+	if a := r.login(); !a.signedIn {
+		r.baseline = a.String()
+	}
+	r.reset()
+	return nil
+}
+
+// reset puts the provider back as each case expects it.
+func (r *runner) reset() {
+	r.p.ClearFaults()
+	r.p.SetCodeReuse(false)
+	_ = r.p.SetActiveKey(r.kids[keyES256])
+	r.p.ResetRequests()
+	r.tokenHits.Store(0)
+}
+
+// result is the outcome of one case.
+type result struct {
+	tc   testCase
+	out  outcome
+	took time.Duration
+}
+
+// outcome is what a case found. A case that cannot be observed fails.
+type outcome struct {
+	pass         bool
+	unobservable bool
+	detail       string // what the RP did
+}
+
+func passed(format string, a ...any) outcome {
+	return outcome{pass: true, detail: fmt.Sprintf(format, a...)}
+}
+
+func failed(format string, a ...any) outcome { return outcome{detail: fmt.Sprintf(format, a...)} }
+
+func cannot(format string, a ...any) outcome {
+	return outcome{unobservable: true, detail: "cannot be observed: " + fmt.Sprintf(format, a...)}
+}
+
+// runCase runs one case on a freshly reset provider and applies its needs: a case whose needs
+// are not met cannot be observed, and a refusal means nothing when a good login is refused too.
+func (r *runner) runCase(tc testCase) result {
+	r.reset()
+	defer r.reset()
+	start := time.Now()
+	out := tc.run(r)
+	switch why := r.unmet(tc.needs); {
+	case out.unobservable:
+	case why != "":
+		out = cannot("%s", why)
+	case out.pass && !tc.accepts() && r.baseline != "":
+		out = cannot("a good login is refused too (%s), so this refusal proves nothing", r.baseline)
+	}
+	return result{tc: tc, out: out, took: time.Since(start)}
+}
+
+// unmet says which of n the RP did not do in this case ("" = all of them).
+func (r *runner) unmet(n needs) string {
+	recs := r.p.Requests()
+	if n&(needOpenID|needNonce|needPID) != 0 {
+		i := slices.IndexFunc(recs, func(rec mockprovider.RequestRecord) bool {
+			return rec.Endpoint == mockprovider.EndpointAuthorize && rec.Status == http.StatusFound
+		})
+		if i < 0 {
+			return "the RP's login never got a code from the provider's authorization endpoint"
+		}
+		auth := recs[i]
+		switch {
+		case n&needOpenID != 0 && !slices.Contains(auth.Scopes, "openid"):
+			return "the RP did not ask for the openid scope, so no ID token was sent"
+		case n&needNonce != 0 && auth.Nonce == "":
+			return "the RP sent no nonce in its authorization request"
+		case n&needPID != 0 && !slices.Contains(auth.Scopes, "pid"):
+			return "the RP did not ask for the pid scope, so no pid was sent"
+		}
+	}
+	if n&(needToken200|needTokenHit) != 0 && r.tokenHits.Load() == 0 {
+		return "the RP never called the token endpoint"
+	}
+	if n&needToken200 != 0 {
+		status := 0
+		for _, rec := range recs {
+			if rec.Endpoint == mockprovider.EndpointToken && rec.GrantType == "authorization_code" {
+				if rec.Status == http.StatusOK {
+					return ""
+				}
+				status = rec.Status
+			}
+		}
+		return fmt.Sprintf("the token endpoint refused the RP's code redemption (%d); check -client-id, -client-secret and -redirect-uri", status)
+	}
+	return ""
+}
+
+// runPlan runs the cases that -only selects, printing a line for each as it ends.
+func (r *runner) runPlan(stdout io.Writer) ([]result, error) {
+	var results []result
+	for _, tc := range plan {
+		if r.cfg.only != nil && !r.cfg.only.MatchString(tc.name) {
+			continue
+		}
+		if r.ctx.Err() != nil {
+			return results, errors.New("interrupted")
+		}
+		res := r.runCase(tc)
+		if r.ctx.Err() != nil {
+			return results, errors.New("interrupted")
+		}
+		results = append(results, res)
+		printResult(stdout, res)
+	}
+	return results, nil
+}
+
+// accepts reports whether the case expects the login to be accepted.
+func (tc testCase) accepts() bool { return tc.group() == "accept" }
+
+// group is the part of the name before the slash.
+func (tc testCase) group() string {
+	g, _, _ := strings.Cut(tc.name, "/")
+	return g
+}
