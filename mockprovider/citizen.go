@@ -45,7 +45,7 @@ type Citizen struct {
 	// IAL is the identity assurance level, e.g. "2.3".
 	IAL string `json:"ial,omitempty"`
 	// Password is the ThaID app password the citizen types on the phone page (see
-	// ValidatePassword for the rules).
+	// validatePassword for the rules).
 	Password string `json:"password"`
 }
 
@@ -159,7 +159,7 @@ func LoadCitizens(r io.Reader) ([]Citizen, error) {
 func ValidateCitizens(cs []Citizen) error {
 	seen := make(map[string]bool, len(cs))
 	for i, c := range cs {
-		if err := ValidateCitizen(c); err != nil {
+		if err := validateCitizen(c); err != nil {
 			return fmt.Errorf("citizen %d: %w", i, err)
 		}
 		pid := normalizePID(c.PID)
@@ -171,14 +171,14 @@ func ValidateCitizens(cs []Citizen) error {
 	return nil
 }
 
-// ValidateCitizen checks the PID (ValidatePID), the password (ValidatePassword), that a Thai or
+// validateCitizen checks the PID (validatePID), the password (validatePassword), that a Thai or
 // English given name is present, and the shape of the dates (YYYY-MM-DD, month and day may be
 // 00 in the birthdate only).
-func ValidateCitizen(c Citizen) error {
-	if err := ValidatePID(c.PID); err != nil {
+func validateCitizen(c Citizen) error {
+	if err := validatePID(c.PID); err != nil {
 		return err
 	}
-	if err := ValidatePassword(c.Password); err != nil {
+	if err := validatePassword(c.Password); err != nil {
 		return fmt.Errorf("%s: %w", MaskPID(normalizePID(c.PID)), err)
 	}
 	if c.GivenName == "" && c.GivenNameEN == "" {
@@ -221,9 +221,9 @@ func normalizePID(s string) string {
 	return strings.NewReplacer("-", "", " ", "").Replace(s)
 }
 
-// ValidatePID checks a citizen ID: 13 digits (dashes and spaces ignored) whose last digit is the
+// validatePID checks a citizen ID: 13 digits (dashes and spaces ignored) whose last digit is the
 // mod-11 check digit: x = (Σ_{i=1..12} d_i × (14 − i)) mod 11; d13 = (11 − x) mod 10.
-func ValidatePID(s string) error {
+func validatePID(s string) error {
 	p := normalizePID(s)
 	if len(p) != 13 {
 		return fmt.Errorf("%w: PID must have 13 digits", ErrInvalidCitizen)
@@ -243,13 +243,13 @@ func ValidatePID(s string) error {
 	return nil
 }
 
-// ValidatePassword applies the ThaID app's password rules, made precise:
+// validatePassword applies the ThaID app's password rules, made precise:
 //   - exactly 8 ASCII digits;
 //   - not a sequence: rejected when all 8 digits form one ascending run (each digit one more
 //     than the previous, no wrap-around: 12345678, 23456789) or one descending run (87654321,
 //     98765432). Shorter runs inside a password are allowed;
 //   - no digit appears more than 4 times (11112222 is allowed, 11111234 is not).
-func ValidatePassword(pw string) error {
+func validatePassword(pw string) error {
 	if len(pw) != 8 {
 		return fmt.Errorf("%w: password must be 8 digits", ErrInvalidCitizen)
 	}

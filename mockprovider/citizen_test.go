@@ -29,7 +29,7 @@ func TestValidatePID(t *testing.T) {
 	} {
 		err := mockprovider.ValidatePID(tc.pid)
 		if (err == nil) != tc.ok || (err != nil && !errors.Is(err, mockprovider.ErrInvalidCitizen)) {
-			t.Errorf("ValidatePID(%q) = %v, want ok=%v", tc.pid, err, tc.ok)
+			t.Errorf("validatePID(%q) = %v, want ok=%v", tc.pid, err, tc.ok)
 		}
 		if err != nil && len(tc.pid) == 13 && strings.Contains(err.Error(), tc.pid) {
 			t.Errorf("error reveals the PID: %v", err)
@@ -60,7 +60,7 @@ func TestValidatePassword(t *testing.T) {
 	} {
 		err := mockprovider.ValidatePassword(tc.pw)
 		if (err == nil) != tc.ok {
-			t.Errorf("ValidatePassword(%q) = %v, want ok=%v", tc.pw, err, tc.ok)
+			t.Errorf("validatePassword(%q) = %v, want ok=%v", tc.pw, err, tc.ok)
 		}
 	}
 }

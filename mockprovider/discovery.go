@@ -21,7 +21,7 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *Req
 		}
 	}
 	p.mu.Unlock()
-	claims := append([]string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "version"}, AllScopes[1:]...)
+	claims := append([]string{"iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "at_hash", "version"}, allScopes[1:]...)
 	writeJSON(w, http.StatusOK, map[string]any{
 		"issuer":                                        p.issuer,
 		"authorization_endpoint":                        p.issuer + PathAuthorize,
@@ -36,7 +36,7 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *Req
 		"subject_types_supported":                       []string{"public"},
 		"id_token_signing_alg_values_supported":         algs,
 		"code_challenge_methods_supported":              []string{"S256"},
-		"scopes_supported":                              AllScopes,
+		"scopes_supported":                              allScopes,
 		"claims_supported":                              claims,
 		"token_endpoint_auth_methods_supported":         []string{"client_secret_basic", "client_secret_post"},
 		"introspection_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},

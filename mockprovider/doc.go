@@ -113,7 +113,7 @@
 // Full PIDs, for login_hint and Approve in demos: 1509900314828, 2100500987322, 3409901127549,
 // 3301000873651, 8100700452197, 1909900551231. They are fictional.
 //
-// Passwords follow the ThaID app's rules as ValidatePassword makes them precise: 8 digits; not
+// Passwords follow the ThaID app's rules as validatePassword makes them precise: 8 digits; not
 // one ascending or descending run of all 8 digits (12345678, 87654321; no wrap-around); no
 // digit more than 4 times.
 //

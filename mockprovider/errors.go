@@ -6,7 +6,7 @@ import "errors"
 var (
 	// ErrInvalidOptions: Options rejected by New.
 	ErrInvalidOptions = errors.New("mockprovider: invalid options")
-	// ErrInvalidCitizen: a citizen has an invalid PID, password or date (see ValidateCitizen).
+	// ErrInvalidCitizen: a citizen has an invalid PID, password or date (see validateCitizen).
 	ErrInvalidCitizen = errors.New("mockprovider: invalid citizen")
 	// ErrUnknownCitizen: no citizen with that PID.
 	ErrUnknownCitizen = errors.New("mockprovider: unknown citizen")

@@ -36,7 +36,7 @@ type Client struct {
 	// AllowAnyRedirectURI accepts any absolute http(s) redirect URI. Only for demos and tests:
 	// the real ThaID never does this.
 	AllowAnyRedirectURI bool
-	// Scopes are the scopes this client may request. nil means every ThaID scope (AllScopes).
+	// Scopes are the scopes this client may request. nil means every ThaID scope (allScopes).
 	// Requesting any other scope gives error=invalid_scope.
 	Scopes []string
 	// APIKey, when set, must be sent in the x-imauth-apikey header to the token, introspect and

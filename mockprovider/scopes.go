@@ -8,58 +8,58 @@ import (
 
 // The ThaID scopes. Each scope's claim has the same name (openid excepted).
 const (
-	ScopeOpenID         = "openid"
-	ScopePID            = "pid"
-	ScopeName           = "name"
-	ScopeNameEN         = "name_en"
-	ScopeTitle          = "title"
-	ScopeTitleEN        = "title_en"
-	ScopeGivenName      = "given_name"
-	ScopeMiddleName     = "middle_name"
-	ScopeFamilyName     = "family_name"
-	ScopeGivenNameEN    = "given_name_en"
-	ScopeMiddleNameEN   = "middle_name_en"
-	ScopeFamilyNameEN   = "family_name_en"
-	ScopeBirthdate      = "birthdate"
-	ScopeGender         = "gender"
-	ScopeAddress        = "address"
-	ScopeSmartcardCode  = "smartcard_code"
-	ScopeDateOfIssuance = "date_of_issuance"
-	ScopeDateOfExpiry   = "date_of_expiry"
-	ScopeIAL            = "ial"
+	scopeOpenID         = "openid"
+	scopePID            = "pid"
+	scopeName           = "name"
+	scopeNameEN         = "name_en"
+	scopeTitle          = "title"
+	scopeTitleEN        = "title_en"
+	scopeGivenName      = "given_name"
+	scopeMiddleName     = "middle_name"
+	scopeFamilyName     = "family_name"
+	scopeGivenNameEN    = "given_name_en"
+	scopeMiddleNameEN   = "middle_name_en"
+	scopeFamilyNameEN   = "family_name_en"
+	scopeBirthdate      = "birthdate"
+	scopeGender         = "gender"
+	scopeAddress        = "address"
+	scopeSmartcardCode  = "smartcard_code"
+	scopeDateOfIssuance = "date_of_issuance"
+	scopeDateOfExpiry   = "date_of_expiry"
+	scopeIAL            = "ial"
 )
 
-// AllScopes lists every ThaID scope, in the order of DOPA's manual.
-var AllScopes = []string{ScopeOpenID, ScopePID, ScopeName, ScopeNameEN, ScopeTitle, ScopeTitleEN,
-	ScopeGivenName, ScopeMiddleName, ScopeFamilyName, ScopeGivenNameEN, ScopeMiddleNameEN,
-	ScopeFamilyNameEN, ScopeBirthdate, ScopeGender, ScopeAddress, ScopeSmartcardCode,
-	ScopeDateOfIssuance, ScopeDateOfExpiry, ScopeIAL}
+// allScopes lists every ThaID scope, in the order of DOPA's manual.
+var allScopes = []string{scopeOpenID, scopePID, scopeName, scopeNameEN, scopeTitle, scopeTitleEN,
+	scopeGivenName, scopeMiddleName, scopeFamilyName, scopeGivenNameEN, scopeMiddleNameEN,
+	scopeFamilyNameEN, scopeBirthdate, scopeGender, scopeAddress, scopeSmartcardCode,
+	scopeDateOfIssuance, scopeDateOfExpiry, scopeIAL}
 
 // scopeLabels are the Thai labels shown on the consent page.
 var scopeLabels = map[string]string{
-	ScopeOpenID:         "ยืนยันตัวตนด้วย ThaID (OpenID)",
-	ScopePID:            "เลขประจำตัวประชาชน",
-	ScopeName:           "ชื่อ-นามสกุล (ภาษาไทย)",
-	ScopeNameEN:         "ชื่อ-นามสกุล (ภาษาอังกฤษ)",
-	ScopeTitle:          "คำนำหน้าชื่อ (ภาษาไทย)",
-	ScopeTitleEN:        "คำนำหน้าชื่อ (ภาษาอังกฤษ)",
-	ScopeGivenName:      "ชื่อ (ภาษาไทย)",
-	ScopeMiddleName:     "ชื่อกลาง (ภาษาไทย)",
-	ScopeFamilyName:     "นามสกุล (ภาษาไทย)",
-	ScopeGivenNameEN:    "ชื่อ (ภาษาอังกฤษ)",
-	ScopeMiddleNameEN:   "ชื่อกลาง (ภาษาอังกฤษ)",
-	ScopeFamilyNameEN:   "นามสกุล (ภาษาอังกฤษ)",
-	ScopeBirthdate:      "วันเดือนปีเกิด",
-	ScopeGender:         "เพศ",
-	ScopeAddress:        "ที่อยู่ตามทะเบียนบ้าน",
-	ScopeSmartcardCode:  "รหัสหลังบัตรประจำตัวประชาชน (Laser code)",
-	ScopeDateOfIssuance: "วันออกบัตร",
-	ScopeDateOfExpiry:   "วันบัตรหมดอายุ",
-	ScopeIAL:            "ระดับความน่าเชื่อถือของการพิสูจน์ตัวตน (IAL)",
+	scopeOpenID:         "ยืนยันตัวตนด้วย ThaID (OpenID)",
+	scopePID:            "เลขประจำตัวประชาชน",
+	scopeName:           "ชื่อ-นามสกุล (ภาษาไทย)",
+	scopeNameEN:         "ชื่อ-นามสกุล (ภาษาอังกฤษ)",
+	scopeTitle:          "คำนำหน้าชื่อ (ภาษาไทย)",
+	scopeTitleEN:        "คำนำหน้าชื่อ (ภาษาอังกฤษ)",
+	scopeGivenName:      "ชื่อ (ภาษาไทย)",
+	scopeMiddleName:     "ชื่อกลาง (ภาษาไทย)",
+	scopeFamilyName:     "นามสกุล (ภาษาไทย)",
+	scopeGivenNameEN:    "ชื่อ (ภาษาอังกฤษ)",
+	scopeMiddleNameEN:   "ชื่อกลาง (ภาษาอังกฤษ)",
+	scopeFamilyNameEN:   "นามสกุล (ภาษาอังกฤษ)",
+	scopeBirthdate:      "วันเดือนปีเกิด",
+	scopeGender:         "เพศ",
+	scopeAddress:        "ที่อยู่ตามทะเบียนบ้าน",
+	scopeSmartcardCode:  "รหัสหลังบัตรประจำตัวประชาชน (Laser code)",
+	scopeDateOfIssuance: "วันออกบัตร",
+	scopeDateOfExpiry:   "วันบัตรหมดอายุ",
+	scopeIAL:            "ระดับความน่าเชื่อถือของการพิสูจน์ตัวตน (IAL)",
 }
 
-// ScopeLabel returns the Thai label of a scope as the consent page shows it ("" if unknown).
-func ScopeLabel(scope string) string { return scopeLabels[scope] }
+// scopeLabel returns the Thai label of a scope as the consent page shows it ("" if unknown).
+func scopeLabel(scope string) string { return scopeLabels[scope] }
 
 // parseScopes splits a space-separated scope list, dropping duplicates and empty entries.
 func parseScopes(s string) []string {
@@ -82,33 +82,33 @@ func (p *Provider) claims(c *Citizen, scopes []string, dst map[string]any) {
 	}
 	for _, s := range scopes {
 		switch s {
-		case ScopePID:
+		case scopePID:
 			set(s, c.PID)
-		case ScopeName:
+		case scopeName:
 			set(s, c.Name())
-		case ScopeNameEN:
+		case scopeNameEN:
 			set(s, c.NameEN())
-		case ScopeTitle:
+		case scopeTitle:
 			set(s, c.Title)
-		case ScopeTitleEN:
+		case scopeTitleEN:
 			set(s, c.TitleEN)
-		case ScopeGivenName:
+		case scopeGivenName:
 			set(s, c.GivenName)
-		case ScopeMiddleName:
+		case scopeMiddleName:
 			set(s, c.MiddleName)
-		case ScopeFamilyName:
+		case scopeFamilyName:
 			set(s, c.FamilyName)
-		case ScopeGivenNameEN:
+		case scopeGivenNameEN:
 			set(s, c.GivenNameEN)
-		case ScopeMiddleNameEN:
+		case scopeMiddleNameEN:
 			set(s, c.MiddleNameEN)
-		case ScopeFamilyNameEN:
+		case scopeFamilyNameEN:
 			set(s, c.FamilyNameEN)
-		case ScopeBirthdate:
+		case scopeBirthdate:
 			set(s, c.Birthdate)
-		case ScopeGender:
+		case scopeGender:
 			set(s, c.Gender)
-		case ScopeAddress:
+		case scopeAddress:
 			if c.Address == "" && len(c.AddressDetail) == 0 {
 				continue
 			}
@@ -122,13 +122,13 @@ func (p *Provider) claims(c *Citizen, scopes []string, dst map[string]any) {
 			} else {
 				set(s, c.Address)
 			}
-		case ScopeSmartcardCode:
+		case scopeSmartcardCode:
 			set(s, c.SmartcardCode)
-		case ScopeDateOfIssuance:
+		case scopeDateOfIssuance:
 			set(s, c.DateOfIssuance)
-		case ScopeDateOfExpiry:
+		case scopeDateOfExpiry:
 			set(s, c.DateOfExpiry)
-		case ScopeIAL:
+		case scopeIAL:
 			if c.IAL == "" {
 				continue
 			}

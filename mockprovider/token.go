@@ -223,7 +223,7 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 	}
 	p.mu.Unlock()
 
-	openid := slices.Contains(scopes, ScopeOpenID)
+	openid := slices.Contains(scopes, scopeOpenID)
 	key, fault := p.nextTokenFault(openid)
 	if fault.name != "" {
 		p.logger.Info("token fault applied", "fault", fault.name)

@@ -200,11 +200,11 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 
 // breakPID replaces the check digit of a pid claim by another digit.
 func breakPID(claims map[string]any) {
-	pid, ok := claims[ScopePID].(string)
+	pid, ok := claims[scopePID].(string)
 	if !ok || len(pid) != 13 || pid[12] < '0' || pid[12] > '9' {
 		return
 	}
-	claims[ScopePID] = pid[:12] + string(rune('0'+(pid[12]-'0'+5)%10))
+	claims[scopePID] = pid[:12] + string(rune('0'+(pid[12]-'0'+5)%10))
 }
 
 // String returns the constant's name.

@@ -22,6 +22,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // carelessness says which checks the RP skips.
@@ -260,8 +261,14 @@ func (r *rp) checkClaims(c map[string]any, l rpLogin, accessToken string) error 
 }
 
 func (r *rp) checkPID(c map[string]any) error {
-	if pid, _ := c["pid"].(string); !r.careless.noPIDCheck && mockprovider.ValidatePID(pid) != nil {
+	if pid, _ := c["pid"].(string); !r.careless.noPIDCheck && !validPID(pid) {
 		return errors.New("pid")
 	}
 	return nil
+}
+
+// validPID reports whether s is a 13-digit PID with a valid check digit (thaid's own rule).
+func validPID(s string) bool {
+	_, err := thaid.ParsePID(s)
+	return err == nil
 }

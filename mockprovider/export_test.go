@@ -1,0 +1,8 @@
+package mockprovider
+
+// Names for the package's external tests only: they are not part of the API.
+var (
+	AllScopes        = allScopes
+	ValidatePID      = validatePID
+	ValidatePassword = validatePassword
+)
