@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -40,24 +41,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// testClock is a settable clock shared by the provider, the thaid client and the middleware.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *testClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // testApp is an application protected by the middleware, with a mock ThaID beside it.
 type testApp struct {
 	t         *testing.T
@@ -78,7 +61,7 @@ type appOptions struct {
 	mock       mockprovider.Options
 	cfg        middleware.Config // Client, Logger, ErrorHandler are filled in
 	timeout    time.Duration     // thaid HTTP client timeout; 0 = 5 s
-	clock      *testClock        // nil = real time
+	clock      *testclock.Clock  // nil = real time
 	provider   *mockprovider.Provider
 	thaidScope []string
 	tls        bool // serve the app and the mock over HTTPS (httptest certificates)
@@ -771,7 +754,7 @@ func TestOnLogin(t *testing.T) {
 }
 
 func TestAccessTokenRefresh(t *testing.T) {
-	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true}})
 	b := app.newBrowser()
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
@@ -844,7 +827,7 @@ func TestHTTPSCookies(t *testing.T) {
 }
 
 func TestPendingLoginExpires(t *testing.T) {
-	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
 	b := app.newBrowser()
 	cb := b.startLogin("/private/x")
@@ -914,7 +897,7 @@ func TestLoginHint(t *testing.T) {
 }
 
 func TestAccessTokenRefreshFails(t *testing.T) {
-	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
 	b := app.newBrowser()
 	mustSignedIn(t, b.get("/private/x"), "/private/x")

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -77,7 +78,7 @@ func TestLoginCookieLimit(t *testing.T) {
 // TestLoginCookieGone: a callback whose login cookie the browser has dropped tells an expired
 // login from one started elsewhere.
 func TestLoginCookieGone(t *testing.T) {
-	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
 	cb := app.newBrowser().startLogin("/private/x")
 	other := app.newBrowser()

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -43,7 +44,7 @@ func (e *events) take(t *testing.T) string {
 }
 
 func TestObserve(t *testing.T) {
-	clk := &testClock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	var ev events
 	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe}})
 	b := app.newBrowser()

@@ -9,32 +9,15 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// clock is an injectable test clock.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock() *clock { return &clock{t: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
+// testStart is when the tests' clocks start.
+var testStart = time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
 
 // offlineClient is a thaid client with explicit endpoints: it never touches the network unless
 // a flow is run.
@@ -101,7 +84,7 @@ var whoAmI = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 })
 
 func TestRequire(t *testing.T) {
-	clk := newClock()
+	clk := testclock.New(testStart)
 	a := newTestAuth(t, Config{Now: clk.Now, IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 2 * time.Hour})
 	h := a.Require(whoAmI)
 	good, _ := plantSession(t, a, clk.Now())
@@ -191,7 +174,7 @@ func TestSessionTimeouts(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := newClock()
+			clk := testclock.New(testStart)
 			a := newTestAuth(t, Config{Now: clk.Now, IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 2 * time.Hour})
 			id, _ := plantSession(t, a, clk.Now())
 			h := a.Require(whoAmI)
@@ -222,7 +205,7 @@ func TestSessionTimeouts(t *testing.T) {
 }
 
 func TestOptional(t *testing.T) {
-	clk := newClock()
+	clk := testclock.New(testStart)
 	a := newTestAuth(t, Config{Now: clk.Now})
 	id, _ := plantSession(t, a, clk.Now())
 	h := a.Optional(whoAmI)
