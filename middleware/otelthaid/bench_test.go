@@ -10,6 +10,8 @@ import (
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/otelthaid"
@@ -18,11 +20,14 @@ import (
 
 // sdkObserver returns an Observer recording to the OpenTelemetry SDK: a meter provider with a
 // manual reader and a tracer provider that samples every span and hands it to an exporter that
-// drops it.
-func sdkObserver(tb testing.TB) *otelthaid.Observer {
+// drops it. With spans false, the tracer provider is a no-op: metrics only.
+func sdkObserver(tb testing.TB, spans bool) *otelthaid.Observer {
 	tb.Helper()
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(sdkmetric.NewManualReader()))
-	tp := sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
+	var tp trace.TracerProvider = noop.NewTracerProvider()
+	if spans {
+		tp = sdktrace.NewTracerProvider(sdktrace.WithSyncer(tracetest.NewNoopExporter()))
+	}
 	obs, err := otelthaid.New(otelthaid.Config{MeterProvider: mp, TracerProvider: tp})
 	if err != nil {
 		tb.Fatal(err)
@@ -31,19 +36,22 @@ func sdkObserver(tb testing.TB) *otelthaid.Observer {
 }
 
 // BenchmarkObserve is the cost of one event recorded by the Observer into the SDK: a span, a
-// counter increment and a histogram record.
+// counter increment and a histogram record; and without the span (a no-op TracerProvider).
 func BenchmarkObserve(b *testing.B) {
-	obs := sdkObserver(b)
 	ctx := context.Background()
+	ok := middleware.Event{Kind: middleware.EventLogin, Start: time.Now(), Duration: time.Millisecond}
+	failed := middleware.Event{Kind: middleware.EventLogin, Start: time.Now(), Duration: time.Millisecond, Err: thaid.ErrUserDenied}
 	for _, bc := range []struct {
-		name string
-		e    middleware.Event
+		name  string
+		spans bool
+		e     middleware.Event
 	}{
-		{"ok", middleware.Event{Kind: middleware.EventLogin, Start: time.Now(), Duration: time.Millisecond}},
-		{"failed", middleware.Event{Kind: middleware.EventLogin, Start: time.Now(), Duration: time.Millisecond,
-			Err: thaid.ErrUserDenied}},
+		{"ok", true, ok},
+		{"failed", true, failed},
+		{"ok,metrics-only", false, ok},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
+			obs := sdkObserver(b, bc.spans)
 			b.ReportAllocs()
 			for b.Loop() {
 				obs.Observe(ctx, bc.e)
@@ -61,7 +69,7 @@ func BenchmarkLogin(b *testing.B) {
 		observe func(context.Context, middleware.Event)
 	}{
 		{"Observe=nil", nil},
-		{"Observe=otelthaid", sdkObserver(b).Observe},
+		{"Observe=otelthaid", sdkObserver(b, true).Observe},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			app := newApp(b, bc.observe, nil)

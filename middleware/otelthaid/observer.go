@@ -46,8 +46,8 @@ type Observer struct {
 	events   metric.Int64Counter
 	duration metric.Float64Histogram
 
-	// attrs caches the attribute set of each (kind, outcome) met so far: both come from short
-	// fixed lists, and a cached set costs no allocation per event.
+	// attrs caches the span name and options of each (kind, outcome) met so far: both come from
+	// short fixed lists, and cached options cost no allocation per event.
 	attrs sync.Map // label -> *labelAttrs
 }
 
@@ -57,12 +57,19 @@ type label struct {
 	outcome string
 }
 
-// labelAttrs are the precomputed options of one label.
+// labelAttrs are the precomputed span name and options of one label (precomputed slices: a
+// variadic call with a new slice would allocate it at every event).
 type labelAttrs struct {
-	record    metric.MeasurementOption
+	spanName  string
+	outcome   string
 	spanAttrs trace.SpanStartEventOption
+	add       []metric.AddOption
+	record    []metric.RecordOption
 	failed    bool
 }
+
+// internal is the span kind of every span.
+var internal = trace.WithSpanKind(trace.SpanKindInternal)
 
 // New returns an Observer that records to cfg's providers. It fails only when an instrument
 // cannot be created.
@@ -96,13 +103,12 @@ func New(cfg Config) (*Observer, error) {
 // middleware.Config.Observe.
 func (o *Observer) Observe(ctx context.Context, e middleware.Event) {
 	la := o.labelAttrs(e)
-	ctx, span := o.tracer.Start(ctx, "thaid."+string(e.Kind),
-		trace.WithTimestamp(e.Start), trace.WithSpanKind(trace.SpanKindInternal), la.spanAttrs)
+	ctx, span := o.tracer.Start(ctx, la.spanName, trace.WithTimestamp(e.Start), internal, la.spanAttrs)
 	if la.failed {
-		span.SetStatus(codes.Error, e.Outcome())
+		span.SetStatus(codes.Error, la.outcome)
 	}
-	o.events.Add(ctx, 1, la.record)
-	o.duration.Record(ctx, e.Duration.Seconds(), la.record)
+	o.events.Add(ctx, 1, la.add...)
+	o.duration.Record(ctx, e.Duration.Seconds(), la.record...)
 	span.End(trace.WithTimestamp(e.Start.Add(e.Duration)))
 }
 
@@ -113,8 +119,8 @@ func (o *Observer) labelAttrs(e middleware.Event) *labelAttrs {
 		return la.(*labelAttrs)
 	}
 	kv := []attribute.KeyValue{kindKey.String(string(l.kind)), outcomeKey.String(l.outcome)}
-	set := attribute.NewSet(kv...)
-	la := &labelAttrs{record: metric.WithAttributeSet(set), failed: e.Err != nil}
+	set := metric.WithAttributeSet(attribute.NewSet(kv...))
+	la := &labelAttrs{spanName: "thaid." + string(l.kind), outcome: l.outcome, add: []metric.AddOption{set}, record: []metric.RecordOption{set}, failed: e.Err != nil}
 	if la.failed {
 		kv = append(kv, errorTypeKey.String(l.outcome))
 	}
