@@ -11,13 +11,16 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	metricnoop "go.opentelemetry.io/otel/metric/noop"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
+	tracenoop "go.opentelemetry.io/otel/trace/noop"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/otelthaid"
@@ -263,4 +266,46 @@ func keys[V any](m map[string]V) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestObserverGlobalProviders: with the zero Config the Observer records to the global providers,
+// also when the application sets them after New.
+func TestObserverGlobalProviders(t *testing.T) {
+	obs, err := otelthaid.New(otelthaid.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	reader := sdkmetric.NewManualReader()
+	spans := tracetest.NewInMemoryExporter()
+	otel.SetMeterProvider(sdkmetric.NewMeterProvider(sdkmetric.WithReader(reader)))
+	otel.SetTracerProvider(sdktrace.NewTracerProvider(sdktrace.WithSyncer(spans)))
+	t.Cleanup(func() {
+		otel.SetMeterProvider(metricnoop.NewMeterProvider())
+		otel.SetTracerProvider(tracenoop.NewTracerProvider())
+	})
+
+	app := newApp(t, obs.Observe, nil)
+	if status, body := app.do(t, "GET", "/private", nil); status != http.StatusOK || body != "private" {
+		t.Fatalf("login: %d %q", status, body)
+	}
+	var names []string
+	for _, s := range spans.GetSpans() {
+		names = append(names, s.Name)
+	}
+	if got, want := strings.Join(names, " "), "thaid.login_started thaid.login"; got != want {
+		t.Errorf("spans %q, want %q", got, want)
+	}
+	var rm metricdata.ResourceMetrics
+	if err := reader.Collect(context.Background(), &rm); err != nil {
+		t.Fatal(err)
+	}
+	ms := scopeMetrics(t, rm)
+	sum, _ := ms["thaid.events"].Data.(metricdata.Sum[int64])
+	var total int64
+	for _, dp := range sum.DataPoints {
+		total += dp.Value
+	}
+	if total != 2 {
+		t.Errorf("thaid.events adds up to %d, want 2 (login_started, login)", total)
+	}
 }
