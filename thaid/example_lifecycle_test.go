@@ -105,7 +105,8 @@ func ExampleClient_Revoke() {
 }
 
 // VerifyIDToken checks an ID token kept from an earlier exchange (signature, issuer, audience,
-// expiry, nonce and at_hash) and returns the citizen it names. Exchange already does this.
+// expiry, nonce, and at_hash when present) and returns the citizen it names. Exchange already
+// does this at the callback.
 func ExampleClient_VerifyIDToken() {
 	client, login, res := exampleLogin(mockprovider.Options{})
 	id, err := client.VerifyIDToken(context.Background(), res.Token.IDToken, res.Token.AccessToken, login.Nonce)
