@@ -24,23 +24,26 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// fakeClock is an injectable clock that tests move by hand.
-type fakeClock struct {
+// TestClock is the injectable clock of every test of the package, moved by
+// hand. It is exported (in a test file, so only to tests) for the external
+// tests of package thaid_test, which share it with the mock provider.
+type TestClock struct {
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
+// NewTestClock returns a TestClock at 2026-11-23 12:00 UTC.
+func NewTestClock() *TestClock {
+	return &TestClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
 }
 
-func (c *fakeClock) Now() time.Time {
+func (c *TestClock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.now
 }
 
-func (c *fakeClock) Advance(d time.Duration) {
+func (c *TestClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.now = c.now.Add(d)
 	c.mu.Unlock()
@@ -204,7 +207,7 @@ func atHash(accessToken string) string {
 }
 
 // newTestClient builds a Client for op with explicit endpoints.
-func newTestClient(t testing.TB, op *testOP, clock *fakeClock, mods ...func(*Config)) *Client {
+func newTestClient(t testing.TB, op *testOP, clock *TestClock, mods ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{
 		ClientID:     testClientID,
