@@ -13,9 +13,10 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// keySet is thaid's oidc.KeySet: the provider's JWKS, cached for a TTL, with
-// unknown key IDs triggering at most one refetch per refresh interval. Fetches
-// are shared by concurrent callers. Only asymmetric keys are ever loaded.
+// keySet is the provider's JWKS, with which go-oidc (through signatureCheck)
+// verifies the signatures of ID tokens. It is cached for a TTL, and unknown
+// key IDs trigger at most one refetch per refresh interval. Fetches are
+// shared by concurrent callers. Only asymmetric keys are ever loaded.
 type keySet struct {
 	url             string
 	hc              *http.Client
