@@ -13,7 +13,8 @@ import (
 // decodeObject decodes a JSON object (an ID-token payload, a token or
 // introspection answer, a set of claims) into a map. null is refused too.
 func decodeObject(data []byte) (map[string]any, error) {
-	var m map[string]any
+	// Sized for an ID token's claims, so that the map need not grow.
+	m := make(map[string]any, 24)
 	if err := json.Unmarshal(data, &m); err != nil {
 		return nil, err
 	}
