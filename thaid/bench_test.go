@@ -26,7 +26,7 @@ func BenchmarkVerify(b *testing.B) {
 	for _, alg := range []string{"ES256", "RS256"} {
 		k := newTestKey(b, "bench-"+alg, alg)
 		op := newTestOP(b, k)
-		clock := NewTestClock()
+		clock := newTestClock()
 		claims := op.claims(clock.Now(), "bench-nonce")
 		claims["at_hash"] = atHash("bench-access-token")
 		raw := sign(b, k, claims)

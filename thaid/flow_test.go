@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -26,14 +27,14 @@ const (
 
 type env struct {
 	op    *mockprovider.Provider
-	clock *thaid.TestClock
+	clock *testclock.Clock
 	c     *thaid.Client
 }
 
 // start runs a mock provider and a client that discovers it.
 func start(t *testing.T, opts mockprovider.Options, mods ...func(*thaid.Config)) *env {
 	t.Helper()
-	clk := thaid.NewTestClock()
+	clk := testclock.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	opts.Now = clk.Now
 	opts.AutoApprove = true
 	op := mockprovider.Start(t, opts)

@@ -22,31 +22,13 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/thaid-go/thaid-go/internal/testclock"
 )
 
-// TestClock is the injectable clock of every test of the package, moved by
-// hand. It is exported (in a test file, so only to tests) for the external
-// tests of package thaid_test, which share it with the mock provider.
-type TestClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-// NewTestClock returns a TestClock at 2026-11-23 12:00 UTC.
-func NewTestClock() *TestClock {
-	return &TestClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *TestClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *TestClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+// newTestClock returns the repository's test clock at 2026-11-23 12:00 UTC.
+func newTestClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 }
 
 // testKey is a signing key of the test OP.
@@ -207,7 +189,7 @@ func atHash(accessToken string) string {
 }
 
 // newTestClient builds a Client for op with explicit endpoints.
-func newTestClient(t testing.TB, op *testOP, clock *TestClock, mods ...func(*Config)) *Client {
+func newTestClient(t testing.TB, op *testOP, clock *testclock.Clock, mods ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{
 		ClientID:     testClientID,
