@@ -94,8 +94,8 @@ const absoluteExpiryThreshold = 1_000_000_000
 // decodeTokenResponse decodes a token-endpoint JSON answer. It accepts both
 // "expires_in" and ThaID's "expire_in", each either relative seconds or an
 // absolute Unix time (above 10^9), as a number or a numeric string. now is
-// used for relative expiries. An error member is errorFromBody's concern: by
-// the time the body gets here, it has none.
+// used for relative expiries. An answer with an error code never gets here:
+// errorFromBody has made it an *Error.
 func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
 	m, err := decodeObject(body)
 	if err != nil {
