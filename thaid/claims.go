@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -185,7 +183,7 @@ func addressFrom(v any) (*Address, error) {
 // decodeClaims decodes a JSON object of claims into an Identity. It is the
 // fuzzed entry point of claim decoding.
 func decodeClaims(data []byte, verified bool) (*Identity, error) {
-	m, err := decodeJSONObject(data)
+	m, err := decodeObject(data)
 	if err != nil {
 		return nil, wrapf(ErrInvalidClaim, "claims are not a JSON object: %v", err)
 	}
@@ -216,13 +214,9 @@ func identityFromClaims(m map[string]any, verified bool) (*Identity, error) {
 		{ScopeGender, &id.Gender},
 		{ScopeSmartcardCode, &id.SmartcardCode},
 	} {
-		v, ok := m[f.name]
-		if !ok || v == nil {
-			continue
-		}
-		s, ok := v.(string)
-		if !ok {
-			return nil, wrapf(ErrInvalidClaim, "%s is a %s, not a string", f.name, jsonType(v))
+		s, err := stringMember(m, f.name, ErrInvalidClaim)
+		if err != nil {
+			return nil, err
 		}
 		*f.dst = s
 	}
@@ -276,47 +270,9 @@ func identityFromClaims(m map[string]any, verified bool) (*Identity, error) {
 		}
 		id.Address = a
 	}
-	if v, ok := m["auth_time"]; ok && v != nil {
-		t, err := unixClaim("auth_time", v)
-		if err != nil {
-			return nil, err
-		}
-		id.AuthTime = t
+	var err error
+	if id.AuthTime, err = timeMember(m, "auth_time"); err != nil {
+		return nil, err
 	}
 	return id, nil
-}
-
-// numericString accepts a string or a JSON number and returns its text.
-func numericString(name string, v any) (string, error) {
-	switch x := v.(type) {
-	case string:
-		return strings.TrimSpace(x), nil
-	case float64:
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return "", wrapf(ErrInvalidClaim, "%s is not a finite number", name)
-		}
-		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case json.Number:
-		return x.String(), nil
-	}
-	return "", wrapf(ErrInvalidClaim, "%s is a %s", name, jsonType(v))
-}
-
-// maxUnix is 9999-12-31T23:59:59Z, the last time any thaid value may name.
-const maxUnix = 253402300799
-
-// validUnix reports whether f is a finite, non-negative number of seconds up to maxUnix.
-func validUnix(f float64) bool {
-	return !math.IsNaN(f) && !math.IsInf(f, 0) && f >= 0 && f <= maxUnix
-}
-
-// unixClaim reads a NumericDate claim (seconds since the epoch, possibly
-// fractional).
-func unixClaim(name string, v any) (time.Time, error) {
-	f, ok := v.(float64)
-	if !ok || !validUnix(f) {
-		return time.Time{}, wrapf(ErrInvalidToken, "%s is not a valid NumericDate", name)
-	}
-	sec, frac := math.Modf(f)
-	return time.Unix(int64(sec), int64(frac*1e9)).UTC(), nil
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
-	"golang.org/x/oauth2"
 )
 
 // ThaID scopes. Each scope releases the claim of the same name (ScopeOpenID
@@ -107,13 +106,11 @@ type Config struct {
 // one per application and reuse it, so that the JWKS cache is shared.
 type Client struct {
 	cfg        Config
-	oauth      oauth2.Config
-	hc         *http.Client // with API key and response capture, for token/introspect/revoke
+	hc         *http.Client // cfg.HTTPClient without redirects, for token/introspect/revoke
 	now        func() time.Time
 	wantOpenID bool
-	algs       []string
-	keys       *keySet
-	verifier   *oidc.IDTokenVerifier
+	keys       *keySet     // nil without Provider.JWKSURL
+	oidc       oidc.Config // go-oidc's part of ID-token verification
 }
 
 func defaultHTTPClient() *http.Client { return &http.Client{Timeout: DefaultHTTPTimeout} }
@@ -152,35 +149,20 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		cfg:        cfg,
 		now:        cfg.Now,
 		wantOpenID: slices.Contains(cfg.Scopes, ScopeOpenID),
-		algs:       algs,
-		hc:         wrapHTTPClient(cfg.HTTPClient, cfg.APIKey.Reveal()),
-	}
-	style := oauth2.AuthStyleInHeader
-	if cfg.AuthStyle == AuthStylePost {
-		style = oauth2.AuthStyleInParams
-	}
-	c.oauth = oauth2.Config{
-		ClientID:     cfg.ClientID,
-		ClientSecret: cfg.ClientSecret.Reveal(),
-		RedirectURL:  cfg.RedirectURL,
-		Scopes:       cfg.Scopes,
-		Endpoint: oauth2.Endpoint{
-			AuthURL:   cfg.Provider.AuthURL,
-			TokenURL:  cfg.Provider.TokenURL,
-			AuthStyle: style,
+		hc:         noRedirects(cfg.HTTPClient),
+		oidc: oidc.Config{
+			ClientID:             cfg.ClientID,
+			SupportedSigningAlgs: algs,
+			// thaid checks these itself (checkClaims): with Config.Leeway, on
+			// Config.Now, tolerating a trailing slash in the issuer, with typed
+			// errors. go-oidc has no leeway and reports its checks as text.
+			SkipExpiryCheck: true,
+			SkipIssuerCheck: true,
 		},
 	}
 	if cfg.Provider.JWKSURL != "" {
 		c.keys = newKeySet(cfg.Provider.JWKSURL, cfg.HTTPClient, c.now, algs,
 			cfg.JWKSCacheTTL, cfg.JWKSRefreshInterval)
-		c.verifier = oidc.NewVerifier(cfg.Provider.Issuer, c.keys, &oidc.Config{
-			ClientID:             cfg.ClientID,
-			SupportedSigningAlgs: algs,
-			// thaid checks these itself, with leeway, on the injected clock,
-			// tolerating a trailing slash in the issuer, and with typed errors.
-			SkipExpiryCheck: true,
-			SkipIssuerCheck: true,
-		})
 	}
 	return c, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/oauth2"
 )
 
 // noNetwork fails every request: presets must not touch the network.
@@ -140,6 +142,19 @@ func TestAuthCodeURL(t *testing.T) {
 	}
 	if q.Query().Get("login_hint") != "x" {
 		t.Errorf("login_hint missing from %s", q)
+	}
+	// The PKCE challenge as x/oauth2 computes it; an authorization URL that
+	// has a query already; an extra parameter is sent once, with its last value.
+	rfc := &Login{State: "st", CodeVerifier: "dBjftJeZ4CVP-mJ0kjvDDHFgsqKrXYcH6MAHsaMtB6Q"}
+	c.cfg.Provider.AuthURL = "https://op.example/auth?tenant=t"
+	u = c.AuthCodeURL(rfc, url.Values{"login_hint": {"a", "b"}})
+	q, err = url.Parse(u)
+	if err != nil || !strings.HasPrefix(u, "https://op.example/auth?tenant=t&") {
+		t.Fatalf("URL %s: %v", u, err)
+	}
+	if got := q.Query(); got.Get("code_challenge") != oauth2.S256ChallengeFromVerifier(rfc.CodeVerifier) ||
+		got.Get("tenant") != "t" || strings.Join(got["login_hint"], ",") != "b" || got.Has("nonce") {
+		t.Errorf("URL %s", u)
 	}
 	for _, out := range []string{l.String(), strings.Join([]string{l.GoString()}, "")} {
 		if strings.Contains(out, l.Nonce) || strings.Contains(out, l.CodeVerifier) {

@@ -75,13 +75,6 @@ func atoiDigits(s string) (int, bool) {
 	return n, true
 }
 
-func truncate(s string, n int) string {
-	if len(s) > n {
-		return s[:n] + "…"
-	}
-	return s
-}
-
 // String returns the date as "YYYY-MM-DD" with a Gregorian year; unknown parts are 00.
 func (d Date) String() string {
 	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)

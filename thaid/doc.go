@@ -15,8 +15,11 @@
 // AuthCodeURL. The citizen scans DOPA's QR code with the ThaID app, consents,
 // and the browser comes back to the redirect URL. Exchange then checks the
 // state (in constant time), surfaces provider error redirects as *Error, refuses
-// stale logins, exchanges the code (with the PKCE verifier) through
-// golang.org/x/oauth2, and returns a Result holding the Identity and the Token.
+// stale logins, exchanges the code (with the PKCE verifier) at the token
+// endpoint, and returns a Result holding the Identity and the Token. Exchange,
+// Refresh, Revoke and Introspect post their forms the same way: client
+// authentication as Config.AuthStyle says, the API key when one is set, and no
+// redirect followed.
 //
 // # Claims
 //

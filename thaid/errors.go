@@ -110,6 +110,15 @@ func wrapf(sentinel error, format string, args ...any) error {
 	return &detailError{sentinel: sentinel, msg: fmt.Sprintf(format, args...)}
 }
 
+// truncate shortens a value received from outside to n bytes, for quoting it
+// in an error message.
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
+}
+
 // wrapErr returns an error matching both sentinel and cause with errors.Is.
 func wrapErr(sentinel error, cause error) error {
 	if cause == nil {

@@ -3,16 +3,15 @@ package thaid
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
-
-	"golang.org/x/oauth2"
 )
 
 // Login is one login attempt: the values that tie the callback to the
@@ -66,20 +65,14 @@ func randomString() (string, error) {
 // NewLogin starts a login attempt: a fresh state, nonce and PKCE verifier
 // from crypto/rand (256 bits each), and the creation time.
 func (c *Client) NewLogin() (*Login, error) {
-	state, err := randomString()
-	if err != nil {
-		return nil, fmt.Errorf("thaid: reading random bytes: %w", err)
+	l := &Login{CreatedAt: c.now()}
+	for _, v := range []*string{&l.State, &l.Nonce, &l.CodeVerifier} {
+		var err error
+		if *v, err = randomString(); err != nil {
+			return nil, fmt.Errorf("thaid: reading random bytes: %w", err)
+		}
 	}
-	nonce, err := randomString()
-	if err != nil {
-		return nil, fmt.Errorf("thaid: reading random bytes: %w", err)
-	}
-	return &Login{
-		State:        state,
-		Nonce:        nonce,
-		CodeVerifier: oauth2.GenerateVerifier(),
-		CreatedAt:    c.now(),
-	}, nil
+	return l, nil
 }
 
 // AuthCodeURL returns the provider's authorization URL for l: response_type
@@ -88,22 +81,33 @@ func (c *Client) NewLogin() (*Login, error) {
 // provider). It cannot replace the parameters above: the flow's security rests
 // on them, so extra's values for those names are ignored.
 func (c *Client) AuthCodeURL(l *Login, extra url.Values) string {
-	opts := make([]oauth2.AuthCodeOption, 0, 2+len(extra))
+	v := make(url.Values, len(extra)+8)
 	for k, vs := range extra {
-		if reservedAuthParams[k] {
-			continue
+		// A parameter is sent once (RFC 6749 3.1): its last value.
+		if !reservedAuthParams[k] && len(vs) > 0 {
+			v.Set(k, vs[len(vs)-1])
 		}
-		for _, v := range vs {
-			opts = append(opts, oauth2.SetAuthURLParam(k, v))
-		}
+	}
+	v.Set("response_type", "code")
+	v.Set("client_id", c.cfg.ClientID)
+	v.Set("redirect_uri", c.cfg.RedirectURL)
+	v.Set("scope", strings.Join(c.cfg.Scopes, " "))
+	if l.State != "" {
+		v.Set("state", l.State)
 	}
 	if l.Nonce != "" {
-		opts = append(opts, oauth2.SetAuthURLParam("nonce", l.Nonce))
+		v.Set("nonce", l.Nonce)
 	}
 	if l.CodeVerifier != "" {
-		opts = append(opts, oauth2.S256ChallengeOption(l.CodeVerifier))
+		sum := sha256.Sum256([]byte(l.CodeVerifier))
+		v.Set("code_challenge", base64.RawURLEncoding.EncodeToString(sum[:]))
+		v.Set("code_challenge_method", "S256")
 	}
-	return c.oauth.AuthCodeURL(l.State, opts...)
+	sep := "?"
+	if strings.Contains(c.cfg.Provider.AuthURL, "?") {
+		sep = "&"
+	}
+	return c.cfg.Provider.AuthURL + sep + v.Encode()
 }
 
 // reservedAuthParams are the authorization parameters that AuthCodeURL sets
@@ -138,14 +142,11 @@ func (c *Client) Exchange(ctx context.Context, l *Login, query url.Values) (*Res
 	if code == "" {
 		return nil, ErrMissingCode
 	}
-	var opts []oauth2.AuthCodeOption
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {code}, "redirect_uri": {c.cfg.RedirectURL}}
 	if l.CodeVerifier != "" {
-		opts = append(opts, oauth2.VerifierOption(l.CodeVerifier))
+		form.Set("code_verifier", l.CodeVerifier)
 	}
-	tr, err := c.tokenRequest(ctx, func(ctx context.Context) error {
-		_, err := c.oauth.Exchange(ctx, code, opts...)
-		return err
-	})
+	tr, err := c.tokenRequest(ctx, form)
 	if err != nil {
 		return nil, err
 	}
@@ -172,34 +173,4 @@ func orEmpty(m map[string]any) map[string]any {
 		return map[string]any{}
 	}
 	return m
-}
-
-// tokenRequest runs one token-endpoint call through oauth2 and decodes the raw
-// answer itself. oauth2.RetrieveError becomes *Error (or ErrMalformedResponse
-// for non-JSON error bodies); network errors and timeouts match
-// ErrProviderUnavailable.
-func (c *Client) tokenRequest(ctx context.Context, call func(ctx context.Context) error) (*tokenResponse, error) {
-	cp := &capture{}
-	cctx := context.WithValue(ctx, oauth2.HTTPClient, c.hc)
-	cctx = context.WithValue(cctx, captureKey{}, cp)
-	err := call(cctx)
-	if err != nil {
-		var re *oauth2.RetrieveError
-		switch {
-		case errors.As(err, &re):
-			status, ct := 0, ""
-			if re.Response != nil {
-				status, ct = re.Response.StatusCode, re.Response.Header.Get("Content-Type")
-			}
-			return nil, httpStatusError(status, ct, re.Body)
-		case ctx.Err() != nil || cp.status == 0:
-			return nil, wrapErr(ErrProviderUnavailable, err)
-		}
-		// A 2xx answer that oauth2 could not use (no access_token, a
-		// content type it misreads, ...): thaid's decoder decides below.
-	}
-	if cp.status < 200 || cp.status > 299 {
-		return nil, httpStatusError(cp.status, cp.contentType, cp.body)
-	}
-	return decodeTokenResponse(cp.body, c.now())
 }

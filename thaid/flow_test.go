@@ -11,29 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
-
-// clock is an injectable clock shared by the mock provider and the client.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
-}
 
 const redirectURL = "https://rp.example/callback"
 
@@ -46,14 +27,14 @@ const (
 
 type env struct {
 	op    *mockprovider.Provider
-	clock *clock
+	clock *testclock.Clock
 	c     *thaid.Client
 }
 
 // start runs a mock provider and a client that discovers it.
 func start(t *testing.T, opts mockprovider.Options, mods ...func(*thaid.Config)) *env {
 	t.Helper()
-	clk := newClock()
+	clk := testclock.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 	opts.Now = clk.Now
 	opts.AutoApprove = true
 	op := mockprovider.Start(t, opts)

@@ -20,7 +20,7 @@ import (
 // HTTP client that has no timeout, must not block verification for good: the detached download
 // has its own deadline, and once the endpoint recovers a new fetch succeeds.
 func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
-	clock := newFakeClock()
+	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
 	op := newTestOP(t, k)
 	var (
@@ -126,7 +126,7 @@ func TestPIDErrorMasksEveryScript(t *testing.T) {
 // TestRefreshRefusesAnotherSubject: a refreshed ID token must name the login's subject
 // (OpenID Connect Core 12.2), else the session would silently change person.
 func TestRefreshRefusesAnotherSubject(t *testing.T) {
-	clock := newFakeClock()
+	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
 	op := newTestOP(t, k)
 	for _, tc := range []struct {

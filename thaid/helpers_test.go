@@ -22,28 +22,13 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/thaid-go/thaid-go/internal/testclock"
 )
 
-// fakeClock is an injectable clock that tests move by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newFakeClock() *fakeClock {
-	return &fakeClock{now: time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)}
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.now = c.now.Add(d)
-	c.mu.Unlock()
+// newTestClock returns the repository's test clock at 2026-11-23 12:00 UTC.
+func newTestClock() *testclock.Clock {
+	return testclock.New(time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC))
 }
 
 // testKey is a signing key of the test OP.
@@ -204,7 +189,7 @@ func atHash(accessToken string) string {
 }
 
 // newTestClient builds a Client for op with explicit endpoints.
-func newTestClient(t testing.TB, op *testOP, clock *fakeClock, mods ...func(*Config)) *Client {
+func newTestClient(t testing.TB, op *testOP, clock *testclock.Clock, mods ...func(*Config)) *Client {
 	t.Helper()
 	cfg := Config{
 		ClientID:     testClientID,

@@ -13,9 +13,10 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// keySet is thaid's oidc.KeySet: the provider's JWKS, cached for a TTL, with
-// unknown key IDs triggering at most one refetch per refresh interval. Fetches
-// are shared by concurrent callers. Only asymmetric keys are ever loaded.
+// keySet is the provider's JWKS, with which go-oidc (through signatureCheck)
+// verifies the signatures of ID tokens. It is cached for a TTL, and unknown
+// key IDs trigger at most one refetch per refresh interval. Fetches are
+// shared by concurrent callers. Only asymmetric keys are ever loaded.
 type keySet struct {
 	url             string
 	hc              *http.Client
@@ -50,60 +51,30 @@ func newKeySet(url string, hc *http.Client, now func() time.Time, algs []string,
 	return ks
 }
 
-// verifyCallKey carries a *verifyCall through go-oidc's Verify to the key set.
-type verifyCallKey struct{}
-
-// verifyCall records what the key set learnt during one verification: the
-// verified payload (so that thaid decodes it once more only) and, on failure,
-// a typed error (go-oidc flattens key-set errors into strings).
-type verifyCall struct {
-	payload []byte
-	alg     string
-	err     error
-}
-
-// VerifySignature implements oidc.KeySet.
-func (ks *keySet) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
-	vc, _ := ctx.Value(verifyCallKey{}).(*verifyCall)
-	payload, alg, err := ks.verify(ctx, jwt)
-	if vc != nil {
-		vc.payload, vc.alg, vc.err = payload, alg, err
-	}
-	return payload, err
-}
-
-func (ks *keySet) verify(ctx context.Context, jwt string) ([]byte, string, error) {
-	jws, err := jose.ParseSignedCompact(jwt, ks.algs)
-	if err != nil {
-		return nil, "", wrapErr(ErrInvalidToken, err)
-	}
-	if len(jws.Signatures) != 1 {
-		return nil, "", wrapf(ErrInvalidToken, "token has %d signatures", len(jws.Signatures))
-	}
+// verify checks the signature of jws, parsed with ks.algs, against the
+// provider's keys and returns the payload. An unknown key ID refetches the
+// JWKS, at most once per refresh interval.
+func (ks *keySet) verify(ctx context.Context, jws *jose.JSONWebSignature) ([]byte, error) {
 	hdr := jws.Signatures[0].Header
-	alg := hdr.Algorithm
-	if !isAllowedAlg(alg) {
-		return nil, alg, wrapf(ErrUnsupportedAlg, "alg %q", alg)
-	}
 	keys, gen, err := ks.current(ctx)
 	if err != nil {
-		return nil, alg, err
+		return nil, err
 	}
-	payload, found, err := verifyWith(jws, keys, hdr.KeyID, alg)
+	payload, found, err := verifyWith(jws, keys, hdr.KeyID, hdr.Algorithm)
 	if found {
-		return payload, alg, err
+		return payload, err
 	}
 	// Unknown key ID (or, without a kid, no key that verifies): the provider
 	// may have rotated its keys. Refetch, at most once per interval.
 	keys, err = ks.refetch(ctx, gen)
 	if err != nil {
-		return nil, alg, err
+		return nil, err
 	}
-	payload, found, err = verifyWith(jws, keys, hdr.KeyID, alg)
+	payload, found, err = verifyWith(jws, keys, hdr.KeyID, hdr.Algorithm)
 	if found {
-		return payload, alg, err
+		return payload, err
 	}
-	return nil, alg, wrapf(ErrBadSignature, "no published key with kid %q for %s", hdr.KeyID, alg)
+	return nil, wrapf(ErrBadSignature, "no published key with kid %q for %s", hdr.KeyID, hdr.Algorithm)
 }
 
 // verifyWith tries the keys that fit kid and alg. found reports whether a key

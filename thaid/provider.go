@@ -36,8 +36,6 @@ var allowedAlgs = [...]string{"ES256", "ES384", "RS256", "RS384", "RS512", "PS25
 // It is a copy; changing it has no effect.
 func AllowedSigningAlgs() []string { return slices.Clone(allowedAlgs[:]) }
 
-func isAllowedAlg(alg string) bool { return slices.Contains(allowedAlgs[:], alg) }
-
 func providerAt(base string) Provider {
 	return Provider{
 		Issuer:        base,

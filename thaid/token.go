@@ -1,9 +1,10 @@
 package thaid
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -62,6 +63,15 @@ func (t Token) LogValue() slog.Value {
 	)
 }
 
+// tokenRequest posts form to the token endpoint and decodes the answer.
+func (c *Client) tokenRequest(ctx context.Context, form url.Values) (*tokenResponse, error) {
+	body, err := c.post(ctx, c.cfg.Provider.TokenURL, form)
+	if err != nil {
+		return nil, err
+	}
+	return decodeTokenResponse(body, c.now())
+}
+
 // tokenResponse is a decoded token-endpoint answer.
 type tokenResponse struct {
 	token    Token
@@ -84,17 +94,12 @@ const absoluteExpiryThreshold = 1_000_000_000
 // decodeTokenResponse decodes a token-endpoint JSON answer. It accepts both
 // "expires_in" and ThaID's "expire_in", each either relative seconds or an
 // absolute Unix time (above 10^9), as a number or a numeric string. now is
-// used for relative expiries.
+// used for relative expiries. An answer with an error code never gets here:
+// errorFromBody has made it an *Error.
 func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
-	m, err := decodeJSONObject(body)
+	m, err := decodeObject(body)
 	if err != nil {
 		return nil, wrapf(ErrMalformedResponse, "token response is not a JSON object: %v", err)
-	}
-	if code, ok := m["error"].(string); ok && code != "" {
-		e := &Error{Code: code}
-		e.Description, _ = m["error_description"].(string)
-		e.URI, _ = m["error_uri"].(string)
-		return nil, e
 	}
 	tr := &tokenResponse{}
 	t := &tr.token
@@ -107,7 +112,7 @@ func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
 		{"refresh_token", &t.RefreshToken},
 		{"id_token", &t.IDToken},
 	} {
-		if *f.dst, err = stringMember(m, f.name); err != nil {
+		if *f.dst, err = stringMember(m, f.name, ErrMalformedResponse); err != nil {
 			return nil, err
 		}
 	}
@@ -155,18 +160,6 @@ func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
 	return tr, nil
 }
 
-func stringMember(m map[string]any, name string) (string, error) {
-	v, ok := m[name]
-	if !ok || v == nil {
-		return "", nil
-	}
-	s, ok := v.(string)
-	if !ok {
-		return "", wrapf(ErrMalformedResponse, "%s is a %s, not a string", name, jsonType(v))
-	}
-	return s, nil
-}
-
 // expiryFrom interprets an expires_in/expire_in value.
 func expiryFrom(name string, v any, now time.Time) (time.Time, error) {
 	var n float64
@@ -192,22 +185,4 @@ func expiryFrom(name string, v any, now time.Time) (time.Time, error) {
 	default:
 		return now.Add(time.Duration(n * float64(time.Second))), nil
 	}
-}
-
-func jsonType(v any) string {
-	switch v.(type) {
-	case nil:
-		return "null"
-	case string:
-		return "string"
-	case float64, json.Number:
-		return "number"
-	case bool:
-		return "boolean"
-	case []any:
-		return "array"
-	case map[string]any:
-		return "object"
-	}
-	return fmt.Sprintf("%T", v)
 }

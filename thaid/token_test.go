@@ -47,7 +47,6 @@ func TestDecodeTokenResponse(t *testing.T) {
 		{name: "not JSON", body: `<html>Bad data request</html>`, wantErr: ErrMalformedResponse},
 		{name: "JSON array", body: `[]`, wantErr: ErrMalformedResponse},
 		{name: "null", body: `null`, wantErr: ErrMalformedResponse},
-		{name: "error on 200", body: `{"error":"invalid_grant","error_description":"code used"}`, wantErr: ErrInvalidGrant},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,7 +176,7 @@ func TestErrorIs(t *testing.T) {
 	}
 }
 
-func TestHTTPStatusError(t *testing.T) {
+func TestErrorFromBody(t *testing.T) {
 	tests := []struct {
 		status int
 		ct     string
@@ -191,9 +190,19 @@ func TestHTTPStatusError(t *testing.T) {
 		{502, "text/html", `<html>Bad gateway</html>`, ErrProviderUnavailable, ""},
 		{500, "application/json", `{"error":"server_error"}`, ErrProviderUnavailable, "server_error"},
 		{404, "", ``, ErrMalformedResponse, ""},
+		{200, "application/json", `{"error":"invalid_grant","error_description":"code used"}`, ErrInvalidGrant, "invalid_grant"},
+		{200, "application/json", `{"error":"invalid_client","error_description":5}`, ErrInvalidClient, "invalid_client"},
+		{200, "application/json", `{"access_token":"a","error":""}`, nil, ""},
+		{204, "", ``, nil, ""},
 	}
 	for _, tt := range tests {
-		err := httpStatusError(tt.status, tt.ct, []byte(tt.body))
+		err := errorFromBody(tt.status, tt.ct, []byte(tt.body))
+		if tt.want == nil {
+			if err != nil {
+				t.Errorf("%d %s: %v, want no error", tt.status, tt.body, err)
+			}
+			continue
+		}
 		if !errors.Is(err, tt.want) {
 			t.Errorf("%d %s: %v, want %v", tt.status, tt.body, err, tt.want)
 		}

@@ -8,8 +8,12 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"hash"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 // VerifyIDToken verifies a raw ID token and returns the identity it carries
@@ -30,22 +34,28 @@ import (
 // ErrAtHashMismatch, ErrInvalidToken, ErrInvalidPID, ErrInvalidClaim or
 // ErrProviderUnavailable (JWKS unreachable).
 func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, nonce string) (*Identity, error) {
-	if c.verifier == nil {
+	if c.keys == nil {
 		return nil, wrapf(ErrInvalidConfig, "Provider.JWKSURL is not set: cannot verify ID tokens")
 	}
-	vc := &verifyCall{}
-	_, oidcErr := c.verifier.Verify(context.WithValue(ctx, verifyCallKey{}, vc), rawIDToken)
-	if vc.payload == nil {
-		if vc.err != nil {
-			return nil, vc.err
-		}
-		return nil, c.classifyUnverified(rawIDToken, oidcErr)
+	jws, err := parseIDToken(rawIDToken, c.keys.algs)
+	if err != nil {
+		return nil, err
 	}
-	claims, err := decodeJSONObject(vc.payload)
+	sig := &signatureCheck{keys: c.keys, jws: jws}
+	_, oidcErr := oidc.NewVerifier(c.cfg.Provider.Issuer, sig, &c.oidc).Verify(ctx, rawIDToken)
+	if sig.err != nil {
+		return nil, sig.err
+	}
+	if sig.payload == nil {
+		// go-oidc refused the token before its signature check, which
+		// cannot happen to a token that parseIDToken accepted.
+		return nil, wrapErr(ErrInvalidToken, oidcErr)
+	}
+	claims, err := decodeObject(sig.payload)
 	if err != nil {
 		return nil, wrapf(ErrInvalidToken, "claims are not a JSON object")
 	}
-	if err := c.checkClaims(claims, vc.alg, accessToken, nonce); err != nil {
+	if err := c.checkClaims(claims, jws.Signatures[0].Header.Algorithm, accessToken, nonce); err != nil {
 		return nil, err
 	}
 	if oidcErr != nil {
@@ -55,33 +65,43 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, non
 	return identityFromClaims(claims, true)
 }
 
-// classifyUnverified names the error of a token that did not reach the
-// signature check (go-oidc's parse errors are strings).
-func (c *Client) classifyUnverified(raw string, cause error) error {
-	header, _, ok := strings.Cut(raw, ".")
-	if !ok {
-		return wrapf(ErrInvalidToken, "not a compact JWS")
+// parseIDToken parses a compact JWS signed with one of algs. A token whose
+// header names another algorithm (none, HS256, ...) is refused with
+// ErrUnsupportedAlg, anything else that does not parse with ErrInvalidToken.
+func parseIDToken(raw string, algs []jose.SignatureAlgorithm) (*jose.JSONWebSignature, error) {
+	jws, err := jose.ParseSignedCompact(raw, algs)
+	if err == nil {
+		return jws, nil
 	}
-	b, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(header, "="))
-	if err != nil {
-		return wrapf(ErrInvalidToken, "header is not base64url")
-	}
-	var h struct {
+	// go-jose tells an algorithm outside algs only in its error text: read
+	// the header to tell that case apart.
+	var hdr struct {
 		Alg string `json:"alg"`
 	}
-	if err := json.Unmarshal(b, &h); err != nil {
-		return wrapf(ErrInvalidToken, "header is not JSON")
-	}
-	allowed := false
-	for _, a := range c.algs {
-		if a == h.Alg {
-			allowed = true
+	if b64, _, ok := strings.Cut(raw, "."); ok {
+		b, derr := base64.RawURLEncoding.DecodeString(strings.TrimRight(b64, "="))
+		if derr == nil && json.Unmarshal(b, &hdr) == nil && !slices.Contains(algs, jose.SignatureAlgorithm(hdr.Alg)) {
+			return nil, wrapf(ErrUnsupportedAlg, "alg %q is not in %q", truncate(hdr.Alg, 16), algs)
 		}
 	}
-	if !allowed {
-		return wrapf(ErrUnsupportedAlg, "alg %q is not in %q", truncate(h.Alg, 16), c.algs)
-	}
-	return wrapErr(ErrInvalidToken, cause)
+	return nil, wrapErr(ErrInvalidToken, err)
+}
+
+// signatureCheck is the oidc.KeySet of one VerifyIDToken call: go-oidc's
+// verifier hands it the token, and it checks the signature of the token that
+// parseIDToken parsed against the provider's keys. It keeps the payload and
+// the key set's typed error, which go-oidc would pass on as text only.
+type signatureCheck struct {
+	keys    *keySet
+	jws     *jose.JSONWebSignature
+	payload []byte
+	err     error
+}
+
+// VerifySignature implements oidc.KeySet.
+func (s *signatureCheck) VerifySignature(ctx context.Context, _ string) ([]byte, error) {
+	s.payload, s.err = s.keys.verify(ctx, s.jws)
+	return s.payload, s.err
 }
 
 // checkClaims runs the claim checks on a token whose signature verified.
@@ -95,34 +115,29 @@ func (c *Client) checkClaims(m map[string]any, alg, accessToken, nonce string) e
 	}
 	now := c.now()
 	leeway := c.cfg.Leeway
-	expV, ok := m["exp"]
-	if !ok {
-		return wrapf(ErrInvalidToken, "exp is missing")
-	}
-	exp, err := unixClaim("exp", expV)
+	exp, err := timeMember(m, "exp")
 	if err != nil {
 		return err
+	}
+	if exp.IsZero() {
+		return wrapf(ErrInvalidToken, "exp is missing")
 	}
 	if now.After(exp.Add(leeway)) {
 		return wrapf(ErrTokenExpired, "expired at %s, now %s", exp.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
-	if v, ok := m["nbf"]; ok && v != nil {
-		nbf, err := unixClaim("nbf", v)
-		if err != nil {
-			return err
-		}
-		if now.Add(leeway).Before(nbf) {
-			return wrapf(ErrTokenNotYetValid, "valid from %s, now %s", nbf.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-		}
+	nbf, err := timeMember(m, "nbf")
+	if err != nil {
+		return err
 	}
-	if v, ok := m["iat"]; ok && v != nil {
-		iat, err := unixClaim("iat", v)
-		if err != nil {
-			return err
-		}
-		if now.Add(leeway).Before(iat) {
-			return wrapf(ErrIssuedInFuture, "issued at %s, now %s", iat.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
-		}
+	if now.Add(leeway).Before(nbf) {
+		return wrapf(ErrTokenNotYetValid, "valid from %s, now %s", nbf.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	iat, err := timeMember(m, "iat")
+	if err != nil {
+		return err
+	}
+	if now.Add(leeway).Before(iat) {
+		return wrapf(ErrIssuedInFuture, "issued at %s, now %s", iat.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
 	if nonce != "" {
 		got, isString := m["nonce"].(string)

@@ -18,7 +18,7 @@ func TestVerifyIDToken(t *testing.T) {
 	unpublished := newTestKey(t, "es-2", "ES256")
 	noKid := testKey{alg: "ES256", priv: es.priv}
 	op := newTestOP(t, es, rs, es384, ps)
-	clock := newFakeClock()
+	clock := newTestClock()
 	now := clock.Now()
 	const nonce, at = "the-nonce", "the-access-token"
 
@@ -171,7 +171,7 @@ func TestJWKSCache(t *testing.T) {
 	k2 := newTestKey(t, "k2", "ES256")
 	k3 := newTestKey(t, "k3", "ES256")
 	op := newTestOP(t, k1)
-	clock := newFakeClock()
+	clock := newTestClock()
 	c := newTestClient(t, op, clock)
 	ctx := context.Background()
 	verify := func(k testKey) error {
@@ -215,7 +215,7 @@ func TestJWKSConcurrentUnknownKid(t *testing.T) {
 	k1 := newTestKey(t, "k1", "ES256")
 	k2 := newTestKey(t, "k2", "ES256")
 	op := newTestOP(t, k1)
-	clock := newFakeClock()
+	clock := newTestClock()
 	c := newTestClient(t, op, clock)
 	ctx := context.Background()
 	if _, err := c.VerifyIDToken(ctx, sign(t, k1, op.claims(clock.Now(), "n")), "", "n"); err != nil {
@@ -266,7 +266,7 @@ func TestJWKSErrors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			op := newTestOP(t, k1)
 			op.setStatus(tt.st)
-			clock := newFakeClock()
+			clock := newTestClock()
 			c := newTestClient(t, op, clock, func(cfg *Config) {
 				if tt.url != nil {
 					cfg.Provider.JWKSURL = tt.url(op)

@@ -1,0 +1,108 @@
+package thaid
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// maxBody bounds every provider answer that thaid reads.
+const maxBody = 1 << 20
+
+// apiKeyHeader is the legacy ThaID API-key header (Config.APIKey).
+const apiKeyHeader = "x-imauth-apikey"
+
+// noRedirects returns a shallow copy of hc that follows no redirect, for the
+// POSTs to the token, introspection and revocation endpoints: a 307 or 308
+// would send the client secret (AuthStylePost) or the API key on to wherever
+// it points. The caller's client is not modified.
+func noRedirects(hc *http.Client) *http.Client {
+	cp := *hc
+	cp.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		return fmt.Errorf("thaid: refusing to follow a redirect of a %s to the provider", via[0].Method)
+	}
+	return &cp
+}
+
+// post sends form to endpoint with the client's authentication (Config.AuthStyle)
+// and API key, and returns the body of a successful answer. It is the one way
+// thaid calls the token, introspection and revocation endpoints.
+func (c *Client) post(ctx context.Context, endpoint string, form url.Values) ([]byte, error) {
+	if c.cfg.AuthStyle == AuthStylePost {
+		form.Set("client_id", c.cfg.ClientID)
+		form.Set("client_secret", c.cfg.ClientSecret.Reveal())
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
+	if err != nil {
+		return nil, wrapErr(ErrInvalidConfig, err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if c.cfg.AuthStyle == AuthStyleBasic {
+		// RFC 6749 2.3.1: both parts form-encoded before Basic encoding.
+		req.SetBasicAuth(url.QueryEscape(c.cfg.ClientID), url.QueryEscape(c.cfg.ClientSecret.Reveal()))
+	}
+	if c.cfg.APIKey != "" {
+		req.Header.Set(apiKeyHeader, c.cfg.APIKey.Reveal())
+	}
+	return send(c.hc, req)
+}
+
+// getJSON fetches a JSON document (discovery, JWKS) with hc.
+func getJSON(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return nil, wrapErr(ErrInvalidConfig, err)
+	}
+	return send(hc, req)
+}
+
+// send sends req with hc and returns the body of a successful answer, at most
+// maxBody bytes. Transport failures match ErrProviderUnavailable; other
+// failures are errorFromBody's.
+func send(hc *http.Client, req *http.Request) ([]byte, error) {
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		return nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	if err := errorFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// errorFromBody returns the error that a provider's answer carries, or nil.
+// A JSON body with an "error" member gives *Error, whatever the status (some
+// servers answer 200 with an error). Any other answer outside 2xx is an error
+// that unwraps to *Error with the status code and matches
+// ErrProviderUnavailable (5xx) or ErrMalformedResponse.
+func errorFromBody(status int, contentType string, body []byte) error {
+	var e Error
+	// The members are read even when another member has a wrong type.
+	_ = json.Unmarshal(body, &e)
+	if e.Code != "" {
+		e.StatusCode = status
+		return &e
+	}
+	if status >= 200 && status <= 299 {
+		return nil
+	}
+	mt, _, _ := mime.ParseMediaType(contentType)
+	if mt == "" {
+		mt = "no content type"
+	}
+	if status >= 500 {
+		return &Error{StatusCode: status, Description: "server answered HTTP " + http.StatusText(status) + " (" + mt + ")"}
+	}
+	return wrapErr(ErrMalformedResponse, &Error{StatusCode: status, Description: "error answer without a JSON error body (" + mt + ")"})
+}
