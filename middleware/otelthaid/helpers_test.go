@@ -7,40 +7,21 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
-
-// clock is a settable clock shared by the mock, the thaid client and the middleware, so that a
-// test can let an access token expire without sleeping.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
 
 // testApp is an application protected by the middleware, with a mock ThaID beside it and a
 // browser (an http.Client with a cookie jar that follows redirects).
 type testApp struct {
 	p       *mockprovider.Provider
 	url     string
-	clock   *clock
+	clock   *testclock.Clock
 	browser *http.Client
 }
 
@@ -50,7 +31,7 @@ type testApp struct {
 func newApp(tb testing.TB, observe func(context.Context, middleware.Event), wrap func(http.Handler) http.Handler) *testApp {
 	tb.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	clk := &clock{t: time.Now().Truncate(time.Second)}
+	clk := testclock.New(time.Now().Truncate(time.Second))
 	p := mockprovider.Start(tb, mockprovider.Options{AutoApprove: true, Now: clk.Now, Logger: quiet})
 	mux := http.NewServeMux()
 	var h http.Handler = mux

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -31,26 +32,9 @@ type testApp struct {
 	mock    *mockprovider.Provider
 	auths   []*middleware.Auth
 	client  *thaid.Client // instance 0's
-	clock   *clock
+	clock   *testclock.Clock
 	mu      sync.Mutex
 	answers [][]byte // token endpoint answers
-}
-
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
 }
 
 // everyPersonalScope is what the test app asks for.
@@ -66,8 +50,8 @@ var everyPersonalScope = []string{
 func startApp(t *testing.T, st middleware.Store, n int) *testApp {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	h := &testApp{clock: &clock{t: time.Now().Truncate(time.Second)}}
-	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, Now: h.clock.now, Logger: quiet})
+	h := &testApp{clock: testclock.New(time.Now().Truncate(time.Second))}
+	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, Now: h.clock.Now, Logger: quiet})
 	instances := make([]http.Handler, n)
 	var next atomic.Uint32
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -88,13 +72,13 @@ func startApp(t *testing.T, st middleware.Store, n int) *testApp {
 			Provider:     thaid.Provider{Issuer: h.mock.Issuer()},
 			Scopes:       everyPersonalScope,
 			HTTPClient:   &http.Client{Transport: recordTokens{tr, h}, Timeout: 10 * time.Second},
-			Now:          h.clock.now,
+			Now:          h.clock.Now,
 		})
 		cancel()
 		if err != nil {
 			t.Fatalf("thaid.New: %v", err)
 		}
-		auth, err := middleware.New(middleware.Config{Client: client, Store: st, CookieKeys: keys, Now: h.clock.now, Logger: quiet})
+		auth, err := middleware.New(middleware.Config{Client: client, Store: st, CookieKeys: keys, Now: h.clock.Now, Logger: quiet})
 		if err != nil {
 			t.Fatalf("middleware.New: %v", err)
 		}

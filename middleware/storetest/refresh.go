@@ -27,7 +27,7 @@ func RunOneRefresh(t *testing.T, st middleware.Store) {
 	_, first := b.get(t, h.url("/token"))
 
 	for round := 1; round <= 2; round++ {
-		h.clock.advance(16 * time.Minute) // past the 15-minute access token
+		h.clock.Advance(16 * time.Minute) // past the 15-minute access token
 		h.mock.ResetRequests()
 		const n = 20
 		var wg sync.WaitGroup

@@ -65,7 +65,7 @@ func RunSealed(t *testing.T, st middleware.Store, dump func(t *testing.T) map[st
 	}
 	check("after login")
 
-	h.clock.advance(16 * time.Minute) // past the 15-minute access token
+	h.clock.Advance(16 * time.Minute) // past the 15-minute access token
 	if status, body := b.get(t, h.url("/token")); status != 200 || body == "" {
 		t.Fatalf("refresh through the store failed: %d %q", status, body)
 	}
