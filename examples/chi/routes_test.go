@@ -47,7 +47,7 @@ func TestLoginThroughChi(t *testing.T) {
 	}
 
 	resp, body = do(t, browser, http.MethodPost, baseURL+"/auth/logout", http.Header{"Origin": {baseURL}})
-	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/" {
+	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/" || !strings.Contains(body, "/auth/login") {
 		t.Fatalf("logout ended at %s with %d: %q", resp.Request.URL, resp.StatusCode, body)
 	}
 
