@@ -25,51 +25,29 @@ import (
 // Require answers and stops, Optional goes on; after a login at the mock, Identity, Session and
 // AccessToken find the citizen, and a stale cookie is cleared.
 func TestRequireOptionalIdentity(t *testing.T) {
-	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	base := "http://" + ln.Addr().String()
-	client, err := thaid.New(context.Background(), thaid.Config{
-		ClientID:     mockprovider.DemoClientID,
-		ClientSecret: mockprovider.DemoClientSecret,
-		RedirectURL:  base + "/callback",
-		Provider:     thaid.Provider{Issuer: op.Issuer()},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	auth, err := middleware.New(middleware.Config{Client: client, Logger: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var privateRuns atomic.Int32
-	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/login", adaptor.HTTPHandler(auth.Login()))
-	app.Get("/callback", adaptor.HTTPHandler(auth.Callback()))
-	app.Get("/private", thaidfiber.Require(auth), func(c *fiber.Ctx) error {
-		privateRuns.Add(1)
-		id, ok := thaidfiber.Identity(c)
-		if _, sok := thaidfiber.Session(c); !ok || !sok {
-			return c.Status(http.StatusInternalServerError).SendString("no identity or session")
-		}
-		if tok, err := thaidfiber.AccessToken(auth, c); err != nil || tok == "" {
-			return c.Status(http.StatusInternalServerError).SendString("no access token")
-		}
-		return c.SendString("private " + id.PID.String())
+	base, auth, op, _ := start(t, func(app *fiber.App, auth *middleware.Auth) {
+		app.Get("/private", thaidfiber.Require(auth), func(c *fiber.Ctx) error {
+			privateRuns.Add(1)
+			id, ok := thaidfiber.Identity(c)
+			if _, sok := thaidfiber.Session(c); !ok || !sok {
+				return c.Status(http.StatusInternalServerError).SendString("no identity or session")
+			}
+			if tok, err := thaidfiber.AccessToken(auth, c); err != nil || tok == "" {
+				return c.Status(http.StatusInternalServerError).SendString("no access token")
+			}
+			return c.SendString("private " + id.PID.String())
+		})
+		app.Get("/public", thaidfiber.Optional(auth), func(c *fiber.Ctx) error {
+			if id, ok := thaidfiber.Identity(c); ok {
+				return c.SendString("hello " + id.PID.String())
+			}
+			if _, err := thaidfiber.AccessToken(auth, c); !errors.Is(err, middleware.ErrNotSignedIn) {
+				return c.Status(http.StatusInternalServerError).SendString("AccessToken signed out: " + err.Error())
+			}
+			return c.SendString("hello guest")
+		})
 	})
-	app.Get("/public", thaidfiber.Optional(auth), func(c *fiber.Ctx) error {
-		if id, ok := thaidfiber.Identity(c); ok {
-			return c.SendString("hello " + id.PID.String())
-		}
-		if _, err := thaidfiber.AccessToken(auth, c); !errors.Is(err, middleware.ErrNotSignedIn) {
-			return c.Status(http.StatusInternalServerError).SendString("AccessToken signed out: " + err.Error())
-		}
-		return c.SendString("hello guest")
-	})
-	go func() { _ = app.Listener(ln) }()
-	t.Cleanup(func() { _ = app.Shutdown() })
 
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -107,6 +85,40 @@ func TestRequireOptionalIdentity(t *testing.T) {
 	if body != "hello guest" || !clears(resp, auth.CookieName()) {
 		t.Fatalf("stale cookie on /public: %q, Set-Cookie %q", body, resp.Header.Values("Set-Cookie"))
 	}
+}
+
+// start serves a Fiber app on a loopback listener, with the login and callback of an Auth
+// that logs in at a mock ThaID approving at once, and the routes that add adds.
+func start(tb testing.TB, add func(*fiber.App, *middleware.Auth)) (base string, auth *middleware.Auth, op *mockprovider.Provider, app *fiber.App) {
+	tb.Helper()
+	op = mockprovider.Start(tb, mockprovider.Options{AutoApprove: true})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	base = "http://" + ln.Addr().String()
+	client, err := thaid.New(context.Background(), thaid.Config{
+		ClientID:     mockprovider.DemoClientID,
+		ClientSecret: mockprovider.DemoClientSecret,
+		RedirectURL:  base + "/callback",
+		Provider:     thaid.Provider{Issuer: op.Issuer()},
+	})
+	if err != nil {
+		ln.Close()
+		tb.Fatal(err)
+	}
+	auth, err = middleware.New(middleware.Config{Client: client, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		ln.Close()
+		tb.Fatal(err)
+	}
+	app = fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Get("/login", adaptor.HTTPHandler(auth.Login()))
+	app.Get("/callback", adaptor.HTTPHandler(auth.Callback()))
+	add(app, auth)
+	go func() { _ = app.Listener(ln) }()
+	tb.Cleanup(func() { _ = app.Shutdown() })
+	return base, auth, op, app
 }
 
 // clears reports whether resp deletes the cookie name.
