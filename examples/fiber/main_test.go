@@ -7,14 +7,16 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// TestRun starts the command as main does (on a free port) and follows /me to the embedded
-// mock's QR page, then stops it.
+// TestRun starts the command as main does (on a free port), follows /me to the embedded mock's
+// QR page, stops it, and checks that it printed the demo citizens with masked PIDs only.
 func TestRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -29,17 +31,33 @@ func TestRun(t *testing.T) {
 		}, w)
 		w.Close()
 	}()
-	lines := bufio.NewScanner(out)
-	var open string
-	for open == "" && lines.Scan() {
-		if rest, ok := strings.CutPrefix(lines.Text(), "open "); ok {
-			open, _, _ = strings.Cut(rest, " ")
+	var (
+		mu    sync.Mutex
+		lines []string
+	)
+	opened := make(chan string, 1)
+	read := make(chan struct{})
+	go func() {
+		defer close(read)
+		s := bufio.NewScanner(out)
+		for s.Scan() {
+			mu.Lock()
+			lines = append(lines, s.Text())
+			mu.Unlock()
+			if rest, ok := strings.CutPrefix(s.Text(), "open "); ok {
+				u, _, _ := strings.Cut(rest, " ")
+				opened <- u
+			}
 		}
+	}()
+	var open string
+	select {
+	case open = <-opened:
+	case err := <-done:
+		t.Fatalf("run ended before printing its address: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("run printed no address")
 	}
-	if open == "" {
-		t.Fatalf("run printed no address: %v", <-done)
-	}
-	go func() { _, _ = io.Copy(io.Discard, out) }()
 
 	resp, err := http.Get(open)
 	if err != nil {
@@ -59,5 +77,12 @@ func TestRun(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not stop")
+	}
+	<-read
+	printed := strings.Join(lines, "\n")
+	for _, c := range mockprovider.DefaultCitizens() {
+		if strings.Contains(printed, c.PID) || !strings.Contains(printed, thaid.MaskPID(c.PID)+"  "+c.Password) {
+			t.Fatalf("run should print each demo citizen's masked PID and app password, never the PID:\n%s", printed)
+		}
 	}
 }

@@ -3,8 +3,10 @@
 // a handler reads the citizen with thaidgin.Identity(c).
 //
 // go run . serves the app on http://127.0.0.1:8080 (PORT changes the port), with a mock ThaID
-// of its own on another loopback port: open /me, follow the mock's "phone" link and approve as
-// a demo citizen. It is a module of its own so that gin never becomes a dependency of the SDK.
+// of its own on another loopback port. Open /me: the mock's page shows a QR code, and its link
+// "เปิดแอป ThaID บนอุปกรณ์นี้" (open the ThaID app on this device) leads to its phone page, where
+// you pick a demo citizen, consent, and type the app password printed at start. It is a module of
+// its own so that gin never becomes a dependency of the SDK.
 package main
 
 import (
@@ -67,6 +69,10 @@ func run(ctx context.Context, getenv func(string) string, stdout io.Writer) erro
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(appLn) }()
 	fmt.Fprintf(stdout, "open %s/me (mock ThaID at %s)\n", baseURL, mock.Issuer())
+	fmt.Fprintln(stdout, "demo citizens for the mock's phone page (fictional; PID masked, app password):")
+	for _, c := range mock.Citizens() {
+		fmt.Fprintf(stdout, "  %s  %s  %s\n", thaid.MaskPID(c.PID), c.Password, c.Name())
+	}
 
 	select {
 	case err := <-served:
