@@ -39,6 +39,7 @@ func TestLoginThroughFiber(t *testing.T) {
 		t.Fatal(err)
 	}
 	browser := &http.Client{Jar: jar}
+	noFollow := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, body := do(t, browser, http.MethodGet, baseURL+"/me", nil)
 	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/me" {
 		t.Fatalf("login ended at %s with %d: %q", resp.Request.URL, resp.StatusCode, body)
@@ -50,12 +51,22 @@ func TestLoginThroughFiber(t *testing.T) {
 		t.Fatalf("/me does not greet %s: %q", citizen.GivenName, body)
 	}
 
+	// A logout from another site is refused (the check sees Sec-Fetch-Site, Origin and Host as
+	// the browser sent them), and the session stays.
+	for _, h := range []http.Header{{"Sec-Fetch-Site": {"cross-site"}}, {"Origin": {"https://evil.example"}}} {
+		if resp, _ = do(t, browser, http.MethodPost, baseURL+"/auth/logout", h); resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("cross-site logout (%v): %d, want 403", h, resp.StatusCode)
+		}
+	}
+	if resp, body = do(t, noFollow, http.MethodGet, baseURL+"/me", nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, citizen.GivenName) {
+		t.Fatalf("after a refused logout, /me: %d %q", resp.StatusCode, body)
+	}
+
 	resp, body = do(t, browser, http.MethodPost, baseURL+"/auth/logout", http.Header{"Origin": {baseURL}})
 	if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/" || !strings.Contains(body, "/auth/login") {
 		t.Fatalf("logout ended at %s with %d: %q", resp.Request.URL, resp.StatusCode, body)
 	}
 
-	noFollow := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	resp, _ = do(t, noFollow, http.MethodGet, baseURL+"/me", nil)
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/auth/login?return_to=%2Fme" {
 		t.Fatalf("/me after logout: %d to %q, want 303 to the login", resp.StatusCode, loc)
