@@ -13,7 +13,8 @@
 //		return c.String(http.StatusOK, "สวัสดี "+id.DisplayName()+" ("+id.PID.String()+")") // PID prints masked
 //	}, echo.WrapMiddleware(auth.Require))
 //
-// The package is a single file with no state: copy it into your app, or import it.
+// The package is one file with no state, meant to be copied into your app (with its test): this
+// example module is not published for import.
 package thaidecho
 
 import (

@@ -12,8 +12,8 @@
 //	})
 //
 // The session is not in c.UserContext(): middleware.IdentityFrom finds nothing there; use
-// Identity, Session and AccessToken. The package is a single file with no state: copy it into
-// your app, or import it.
+// Identity, Session and AccessToken. The package is one file with no state, meant to be copied
+// into your app (with its test): this example module is not published for import.
 package thaidfiber
 
 import (

@@ -14,7 +14,8 @@
 //		c.String(http.StatusOK, "สวัสดี %s (%s)", id.DisplayName(), id.PID) // PID prints masked
 //	})
 //
-// The package is a single file with no state: copy it into your app, or import it.
+// The package is one file with no state, meant to be copied into your app (with its test): this
+// example module is not published for import.
 package thaidgin
 
 import (
