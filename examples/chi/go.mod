@@ -1,4 +1,4 @@
-module github.com/thaid-go/thaid-go/middleware/examples_chi
+module github.com/thaid-go/thaid-go/examples/chi
 
 go 1.25.0
 

@@ -1,0 +1,38 @@
+// Package thaidecho reads the citizen that thaid-go's login middleware signed in from an
+// echo.Context.
+//
+// Echo mounts the middleware as it is: echo.WrapHandler for the login, callback and logout
+// handlers, and echo.WrapMiddleware for Require and Optional, which puts the session into the
+// context of c.Request(). Identity and Session read it from there:
+//
+//	e.GET("/auth/login", echo.WrapHandler(auth.Login()))
+//	e.GET("/auth/callback", echo.WrapHandler(auth.Callback()))
+//	e.POST("/auth/logout", echo.WrapHandler(auth.Logout()))
+//	e.GET("/me", func(c echo.Context) error {
+//		id, _ := thaidecho.Identity(c)
+//		return c.String(http.StatusOK, "สวัสดี "+id.DisplayName()+" ("+id.PID.String()+")") // PID prints masked
+//	}, echo.WrapMiddleware(auth.Require))
+//
+// The package is one file with no state, meant to be copied into your app (with its test): this
+// example module is not published for import.
+package thaidecho
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// Identity returns the signed-in citizen's identity that auth.Require or auth.Optional (mounted
+// with echo.WrapMiddleware) attached to c's request, and whether there is one. Its PID prints
+// masked (1-1017-xxxxx-70-8); PID.Digits gives the digits.
+func Identity(c echo.Context) (*thaid.Identity, bool) {
+	return middleware.IdentityFrom(c.Request().Context())
+}
+
+// Session returns the signed-in citizen's whole session (with the UserID that
+// middleware.Config.OnLogin chose) that auth.Require or auth.Optional attached to c's request.
+func Session(c echo.Context) (*middleware.Session, bool) {
+	return middleware.SessionFrom(c.Request().Context())
+}
