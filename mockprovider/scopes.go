@@ -58,9 +58,6 @@ var scopeLabels = map[string]string{
 	scopeIAL:            "ระดับความน่าเชื่อถือของการพิสูจน์ตัวตน (IAL)",
 }
 
-// scopeLabel returns the Thai label of a scope as the consent page shows it ("" if unknown).
-func scopeLabel(scope string) string { return scopeLabels[scope] }
-
 // parseScopes splits a space-separated scope list, dropping duplicates and empty entries.
 func parseScopes(s string) []string {
 	fs := strings.Fields(s)
