@@ -11,18 +11,17 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
-	"time"
 
+	"github.com/gofiber/fiber/v2"
+	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -37,52 +36,25 @@ func main() {
 	}
 }
 
-// run serves the app on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port) and an embedded
-// mock ThaID on another loopback port, until ctx ends. Both stay on loopback: the mock lets
-// anybody who reaches it log in as any demo citizen.
+// run serves the app on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port) beside a mock
+// ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
+// that every example shares).
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
 	log := slog.New(slog.NewTextHandler(stdout, nil))
-	appLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", cmp.Or(getenv("PORT"), "8080")))
-	if err != nil {
-		return err
-	}
-	defer appLn.Close()
-	mockLn, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return err
-	}
-	mock, err := mockprovider.New(mockprovider.Options{Issuer: "http://" + mockLn.Addr().String()})
-	if err != nil {
-		mockLn.Close()
-		return err
-	}
-	mockSrv := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
-	go func() { _ = mockSrv.Serve(mockLn) }()
-	defer mockSrv.Close()
-
-	baseURL := "http://" + appLn.Addr().String()
-	auth, err := newAuth(ctx, mock.Issuer(), baseURL, log)
-	if err != nil {
-		return err
-	}
-	app := routes(auth)
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(appLn) }()
-	fmt.Fprintf(stdout, "open %s/me (mock ThaID at %s)\n", baseURL, mock.Issuer())
-	fmt.Fprintln(stdout, "demo citizens for the mock's phone page (fictional; PID masked, app password):")
-	for _, c := range mock.Citizens() {
-		fmt.Fprintf(stdout, "  %s  %s  %s\n", thaid.MaskPID(c.PID), c.Password, c.Name())
-	}
-
-	select {
-	case err := <-served:
-		return err
-	case <-ctx.Done():
-	}
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	defer cancel()
-	return app.ShutdownWithContext(sctx)
+	return demo.Run(ctx, getenv, stdout, func(ctx context.Context, issuer, baseURL string) (demo.Server, error) {
+		auth, err := newAuth(ctx, issuer, baseURL, log)
+		if err != nil {
+			return nil, err
+		}
+		return fiberServer{routes(auth)}, nil
+	})
 }
+
+// fiberServer serves a Fiber app as demo.Run expects: Fiber listens on a net.Listener itself.
+type fiberServer struct{ app *fiber.App }
+
+func (f fiberServer) Serve(ln net.Listener) error        { return f.app.Listener(ln) }
+func (f fiberServer) Shutdown(ctx context.Context) error { return f.app.ShutdownWithContext(ctx) }
 
 // newAuth builds the ThaID client and the middleware for an app served at baseURL, logging in
 // at the provider whose issuer URL is given: here the mock and its demo client. A real app

@@ -1,0 +1,80 @@
+// Package demo runs the framework examples under examples/: the example's app on
+// 127.0.0.1:$PORT beside a mock ThaID of its own on another loopback port. It is the scaffolding
+// that every example shares and that no real app needs; what an example shows lives in its own
+// routes.go and glue package.
+package demo
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// Server is what serves the example's app: an *http.Server, or an adapter for a framework that
+// is not net/http (Fiber).
+type Server interface {
+	Serve(ln net.Listener) error
+	Shutdown(ctx context.Context) error
+}
+
+// NewApp builds the example's app for the provider at issuer, served at baseURL
+// ("http://127.0.0.1:port").
+type NewApp func(ctx context.Context, issuer, baseURL string) (Server, error)
+
+// Run listens on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port), starts a mock ThaID on
+// another loopback port, serves the app that newApp builds for it, prints where to open it and
+// the mock's demo citizens (PIDs masked, with their app passwords), and serves until ctx ends;
+// then it shuts the app down, giving requests in flight 5 s. Both stay on loopback: the mock lets
+// anybody who reaches it log in as any demo citizen.
+func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newApp NewApp) error {
+	appLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", cmp.Or(getenv("PORT"), "8080")))
+	if err != nil {
+		return err
+	}
+	defer appLn.Close()
+	mockLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	mock, err := mockprovider.New(mockprovider.Options{Issuer: "http://" + mockLn.Addr().String()})
+	if err != nil {
+		mockLn.Close()
+		return err
+	}
+	mockSrv := &http.Server{Handler: mock, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = mockSrv.Serve(mockLn) }()
+	defer mockSrv.Close()
+
+	baseURL := "http://" + appLn.Addr().String()
+	app, err := newApp(ctx, mock.Issuer(), baseURL)
+	if err != nil {
+		return err
+	}
+	served := make(chan error, 1)
+	go func() { served <- app.Serve(appLn) }()
+	fmt.Fprintf(stdout, "open %s/me (mock ThaID at %s)\n", baseURL, mock.Issuer())
+	fmt.Fprintln(stdout, "demo citizens for the mock's phone page (fictional; PID masked, app password):")
+	for _, c := range mock.Citizens() {
+		fmt.Fprintf(stdout, "  %s  %s  %s\n", thaid.MaskPID(c.PID), c.Password, c.Name())
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := app.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
