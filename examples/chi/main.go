@@ -13,7 +13,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
@@ -22,8 +21,6 @@ import (
 
 	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/middleware"
-	"github.com/thaid-go/thaid-go/mockprovider"
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 func main() {
@@ -39,28 +36,7 @@ func main() {
 // ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
 // that every example shares).
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	log := slog.New(slog.NewTextHandler(stdout, nil))
-	return demo.Run(ctx, getenv, stdout, func(ctx context.Context, issuer, baseURL string) (demo.Server, error) {
-		auth, err := newAuth(ctx, issuer, baseURL, log)
-		if err != nil {
-			return nil, err
-		}
-		return &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}, nil
+	return demo.Run(ctx, getenv, stdout, func(auth *middleware.Auth) demo.Server {
+		return &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}
 	})
-}
-
-// newAuth builds the ThaID client and the middleware for an app served at baseURL, logging in
-// at the provider whose issuer URL is given: here the mock and its demo client. A real app
-// takes its client ID and secret from its configuration and uses thaid.Production.
-func newAuth(ctx context.Context, issuer, baseURL string, log *slog.Logger) (*middleware.Auth, error) {
-	client, err := thaid.New(ctx, thaid.Config{
-		ClientID:     mockprovider.DemoClientID,
-		ClientSecret: mockprovider.DemoClientSecret,
-		RedirectURL:  baseURL + "/auth/callback",
-		Provider:     thaid.Provider{Issuer: issuer},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return middleware.New(middleware.Config{Client: client, LoginPath: "/auth/login", Logger: log})
 }

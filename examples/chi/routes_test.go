@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -21,7 +22,7 @@ func TestLoginThroughChi(t *testing.T) {
 	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 	app := httptest.NewUnstartedServer(nil)
 	baseURL := "http://" + app.Listener.Addr().String()
-	auth, err := newAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -23,8 +22,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/middleware"
-	"github.com/thaid-go/thaid-go/mockprovider"
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 func main() {
@@ -40,13 +37,8 @@ func main() {
 // ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
 // that every example shares).
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	log := slog.New(slog.NewTextHandler(stdout, nil))
-	return demo.Run(ctx, getenv, stdout, func(ctx context.Context, issuer, baseURL string) (demo.Server, error) {
-		auth, err := newAuth(ctx, issuer, baseURL, log)
-		if err != nil {
-			return nil, err
-		}
-		return fiberServer{routes(auth)}, nil
+	return demo.Run(ctx, getenv, stdout, func(auth *middleware.Auth) demo.Server {
+		return fiberServer{routes(auth)}
 	})
 }
 
@@ -55,19 +47,3 @@ type fiberServer struct{ app *fiber.App }
 
 func (f fiberServer) Serve(ln net.Listener) error        { return f.app.Listener(ln) }
 func (f fiberServer) Shutdown(ctx context.Context) error { return f.app.ShutdownWithContext(ctx) }
-
-// newAuth builds the ThaID client and the middleware for an app served at baseURL, logging in
-// at the provider whose issuer URL is given: here the mock and its demo client. A real app
-// takes its client ID and secret from its configuration and uses thaid.Production.
-func newAuth(ctx context.Context, issuer, baseURL string, log *slog.Logger) (*middleware.Auth, error) {
-	client, err := thaid.New(ctx, thaid.Config{
-		ClientID:     mockprovider.DemoClientID,
-		ClientSecret: mockprovider.DemoClientSecret,
-		RedirectURL:  baseURL + "/auth/callback",
-		Provider:     thaid.Provider{Issuer: issuer},
-	})
-	if err != nil {
-		return nil, err
-	}
-	return middleware.New(middleware.Config{Client: client, LoginPath: "/auth/login", Logger: log})
-}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -24,7 +25,7 @@ func TestLoginThroughFiber(t *testing.T) {
 		t.Fatal(err)
 	}
 	baseURL := "http://" + ln.Addr().String()
-	auth, err := newAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)

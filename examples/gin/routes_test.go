@@ -12,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -23,7 +24,7 @@ func TestLoginThroughGin(t *testing.T) {
 	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 	app := httptest.NewUnstartedServer(nil)
 	baseURL := "http://" + app.Listener.Addr().String()
-	auth, err := newAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}

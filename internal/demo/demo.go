@@ -10,10 +10,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
 
+	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -25,16 +27,13 @@ type Server interface {
 	Shutdown(ctx context.Context) error
 }
 
-// NewApp builds the example's app for the provider at issuer, served at baseURL
-// ("http://127.0.0.1:port").
-type NewApp func(ctx context.Context, issuer, baseURL string) (Server, error)
-
 // Run listens on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port), starts a mock ThaID on
-// another loopback port, serves the app that newApp builds for it, prints where to open it and
+// another loopback port, serves the app that newApp builds around the middleware (NewAuth, for
+// the mock), prints where to open it and
 // the mock's demo citizens (PIDs masked, with their app passwords), and serves until ctx ends;
 // then it shuts the app down, giving requests in flight 5 s. Both stay on loopback: the mock lets
 // anybody who reaches it log in as any demo citizen.
-func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newApp NewApp) error {
+func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newApp func(*middleware.Auth) Server) error {
 	appLn, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", cmp.Or(getenv("PORT"), "8080")))
 	if err != nil {
 		return err
@@ -54,10 +53,11 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newA
 	defer mockSrv.Close()
 
 	baseURL := "http://" + appLn.Addr().String()
-	app, err := newApp(ctx, mock.Issuer(), baseURL)
+	auth, err := NewAuth(ctx, mock.Issuer(), baseURL, slog.New(slog.NewTextHandler(stdout, nil)))
 	if err != nil {
 		return err
 	}
+	app := newApp(auth)
 	served := make(chan error, 1)
 	go func() { served <- app.Serve(appLn) }()
 	fmt.Fprintf(stdout, "open %s/me (mock ThaID at %s)\n", baseURL, mock.Issuer())
@@ -77,4 +77,21 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newA
 		return err
 	}
 	return nil
+}
+
+// NewAuth builds the ThaID client and the middleware for an example served at baseURL, logging in
+// at the provider whose issuer URL is given with the mock's demo client, and its login handler at
+// /auth/login. A real app takes its client ID and secret from its configuration, uses
+// thaid.Production, and sets CookieKeys when it runs on several instances.
+func NewAuth(ctx context.Context, issuer, baseURL string, log *slog.Logger) (*middleware.Auth, error) {
+	client, err := thaid.New(ctx, thaid.Config{
+		ClientID:     mockprovider.DemoClientID,
+		ClientSecret: mockprovider.DemoClientSecret,
+		RedirectURL:  baseURL + "/auth/callback",
+		Provider:     thaid.Provider{Issuer: issuer},
+	})
+	if err != nil {
+		return nil, err
+	}
+	return middleware.New(middleware.Config{Client: client, LoginPath: "/auth/login", Logger: log})
 }
