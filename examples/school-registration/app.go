@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,22 +26,11 @@ import (
 // mockPrefix is where the embedded mock ThaID is mounted.
 const mockPrefix = "/mock-thaid"
 
-// lateHandler serves 503 until the app handler is ready: the listener opens
-// first so that OpenID discovery can reach the embedded mock on it.
-type lateHandler struct{ h atomic.Pointer[http.Handler] }
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h := l.h.Load(); h != nil {
-		(*h).ServeHTTP(w, r)
-		return
-	}
-	http.Error(w, "starting", http.StatusServiceUnavailable)
-}
-
-// serve runs the server. ready, when set, is called with the base URL once
-// the app answers (tests).
-func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL string)) error {
-	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// serve runs the server until ctx is cancelled, then shuts it down
+// gracefully. The request log goes to stderr, the start-up banner to stdout.
+// ready, when set, is called with the base URL once the app answers (tests).
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func(baseURL string)) error {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -59,6 +47,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
@@ -66,64 +55,38 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 		cfg.RedirectURL = cfg.BaseURL + "/callback"
 	}
 	if err := checkRedirectOrigin(cfg.BaseURL, cfg.RedirectURL); err != nil {
-		ln.Close()
 		return err
 	}
 
 	top := http.NewServeMux()
-	app := &lateHandler{}
-	top.Handle("/", app)
+	provider := cfg.provider()
 	var mock *mockprovider.Provider
 	if cfg.mockMode() {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
-		mock, err = mockprovider.New(mockprovider.Options{
-			Issuer: cfg.BaseURL + mockPrefix,
-			Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
-				RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
-			Logger: log.With("component", "mock-thaid"),
-		})
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("mock provider: %w", err)
+		if mock, err = embeddedMock(&cfg, log); err != nil {
+			return err
 		}
 		top.Handle(mockPrefix+"/", http.StripPrefix(mockPrefix, mock))
-		switch {
-		case cfg.remoteDemo:
-			// Anybody who reaches the mock can log in as any demo citizen.
-			log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
-				"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
-		case !cfg.adminsSet:
-			cfg.Admins = demoAdmins(mock.Citizens())
-		}
+		provider = mockEndpoints(mock)
 	}
 	if err := setAdmins(ctx, st, cfg.Admins); err != nil {
-		ln.Close()
 		return err
 	}
 	if len(cfg.Admins) == 0 {
 		log.Warn("no area admin is configured (ADMIN_PIDS is unset or empty): nobody can approve registrations")
 	}
 
+	app, closeDeps, err := newApplication(ctx, cfg, provider, log, st)
+	if err != nil {
+		return err
+	}
+	defer closeDeps()
+	top.Handle("/", NewServer(app, cfg.BaseURL))
+
 	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	shutdown := func() {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}
-
-	handler, closeDeps, err := buildApp(ctx, cfg, log, st)
-	if err != nil {
-		shutdown()
-		return err
-	}
-	defer closeDeps()
-	app.h.Store(&handler)
 
 	printBanner(ctx, stdout, cfg, mock, st)
 	if ready != nil {
@@ -133,13 +96,51 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 	select {
 	case <-ctx.Done():
 		log.Info("shutting down")
-		shutdown()
-		return nil
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
 	case err := <-serveErr:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
 		return err
+	}
+}
+
+// embeddedMock makes the mock ThaID served under mockPrefix, with a client
+// for this app and, on loopback without ADMIN_PIDS, two demo area admins.
+func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Provider, error) {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
+	mock, err := mockprovider.New(mockprovider.Options{
+		Issuer: cfg.BaseURL + mockPrefix,
+		Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
+			RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
+		Logger: log.With("component", "mock-thaid"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mock provider: %w", err)
+	}
+	switch {
+	case cfg.remoteDemo:
+		// Anybody who reaches the mock can log in as any demo citizen.
+		log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
+			"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
+	case !cfg.adminsSet:
+		cfg.Admins = demoAdmins(mock.Citizens())
+	}
+	return mock, nil
+}
+
+// mockEndpoints lists the embedded mock's endpoints, so that the ThaID client
+// needs no discovery (which would have to reach this very server).
+func mockEndpoints(mock *mockprovider.Provider) thaid.Provider {
+	return thaid.Provider{
+		Issuer:        mock.Issuer(),
+		AuthURL:       mock.URL(mockprovider.PathAuthorize),
+		TokenURL:      mock.URL(mockprovider.PathToken),
+		IntrospectURL: mock.URL(mockprovider.PathIntrospect),
+		RevokeURL:     mock.URL(mockprovider.PathRevoke),
+		JWKSURL:       mock.URL(mockprovider.PathJWKS),
+		UserInfoURL:   mock.URL(mockprovider.PathUserInfo),
 	}
 }
 
@@ -162,13 +163,9 @@ func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) e
 	return nil
 }
 
-// buildApp connects to ThaID (discovery), the session store and builds the
-// handler. closeDeps releases what it opened.
-func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) (http.Handler, func(), error) {
-	provider := cfg.provider()
-	if cfg.mockMode() {
-		provider = thaid.Provider{Issuer: cfg.BaseURL + mockPrefix}
-	}
+// newApplication connects to the session store and builds the ThaID client,
+// the login middleware and the views. closeDeps releases what it opened.
+func newApplication(ctx context.Context, cfg config, provider thaid.Provider, log *slog.Logger, st *store.Store) (*application, func(), error) {
 	client, err := thaid.New(ctx, thaid.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
 		Scopes: cfg.Scopes, Provider: provider, HTTPClient: cfg.httpClient,
@@ -214,7 +211,7 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store
 		closeDeps()
 		return nil, nil, err
 	}
-	return NewServer(log, v, st, auth, cfg.BaseURL), closeDeps, nil
+	return &application{log: log, views: v, store: st, auth: auth}, closeDeps, nil
 }
 
 // demoAdmins picks two of the mock's demo citizens as area admins: one of

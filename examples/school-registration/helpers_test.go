@@ -97,7 +97,7 @@ func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string) 
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, app.Log, func(u string) { ready <- u }) }()
+	go func() { done <- serve(ctx, cfg, app.Log, app.Log, func(u string) { ready <- u }) }()
 	select {
 	case app.URL = <-ready:
 	case err := <-done:
@@ -126,7 +126,7 @@ func serveOnce(t *testing.T, cfg config) string {
 	defer cancel()
 	done := make(chan error, 1)
 	ready := make(chan string, 1)
-	go func() { done <- serve(ctx, cfg, &out, func(u string) { ready <- u }) }()
+	go func() { done <- serve(ctx, cfg, &out, &out, func(u string) { ready <- u }) }()
 	select {
 	case <-ready:
 	case err := <-done:

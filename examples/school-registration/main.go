@@ -21,7 +21,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "school-registration:", err)
 		os.Exit(1)
 	}
@@ -29,10 +29,11 @@ func main() {
 
 // run starts the app and serves until ctx is cancelled, then shuts down
 // gracefully. With -import-areas / -import-schools it imports CSV files into
-// the database and returns.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// the database and returns. The banner and import results go to stdout, the
+// log and usage to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("school-registration", flag.ContinueOnError)
-	flags.SetOutput(stdout)
+	flags.SetOutput(stderr)
 	areasCSV := flags.String("import-areas", "", "import areas from this CSV file (code,name,name_en,province), then exit")
 	schoolsCSV := flags.String("import-schools", "", "import schools from this CSV file (code,area_code,name,name_en,district,province), then exit")
 	if err := flags.Parse(args); err != nil {
@@ -45,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if *areasCSV != "" || *schoolsCSV != "" {
 		return runImport(ctx, cfg, *areasCSV, *schoolsCSV, stdout)
 	}
-	return serve(ctx, cfg, stdout, nil)
+	return serve(ctx, cfg, stdout, stderr, nil)
 }
 
 // runImport imports areas, then schools, from CSV files.

@@ -42,7 +42,7 @@ func startRun(t *testing.T, env map[string]string) (string, *bannerWriter, func(
 	out := &bannerWriter{url: make(chan string, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out) }()
+	go func() { done <- run(ctx, nil, func(k string) string { return env[k] }, out, out) }()
 	var base string
 	select {
 	case base = <-out.url:
@@ -150,7 +150,7 @@ func TestRunImportCSV(t *testing.T) {
 	}
 	var out syncBuffer
 	env := map[string]string{"DATABASE_URL": dbPath}
-	err := run(context.Background(), []string{"-import-areas", areas, "-import-schools", schools}, func(k string) string { return env[k] }, &out)
+	err := run(context.Background(), []string{"-import-areas", areas, "-import-schools", schools}, func(k string) string { return env[k] }, &out, &out)
 	if err != nil {
 		t.Fatalf("run import: %v\n%s", err, out.String())
 	}
@@ -170,7 +170,7 @@ func TestRunImportCSV(t *testing.T) {
 	if err := os.WriteFile(schools, []byte("code,name\nx,y\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	if err := run(context.Background(), []string{"-import-schools", schools}, func(k string) string { return env[k] }, &out); err == nil {
+	if err := run(context.Background(), []string{"-import-schools", schools}, func(k string) string { return env[k] }, &out, &out); err == nil {
 		t.Error("import of a malformed CSV succeeded")
 	}
 }
@@ -229,7 +229,7 @@ func TestRunUnknownAdminArea(t *testing.T) {
 	env := map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": filepath.Join(t.TempDir(), "a.db"),
 		"ADMIN_PIDS": pid + ":9999"}
 	var out syncBuffer
-	err := run(context.Background(), nil, func(k string) string { return env[k] }, &out)
+	err := run(context.Background(), nil, func(k string) string { return env[k] }, &out, &out)
 	if err == nil {
 		t.Fatal("run started with an admin of an unknown area")
 	}

@@ -161,24 +161,6 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 	return r, err
 }
 
-// AdminAreas lists the areas the citizen with pid administers (none: not an
-// admin).
-func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
-	return queryAll(ctx, s.db, "admin areas", scanArea,
-		`SELECT a.code, a.name, a.name_en, a.province
-		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
-		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
-}
-
-// adminMayDecide is the condition "the registration (table alias or name t)
-// is of a school in an area that admin $2 administers, and is not the admin's
-// own". Every admin query uses it, so an admin can neither see nor decide
-// registrations of another area, nor their own.
-func adminMayDecide(t string) string {
-	return t + `.citizen_pid <> $2 AND ` + t + `.school_code IN (SELECT s2.code FROM schools s2
-	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
-}
-
 // RegistrationsForAdmin lists the registrations with one of the given
 // statuses in the areas the admin administers, oldest first. The admin's own
 // registrations are left out: another admin of the area decides them.

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+)
+
+type adminData struct {
+	Areas    []store.Area
+	Pending  []store.Registration
+	Approved []store.Registration // website managers, whose approval the admin may revoke
+}
+
+func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page) {
+	if c.areasErr != nil {
+		app.serverError(w, r, c, c.areasErr)
+		return
+	}
+	if !c.isAdmin() {
+		app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+		return
+	}
+	regs, err := app.store.RegistrationsForAdmin(r.Context(), c.pid, store.StatusPending, store.StatusApproved)
+	if err != nil {
+		app.serverError(w, r, c, err)
+		return
+	}
+	data := adminData{Areas: c.areas}
+	for _, reg := range regs {
+		if reg.Status == store.StatusPending {
+			data.Pending = append(data.Pending, reg)
+		} else {
+			data.Approved = append(data.Approved, reg)
+		}
+	}
+	p.User = c.view
+	p.Data = data
+	app.views.render(w, r, status, "admin", p)
+}
+
+func (app *application) handleAdmin() http.Handler {
+	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
+		p := page{}
+		switch done := r.URL.Query().Get("done"); done {
+		case "approved", "rejected", "revoked":
+			p.Notice = done
+		}
+		app.renderAdmin(w, r, c, http.StatusOK, p)
+	})
+}
+
+// Admin decisions on a registration.
+const (
+	decideApprove = "approve" // pending -> approved
+	decideReject  = "reject"  // pending -> rejected, with a reason
+	decideRevoke  = "revoke"  // approved -> rejected, with a reason
+)
+
+// handleDecide approves, rejects or revokes a registration. The store checks,
+// in the same UPDATE, that the registration's school is in one of the admin's
+// areas and that it is not the admin's own: otherwise the admin gets 404 and
+// nothing changes.
+func (app *application) handleDecide(action string) http.Handler {
+	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
+		if !c.isAdmin() {
+			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+			return
+		}
+		id := r.PathValue("id")
+		var err error
+		var done string
+		switch action {
+		case decideApprove:
+			done = "approved"
+			err = app.store.Approve(r.Context(), c.pid, id, c.view.MaskedPID)
+		default:
+			reason := r.PostFormValue("reason")
+			if code := checkText(reason, true, 500); code != "" {
+				app.renderAdmin(w, r, c, http.StatusUnprocessableEntity,
+					page{Form: map[string]string{"item": id, "reason": reason}, Errors: map[string]string{"reason": code}})
+				return
+			}
+			if action == decideRevoke {
+				done = "revoked"
+				err = app.store.Revoke(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+			} else {
+				done = "rejected"
+				err = app.store.Reject(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+			}
+		}
+		if errors.Is(err, store.ErrNotFound) {
+			app.renderAdmin(w, r, c, http.StatusNotFound, page{Notice: "notfound"})
+			return
+		}
+		if err != nil {
+			app.serverError(w, r, c, err)
+			return
+		}
+		app.log.Info("registration decided", "registration", id, "decision", done, "admin", c.view.MaskedPID)
+		http.Redirect(w, r, "/admin?done="+done, http.StatusSeeOther)
+	})
+}
