@@ -70,4 +70,3 @@ func adminMayDecide(t string) string {
 	return t + `.citizen_pid <> $2 AND ` + t + `.school_code IN (SELECT s2.code FROM schools s2
 	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
 }
-
