@@ -74,7 +74,7 @@ func (app *application) handleDecide(action string) http.Handler {
 		switch action {
 		case decideApprove:
 			done = "approved"
-			err = app.store.Approve(r.Context(), c.pid, id, c.view.MaskedPID)
+			err = app.store.Approve(r.Context(), c.actor(), id)
 		default:
 			reason := r.PostFormValue("reason")
 			if code := checkText(reason, true, 500); code != "" {
@@ -84,10 +84,10 @@ func (app *application) handleDecide(action string) http.Handler {
 			}
 			if action == decideRevoke {
 				done = "revoked"
-				err = app.store.Revoke(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+				err = app.store.Revoke(r.Context(), c.actor(), id, reason)
 			} else {
 				done = "rejected"
-				err = app.store.Reject(r.Context(), c.pid, id, c.view.MaskedPID, reason)
+				err = app.store.Reject(r.Context(), c.actor(), id, reason)
 			}
 		}
 		if errors.Is(err, store.ErrNotFound) {

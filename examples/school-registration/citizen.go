@@ -28,10 +28,16 @@ type citizen struct {
 	// areasErr is why they could not be read.
 	areas    []store.Area
 	areasErr error
+	super    bool // a super-admin: assigns and removes area admins
 }
 
 // isAdmin reports whether the citizen administers an area.
 func (c *citizen) isAdmin() bool { return len(c.areas) > 0 }
+
+// actor is the citizen as the audit trail records them.
+func (c *citizen) actor() store.Actor {
+	return store.Actor{PID: c.pid, Masked: c.view.MaskedPID, Name: c.view.Name}
+}
 
 // currentCitizen reads the ThaID identity of the session (set by
 // middleware Require or Optional) and whether the citizen is an area admin.
@@ -43,10 +49,13 @@ func (app *application) currentCitizen(r *http.Request) *citizen {
 	}
 	c := &citizen{id: id, pid: id.PID.Digits()}
 	c.areas, c.areasErr = app.store.AdminAreas(r.Context(), c.pid)
+	if c.areasErr == nil {
+		c.super, c.areasErr = app.store.IsSuperAdmin(r.Context(), c.pid)
+	}
 	if c.areasErr != nil {
 		app.log.Error("admin areas", "err", c.areasErr)
 	}
-	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin()}
+	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin(), IsSuper: c.super}
 	return c
 }
 

@@ -60,7 +60,8 @@ func newViews(log *slog.Logger) (*views, error) {
 type viewer struct {
 	Name      string
 	MaskedPID string
-	IsAdmin   bool
+	IsAdmin   bool // administers an area
+	IsSuper   bool // a super-admin
 }
 
 // fieldError is a validation error beside a form field; Code selects the
