@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -82,6 +83,21 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	defer closeDeps()
 	top.Handle("/", NewServer(app, cfg.BaseURL))
 
+	// Background work: the outbox worker and the audit retention purge. They
+	// stop after the HTTP server, so that a request in flight can still queue
+	// mail, and a send in progress is finished.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var work sync.WaitGroup
+	defer func() { stopWork(); work.Wait() }()
+	if app.outbox != nil {
+		work.Add(1)
+		go app.outbox.run(workCtx, &work)
+	}
+	if cfg.AuditRetention > 0 {
+		work.Add(1)
+		go purgeAudit(workCtx, &work, st, cfg.AuditRetention, log)
+	}
+
 	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
@@ -95,12 +111,36 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down")
+		log.Info("shutting down: finishing requests in flight and mail being sent")
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		return srv.Shutdown(sctx)
+		err := srv.Shutdown(sctx)
+		stopWork()
+		work.Wait()
+		log.Info("shut down")
+		return err
 	case err := <-serveErr:
 		return err
+	}
+}
+
+// purgeAudit removes audit records older than retention at start and then
+// daily, each purge leaving a note in the trail.
+func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retention time.Duration, log *slog.Logger) {
+	defer wg.Done()
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.PurgeAudit(ctx, time.Now().Add(-retention)); err != nil {
+			log.Error("audit purge", "err", err)
+		} else if n > 0 {
+			log.Info("audit purge", "removed", n, "retention", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 
@@ -144,18 +184,30 @@ func mockEndpoints(mock *mockprovider.Provider) thaid.Provider {
 	}
 }
 
-// setAdmins makes the stored area admins exactly the configured ones (in one
-// transaction), so that an admin removed from ADMIN_PIDS, or a demo admin of
-// an earlier run with the embedded mock, loses their rights at start-up.
-// Errors name an admin by masked PID only.
+// setAdmins makes the stored super-admins and area admins of the
+// configuration exactly the configured ones, so that an admin removed from
+// ADMIN_PIDS, or a demo admin of an earlier run with the embedded mock, loses
+// their rights at start-up. Admins assigned in the app by a super-admin, and
+// super-admins added with -add-super-admin, are kept. Every change is written
+// to the audit trail. Errors name an admin by masked PID only.
 func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) error {
 	list := make([]store.AreaAdmin, 0, len(admins))
-	for _, a := range admins {
+	var index []int // of each list entry in admins
+	var supers []string
+	for i, a := range admins {
+		if a.AreaCode == superAdminArea {
+			supers = append(supers, a.PID.Digits())
+			continue
+		}
 		list = append(list, store.AreaAdmin{PID: a.PID.Digits(), AreaCode: a.AreaCode})
+		index = append(index, i)
+	}
+	if err := st.SetSuperAdmins(ctx, store.SourceConfig, supers); err != nil {
+		return fmt.Errorf("ADMIN_PIDS: %w", err)
 	}
 	err := st.SetAreaAdmins(ctx, list)
 	if unknown, ok := errors.AsType[*store.UnknownAreaError](err); ok {
-		return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", admins[unknown.Index].PID.Masked(), unknown.AreaCode, store.ErrNotFound)
+		return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", admins[index[unknown.Index]].PID.Masked(), unknown.AreaCode, store.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("ADMIN_PIDS: %w", err)
@@ -173,6 +225,12 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 	if err != nil {
 		return nil, nil, fmt.Errorf("thaid: %w", err)
 	}
+	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled()}
+	if app.mailOn {
+		st.SetMailComposer(composeMail(cfg.BaseURL))
+		app.outbox = newOutbox(st, cfg.SMTP, log.With("component", "outbox"))
+		app.outbox.onSend = app.metrics.mailSent
+	}
 	closeDeps := func() {}
 	var sessions middleware.Store
 	if cfg.RedisURL != "" {
@@ -188,40 +246,44 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 		}
 		sessions = redisstore.New(rdb, "school-registration:")
 		closeDeps = func() { rdb.Close() }
+		app.redisPing = func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
 	}
 	// Cookies are Secure (and __Host-) when the redirect URL is https, which
 	// checkRedirectOrigin made BASE_URL's scheme. BASE_URL's origin is trusted
 	// for POSTs (logout and the app's forms) even behind a proxy that rewrites Host.
 	auth, err := middleware.New(middleware.Config{
-		Client:         client,
-		Store:          sessions,
-		CookieKeys:     cfg.CookieKeys,
-		CookieName:     "schoolreg_session",
-		TrustedOrigins: []string{originOf(cfg.BaseURL)},
-		AfterLoginPath: "/start",
-		AuthParams:     cfg.authParams,
-		Logger:         log.With("component", "thaid"),
+		Client:          client,
+		Store:           sessions,
+		CookieKeys:      cfg.CookieKeys,
+		CookieName:      "schoolreg_session",
+		TrustedOrigins:  []string{originOf(cfg.BaseURL)},
+		AfterLoginPath:  "/start",
+		AfterLogoutPath: "/?done=logged_out",
+		AuthParams:      cfg.authParams,
+		Logger:          log.With("component", "thaid"),
+		Observe:         app.metrics.observe,
 	})
 	if err != nil {
 		closeDeps()
 		return nil, nil, err
 	}
-	v, err := newViews(log)
-	if err != nil {
+	if app.views, err = newViews(log); err != nil {
 		closeDeps()
 		return nil, nil, err
 	}
-	return &application{log: log, views: v, store: st, auth: auth}, closeDeps, nil
+	app.auth = auth
+	return app, closeDeps, nil
 }
 
 // demoAdmins picks two of the mock's demo citizens as area admins: one of
-// สพป.บุรีรัมย์ เขต 3 (where โรงเรียนวัดก้านเหลือง is) and one of เขต 1.
+// สพป.บุรีรัมย์ เขต 3 (where โรงเรียนวัดก้านเหลือง is) and one of เขต 1, who
+// is also the super-admin.
 func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
 	var out []adminAssignment
 	for _, a := range []struct {
 		i    int
 		area string
-	}{{3, "3103"}, {2, "3101"}} {
+	}{{3, "3103"}, {2, "3101"}, {2, superAdminArea}} {
 		if i, area := a.i, a.area; i < len(citizens) {
 			if pid, err := thaid.ParsePID(citizens[i].PID); err == nil {
 				out = append(out, adminAssignment{PID: pid, AreaCode: area})
@@ -250,7 +312,9 @@ func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovi
 	admins := map[string][]string{}
 	for _, a := range cfg.Admins {
 		label := a.AreaCode
-		if name, ok := names[a.AreaCode]; ok {
+		if a.AreaCode == superAdminArea {
+			label = "super-admin"
+		} else if name, ok := names[a.AreaCode]; ok {
 			label = name + " (" + a.AreaCode + ")"
 		}
 		admins[a.PID.Digits()] = append(admins[a.PID.Digits()], label)

@@ -179,8 +179,10 @@ func TestBrowserFlow(t *testing.T) {
 		t.Fatalf("admin page lacks the applicant:\n%s", page)
 	}
 	shot(adminCtx, "flow-5-admin")
-	do(adminCtx, "admin: approve",
+	do(adminCtx, "admin: approve, then confirm",
 		chromedp.Click(chromedp.CSS(`button.ok`)),
+		chromedp.WaitVisible(chromedp.ID("confirm")),
+		chromedp.Click(chromedp.ID("confirm")),
 		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)),
 	)
 

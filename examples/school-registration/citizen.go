@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -13,10 +14,24 @@ import (
 // application holds what the handlers need; every handler is one of its
 // methods.
 type application struct {
-	log   *slog.Logger
-	views *views
-	store *store.Store
-	auth  *middleware.Auth
+	log       *slog.Logger
+	views     *views
+	store     *store.Store
+	auth      *middleware.Auth
+	metrics   *metrics                        // nil: no /metrics
+	redisPing func(ctx context.Context) error // nil: no Redis
+	mailOn    bool                            // decisions are mailed to the applicant
+	outbox    *outbox                         // nil when mail is off
+}
+
+// decided counts a decision and wakes the outbox to send its mail.
+func (app *application) decided(outcome string) {
+	if app.metrics != nil {
+		app.metrics.decisions.WithLabelValues(outcome).Inc()
+	}
+	if app.outbox != nil {
+		app.outbox.wake()
+	}
 }
 
 // citizen is the logged-in user of a request.

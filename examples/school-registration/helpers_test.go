@@ -316,3 +316,6 @@ func snippet(s string) string {
 
 // maskOf is a citizen's PID masked as the pages show it (thaid.MaskPID).
 func maskOf(c mockprovider.Citizen) string { return thaid.MaskPID(c.PID) }
+
+// confirmed is the form of an admin's confirmed decision (the second step).
+var confirmed = url.Values{"confirm": {"yes"}}

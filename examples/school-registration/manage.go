@@ -79,7 +79,7 @@ func (app *application) handleManage() http.Handler {
 	return app.requireManager(func(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) {
 		p := page{}
 		switch done := r.URL.Query().Get("done"); done {
-		case "about_saved", "news_posted":
+		case "about_saved", "news_posted", "news_saved", "news_deleted":
 			p.Notice = done
 		}
 		app.renderManage(w, r, c, school, http.StatusOK, p)
@@ -115,5 +115,80 @@ func (app *application) handleManageNews() http.Handler {
 		}
 		_, err := app.store.PostNews(r.Context(), c.pid, school.Code, form["title"], form["body"], c.view.Name)
 		app.finishManageWrite(w, r, c, err, "news_posted")
+	})
+}
+
+// newsItem returns the news item named in the path, of the manager's school,
+// or renders 404 and returns false.
+func (app *application) newsItem(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) (store.News, bool) {
+	n, err := app.store.NewsItem(r.Context(), school.Code, r.PathValue("id"))
+	if errors.Is(err, store.ErrNotFound) {
+		app.views.renderError(w, r, http.StatusNotFound, "notfound", c.view)
+		return n, false
+	}
+	if err != nil {
+		app.serverError(w, r, c, err)
+		return n, false
+	}
+	return n, true
+}
+
+// newsEditData is the news edit page.
+type newsEditData struct {
+	School store.School
+	News   store.News
+}
+
+// handleEditNewsForm shows the edit form of a news item.
+func (app *application) handleEditNewsForm() http.Handler {
+	return app.requireManager(func(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) {
+		n, ok := app.newsItem(w, r, c, school)
+		if !ok {
+			return
+		}
+		app.views.render(w, r, http.StatusOK, "news_edit", page{User: c.view,
+			Form: map[string]string{"title": n.Title, "body": n.Body}, Data: newsEditData{School: school, News: n}})
+	})
+}
+
+// handleEditNews saves an edited news item.
+func (app *application) handleEditNews() http.Handler {
+	return app.requireManager(func(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) {
+		n, ok := app.newsItem(w, r, c, school)
+		if !ok {
+			return
+		}
+		form := map[string]string{"title": r.PostFormValue("title"), "body": r.PostFormValue("body")}
+		errs := map[string]string{}
+		if code := checkText(form["title"], true, maxTitle); code != "" {
+			errs["title"] = code
+		}
+		if code := checkText(form["body"], true, maxBody); code != "" {
+			errs["body"] = code
+		}
+		if len(errs) > 0 {
+			app.views.render(w, r, http.StatusUnprocessableEntity, "news_edit", page{User: c.view, Form: form, Errors: errs,
+				Data: newsEditData{School: school, News: n}})
+			return
+		}
+		err := app.store.UpdateNews(r.Context(), c.pid, school.Code, n.ID, form["title"], form["body"])
+		app.finishManageWrite(w, r, c, err, "news_saved")
+	})
+}
+
+// handleDeleteNews deletes a news item after confirmation: the first POST
+// shows the item and asks; the POST with confirm=yes deletes.
+func (app *application) handleDeleteNews() http.Handler {
+	return app.requireManager(func(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) {
+		n, ok := app.newsItem(w, r, c, school)
+		if !ok {
+			return
+		}
+		if r.PostFormValue("confirm") != "yes" {
+			app.views.render(w, r, http.StatusOK, "news_delete", page{User: c.view, Data: newsEditData{School: school, News: n}})
+			return
+		}
+		err := app.store.DeleteNews(r.Context(), c.pid, school.Code, n.ID)
+		app.finishManageWrite(w, r, c, err, "news_deleted")
 	})
 }

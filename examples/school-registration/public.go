@@ -1,8 +1,10 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"net/http"
+	"time"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 )
@@ -11,6 +13,9 @@ import (
 func (app *application) handleHome() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := page{User: app.viewerOf(r)}
+		if p.User == nil && r.URL.Query().Get("done") == "logged_out" {
+			p.Notice = "logged_out"
+		}
 		schools, err := app.store.SchoolsWithWebsite(r.Context())
 		if err != nil {
 			app.serverError(w, r, nil, err)
@@ -51,14 +56,34 @@ func (app *application) handleNotFound() http.Handler {
 	})
 }
 
-// handleHealth answers ok while the database does.
+// handleHealth answers ok while the process serves requests (liveness).
 func (app *application) handleHealth() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := app.store.Ping(r.Context()); err != nil {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+}
+
+// handleReady answers ok while the database and, when configured, Redis
+// answer (readiness), within 3 seconds; otherwise 503 naming what failed.
+func (app *application) handleReady() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		if err := app.store.Ping(ctx); err != nil {
+			app.log.Warn("readyz: database", "err", err)
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if app.redisPing != nil {
+			if err := app.redisPing(ctx); err != nil {
+				app.log.Warn("readyz: redis", "err", err)
+				http.Error(w, "redis unavailable", http.StatusServiceUnavailable)
+				return
+			}
+		}
 		_, _ = w.Write([]byte("ok\n"))
 	})
 }

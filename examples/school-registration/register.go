@@ -168,6 +168,13 @@ func (app *application) handleRegisterSubmit() http.Handler {
 	})
 }
 
+// statusData is the status page: the registration and whether the applicant
+// hears of the decision by email.
+type statusData struct {
+	Registration store.Registration
+	MailOn       bool
+}
+
 func (app *application) handleStatus() http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		reg, err := app.store.CurrentRegistration(r.Context(), c.pid)
@@ -179,6 +186,7 @@ func (app *application) handleStatus() http.Handler {
 			app.serverError(w, r, c, err)
 			return
 		}
-		app.views.render(w, r, http.StatusOK, "status", page{User: c.view, Data: reg})
+		app.views.render(w, r, http.StatusOK, "status", page{User: c.view,
+			Data: statusData{Registration: reg, MailOn: app.mailOn}})
 	})
 }

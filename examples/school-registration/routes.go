@@ -10,6 +10,10 @@ func addRoutes(mux *http.ServeMux, app *application) {
 	mux.Handle("GET /{$}", opt(app.handleHome()))
 	mux.Handle("GET /schools/{code}", opt(app.handleSchoolPage()))
 	mux.Handle("GET /healthz", app.handleHealth())
+	mux.Handle("GET /readyz", app.handleReady())
+	if app.metrics != nil {
+		mux.Handle("GET /metrics", app.metrics.handler())
+	}
 
 	// ThaID login (the SDK's middleware).
 	mux.Handle("GET /login", app.auth.Login())
@@ -29,12 +33,21 @@ func addRoutes(mux *http.ServeMux, app *application) {
 	mux.Handle("GET /manage", req(app.handleManage()))
 	mux.Handle("POST /manage/about", req(app.handleManageAbout()))
 	mux.Handle("POST /manage/news", req(app.handleManageNews()))
+	mux.Handle("GET /manage/news/{id}/edit", req(app.handleEditNewsForm()))
+	mux.Handle("POST /manage/news/{id}", req(app.handleEditNews()))
+	mux.Handle("POST /manage/news/{id}/delete", req(app.handleDeleteNews()))
 
 	// Area admins.
 	mux.Handle("GET /admin", req(app.handleAdmin()))
 	mux.Handle("POST /admin/registrations/{id}/approve", req(app.handleDecide(decideApprove)))
 	mux.Handle("POST /admin/registrations/{id}/reject", req(app.handleDecide(decideReject)))
 	mux.Handle("POST /admin/registrations/{id}/revoke", req(app.handleDecide(decideRevoke)))
+	mux.Handle("GET /admin/audit", req(app.handleAudit()))
+
+	// Super-admins: area admins.
+	mux.Handle("GET /admin/people", req(app.handlePeople()))
+	mux.Handle("POST /admin/people", req(app.handleAssignAdmin()))
+	mux.Handle("POST /admin/people/{id}/remove", req(app.handleRemoveAdmin()))
 
 	mux.Handle("/", opt(app.handleNotFound()))
 }

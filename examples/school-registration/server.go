@@ -20,6 +20,9 @@ func NewServer(app *application, baseURL string) http.Handler {
 		app.views.renderError(w, r, http.StatusForbidden, "csrf", nil)
 	})
 	var h http.Handler = csrf.protect(mux)
+	if app.metrics != nil {
+		h = app.metrics.measure(mux, h)
+	}
 	h = securityHeaders(h)
 	h = recoverPanics(app.log, h)
 	h = logRequests(app.log, h)

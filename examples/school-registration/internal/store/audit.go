@@ -18,20 +18,26 @@ type Actor struct {
 
 // Audit actions.
 const (
-	AuditRegistered     = "registered"       // an applicant registered for a school
-	AuditApproved       = "approved"         // an area admin approved a registration
-	AuditRejected       = "rejected"         // ... rejected it, with a reason
-	AuditRevoked        = "revoked"          // ... revoked an approval, with a reason
-	AuditAdminGranted   = "admin_granted"    // a citizen became an area admin
-	AuditAdminRemoved   = "admin_removed"    // a citizen stopped being an area admin
-	AuditSuperGranted   = "superadmin_added" // a citizen became a super-admin
-	AuditSuperRemoved   = "superadmin_removed"
-	AuditPurged         = "audit_purged" // the retention purge removed old records (kept for ever)
-	auditSystemActor    = "system"
-	auditConfigActor    = "ADMIN_PIDS"
-	auditCommandActor   = "command line"
-	auditMaxListEntries = 500
+	AuditRegistered   = "registered"       // an applicant registered for a school
+	AuditApproved     = "approved"         // an area admin approved a registration
+	AuditRejected     = "rejected"         // ... rejected it, with a reason
+	AuditRevoked      = "revoked"          // ... revoked an approval, with a reason
+	AuditAdminGranted = "admin_granted"    // a citizen became an area admin
+	AuditAdminRemoved = "admin_removed"    // a citizen stopped being an area admin
+	AuditSuperGranted = "superadmin_added" // a citizen became a super-admin
+	AuditSuperRemoved = "superadmin_removed"
+	AuditPurged       = "audit_purged" // the retention purge removed old records (kept for ever)
 )
+
+// Actors that are not a person.
+const (
+	auditSystemActor  = "system"
+	auditConfigActor  = "ADMIN_PIDS"
+	auditCommandActor = "command line"
+)
+
+// AuditListLimit is the most entries Audit returns.
+const AuditListLimit = 500
 
 // AuditEntry is one record of the audit trail.
 type AuditEntry struct {
@@ -69,7 +75,7 @@ type AuditFilter struct {
 	To     time.Time // exclusive
 }
 
-// Audit lists audit entries, newest first, at most 500.
+// Audit lists audit entries, newest first, at most AuditListLimit.
 func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	var where []string
 	var args []any
@@ -101,7 +107,7 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY at DESC, id LIMIT " + strconv.Itoa(auditMaxListEntries)
+	q += " ORDER BY at DESC, id LIMIT " + strconv.Itoa(AuditListLimit)
 	return queryAll(ctx, s.db, "audit", func(row rowScanner) (AuditEntry, error) {
 		var e AuditEntry
 		err := row.Scan(&e.ID, &e.At, &e.Action, &e.AreaCode, &e.SchoolCode, &e.Actor, &e.ActorName,

@@ -269,3 +269,24 @@ func (s *Store) SeatCheck(ctx context.Context) ([]string, error) {
 			WHERE r.school_code = s.code AND r.status IN ('pending', 'approved'))
 		ORDER BY s.code`)
 }
+
+// CountRegistrations counts the registrations in each state (for metrics).
+func (s *Store) CountRegistrations(ctx context.Context) (map[Status]int, error) {
+	type row struct {
+		status Status
+		n      int
+	}
+	rows, err := queryAll(ctx, s.db, "count registrations", func(sc rowScanner) (row, error) {
+		var r row
+		err := sc.Scan(&r.status, &r.n)
+		return r, err
+	}, `SELECT status, COUNT(*) FROM registrations GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Status]int{}
+	for _, r := range rows {
+		out[r.status] = r.n
+	}
+	return out, nil
+}
