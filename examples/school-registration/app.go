@@ -230,6 +230,9 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 		st.SetMailComposer(composeMail(cfg.BaseURL))
 		app.outbox = newOutbox(st, cfg.SMTP, log.With("component", "outbox"))
 		app.outbox.onSend = app.metrics.mailSent
+		if cfg.mailRetry > 0 {
+			app.outbox.pollEvery, app.outbox.retryBase = cfg.mailRetry, cfg.mailRetry
+		}
 	}
 	closeDeps := func() {}
 	var sessions middleware.Store

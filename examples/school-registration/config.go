@@ -44,6 +44,9 @@ type config struct {
 	authParams func(r *http.Request) url.Values
 	// httpClient, when set, is used for the provider (tests).
 	httpClient *http.Client
+	// mailRetry, when set, replaces the outbox's pauses (30 s polling, 30 s
+	// after a first failure) with shorter ones (tests).
+	mailRetry time.Duration
 }
 
 // superAdminArea in ADMIN_PIDS (PID:*) makes a super-admin.

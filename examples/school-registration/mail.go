@@ -153,13 +153,15 @@ type outbox struct {
 	store     *store.Store
 	smtp      smtpConfig
 	log       *slog.Logger
-	pollEvery time.Duration
+	pollEvery time.Duration // how often to look for due mail without a nudge
+	retryBase time.Duration // the pause after the first failed attempt
 	nudge     chan struct{}
 	onSend    func(ok bool) // metrics; may be nil
 }
 
 func newOutbox(st *store.Store, c smtpConfig, log *slog.Logger) *outbox {
-	return &outbox{store: st, smtp: c, log: log, pollEvery: 30 * time.Second, nudge: make(chan struct{}, 1)}
+	return &outbox{store: st, smtp: c, log: log, pollEvery: 30 * time.Second, retryBase: 30 * time.Second,
+		nudge: make(chan struct{}, 1)}
 }
 
 // wake asks the worker to look at the outbox now.
@@ -194,9 +196,9 @@ func (o *outbox) run(ctx context.Context, wg *sync.WaitGroup) {
 }
 
 // retryAfter is the pause after the n-th failed attempt: 30 s, 1 min, 2 min,
-// ... at most 1 h.
-func retryAfter(n int) time.Duration {
-	d := 30 * time.Second
+// ... (from retryBase, doubling) at most 1 h.
+func (o *outbox) retryAfter(n int) time.Duration {
+	d := o.retryBase
 	for i := 1; i < n && d < time.Hour; i++ {
 		d *= 2
 	}
@@ -222,7 +224,7 @@ func (o *outbox) sendOne(ctx context.Context) bool {
 	if err != nil {
 		// The address is personal data: the log names the message by id only.
 		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", err)
-		if err := o.store.MailFailed(ctx, m.ID, retryAfter(m.Attempts), err.Error()); err != nil {
+		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), err.Error()); err != nil {
 			o.log.Error("outbox", "err", err)
 		}
 		return true
