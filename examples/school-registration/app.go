@@ -329,8 +329,8 @@ func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovi
 		if areas, ok := admins[c.PID]; ok {
 			role = "area admin of " + strings.Join(areas, ", ")
 		}
-		name := strings.TrimSpace(c.Title + " " + c.GivenName + " " + c.FamilyName)
-		fmt.Fprintf(&w, "  %s  %s  %s: %s\n", thaid.MaskPID(c.PID), c.Password, name, role)
+		// The name exactly as the mock's phone page lists it (middle name included).
+		fmt.Fprintf(&w, "  %s  %s  %s: %s\n", thaid.MaskPID(c.PID), c.Password, c.Name(), role)
 	}
 	fmt.Fprintln(&w)
 }

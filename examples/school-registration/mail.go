@@ -222,9 +222,11 @@ func (o *outbox) sendOne(ctx context.Context) bool {
 		o.onSend(err == nil)
 	}
 	if err != nil {
-		// The address is personal data: the log names the message by id only.
-		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", err)
-		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), err.Error()); err != nil {
+		// The address is personal data: the log names the message by id only, and the
+		// server's answer, which may quote the address, is logged without it.
+		reason := strings.ReplaceAll(err.Error(), m.To, "[address]")
+		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
+		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
 			o.log.Error("outbox", "err", err)
 		}
 		return true

@@ -86,7 +86,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	time.Sleep(hold)
 	if refuse {
 		_, _ = io.Copy(io.Discard, r)
-		return &smtp.SMTPError{Code: 451, Message: "try again later"}
+		return &smtp.SMTPError{Code: 451, Message: "mailbox " + x.to + " busy, try again later"}
 	}
 	msg, err := mail.ReadMessage(r)
 	if err != nil {

@@ -79,7 +79,8 @@ func TestRunEmbeddedMock(t *testing.T) {
 
 	banner := out.String()
 	for _, c := range mockprovider.DefaultCitizens() {
-		if !strings.Contains(banner, c.GivenName) || !strings.Contains(banner, maskOf(c)) || !strings.Contains(banner, c.Password) {
+		// The name as the mock's phone page lists it, middle name included.
+		if !strings.Contains(banner, c.Name()) || !strings.Contains(banner, maskOf(c)) || !strings.Contains(banner, c.Password) {
 			t.Errorf("banner lacks the demo login of %s", c.GivenName)
 		}
 	}
@@ -183,6 +184,9 @@ func TestConfigErrors(t *testing.T) {
 		"redirect not a URL":        {"BASE_URL": "https://school.example", "THAID_REDIRECT_URL": "/callback"},
 		"redis without cookie keys": {"REDIS_URL": "redis://127.0.0.1:6379/0"},
 		"short cookie key":          {"THAID_COOKIE_KEYS": "long enough: thirty-two bytes or more,short-key-s3cr3t"},
+		"bad audit retention":       {"AUDIT_RETENTION_DAYS": "five years"},
+		"negative audit retention":  {"AUDIT_RETENTION_DAYS": "-1"},
+		"smtp without sender":       {"SMTP_ADDR": "smtp.example.go.th:587"},
 	} {
 		_, err := configFromEnv(func(k string) string { return env[k] })
 		if err == nil {
@@ -200,7 +204,7 @@ func TestConfigErrors(t *testing.T) {
 	cfg, err = configFromEnv(func(k string) string {
 		return map[string]string{"THAID_ISSUER": "production", "THAID_CLIENT_ID": "x"}[k]
 	})
-	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" {
+	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" || cfg.AuditRetention != 1825*24*time.Hour || cfg.SMTP.enabled() {
 		t.Errorf("production config = %+v, %v", cfg, err)
 	}
 }
