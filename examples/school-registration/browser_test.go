@@ -269,6 +269,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	user := citizens[0]
 	c.do(userCtx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`a.thaid`)))
 	c.mustShow(userCtx, "home", "เข้าสู่ระบบด้วย ThaID (ไทยดี)")
+	c.layoutOK(userCtx, "home")
 	c.shot(userCtx, "1-home")
 	c.do(userCtx, "to the QR page", chromedp.Click(chromedp.CSS(`a.thaid`)), chromedp.WaitVisible(chromedp.ID("phone-link")))
 	c.mustShow(userCtx, "QR page", "ThaID")
@@ -381,6 +382,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	}
 	post("ขอเชิญประชุมผู้ปกครอง", "ขอเชิญผู้ปกครองนักเรียนทุกชั้นประชุมที่หอประชุม")
 	post("เปิดรับสมัครนักเรียนใหม่", "รับสมัครนักเรียนชั้นอนุบาล 2 และประถมศึกษาปีที่ 1 ตั้งแต่วันที่ 1–15 มีนาคม")
+	c.layoutOK(userCtx, "manage")
 	c.shot(userCtx, "6-manage")
 	// Edit the newest item (first on the page), delete the other.
 	c.do(userCtx, "edit news", chromedp.Click(chromedp.CSS(`article.news a[href$="/edit"]`)), chromedp.WaitVisible(chromedp.ID("title")))
@@ -405,6 +407,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	if strings.Contains(page, "ขอเชิญประชุมผู้ปกครอง") {
 		t.Error("deleted news on the public page")
 	}
+	c.layoutOK(userCtx, "school page")
 	c.shot(userCtx, "7-school")
 
 	// 5. The super-admin (the demo's มาลี) assigns an area admin and removes them.
@@ -458,4 +461,5 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 		chromedp.WaitVisible(chromedp.ID("logged-out")),
 	)
 	c.mustShow(userCtx, "after logout", "ออกจากระบบแล้ว", "เข้าสู่ระบบด้วย ThaID (ไทยดี)")
+	c.layoutOK(userCtx, "after logout")
 }
