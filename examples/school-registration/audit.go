@@ -14,6 +14,8 @@ type auditData struct {
 	Areas   []store.Area // the areas the reader may filter on
 	Actions []string
 	Limit   int
+	// AreaNames names the areas of the entries (an entry keeps only the code).
+	AreaNames map[string]string
 }
 
 // auditActions are the actions the filter offers.
@@ -40,14 +42,17 @@ func (app *application) handleAudit() http.Handler {
 		for _, a := range c.areas {
 			f.Areas = append(f.Areas, a.Code)
 		}
+		all, err := app.store.Areas(r.Context())
+		if err != nil {
+			app.serverError(w, r, c, err)
+			return
+		}
+		data.AreaNames = map[string]string{}
+		for _, a := range all {
+			data.AreaNames[a.Code] = a.Name
+		}
 		if c.super {
-			f.Areas = nil
-			areas, err := app.store.Areas(r.Context())
-			if err != nil {
-				app.serverError(w, r, c, err)
-				return
-			}
-			data.Areas = areas
+			f.Areas, data.Areas = nil, all
 		}
 		errs := map[string]string{}
 		if a := form["area"]; a != "" {

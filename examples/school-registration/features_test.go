@@ -92,7 +92,7 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			mustStatus(t, audit, http.StatusOK, "/admin/audit")
 			mustContain(t, audit, "เอกสารไม่ครบ", maskOf(applicant1), maskOf(applicant3), maskOf(adminBRM3), "ADMIN_PIDS",
 				`data-action="rejected"`, `data-action="registered"`, `data-action="admin_granted"`, `data-action="admin_removed"`)
-			if strings.Contains(audit.Body, maskOf(applicant2)) || strings.Contains(audit.Body, "เขต 3101") {
+			if strings.Contains(audit.Body, maskOf(applicant2)) || strings.Contains(audit.Body, "สพป.บุรีรัมย์ เขต 1") {
 				t.Error("the admin of เขต 3 sees an entry of เขต 1")
 			}
 			rejected := admin3.get("/admin/audit?action=rejected")
@@ -110,7 +110,7 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			}
 			// The super-admin sees every area, the super-admin entry included.
 			all := super.get("/admin/audit")
-			mustContain(t, all, maskOf(applicant2), `data-action="superadmin_added"`)
+			mustContain(t, all, maskOf(applicant2), `data-action="superadmin_added"`, "สพป.บุรีรัมย์ เขต 1")
 			// An applicant has no audit page.
 			applicant := newBrowser(t, app.URL)
 			applicant.login(applicant1)

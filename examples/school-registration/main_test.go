@@ -241,3 +241,25 @@ func TestRunUnknownAdminArea(t *testing.T) {
 		t.Errorf("error %q should name the admin by masked PID only", err)
 	}
 }
+
+// TestRunAddSuperAdmin: the first-run command makes a super-admin, says so
+// with the PID masked, keeps them across a start with other ADMIN_PIDS, and
+// refuses a malformed PID.
+func TestRunAddSuperAdmin(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "super.db")
+	env := map[string]string{"DATABASE_URL": db}
+	var out syncBuffer
+	if err := run(context.Background(), []string{"-add-super-admin", superAdmin.PID}, func(k string) string { return env[k] }, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), maskOf(superAdmin)) || strings.Contains(out.String(), superAdmin.PID) {
+		t.Errorf("output %q: want the masked PID only", out.String())
+	}
+	if err := run(context.Background(), []string{"-add-super-admin", "1234567890123"}, func(k string) string { return env[k] }, &out, &out); err == nil {
+		t.Error("a malformed PID was accepted")
+	}
+	app := startApp(t, startMock(t), map[string]string{"DATABASE_URL": db})
+	b := newBrowser(t, app.URL)
+	b.login(superAdmin)
+	mustStatus(t, b.get("/admin/people"), http.StatusOK, "/admin/people")
+}
