@@ -1,5 +1,12 @@
 // Package store is the data layer of the school-registration example: areas
-// (เขตพื้นที่การศึกษา), schools, registrations, area admins and school news.
+// (เขตพื้นที่การศึกษา), schools, registrations, area admins and super-admins,
+// school news, the audit trail and the mail outbox.
+//
+// Decisions on registrations and admin changes write their audit entry (and a
+// decision its mail, through the MailComposer) in their own transaction. The
+// audit trail is append-only: dialect-specific migrations add triggers that
+// make the database refuse an UPDATE of it, and the only DELETE is the
+// retention purge, which leaves a note the database refuses to delete.
 //
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
