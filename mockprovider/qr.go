@@ -348,9 +348,8 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 		Title: "แอปพลิเคชัน ThaID (จำลอง)", Ref: ref, Client: pa.req.client.displayName(),
 		Action: p.pagePath(PathQR + "phone/" + ref), Scopes: scopeViews(pa.req.scopes), Same: same,
 	}
-	if selected < 0 {
-		selected = 0
-	}
+	// No citizen is chosen for the user (unless the RP's login_hint names one): picking the
+	// wrong person on a phone must take a deliberate tap, not a missed one.
 	view.Citizens = p.citizenViews(selected)
 	if r.Method == http.MethodGet {
 		render(w, http.StatusOK, "phone", view)
@@ -363,6 +362,11 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 	case "deny":
 		target, err = p.decide(ref, nil)
 	case "approve":
+		if selected < 0 {
+			view.Error = "กรุณาเลือกผู้ใช้งาน"
+			render(w, http.StatusOK, "phone", view)
+			return
+		}
 		c := &p.people[selected]
 		switch {
 		case r.PostForm.Get("consent") == "":

@@ -313,3 +313,35 @@ func TestQRPagesUnderIssuerPath(t *testing.T) {
 		t.Fatalf("QR image at %s: %d %s", img[1], resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
 }
+
+// TestPhonePagePicksNobody: the consent page pre-selects no citizen, and an
+// approval without a choice is refused with a message, the login still
+// pending.
+func TestPhonePagePicksNobody(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{})
+	ref, _ := startQR(t, p, nil)
+	st, _, phone := get(t, p, mockprovider.PathQR+"phone/"+ref)
+	if st != http.StatusOK || strings.Contains(phone, " checked") || !strings.Contains(phone, `name="citizen"`) {
+		t.Fatalf("phone page (status %d) pre-selects a citizen or lists none", st)
+	}
+	c := mockprovider.DefaultCitizens()[0]
+	st, _, body := phonePost(t, p, ref, url.Values{"consent": {"yes"}, "password": {c.Password}, "action": {"approve"}})
+	if st != http.StatusOK || !strings.Contains(body, "กรุณาเลือกผู้ใช้งาน") {
+		t.Errorf("approve without a citizen: %d, no message", st)
+	}
+	if s := qrStatus(t, p, ref); s.Status != "pending" {
+		t.Errorf("status after approve without a citizen = %q, want pending", s.Status)
+	}
+}
+
+// TestWaitPageIsPhoneFirst: the QR page holds the same-device button and a
+// narrow-screen rule that puts it first, as the main button.
+func TestWaitPageIsPhoneFirst(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{})
+	_, page := startQR(t, p, nil)
+	phone := strings.Index(page, `id="phone-link"`)
+	narrow := strings.Index(page, "@media (max-width:600px)")
+	if phone < 0 || narrow < 0 || !strings.Contains(page[narrow:], ".live .same-device{order:0}") {
+		t.Errorf("wait page lacks the same-device button or its narrow-screen rule")
+	}
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # services.sh: install (when missing) and start the services the test suites need, on loopback.
 #
-#   scripts/services.sh start DIR   installs redis-server, chromium and PostgreSQL when missing,
+#   scripts/services.sh start DIR   installs redis-server, chromium, PostgreSQL and the Thai fonts
+#                                   (fonts-thai-tlwg, for the browser test's screenshots) when missing,
 #                                   starts a standalone Redis, a 3-node Redis Cluster (3 masters,
 #                                   no replicas) and PostgreSQL with their data in DIR, and writes
 #                                   DIR/env with the THAID_TEST_* variables to source.
@@ -156,6 +157,8 @@ install_missing() {
 	command -v redis-server >/dev/null || pkgs+=(redis-server)
 	find_chromium >/dev/null || pkgs+=(chromium)
 	pg_bin >/dev/null || pkgs+=(postgresql)
+	# Thai fonts, so that the browser test's screenshots show Thai text, not boxes.
+	dpkg-query -W -f='${Status}' fonts-thai-tlwg 2>/dev/null | grep -q 'ok installed' || pkgs+=(fonts-thai-tlwg)
 	if ((${#pkgs[@]})); then
 		log "installing ${pkgs[*]}"
 		as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq

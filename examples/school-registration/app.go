@@ -11,7 +11,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -27,22 +27,11 @@ import (
 // mockPrefix is where the embedded mock ThaID is mounted.
 const mockPrefix = "/mock-thaid"
 
-// lateHandler serves 503 until the app handler is ready: the listener opens
-// first so that OpenID discovery can reach the embedded mock on it.
-type lateHandler struct{ h atomic.Pointer[http.Handler] }
-
-func (l *lateHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if h := l.h.Load(); h != nil {
-		(*h).ServeHTTP(w, r)
-		return
-	}
-	http.Error(w, "starting", http.StatusServiceUnavailable)
-}
-
-// serve runs the server. ready, when set, is called with the base URL once
-// the app answers (tests).
-func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL string)) error {
-	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// serve runs the server until ctx is cancelled, then shuts it down
+// gracefully. The request log goes to stderr, the start-up banner to stdout.
+// ready, when set, is called with the base URL once the app answers (tests).
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func(baseURL string)) error {
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 
 	st, err := store.Open(ctx, cfg.DatabaseURL)
 	if err != nil {
@@ -59,6 +48,7 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 	if err != nil {
 		return err
 	}
+	defer ln.Close()
 	if cfg.BaseURL == "" {
 		cfg.BaseURL = "http://" + ln.Addr().String()
 	}
@@ -66,44 +56,46 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 		cfg.RedirectURL = cfg.BaseURL + "/callback"
 	}
 	if err := checkRedirectOrigin(cfg.BaseURL, cfg.RedirectURL); err != nil {
-		ln.Close()
 		return err
 	}
 
 	top := http.NewServeMux()
-	app := &lateHandler{}
-	top.Handle("/", app)
+	provider := cfg.provider()
 	var mock *mockprovider.Provider
 	if cfg.mockMode() {
-		var b [16]byte
-		_, _ = rand.Read(b[:])
-		cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
-		mock, err = mockprovider.New(mockprovider.Options{
-			Issuer: cfg.BaseURL + mockPrefix,
-			Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
-				RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
-			Logger: log.With("component", "mock-thaid"),
-		})
-		if err != nil {
-			ln.Close()
-			return fmt.Errorf("mock provider: %w", err)
+		if mock, err = embeddedMock(&cfg, log); err != nil {
+			return err
 		}
 		top.Handle(mockPrefix+"/", http.StripPrefix(mockPrefix, mock))
-		switch {
-		case cfg.remoteDemo:
-			// Anybody who reaches the mock can log in as any demo citizen.
-			log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
-				"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
-		case !cfg.adminsSet:
-			cfg.Admins = demoAdmins(mock.Citizens())
-		}
+		provider = mockEndpoints(mock)
 	}
 	if err := setAdmins(ctx, st, cfg.Admins); err != nil {
-		ln.Close()
 		return err
 	}
 	if len(cfg.Admins) == 0 {
 		log.Warn("no area admin is configured (ADMIN_PIDS is unset or empty): nobody can approve registrations")
+	}
+
+	app, closeDeps, err := newApplication(ctx, cfg, provider, log, st)
+	if err != nil {
+		return err
+	}
+	defer closeDeps()
+	top.Handle("/", NewServer(app, cfg.BaseURL))
+
+	// Background work: the outbox worker and the audit retention purge. They
+	// stop after the HTTP server, so that a request in flight can still queue
+	// mail, and a send in progress is finished.
+	workCtx, stopWork := context.WithCancel(context.WithoutCancel(ctx))
+	var work sync.WaitGroup
+	defer func() { stopWork(); work.Wait() }()
+	if app.outbox != nil {
+		work.Add(1)
+		go app.outbox.run(workCtx, &work)
+	}
+	if cfg.AuditRetention > 0 {
+		work.Add(1)
+		go purgeAudit(workCtx, &work, st, cfg.AuditRetention, log)
 	}
 
 	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
@@ -111,19 +103,6 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	shutdown := func() {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(sctx)
-	}
-
-	handler, closeDeps, err := buildApp(ctx, cfg, log, st)
-	if err != nil {
-		shutdown()
-		return err
-	}
-	defer closeDeps()
-	app.h.Store(&handler)
 
 	printBanner(ctx, stdout, cfg, mock, st)
 	if ready != nil {
@@ -132,29 +111,103 @@ func serve(ctx context.Context, cfg config, stdout io.Writer, ready func(baseURL
 
 	select {
 	case <-ctx.Done():
-		log.Info("shutting down")
-		shutdown()
-		return nil
+		log.Info("shutting down: finishing requests in flight and mail being sent")
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		err := srv.Shutdown(sctx)
+		stopWork()
+		work.Wait()
+		log.Info("shut down")
+		return err
 	case err := <-serveErr:
-		if errors.Is(err, http.ErrServerClosed) {
-			return nil
-		}
 		return err
 	}
 }
 
-// setAdmins makes the stored area admins exactly the configured ones (in one
-// transaction), so that an admin removed from ADMIN_PIDS, or a demo admin of
-// an earlier run with the embedded mock, loses their rights at start-up.
-// Errors name an admin by masked PID only.
+// purgeAudit removes audit records older than retention at start and then
+// daily, each purge leaving a note in the trail.
+func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retention time.Duration, log *slog.Logger) {
+	defer wg.Done()
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := st.PurgeAudit(ctx, time.Now().Add(-retention)); err != nil {
+			log.Error("audit purge", "err", err)
+		} else if n > 0 {
+			log.Info("audit purge", "removed", n, "retention", retention)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// embeddedMock makes the mock ThaID served under mockPrefix, with a client
+// for this app and, on loopback without ADMIN_PIDS, two demo area admins.
+func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Provider, error) {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
+	mock, err := mockprovider.New(mockprovider.Options{
+		Issuer: cfg.BaseURL + mockPrefix,
+		Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
+			RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
+		Logger: log.With("component", "mock-thaid"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mock provider: %w", err)
+	}
+	switch {
+	case cfg.remoteDemo:
+		// Anybody who reaches the mock can log in as any demo citizen.
+		log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
+			"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
+	case !cfg.adminsSet:
+		cfg.Admins = demoAdmins(mock.Citizens())
+	}
+	return mock, nil
+}
+
+// mockEndpoints lists the embedded mock's endpoints, so that the ThaID client
+// needs no discovery (which would have to reach this very server).
+func mockEndpoints(mock *mockprovider.Provider) thaid.Provider {
+	return thaid.Provider{
+		Issuer:        mock.Issuer(),
+		AuthURL:       mock.URL(mockprovider.PathAuthorize),
+		TokenURL:      mock.URL(mockprovider.PathToken),
+		IntrospectURL: mock.URL(mockprovider.PathIntrospect),
+		RevokeURL:     mock.URL(mockprovider.PathRevoke),
+		JWKSURL:       mock.URL(mockprovider.PathJWKS),
+		UserInfoURL:   mock.URL(mockprovider.PathUserInfo),
+	}
+}
+
+// setAdmins makes the stored super-admins and area admins of the
+// configuration exactly the configured ones, so that an admin removed from
+// ADMIN_PIDS, or a demo admin of an earlier run with the embedded mock, loses
+// their rights at start-up. Admins assigned in the app by a super-admin, and
+// super-admins added with -add-super-admin, are kept. Every change is written
+// to the audit trail. Errors name an admin by masked PID only.
 func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) error {
 	list := make([]store.AreaAdmin, 0, len(admins))
-	for _, a := range admins {
+	var index []int // of each list entry in admins
+	var supers []string
+	for i, a := range admins {
+		if a.AreaCode == superAdminArea {
+			supers = append(supers, a.PID.Digits())
+			continue
+		}
 		list = append(list, store.AreaAdmin{PID: a.PID.Digits(), AreaCode: a.AreaCode})
+		index = append(index, i)
+	}
+	if err := st.SetSuperAdmins(ctx, store.SourceConfig, supers); err != nil {
+		return fmt.Errorf("ADMIN_PIDS: %w", err)
 	}
 	err := st.SetAreaAdmins(ctx, list)
 	if unknown, ok := errors.AsType[*store.UnknownAreaError](err); ok {
-		return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", admins[unknown.Index].PID.Masked(), unknown.AreaCode, store.ErrNotFound)
+		return fmt.Errorf("ADMIN_PIDS %s: area %q: %w", admins[index[unknown.Index]].PID.Masked(), unknown.AreaCode, store.ErrNotFound)
 	}
 	if err != nil {
 		return fmt.Errorf("ADMIN_PIDS: %w", err)
@@ -162,19 +215,24 @@ func setAdmins(ctx context.Context, st *store.Store, admins []adminAssignment) e
 	return nil
 }
 
-// buildApp connects to ThaID (discovery), the session store and builds the
-// handler. closeDeps releases what it opened.
-func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store) (http.Handler, func(), error) {
-	provider := cfg.provider()
-	if cfg.mockMode() {
-		provider = thaid.Provider{Issuer: cfg.BaseURL + mockPrefix}
-	}
+// newApplication connects to the session store and builds the ThaID client,
+// the login middleware and the views. closeDeps releases what it opened.
+func newApplication(ctx context.Context, cfg config, provider thaid.Provider, log *slog.Logger, st *store.Store) (*application, func(), error) {
 	client, err := thaid.New(ctx, thaid.Config{
 		ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL,
 		Scopes: cfg.Scopes, Provider: provider, HTTPClient: cfg.httpClient,
 	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("thaid: %w", err)
+	}
+	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled()}
+	if app.mailOn {
+		st.SetMailComposer(composeMail(cfg.BaseURL))
+		app.outbox = newOutbox(st, cfg.SMTP, log.With("component", "outbox"))
+		app.outbox.onSend = app.metrics.mailSent
+		if cfg.mailRetry > 0 {
+			app.outbox.pollEvery, app.outbox.retryBase = cfg.mailRetry, cfg.mailRetry
+		}
 	}
 	closeDeps := func() {}
 	var sessions middleware.Store
@@ -191,40 +249,44 @@ func buildApp(ctx context.Context, cfg config, log *slog.Logger, st *store.Store
 		}
 		sessions = redisstore.New(rdb, "school-registration:")
 		closeDeps = func() { rdb.Close() }
+		app.redisPing = func(ctx context.Context) error { return rdb.Ping(ctx).Err() }
 	}
 	// Cookies are Secure (and __Host-) when the redirect URL is https, which
 	// checkRedirectOrigin made BASE_URL's scheme. BASE_URL's origin is trusted
 	// for POSTs (logout and the app's forms) even behind a proxy that rewrites Host.
 	auth, err := middleware.New(middleware.Config{
-		Client:         client,
-		Store:          sessions,
-		CookieKeys:     cfg.CookieKeys,
-		CookieName:     "schoolreg_session",
-		TrustedOrigins: []string{originOf(cfg.BaseURL)},
-		AfterLoginPath: "/start",
-		AuthParams:     cfg.authParams,
-		Logger:         log.With("component", "thaid"),
+		Client:          client,
+		Store:           sessions,
+		CookieKeys:      cfg.CookieKeys,
+		CookieName:      "schoolreg_session",
+		TrustedOrigins:  []string{originOf(cfg.BaseURL)},
+		AfterLoginPath:  "/start",
+		AfterLogoutPath: "/?done=logged_out",
+		AuthParams:      cfg.authParams,
+		Logger:          log.With("component", "thaid"),
+		Observe:         app.metrics.observe,
 	})
 	if err != nil {
 		closeDeps()
 		return nil, nil, err
 	}
-	v, err := newViews(log)
-	if err != nil {
+	if app.views, err = newViews(log); err != nil {
 		closeDeps()
 		return nil, nil, err
 	}
-	return NewServer(log, v, st, auth, cfg.BaseURL), closeDeps, nil
+	app.auth = auth
+	return app, closeDeps, nil
 }
 
 // demoAdmins picks two of the mock's demo citizens as area admins: one of
-// สพป.บุรีรัมย์ เขต 3 (where โรงเรียนวัดก้านเหลือง is) and one of เขต 1.
+// สพป.บุรีรัมย์ เขต 3 (where โรงเรียนวัดก้านเหลือง is) and one of เขต 1, who
+// is also the super-admin.
 func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
 	var out []adminAssignment
 	for _, a := range []struct {
 		i    int
 		area string
-	}{{3, "3103"}, {2, "3101"}} {
+	}{{3, "3103"}, {2, "3101"}, {2, superAdminArea}} {
 		if i, area := a.i, a.area; i < len(citizens) {
 			if pid, err := thaid.ParsePID(citizens[i].PID); err == nil {
 				out = append(out, adminAssignment{PID: pid, AreaCode: area})
@@ -253,7 +315,9 @@ func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovi
 	admins := map[string][]string{}
 	for _, a := range cfg.Admins {
 		label := a.AreaCode
-		if name, ok := names[a.AreaCode]; ok {
+		if a.AreaCode == superAdminArea {
+			label = "super-admin"
+		} else if name, ok := names[a.AreaCode]; ok {
 			label = name + " (" + a.AreaCode + ")"
 		}
 		admins[a.PID.Digits()] = append(admins[a.PID.Digits()], label)
@@ -265,8 +329,8 @@ func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovi
 		if areas, ok := admins[c.PID]; ok {
 			role = "area admin of " + strings.Join(areas, ", ")
 		}
-		name := strings.TrimSpace(c.Title + " " + c.GivenName + " " + c.FamilyName)
-		fmt.Fprintf(&w, "  %s  %s  %s: %s\n", thaid.MaskPID(c.PID), c.Password, name, role)
+		// The name exactly as the mock's phone page lists it (middle name included).
+		fmt.Fprintf(&w, "  %s  %s  %s: %s\n", thaid.MaskPID(c.PID), c.Password, c.Name(), role)
 	}
 	fmt.Fprintln(&w)
 }

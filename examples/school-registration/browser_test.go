@@ -4,10 +4,13 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
@@ -18,18 +21,41 @@ import (
 // temporary directory.
 const screenshotEnv = "SCHOOLREG_SCREENSHOT_DIR"
 
+// viewport is a screen the browser test runs on.
+type viewport struct {
+	name          string
+	width, height int64
+	mobile        bool
+	prefix        string // of the screenshot files
+}
+
+var viewports = []viewport{
+	{name: "desktop", width: 1000, height: 800, prefix: "flow"},
+	{name: "phone", width: 390, height: 844, mobile: true, prefix: "phone"},
+}
+
 // TestBrowserFlow drives Chromium through the whole flow against the app as
-// `go run .` starts it (embedded mock in interactive QR mode, SQLite):
+// `go run .` starts it (embedded mock in interactive QR mode, SQLite), on a
+// desktop screen and on a 390 px phone:
 //
-//  1. the applicant clicks "เข้าสู่ระบบด้วย ThaID", sees the mock's QR page,
-//     opens the phone-page link on the same device, picks their name, gives
-//     consent and types the app password;
-//  2. registers: area, school, phone and email, "สมัครสมาชิก";
-//  3. the area admin, in a second browser context, logs in by approving the QR
-//     login from another tab (the waiting page moves on by itself) and
-//     approves the registration;
-//  4. the applicant edits the school's About text, posts news, and sees both
-//     on the public school page.
+//  1. the applicant clicks "เข้าสู่ระบบด้วย ThaID (ไทยดี)", sees the mock's
+//     QR page (on the phone, "open the app on this device" is the main button,
+//     above the QR code), opens the phone page on the same device, where no
+//     citizen is pre-selected, picks their name, consents and types the app
+//     password;
+//  2. registers: area, "ถัดไป", school, the green "เริ่มทำการลงทะเบียน",
+//     phone and email; the status page says how they will hear;
+//  3. the area admin, in a second browser context, logs in by approving the
+//     QR login from another tab, approves (after confirming), and reads the
+//     audit trail, filtered;
+//  4. the applicant edits the About text, posts news (typed in Thai), edits
+//     and deletes news (after confirming), and sees the public page;
+//  5. the super-admin assigns an area admin and removes them again;
+//  6. the admin revokes the approval with a reason (after confirming); the
+//     applicant sees it, logs out and is told so.
+//
+// On every page with a name or a masked PID, none breaks across lines, and
+// the header takes at most a fifth of the screen.
 func TestBrowserFlow(t *testing.T) {
 	chromium := testdb.Need(t, "THAID_TEST_CHROMIUM")
 	shots := os.Getenv(screenshotEnv)
@@ -38,8 +64,188 @@ func TestBrowserFlow(t *testing.T) {
 	} else if err := os.MkdirAll(shots, 0o755); err != nil {
 		t.Fatal(err)
 	}
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) { browserFlow(t, chromium, shots, vp) })
+	}
+}
+
+// chrome runs browser steps for one test.
+type chrome struct {
+	t     *testing.T
+	vp    viewport
+	shots string
+}
+
+// tab makes ctx's tab (creating it without a time limit) and sets the viewport.
+func (c *chrome) tab(ctx context.Context) {
+	c.t.Helper()
+	opts := []chromedp.EmulateViewportOption{chromedp.EmulatePortrait}
+	if c.vp.mobile {
+		opts = append(opts, chromedp.EmulateMobile)
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(c.vp.width, c.vp.height, opts...)); err != nil {
+		c.t.Fatalf("new tab: %v", err)
+	}
+}
+
+// do runs steps with a time limit.
+func (c *chrome) do(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		loc, _ := chromedp.Run(ctx, chromedp.Location())
+		c.t.Fatalf("%s: %v (at %s)", what, err, loc)
+	}
+}
+
+// eval evaluates a JavaScript expression.
+func eval[T any](c *chrome, ctx context.Context, expr string) T {
+	c.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	v, err := chromedp.Run(sctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		c.t.Fatalf("evaluate %.60s: %v", expr, err)
+	}
+	return v
+}
+
+// waitJS waits until the JavaScript expression is true on the page: after a
+// click that loads a page, a marker of the new page (its URL, its text), not
+// an element the old page may also have.
+func (c *chrome) waitJS(ctx context.Context, what, expr string) {
+	c.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		sctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		ok, err := chromedp.Run(sctx, chromedp.Evaluate[bool](expr))
+		cancel()
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			c.t.Fatalf("%s: timed out waiting for %s (at %s)", what, expr, loc)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// waitDone waits for the page a form redirected to with ?done=done.
+func (c *chrome) waitDone(ctx context.Context, done string) {
+	c.t.Helper()
+	c.waitJS(ctx, done, `new URLSearchParams(location.search).get('done') === `+strconv.Quote(done)+` && document.readyState === 'complete'`)
+}
+
+// text returns the page's text, after checking that it shows no full PID.
+func (c *chrome) text(ctx context.Context) string {
+	c.t.Helper()
+	s := eval[string](c, ctx, `document.body.innerText`)
+	assertNoFullPID(c.t, "page", s)
+	return s
+}
+
+// mustShow fails unless the page's text holds every want.
+func (c *chrome) mustShow(ctx context.Context, where string, wants ...string) {
+	c.t.Helper()
+	page := c.text(ctx)
+	for _, w := range wants {
+		if !strings.Contains(page, w) {
+			c.t.Errorf("%s: page lacks %q", where, w)
+		}
+	}
+}
+
+// layoutOK checks that no name or masked PID breaks across lines or runs off
+// the screen, and that the header takes at most a fifth of the screen.
+func (c *chrome) layoutOK(ctx context.Context, where string) {
+	c.t.Helper()
+	bad := eval[string](c, ctx, `(() => {
+		const bad = [];
+		for (const e of document.querySelectorAll('.name, .pid')) {
+			if (e.getClientRects().length > 1) bad.push('broken: ' + e.textContent);
+			if (e.getBoundingClientRect().right > document.documentElement.clientWidth + 1) bad.push('off screen: ' + e.textContent);
+		}
+		const h = document.querySelector('header');
+		if (h && h.getBoundingClientRect().height > window.innerHeight / 5) bad.push('header ' + h.getBoundingClientRect().height + 'px of ' + window.innerHeight);
+		return bad.join('; ');
+	})()`)
+	if bad != "" {
+		c.t.Errorf("%s at %d px: %s", where, c.vp.width, bad)
+	}
+}
+
+// shot saves a full-page screenshot as PREFIX-name.jpg.
+func (c *chrome) shot(ctx context.Context, name string) {
+	c.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	img, err := chromedp.Run(sctx, chromedp.FullScreenshot(70))
+	if err != nil {
+		c.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(c.shots, c.vp.prefix+"-"+name+".jpg"), img, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// typeText types text into the field with id as an input method does
+// (Input.insertText): chromedp's key events turn some Thai letters (ข) into
+// media keys. The caller reads the field back to check.
+func typeText(id, text string) chromedp.Action[chromedp.Void] {
+	return chromedp.Steps(
+		chromedp.Focus(chromedp.ID(id)),
+		chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+			_, err := cdp.Call(ctx, t, input.InsertText, input.InsertTextParams{Text: text})
+			return err
+		}),
+	)
+}
+
+// typeThai types text into the field with id and checks that it arrived whole.
+func (c *chrome) typeThai(ctx context.Context, id, text string) {
+	c.t.Helper()
+	eval[bool](c, ctx, `(document.getElementById(`+strconv.Quote(id)+`).value = '') === ''`)
+	c.do(ctx, "type into "+id, typeText(id, text))
+	got := eval[string](c, ctx, `document.getElementById(`+strconv.Quote(id)+`).value`)
+	if got != text {
+		c.t.Fatalf("field %s holds %q, want %q", id, got, text)
+	}
+}
+
+// loginFromOtherPhone logs the browser context ctx in as the mock's citizen
+// number i: the QR page in ctx, "the phone" in another tab of the same
+// context, whose approval moves the waiting page on by itself.
+func (c *chrome) loginFromOtherPhone(ctx context.Context, base string, i int) {
+	c.t.Helper()
+	who := citizens[i]
+	c.do(ctx, "QR page", chromedp.Navigate(base+"/"), chromedp.Click(chromedp.CSS(`a.thaid`)),
+		chromedp.WaitVisible(chromedp.ID("qr")))
+	phoneURL := strings.TrimSpace(eval[string](c, ctx, `document.getElementById('phone-url').textContent`))
+	if !strings.HasPrefix(phoneURL, base) {
+		c.t.Fatalf("phone URL %q", phoneURL)
+	}
+	phoneCtx, cancelPhone := chromedp.NewContext(ctx)
+	defer cancelPhone()
+	c.tab(phoneCtx)
+	c.do(phoneCtx, "phone approves",
+		chromedp.Navigate(phoneURL),
+		chromedp.WaitVisible(chromedp.ID("approve")),
+		chromedp.Click(chromedp.CSS(`input[name="citizen"][value="`+strconv.Itoa(i)+`"]`)),
+		chromedp.Click(chromedp.ID("consent")),
+		chromedp.SendKeys(chromedp.ID("password"), who.Password),
+		chromedp.Click(chromedp.ID("approve")),
+		chromedp.WaitNotPresent(chromedp.ID("approve")),
+	)
+	// The waiting page moves on to the app by itself.
+	c.do(ctx, "back in the app", chromedp.WaitVisible(chromedp.CSS(`a.site`)))
+}
+
+func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	base, _, _ := startRun(t, map[string]string{"ADDR": "127.0.0.1:0",
 		"DATABASE_URL": filepath.Join(t.TempDir(), "browser.db")})
+	c := &chrome{t: t, vp: vp, shots: shots}
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
@@ -49,165 +255,211 @@ func TestBrowserFlow(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("no-default-browser-check", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1000, 800),
+		chromedp.WindowSize(int(vp.width), int(vp.height)),
 	)
 	defer cancelAlloc()
 	userCtx, cancelUser := chromedp.NewContext(allocCtx)
 	defer cancelUser()
-
-	// do runs steps with a time limit (the first Run starts the browser, with
-	// no limit, as chromedp requires).
-	do := func(ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			t.Fatalf("%s: %v (at %s)", what, err, loc)
-		}
-	}
-	text := func(ctx context.Context) string {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		s, err := chromedp.Run(sctx, chromedp.Evaluate[string](`document.body.innerText`))
-		if err != nil {
-			t.Fatalf("read page: %v", err)
-		}
-		assertNoFullPID(t, "page", s)
-		return s
-	}
-	shot := func(ctx context.Context, name string) {
-		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		img, err := chromedp.Run(sctx, chromedp.FullScreenshot(70))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, name+".jpg"), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := chromedp.Do(userCtx, chromedp.Navigate(base+"/")); err != nil {
+	if err := chromedp.Do(userCtx); err != nil { // start the browser without a time limit
 		t.Fatalf("start chromium: %v", err)
 	}
+	c.tab(userCtx)
 
 	// 1. Login with ThaID: QR page, phone page on the same device.
 	user := citizens[0]
-	do(userCtx, "home", chromedp.WaitVisible(chromedp.CSS(`a.thaid`)))
-	shot(userCtx, "flow-1-home")
-	do(userCtx, "to the QR page", chromedp.Click(chromedp.CSS(`a.thaid`)), chromedp.WaitVisible(chromedp.ID("phone-link")))
-	if !strings.Contains(text(userCtx), "ThaID") {
-		t.Error("QR page does not mention ThaID")
+	c.do(userCtx, "home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`a.thaid`)))
+	c.mustShow(userCtx, "home", "เข้าสู่ระบบด้วย ThaID (ไทยดี)")
+	c.layoutOK(userCtx, "home")
+	c.shot(userCtx, "1-home")
+	c.do(userCtx, "to the QR page", chromedp.Click(chromedp.CSS(`a.thaid`)), chromedp.WaitVisible(chromedp.ID("phone-link")))
+	c.mustShow(userCtx, "QR page", "ThaID")
+	buttonFirst := eval[bool](c, userCtx, `document.getElementById('phone-link').getBoundingClientRect().top < document.getElementById('qr').getBoundingClientRect().top`)
+	buttonColor := eval[string](c, userCtx, `getComputedStyle(document.getElementById('phone-link')).backgroundColor`)
+	if vp.mobile && (!buttonFirst || buttonColor != "rgb(44, 90, 214)") {
+		t.Errorf("QR page on a phone: the same-device button is first=%v, colour %s; want first, in the primary blue", buttonFirst, buttonColor)
 	}
-	shot(userCtx, "flow-2-qr")
-	do(userCtx, "phone page",
-		chromedp.Click(chromedp.ID("phone-link")),
-		chromedp.WaitVisible(chromedp.ID("approve")),
+	if !vp.mobile && buttonFirst {
+		t.Error("QR page on a desktop: the same-device button comes before the QR code")
+	}
+	c.shot(userCtx, "2-qr")
+	c.do(userCtx, "phone page", chromedp.Click(chromedp.ID("phone-link")), chromedp.WaitVisible(chromedp.ID("approve")))
+	if eval[bool](c, userCtx, `document.querySelector('input[name="citizen"]:checked') !== null`) {
+		t.Error("the consent page pre-selects a citizen")
+	}
+	c.do(userCtx, "consent",
 		chromedp.Click(chromedp.CSS(`input[name="citizen"][value="0"]`)),
 		chromedp.Click(chromedp.ID("consent")),
 		chromedp.SendKeys(chromedp.ID("password"), user.Password),
 	)
-	shot(userCtx, "flow-3-phone")
-	do(userCtx, "approve on the phone page",
+	c.shot(userCtx, "3-phone")
+	c.do(userCtx, "approve on the phone page",
 		chromedp.Click(chromedp.ID("approve")),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/register/area"]`)),
 	)
-	if page := text(userCtx); !strings.Contains(page, maskOf(user)) || !strings.Contains(page, user.GivenName) {
-		t.Fatalf("registration start page lacks the masked PID or name:\n%s", page)
-	}
+	c.mustShow(userCtx, "registration start", maskOf(user), user.GivenName)
+	c.layoutOK(userCtx, "registration start")
 
-	// 2. Register: area, school, contact details.
-	do(userCtx, "choose area",
+	// 2. Register: area, "ถัดไป", school, "เริ่มทำการลงทะเบียน", contact details.
+	c.do(userCtx, "choose area",
 		chromedp.Click(chromedp.CSS(`a[href="/register/area"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[value="`+areaBRM3+`"]`)),
 		chromedp.Click(chromedp.CSS(`input[value="`+areaBRM3+`"]`)),
+	)
+	if next := eval[string](c, userCtx, `document.querySelector('main button[type="submit"]').innerText`); !strings.Contains(next, "ถัดไป") {
+		t.Errorf("area page button reads %q, want ถัดไป", next)
+	}
+	c.do(userCtx, "next",
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[value="`+kanLueang+`"]`)),
-	)
-	do(userCtx, "choose school",
 		chromedp.Click(chromedp.CSS(`input[value="`+kanLueang+`"]`)),
+	)
+	start := eval[string](c, userCtx, `(b => b.innerText + '|' + getComputedStyle(b).backgroundColor)(document.querySelector('main button[type="submit"]'))`)
+	if !strings.Contains(start, "เริ่มทำการลงทะเบียน") || !strings.HasSuffix(start, "rgb(27, 107, 52)") {
+		t.Errorf("school page's button is %q, want the green เริ่มทำการลงทะเบียน", start)
+	}
+	c.do(userCtx, "choose school",
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
 		chromedp.WaitVisible(chromedp.ID("phone")),
 		chromedp.SendKeys(chromedp.ID("phone"), "081 234 5678"),
 		chromedp.SendKeys(chromedp.ID("email"), "thanawat@example.ac.th"),
 	)
-	shot(userCtx, "flow-4-form")
-	do(userCtx, "submit the form",
+	c.shot(userCtx, "4-form")
+	c.do(userCtx, "submit the form",
 		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)),
-		chromedp.WaitVisible(chromedp.ID("status")),
+		chromedp.WaitVisible(chromedp.ID("how-you-hear")),
 	)
-	if page := text(userCtx); !strings.Contains(page, "รอการอนุมัติ") || !strings.Contains(page, "โรงเรียนวัดก้านเหลือง") {
-		t.Fatalf("status page:\n%s", page)
-	}
+	c.mustShow(userCtx, "status", "รอการอนุมัติ", "โรงเรียนวัดก้านเหลือง", "081-234-5678", "ไม่ได้ส่งอีเมล")
+	c.layoutOK(userCtx, "status")
 
 	// 3. The area admin, in a separate browser context (own cookies).
 	adminCtx, cancelAdmin := chromedp.NewContext(userCtx, chromedp.WithNewBrowserContext())
 	defer cancelAdmin()
-	if err := chromedp.Do(adminCtx); err != nil { // create the target without a time limit
-		t.Fatalf("admin browser context: %v", err)
-	}
-	admin := citizens[3] // admin of สพป.บุรีรัมย์ เขต 3
-	do(adminCtx, "admin: QR page",
-		chromedp.Navigate(base+"/"),
-		chromedp.Click(chromedp.CSS(`a.thaid`)),
-		chromedp.WaitVisible(chromedp.ID("phone-url")),
-	)
-	phoneURL, err := chromedp.Run(adminCtx, chromedp.TextContent(chromedp.ID("phone-url")))
-	if err != nil || !strings.HasPrefix(phoneURL, base) {
-		t.Fatalf("phone URL %q: %v", phoneURL, err)
-	}
-	// "The phone": another tab of the admin's context approves the QR login.
-	phoneCtx, cancelPhone := chromedp.NewContext(adminCtx)
-	if err := chromedp.Do(phoneCtx); err != nil {
-		t.Fatalf("phone tab: %v", err)
-	}
-	do(phoneCtx, "admin: phone approves",
-		chromedp.Navigate(strings.TrimSpace(phoneURL)),
-		chromedp.WaitVisible(chromedp.ID("approve")),
-		chromedp.Click(chromedp.CSS(`input[name="citizen"][value="3"]`)),
-		chromedp.Click(chromedp.ID("consent")),
-		chromedp.SendKeys(chromedp.ID("password"), admin.Password),
-		chromedp.Click(chromedp.ID("approve")),
-		chromedp.WaitNotPresent(chromedp.ID("approve")),
-	)
-	cancelPhone()
-	// The waiting page polls and moves on to the app by itself.
-	do(adminCtx, "admin: pending list", chromedp.WaitVisible(chromedp.CSS(`button.ok`)))
-	if page := text(adminCtx); !strings.Contains(page, user.GivenName) || !strings.Contains(page, maskOf(user)) {
-		t.Fatalf("admin page lacks the applicant:\n%s", page)
-	}
-	shot(adminCtx, "flow-5-admin")
-	do(adminCtx, "admin: approve",
+	c.tab(adminCtx)
+	c.loginFromOtherPhone(adminCtx, base, 3) // ประเสริฐ, admin of สพป.บุรีรัมย์ เขต 3
+	c.do(adminCtx, "admin: pending list", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`button.ok`)))
+	c.mustShow(adminCtx, "admin", user.GivenName, maskOf(user), "081-234-5678")
+	c.layoutOK(adminCtx, "admin")
+	c.shot(adminCtx, "5-admin")
+	c.do(adminCtx, "admin: approve asks",
 		chromedp.Click(chromedp.CSS(`button.ok`)),
-		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)),
+		chromedp.WaitVisible(chromedp.ID("confirm")),
 	)
+	c.mustShow(adminCtx, "confirm", "ยืนยันการอนุมัติ", maskOf(user))
+	c.layoutOK(adminCtx, "confirm")
+	c.shot(adminCtx, "5b-confirm")
+	c.do(adminCtx, "admin: confirm", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(adminCtx, "approved")
+	c.do(adminCtx, "audit",
+		chromedp.Navigate(base+"/admin/audit"),
+		chromedp.WaitVisible(chromedp.ID("audit")),
+	)
+	c.mustShow(adminCtx, "audit", "ลงทะเบียน", "อนุมัติ", maskOf(user), maskOf(citizens[3]), "ADMIN_PIDS")
+	c.layoutOK(adminCtx, "audit")
+	c.shot(adminCtx, "8-audit")
+	eval[bool](c, adminCtx, `(document.getElementById('f-action').value = 'approved') !== ''`)
+	c.do(adminCtx, "audit filter", chromedp.Click(chromedp.CSS(`form.filters button`)))
+	c.waitJS(adminCtx, "filtered audit", `document.querySelector('option[value="approved"][selected]') !== null && document.readyState === 'complete'`)
+	if n := eval[int](c, adminCtx, `document.querySelectorAll('li.audit-entry').length`); n != 1 {
+		t.Errorf("audit filtered on approvals: %d entries, want 1", n)
+	}
 
 	// 4. The applicant manages the school website.
-	do(userCtx, "status approved",
+	c.do(userCtx, "status approved",
 		chromedp.Navigate(base+"/status"),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/manage"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/manage"]`)),
 		chromedp.WaitVisible(chromedp.ID("about")),
 		chromedp.SetValue(chromedp.ID("about"), "โรงเรียนวัดก้านเหลือง อำเภอนางรอง จังหวัดบุรีรัมย์ เปิดสอนระดับอนุบาลถึงประถมศึกษาปีที่ 6"),
 		chromedp.Click(chromedp.CSS(`form[action="/manage/about"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`.notice.ok`)),
-		chromedp.SendKeys(chromedp.ID("title"), "เปิดรับสมัครนักเรียนใหม่ ปีการศึกษา 2570"),
-		chromedp.SendKeys(chromedp.ID("body"), "รับสมัครนักเรียนชั้นอนุบาล 2 และประถมศึกษาปีที่ 1 ตั้งแต่วันที่ 1–15 มีนาคม"),
-		chromedp.Click(chromedp.CSS(`form[action="/manage/news"] button`)),
-		chromedp.WaitVisible(chromedp.CSS(`article.news`)),
 	)
-	shot(userCtx, "flow-6-manage")
-	do(userCtx, "public page",
-		chromedp.Navigate(base+"/schools/"+kanLueang),
-		chromedp.WaitVisible(chromedp.ID("about-text")),
-	)
-	page := text(userCtx)
-	for _, want := range []string{"เปิดสอนระดับอนุบาลถึงประถมศึกษาปีที่ 6", "เปิดรับสมัครนักเรียนใหม่ ปีการศึกษา 2570"} {
+	c.waitDone(userCtx, "about_saved")
+	post := func(title, body string) {
+		t.Helper()
+		c.typeThai(userCtx, "title", title)
+		c.typeThai(userCtx, "body", body)
+		c.do(userCtx, "post news", chromedp.Click(chromedp.CSS(`form[action="/manage/news"] button`)))
+		c.waitJS(userCtx, "news posted", `document.readyState === 'complete' && Array.from(document.querySelectorAll('article.news h3')).some(h => h.textContent === `+strconv.Quote(title)+`)`)
+	}
+	post("ขอเชิญประชุมผู้ปกครอง", "ขอเชิญผู้ปกครองนักเรียนทุกชั้นประชุมที่หอประชุม")
+	post("เปิดรับสมัครนักเรียนใหม่", "รับสมัครนักเรียนชั้นอนุบาล 2 และประถมศึกษาปีที่ 1 ตั้งแต่วันที่ 1–15 มีนาคม")
+	c.layoutOK(userCtx, "manage")
+	c.shot(userCtx, "6-manage")
+	// Edit the newest item (first on the page), delete the other.
+	c.do(userCtx, "edit news", chromedp.Click(chromedp.CSS(`article.news a[href$="/edit"]`)), chromedp.WaitVisible(chromedp.ID("title")))
+	c.typeThai(userCtx, "title", "เปิดรับสมัครนักเรียนใหม่ ปีการศึกษา 2570 (ขยายเวลา)")
+	c.do(userCtx, "save news", chromedp.Click(chromedp.CSS(`main form button[type="submit"]`)))
+	c.waitDone(userCtx, "news_saved")
+	c.mustShow(userCtx, "manage after edit", "บันทึกการแก้ไขข่าวแล้ว", "(ขยายเวลา)")
+	c.do(userCtx, "delete news asks",
+		chromedp.Click(chromedp.CSS(`article.news:last-of-type form button.danger`)),
+		chromedp.WaitVisible(chromedp.ID("confirm")))
+	c.mustShow(userCtx, "delete confirmation", "ยืนยันการลบข่าว", "ขอเชิญประชุมผู้ปกครอง")
+	c.do(userCtx, "delete news", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(userCtx, "news_deleted")
+	c.mustShow(userCtx, "manage after delete", "ลบข่าวแล้ว")
+	c.do(userCtx, "public page", chromedp.Navigate(base+"/schools/"+kanLueang), chromedp.WaitVisible(chromedp.ID("about-text")))
+	page := c.text(userCtx)
+	for _, want := range []string{"เปิดสอนระดับอนุบาลถึงประถมศึกษาปีที่ 6", "เปิดรับสมัครนักเรียนใหม่ ปีการศึกษา 2570 (ขยายเวลา)"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("public page lacks %q", want)
 		}
 	}
-	shot(userCtx, "flow-7-school")
+	if strings.Contains(page, "ขอเชิญประชุมผู้ปกครอง") {
+		t.Error("deleted news on the public page")
+	}
+	c.layoutOK(userCtx, "school page")
+	c.shot(userCtx, "7-school")
+
+	// 5. The super-admin (the demo's มาลี) assigns an area admin and removes them.
+	superCtx, cancelSuper := chromedp.NewContext(userCtx, chromedp.WithNewBrowserContext())
+	defer cancelSuper()
+	c.tab(superCtx)
+	c.loginFromOtherPhone(superCtx, base, 2)
+	newAdmin := citizens[5]
+	c.do(superCtx, "people page",
+		chromedp.Navigate(base+"/admin/people"),
+		chromedp.WaitVisible(chromedp.ID("admins")),
+		chromedp.SendKeys(chromedp.ID("pid"), newAdmin.PID),
+	)
+	eval[bool](c, superCtx, `(document.getElementById('area').value = '`+areaBRM3+`') !== ''`)
+	c.do(superCtx, "assign",
+		chromedp.Click(chromedp.CSS(`form[action="/admin/people"] button`)),
+	)
+	c.waitDone(superCtx, "assigned")
+	c.mustShow(superCtx, "people", maskOf(newAdmin), maskOf(citizens[3]), "แต่งตั้งผู้ดูแลเขตพื้นที่แล้ว")
+	c.layoutOK(superCtx, "people")
+	c.shot(superCtx, "9-people")
+	clicked := eval[bool](c, superCtx, `(() => {
+		const row = Array.from(document.querySelectorAll('#admins tr')).find(r => r.textContent.includes(`+strconv.Quote(maskOf(newAdmin))+`));
+		if (!row) return false;
+		row.querySelector('button').click();
+		return true;
+	})()`)
+	if !clicked {
+		t.Fatal("no row of the new admin")
+	}
+	c.waitDone(superCtx, "removed")
+	if page := c.text(superCtx); strings.Contains(page, maskOf(newAdmin)) || !strings.Contains(page, "ถอดถอนผู้ดูแลเขตพื้นที่แล้ว") {
+		t.Error("the removed admin is still listed, or no message")
+	}
+
+	// 6. The admin revokes, with a reason typed in Thai; the applicant sees it and logs out.
+	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
+	reasonID := eval[string](c, adminCtx, `document.querySelector('input[id^="revoke-reason-"]').id`)
+	c.typeThai(adminCtx, reasonID, "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.do(adminCtx, "revoke asks",
+		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)),
+		chromedp.WaitVisible(chromedp.ID("confirm")),
+	)
+	c.mustShow(adminCtx, "revoke confirmation", "ยืนยันการเพิกถอนสิทธิ์", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.do(adminCtx, "revoke", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(adminCtx, "revoked")
+	c.do(userCtx, "status revoked", chromedp.Navigate(base+"/status"), chromedp.WaitVisible(chromedp.ID("reason")))
+	c.mustShow(userCtx, "status", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.do(userCtx, "logout",
+		chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)),
+		chromedp.WaitVisible(chromedp.ID("logged-out")),
+	)
+	c.mustShow(userCtx, "after logout", "ออกจากระบบแล้ว", "เข้าสู่ระบบด้วย ThaID (ไทยดี)")
+	c.layoutOK(userCtx, "after logout")
 }

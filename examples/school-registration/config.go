@@ -6,7 +6,9 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -23,11 +25,15 @@ type config struct {
 	ClientSecret thaid.Secret
 	RedirectURL  string // THAID_REDIRECT_URL, default BASE_URL/callback
 	Scopes       []string
-	DatabaseURL  string         // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL; shown only redacted
-	RedisURL     string         // REDIS_URL: "" = sessions in memory; shown only redacted
-	CookieKeys   []thaid.Secret // THAID_COOKIE_KEYS: seal the login cookies; required with REDIS_URL
-	Admins       []adminAssignment
-	adminsSet    bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	DatabaseURL  string            // DATABASE_URL: "" or a path = SQLite, postgres://… = PostgreSQL; shown only redacted
+	RedisURL     string            // REDIS_URL: "" = sessions in memory; shown only redacted
+	CookieKeys   []thaid.Secret    // THAID_COOKIE_KEYS: seal the login cookies; required with REDIS_URL
+	Admins       []adminAssignment // ADMIN_PIDS; AreaCode superAdminArea makes a super-admin
+	adminsSet    bool              // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	// AuditRetention is how long audit records are kept (AUDIT_RETENTION_DAYS,
+	// default 1825 days; 0 keeps them for ever).
+	AuditRetention time.Duration
+	SMTP           smtpConfig
 	// remoteDemo: the embedded mock is reachable beyond loopback (ADDR,
 	// BASE_URL or THAID_REDIRECT_URL is not loopback, and DEMO_ALLOW_REMOTE=1).
 	// Then no demo area admins are made: only ADMIN_PIDS makes admins.
@@ -38,9 +44,18 @@ type config struct {
 	authParams func(r *http.Request) url.Values
 	// httpClient, when set, is used for the provider (tests).
 	httpClient *http.Client
+	// mailRetry, when set, replaces the outbox's pauses (30 s polling, 30 s
+	// after a first failure) with shorter ones (tests).
+	mailRetry time.Duration
 }
 
-// adminAssignment makes a citizen an area admin.
+// superAdminArea in ADMIN_PIDS (PID:*) makes a super-admin.
+const superAdminArea = "*"
+
+// defaultAuditRetentionDays is AUDIT_RETENTION_DAYS when unset: five years.
+const defaultAuditRetentionDays = 1825
+
+// adminAssignment makes a citizen an area admin, or a super-admin.
 type adminAssignment struct {
 	PID      thaid.PID
 	AreaCode string
@@ -109,6 +124,16 @@ func configFromEnv(getenv func(string) string) (config, error) {
 			"instance the same key, at least 32 bytes of secret, e.g. from `openssl rand -base64 32`", errConfig)
 	}
 	c.CookieKeys = keys
+	days := defaultAuditRetentionDays
+	if v := strings.TrimSpace(getenv("AUDIT_RETENTION_DAYS")); v != "" {
+		if days, err = strconv.Atoi(v); err != nil || days < 0 {
+			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want a number of days (0 keeps records for ever)", errConfig, v)
+		}
+	}
+	c.AuditRetention = time.Duration(days) * 24 * time.Hour
+	if c.SMTP, err = smtpFromEnv(getenv); err != nil {
+		return c, err
+	}
 	if v := getenv("ADMIN_PIDS"); v != "" {
 		admins, err := parseAdmins(v)
 		if err != nil {
@@ -247,8 +272,8 @@ func checkHTTPURL(name, value string) error {
 	return nil
 }
 
-// parseAdmins parses ADMIN_PIDS: "PID:AREA,PID:AREA". The error never
-// contains a full PID.
+// parseAdmins parses ADMIN_PIDS: "PID:AREA,PID:AREA,PID:*", where * makes a
+// super-admin. The error never contains a full PID.
 func parseAdmins(s string) ([]adminAssignment, error) {
 	var out []adminAssignment
 	for item := range strings.SplitSeq(s, ",") {

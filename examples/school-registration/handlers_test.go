@@ -69,23 +69,23 @@ func TestRegistrationFlow(t *testing.T) {
 			if len(ids) != 1 {
 				t.Fatalf("admin sees %d registrations, want 1", len(ids))
 			}
-			cross := other.post("/admin/registrations/"+ids[0]+"/approve", nil)
+			cross := other.post("/admin/registrations/"+ids[0]+"/approve", confirmed)
 			mustStatus(t, cross, http.StatusNotFound, "")
-			cross = other.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"x"}})
+			cross = other.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"confirm": {"yes"}, "reason": {"x"}})
 			mustStatus(t, cross, http.StatusNotFound, "")
 			if got := user.get("/status"); !strings.Contains(got.Body, "รอการอนุมัติ") {
 				t.Errorf("cross-area admin changed the registration")
 			}
 			// A citizen who is no admin cannot approve either.
-			if got := user.post("/admin/registrations/"+ids[0]+"/approve", nil); got.Status != http.StatusForbidden {
+			if got := user.post("/admin/registrations/"+ids[0]+"/approve", confirmed); got.Status != http.StatusForbidden {
 				t.Errorf("non-admin approve: status %d, want 403", got.Status)
 			}
 			// Reject needs a reason.
-			noReason := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"  "}})
+			noReason := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"confirm": {"yes"}, "reason": {"  "}})
 			mustStatus(t, noReason, http.StatusUnprocessableEntity, "")
 			mustContain(t, noReason, `id="reason-error"`)
 
-			approved := admin.post("/admin/registrations/"+ids[0]+"/approve", nil)
+			approved := admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed)
 			mustStatus(t, approved, http.StatusOK, "/admin")
 			mustContain(t, approved, "อนุมัติแล้ว")
 
@@ -135,7 +135,7 @@ func TestSeatLimitAndRejection(t *testing.T) {
 			if len(ids) != 2 {
 				t.Fatalf("admin sees %d registrations, want 2", len(ids))
 			}
-			rejected := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"ไม่ใช่บุคลากรของโรงเรียน"}})
+			rejected := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"confirm": {"yes"}, "reason": {"ไม่ใช่บุคลากรของโรงเรียน"}})
 			mustStatus(t, rejected, http.StatusOK, "/admin")
 			status := first.get("/status")
 			mustContain(t, status, "ไม่ได้รับการอนุมัติ", "ไม่ใช่บุคลากรของโรงเรียน")
@@ -298,8 +298,8 @@ func TestAdminCannotApproveOwn(t *testing.T) {
 			if len(ids) != 1 {
 				t.Fatalf("co-admin sees %d registrations, want 1", len(ids))
 			}
-			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusNotFound, "")
-			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"x"}}), http.StatusNotFound, "")
+			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusNotFound, "")
+			mustStatus(t, self.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"confirm": {"yes"}, "reason": {"x"}}), http.StatusNotFound, "")
 			if got := self.get("/manage"); got.Status != http.StatusForbidden {
 				t.Errorf("self-approval attempt opened /manage: status %d", got.Status)
 			}
@@ -307,7 +307,7 @@ func TestAdminCannotApproveOwn(t *testing.T) {
 				t.Errorf("self-decision changed the registration")
 			}
 
-			mustStatus(t, co.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+			mustStatus(t, co.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
 			mustStatus(t, self.get("/manage"), http.StatusOK, "/manage")
 		})
 	}
@@ -330,7 +330,7 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			if len(ids) != 1 {
 				t.Fatalf("admin sees %d registrations, want 1", len(ids))
 			}
-			mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+			mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
 			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
 
 			list := admin.get("/admin")
@@ -349,25 +349,25 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			if got := registrationIDs(other.get("/admin").Body); len(got) != 0 || strings.Contains(other.get("/admin").Body, ids[0]) {
 				t.Errorf("admin of another area sees the approved registration")
 			}
-			mustStatus(t, other.post(revoke, url.Values{"reason": {"x"}}), http.StatusNotFound, "")
-			if got := user.post(revoke, url.Values{"reason": {"x"}}); got.Status != http.StatusForbidden {
+			mustStatus(t, other.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"x"}}), http.StatusNotFound, "")
+			if got := user.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"x"}}); got.Status != http.StatusForbidden {
 				t.Errorf("non-admin revoke: status %d, want 403", got.Status)
 			}
-			noReason := admin.post(revoke, url.Values{"reason": {" "}})
+			noReason := admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {" "}})
 			mustStatus(t, noReason, http.StatusUnprocessableEntity, "")
 			mustContain(t, noReason, `id="reason-error"`)
-			if got := admin.postRaw(revoke, url.Values{"reason": {"x"}}, nil); got.Status != http.StatusForbidden {
+			if got := admin.postRaw(revoke, url.Values{"confirm": {"yes"}, "reason": {"x"}}, nil); got.Status != http.StatusForbidden {
 				t.Errorf("revoke without CSRF token: status %d, want 403", got.Status)
 			}
 			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
 
-			done := admin.post(revoke, url.Values{"reason": {"ย้ายไปสังกัดอื่นแล้ว"}})
+			done := admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"ย้ายไปสังกัดอื่นแล้ว"}})
 			mustStatus(t, done, http.StatusOK, "/admin")
 			mustContain(t, done, "เพิกถอนสิทธิ์แล้ว")
 			if strings.Contains(done.Body, ids[0]) {
 				t.Errorf("revoked registration still on the admin page")
 			}
-			mustStatus(t, admin.post(revoke, url.Values{"reason": {"again"}}), http.StatusNotFound, "")
+			mustStatus(t, admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"again"}}), http.StatusNotFound, "")
 
 			if got := user.get("/manage"); got.Status != http.StatusForbidden {
 				t.Errorf("revoked user opens /manage: status %d, want 403", got.Status)

@@ -57,8 +57,9 @@ func (b *syncBuffer) String() string {
 
 // testApp is one running app instance.
 type testApp struct {
-	URL string
-	Log *syncBuffer
+	URL  string
+	Log  *syncBuffer
+	Stop func() // shuts the app down gracefully and waits (also done at the test's end)
 }
 
 // startMock starts a mock ThaID in AutoApprove mode: logins complete at once
@@ -71,7 +72,9 @@ func startMock(t *testing.T) *mockprovider.Provider {
 // startApp runs the real server (serve, as run does) against the mock with
 // the given extra environment, and stops it when the test ends. It checks at
 // the end that the log never contained a full PID.
-func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string) *testApp {
+//
+// tweaks change the configuration after it is read (test-only settings).
+func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string, tweaks ...func(*config)) *testApp {
 	t.Helper()
 	full := map[string]string{
 		"ADDR":                "127.0.0.1:0",
@@ -93,11 +96,14 @@ func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string) 
 		}
 		return nil
 	}
+	for _, tw := range tweaks {
+		tw(&cfg)
+	}
 	app := &testApp{Log: &syncBuffer{}}
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, cfg, app.Log, func(u string) { ready <- u }) }()
+	go func() { done <- serve(ctx, cfg, app.Log, app.Log, func(u string) { ready <- u }) }()
 	select {
 	case app.URL = <-ready:
 	case err := <-done:
@@ -107,13 +113,17 @@ func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string) 
 		cancel()
 		t.Fatal("server did not become ready")
 	}
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve returned %v", err)
-		}
-		assertNoFullPID(t, "log", app.Log.String())
-	})
+	var once sync.Once
+	app.Stop = func() {
+		once.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("serve returned %v", err)
+			}
+			assertNoFullPID(t, "log", app.Log.String())
+		})
+	}
+	t.Cleanup(app.Stop)
 	return app
 }
 
@@ -126,7 +136,7 @@ func serveOnce(t *testing.T, cfg config) string {
 	defer cancel()
 	done := make(chan error, 1)
 	ready := make(chan string, 1)
-	go func() { done <- serve(ctx, cfg, &out, func(u string) { ready <- u }) }()
+	go func() { done <- serve(ctx, cfg, &out, &out, func(u string) { ready <- u }) }()
 	select {
 	case <-ready:
 	case err := <-done:
@@ -316,3 +326,6 @@ func snippet(s string) string {
 
 // maskOf is a citizen's PID masked as the pages show it (thaid.MaskPID).
 func maskOf(c mockprovider.Citizen) string { return thaid.MaskPID(c.PID) }
+
+// confirmed is the form of an admin's confirmed decision (the second step).
+var confirmed = url.Values{"confirm": {"yes"}}

@@ -65,7 +65,7 @@ func TestTwoInstancesShareRedisAndPostgres(t *testing.T) {
 	if len(ids) != 1 {
 		t.Fatalf("admin on B sees %d registrations, want 1", len(ids))
 	}
-	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", nil), http.StatusOK, "/admin")
+	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
 	mustContain(t, user.get("/status"), "อนุมัติแล้ว")
 
 	// What Redis holds reveals nobody (issue 15): no PID, name or cookie, in any key or value.

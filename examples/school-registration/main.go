@@ -13,15 +13,17 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "school-registration:", err)
 		os.Exit(1)
 	}
@@ -29,12 +31,14 @@ func main() {
 
 // run starts the app and serves until ctx is cancelled, then shuts down
 // gracefully. With -import-areas / -import-schools it imports CSV files into
-// the database and returns.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+// the database and returns. The banner and import results go to stdout, the
+// log and usage to stderr.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("school-registration", flag.ContinueOnError)
-	flags.SetOutput(stdout)
+	flags.SetOutput(stderr)
 	areasCSV := flags.String("import-areas", "", "import areas from this CSV file (code,name,name_en,province), then exit")
 	schoolsCSV := flags.String("import-schools", "", "import schools from this CSV file (code,area_code,name,name_en,district,province), then exit")
+	superPID := flags.String("add-super-admin", "", "make the citizen with this PID (13 digits) a super-admin, who assigns area admins in the app, then exit")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -42,10 +46,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	if *superPID != "" {
+		return runAddSuperAdmin(ctx, cfg, *superPID, stdout)
+	}
 	if *areasCSV != "" || *schoolsCSV != "" {
 		return runImport(ctx, cfg, *areasCSV, *schoolsCSV, stdout)
 	}
-	return serve(ctx, cfg, stdout, nil)
+	return serve(ctx, cfg, stdout, stderr, nil)
 }
 
 // runImport imports areas, then schools, from CSV files.
@@ -74,5 +81,24 @@ func runImport(ctx context.Context, cfg config, areasPath, schoolsPath string, s
 		}
 		fmt.Fprintf(stdout, "imported %d %s from %s\n", n, job.what, job.path)
 	}
+	return nil
+}
+
+// runAddSuperAdmin makes a citizen a super-admin (the first-run command),
+// recorded in the audit trail. The PID is shown masked only.
+func runAddSuperAdmin(ctx context.Context, cfg config, rawPID string, stdout io.Writer) error {
+	pid, err := thaid.ParsePID(strings.TrimSpace(rawPID))
+	if err != nil {
+		return fmt.Errorf("-add-super-admin: %w", err)
+	}
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.AddSuperAdmin(ctx, pid.Digits()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s is a super-admin: they assign area admins at /admin/people\n", pid.Masked())
 	return nil
 }

@@ -1,52 +1,53 @@
 package main
 
-import (
-	"log/slog"
-	"net/http"
-
-	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
-	"github.com/thaid-go/thaid-go/middleware"
-)
+import "net/http"
 
 // addRoutes lists every route of the app.
-func addRoutes(mux *http.ServeMux, log *slog.Logger, v *views, st *store.Store, auth *middleware.Auth) {
-	opt, req := auth.Optional, auth.Require
+func addRoutes(mux *http.ServeMux, app *application) {
+	opt, req := app.auth.Optional, app.auth.Require
 
 	// Public pages.
-	mux.Handle("GET /{$}", opt(handleHome(v, st, log)))
-	mux.Handle("GET /schools/{code}", opt(handleSchoolPage(v, st, log)))
-	mux.Handle("GET /healthz", handleHealth(st))
+	mux.Handle("GET /{$}", opt(app.handleHome()))
+	mux.Handle("GET /schools/{code}", opt(app.handleSchoolPage()))
+	mux.Handle("GET /healthz", app.handleHealth())
+	mux.Handle("GET /readyz", app.handleReady())
+	if app.metrics != nil {
+		mux.Handle("GET /metrics", app.metrics.handler())
+	}
 
 	// ThaID login (the SDK's middleware).
-	mux.Handle("GET /login", auth.Login())
-	mux.Handle("GET /callback", auth.Callback())
-	mux.Handle("POST /logout", auth.Logout())
+	mux.Handle("GET /login", app.auth.Login())
+	mux.Handle("GET /callback", app.auth.Callback())
+	mux.Handle("POST /logout", app.auth.Logout())
 
 	// Registration flow.
-	mux.Handle("GET /start", req(handleStart(v, st, log)))
-	mux.Handle("GET /register", req(handleRegisterStart(v, st, log)))
-	mux.Handle("GET /register/area", req(handleChooseArea(v, st, log)))
-	mux.Handle("GET /register/school", req(handleChooseSchool(v, st, log)))
-	mux.Handle("GET /register/form", req(handleRegisterForm(v, st, log)))
-	mux.Handle("POST /register/form", req(handleRegisterSubmit(v, st, log)))
-	mux.Handle("GET /status", req(handleStatus(v, st, log)))
+	mux.Handle("GET /start", req(app.handleStart()))
+	mux.Handle("GET /register", req(app.handleRegisterStart()))
+	mux.Handle("GET /register/area", req(app.handleChooseArea()))
+	mux.Handle("GET /register/school", req(app.handleChooseSchool()))
+	mux.Handle("GET /register/form", req(app.handleRegisterForm()))
+	mux.Handle("POST /register/form", req(app.handleRegisterSubmit()))
+	mux.Handle("GET /status", req(app.handleStatus()))
 
 	// School website management (approved registrations only).
-	mux.Handle("GET /manage", req(handleManage(v, st, log)))
-	mux.Handle("POST /manage/about", req(handleManageAbout(v, st, log)))
-	mux.Handle("POST /manage/news", req(handleManageNews(v, st, log)))
+	mux.Handle("GET /manage", req(app.handleManage()))
+	mux.Handle("POST /manage/about", req(app.handleManageAbout()))
+	mux.Handle("POST /manage/news", req(app.handleManageNews()))
+	mux.Handle("GET /manage/news/{id}/edit", req(app.handleEditNewsForm()))
+	mux.Handle("POST /manage/news/{id}", req(app.handleEditNews()))
+	mux.Handle("POST /manage/news/{id}/delete", req(app.handleDeleteNews()))
 
 	// Area admins.
-	mux.Handle("GET /admin", req(handleAdmin(v, st, log)))
-	mux.Handle("POST /admin/registrations/{id}/approve", req(handleDecide(v, st, log, decideApprove)))
-	mux.Handle("POST /admin/registrations/{id}/reject", req(handleDecide(v, st, log, decideReject)))
-	mux.Handle("POST /admin/registrations/{id}/revoke", req(handleDecide(v, st, log, decideRevoke)))
+	mux.Handle("GET /admin", req(app.handleAdmin()))
+	mux.Handle("POST /admin/registrations/{id}/approve", req(app.handleDecide(decideApprove)))
+	mux.Handle("POST /admin/registrations/{id}/reject", req(app.handleDecide(decideReject)))
+	mux.Handle("POST /admin/registrations/{id}/revoke", req(app.handleDecide(decideRevoke)))
+	mux.Handle("GET /admin/audit", req(app.handleAudit()))
 
-	mux.Handle("/", opt(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var user *viewer
-		if c := currentCitizen(r, st, log); c != nil {
-			user = c.view
-		}
-		v.renderError(w, r, http.StatusNotFound, "notfound", user)
-	})))
+	// Super-admins: area admins.
+	mux.Handle("GET /admin/people", req(app.handlePeople()))
+	mux.Handle("POST /admin/people", req(app.handleAssignAdmin()))
+	mux.Handle("POST /admin/people/{id}/remove", req(app.handleRemoveAdmin()))
+
+	mux.Handle("/", opt(app.handleNotFound()))
 }

@@ -99,7 +99,7 @@ func TestConnectionURLSecretsStayHidden(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			var out syncBuffer
-			err := run(ctx, tc.args, func(k string) string { return env[k] }, &out)
+			err := run(ctx, tc.args, func(k string) string { return env[k] }, &out, &out)
 			if err == nil {
 				t.Fatal("run started")
 			}

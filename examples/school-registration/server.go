@@ -4,9 +4,6 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
-	"github.com/thaid-go/thaid-go/middleware"
 )
 
 // NewServer builds the app's HTTP handler: the routes, behind CSRF
@@ -14,18 +11,21 @@ import (
 //
 // baseURL is the app's public URL: https makes the CSRF cookie Secure. Its
 // origin, trusted for POSTs even when a reverse proxy changes the Host header,
-// is auth's Config.TrustedOrigins.
-func NewServer(log *slog.Logger, v *views, st *store.Store, auth *middleware.Auth, baseURL string) http.Handler {
+// is app.auth's Config.TrustedOrigins.
+func NewServer(app *application, baseURL string) http.Handler {
 	mux := http.NewServeMux()
-	addRoutes(mux, log, v, st, auth)
-	csrf := newCSRFGuard(baseURL, auth, func(w http.ResponseWriter, r *http.Request) {
-		log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
-		v.renderError(w, r, http.StatusForbidden, "csrf", nil)
+	addRoutes(mux, app)
+	csrf := newCSRFGuard(baseURL, app.auth, func(w http.ResponseWriter, r *http.Request) {
+		app.log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
+		app.views.renderError(w, r, http.StatusForbidden, "csrf", nil)
 	})
 	var h http.Handler = csrf.protect(mux)
+	if app.metrics != nil {
+		h = app.metrics.measure(mux, h)
+	}
 	h = securityHeaders(h)
-	h = recoverPanics(log, h)
-	h = logRequests(log, h)
+	h = recoverPanics(app.log, h)
+	h = logRequests(app.log, h)
 	return h
 }
 

@@ -64,3 +64,18 @@ func normalizeEmail(s string) (string, string) {
 	}
 	return s, ""
 }
+
+// formatPhone shows a number stored by normalizePhone the Thai way: mobile
+// 081-234-5678, Bangkok 02-123-4567, provincial 044-611-234. Anything else
+// is shown as stored.
+func formatPhone(d string) string {
+	switch {
+	case len(d) == 10:
+		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+	case len(d) == 9 && strings.HasPrefix(d, "02"):
+		return d[:2] + "-" + d[2:5] + "-" + d[5:]
+	case len(d) == 9:
+		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+	}
+	return d
+}

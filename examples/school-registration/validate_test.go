@@ -45,3 +45,16 @@ func TestNameParts(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatPhone(t *testing.T) {
+	for in, want := range map[string]string{
+		"0812345678": "081-234-5678",
+		"021234567":  "02-123-4567",
+		"044611234":  "044-611-234",
+		"12345":      "12345",
+	} {
+		if got := formatPhone(in); got != want {
+			t.Errorf("formatPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

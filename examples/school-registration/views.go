@@ -14,7 +14,7 @@ import (
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/*.txt
 var templateFS embed.FS
 
 // views holds one parsed template set per page, each with the base layout.
@@ -30,6 +30,8 @@ var thaiMonths = [...]string{"ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.
 var templateFuncs = template.FuncMap{
 	// maskpid shows a stored PID masked, as 1-1017-xxxxx-70-8.
 	"maskpid": thaid.MaskPID,
+	// phone shows a stored phone number as 081-234-5678.
+	"phone": formatPhone,
 	// thaidate formats a time in Bangkok time with a Buddhist-era year.
 	"thaidate": func(t time.Time) string {
 		t = t.In(bangkok)
@@ -60,7 +62,8 @@ func newViews(log *slog.Logger) (*views, error) {
 type viewer struct {
 	Name      string
 	MaskedPID string
-	IsAdmin   bool
+	IsAdmin   bool // administers an area
+	IsSuper   bool // a super-admin
 }
 
 // fieldError is a validation error beside a form field; Code selects the

@@ -18,7 +18,8 @@ var migrationFS embed.FS
 const migrationLockID = 7_287_243_101
 
 // migrate applies every embedded migration not yet recorded in
-// schema_migrations, all in one transaction.
+// schema_migrations, all in one transaction. A file named NNNN_x.sql runs on
+// both databases; NNNN_x.sqlite.sql and NNNN_x.postgres.sql only on theirs.
 func (s *Store) migrate(ctx context.Context) error {
 	names, err := fs.Glob(migrationFS, "migrations/*.sql")
 	if err != nil {
@@ -38,6 +39,9 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		for _, name := range names {
 			version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
+			if d := migrationDialect(version); d != "" && d != string(s.dialect) {
+				continue
+			}
 			var one int
 			err := tx.QueryRowContext(ctx, `SELECT 1 FROM schema_migrations WHERE version = $1`, version).Scan(&one)
 			if err == nil {
@@ -85,4 +89,13 @@ func splitStatements(body string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// migrationDialect returns the dialect suffix of a migration version ("sqlite" of
+// "0003_x.sqlite"), or "".
+func migrationDialect(version string) string {
+	if i := strings.LastIndexByte(version, '.'); i >= 0 {
+		return version[i+1:]
+	}
+	return ""
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Status is the state of a registration.
@@ -130,7 +132,13 @@ func (s *Store) Apply(ctx context.Context, app Application) (Registration, error
 			}
 			return fmt.Errorf("store: apply: insert: %w", err)
 		}
-		return nil
+		var area string
+		if err := tx.QueryRowContext(ctx, `SELECT area_code FROM schools WHERE code = $1`, reg.SchoolCode).Scan(&area); err != nil {
+			return fmt.Errorf("store: apply: %w", err)
+		}
+		name := strings.TrimSpace(reg.GivenName + " " + reg.FamilyName)
+		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditRegistered, AreaCode: area, SchoolCode: reg.SchoolCode,
+			Actor: thaid.MaskPID(reg.CitizenPID), ActorName: name, Subject: thaid.MaskPID(reg.CitizenPID), SubjectName: name})
 	})
 	if err != nil {
 		return Registration{}, err
@@ -161,24 +169,6 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 	return r, err
 }
 
-// AdminAreas lists the areas the citizen with pid administers (none: not an
-// admin).
-func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
-	return queryAll(ctx, s.db, "admin areas", scanArea,
-		`SELECT a.code, a.name, a.name_en, a.province
-		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
-		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
-}
-
-// adminMayDecide is the condition "the registration (table alias or name t)
-// is of a school in an area that admin $2 administers, and is not the admin's
-// own". Every admin query uses it, so an admin can neither see nor decide
-// registrations of another area, nor their own.
-func adminMayDecide(t string) string {
-	return t + `.citizen_pid <> $2 AND ` + t + `.school_code IN (SELECT s2.code FROM schools s2
-	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
-}
-
 // RegistrationsForAdmin lists the registrations with one of the given
 // statuses in the areas the admin administers, oldest first. The admin's own
 // registrations are left out: another admin of the area decides them.
@@ -199,30 +189,19 @@ func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, stat
 		ORDER BY r.created_at, r.id`, args...)
 }
 
-// Approve approves a pending registration in one of the admin's areas.
-// decidedBy is how the admin is recorded (a masked PID). A registration that
-// is not pending, not in the admin's areas, or the admin's own, gives
-// ErrNotFound.
-func (s *Store) Approve(ctx context.Context, adminPID, registrationID, decidedBy string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE registrations SET status = 'approved', reason = '',
-			decided_by = $3, decided_at = $4
-			WHERE id = $1 AND status = 'pending' AND `+adminMayDecide("registrations"),
-			registrationID, adminPID, decidedBy, s.nowUTC())
-		if err != nil {
-			return fmt.Errorf("store: approve: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrNotFound
-		}
-		return nil
-	})
+// Approve approves a pending registration in one of the admin's areas
+// (by.PID), recording by.Masked as the decider shown to the applicant. A
+// registration that is not pending, not in the admin's areas, or the admin's
+// own, gives ErrNotFound. The audit entry and the applicant's mail are
+// written in the same transaction.
+func (s *Store) Approve(ctx context.Context, by Actor, registrationID string) error {
+	return s.decide(ctx, AuditApproved, StatusPending, by, registrationID, "")
 }
 
 // Reject rejects a pending registration in one of the admin's areas, with a
 // reason the applicant sees, and frees its seat. Errors as for Approve.
-func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy, reason string) error {
-	return s.refuse(ctx, "reject", StatusPending, adminPID, registrationID, decidedBy, reason)
+func (s *Store) Reject(ctx context.Context, by Actor, registrationID, reason string) error {
+	return s.decide(ctx, AuditRejected, StatusPending, by, registrationID, reason)
 }
 
 // Revoke withdraws an approved registration in one of the admin's areas (the
@@ -230,30 +209,49 @@ func (s *Store) Reject(ctx context.Context, adminPID, registrationID, decidedBy,
 // sees, and frees its seat. The registration becomes rejected, so the citizen
 // may apply again. A registration that is not approved, not in the admin's
 // areas, or the admin's own, gives ErrNotFound.
-func (s *Store) Revoke(ctx context.Context, adminPID, registrationID, decidedBy, reason string) error {
-	return s.refuse(ctx, "revoke", StatusApproved, adminPID, registrationID, decidedBy, reason)
+func (s *Store) Revoke(ctx context.Context, by Actor, registrationID, reason string) error {
+	return s.decide(ctx, AuditRevoked, StatusApproved, by, registrationID, reason)
 }
 
-// refuse moves a registration with status from to rejected and frees its
-// seat, in one transaction.
-func (s *Store) refuse(ctx context.Context, what string, from Status, adminPID, registrationID, decidedBy, reason string) error {
+// decide moves a registration with status from to approved (action
+// AuditApproved) or to rejected, freeing its seat, and writes the audit entry
+// and the applicant's mail, in one transaction.
+func (s *Store) decide(ctx context.Context, action string, from Status, by Actor, registrationID, reason string) error {
+	to := StatusRejected
+	if action == AuditApproved {
+		to = StatusApproved
+	}
+	reason = strings.TrimSpace(reason)
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var school string
-		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = 'rejected', reason = $3,
+		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = $7, reason = $3,
 			decided_by = $4, decided_at = $5
 			WHERE id = $1 AND status = $6 AND `+adminMayDecide("registrations")+`
 			RETURNING school_code`,
-			registrationID, adminPID, strings.TrimSpace(reason), decidedBy, s.nowUTC(), string(from)).Scan(&school)
+			registrationID, by.PID, reason, by.Masked, s.nowUTC(), string(from), string(to)).Scan(&school)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
 		if err != nil {
-			return fmt.Errorf("store: %s: %w", what, err)
+			return fmt.Errorf("store: %s: %w", action, err)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE schools SET seats_taken = seats_taken - 1 WHERE code = $1`, school); err != nil {
-			return fmt.Errorf("store: %s: free seat: %w", what, err)
+		if to == StatusRejected {
+			if _, err := tx.ExecContext(ctx, `UPDATE schools SET seats_taken = seats_taken - 1 WHERE code = $1`, school); err != nil {
+				return fmt.Errorf("store: %s: free seat: %w", action, err)
+			}
 		}
-		return nil
+		reg, err := scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+			WHERE r.id = $1`, registrationID))
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", action, err)
+		}
+		err = s.appendAudit(ctx, tx, AuditEntry{Action: action, AreaCode: reg.AreaCode, SchoolCode: reg.SchoolCode,
+			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(reg.CitizenPID),
+			SubjectName: strings.TrimSpace(reg.GivenName + " " + reg.FamilyName), Reason: reason})
+		if err != nil {
+			return err
+		}
+		return s.enqueueMail(ctx, tx, reg)
 	})
 }
 
@@ -270,4 +268,25 @@ func (s *Store) SeatCheck(ctx context.Context) ([]string, error) {
 		WHERE s.seats_taken <> (SELECT COUNT(*) FROM registrations r
 			WHERE r.school_code = s.code AND r.status IN ('pending', 'approved'))
 		ORDER BY s.code`)
+}
+
+// CountRegistrations counts the registrations in each state (for metrics).
+func (s *Store) CountRegistrations(ctx context.Context) (map[Status]int, error) {
+	type row struct {
+		status Status
+		n      int
+	}
+	rows, err := queryAll(ctx, s.db, "count registrations", func(sc rowScanner) (row, error) {
+		var r row
+		err := sc.Scan(&r.status, &r.n)
+		return r, err
+	}, `SELECT status, COUNT(*) FROM registrations GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	out := map[Status]int{}
+	for _, r := range rows {
+		out[r.status] = r.n
+	}
+	return out, nil
 }

@@ -182,3 +182,56 @@ func (s *Store) SchoolsWithWebsite(ctx context.Context) ([]School, error) {
 		WHERE EXISTS (SELECT 1 FROM registrations r WHERE r.school_code = s.code AND r.status = 'approved')
 		ORDER BY s.name`)
 }
+
+// NewsItem returns one news item of a school, or ErrNotFound.
+func (s *Store) NewsItem(ctx context.Context, schoolCode, id string) (News, error) {
+	var n News
+	err := s.db.QueryRowContext(ctx, `SELECT id, school_code, title, body, author, created_at
+		FROM news WHERE school_code = $1 AND id = $2`, schoolCode, id).
+		Scan(&n.ID, &n.SchoolCode, &n.Title, &n.Body, &n.Author, &n.CreatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return News{}, ErrNotFound
+	}
+	n.CreatedAt = n.CreatedAt.UTC()
+	return n, err
+}
+
+// UpdateNews replaces the title and text of a news item. Only a citizen with
+// an approved registration for the item's school may do it (else
+// ErrNotApproved); an unknown item gives ErrNotFound.
+func (s *Store) UpdateNews(ctx context.Context, citizenPID, schoolCode, id, title, body string) error {
+	return s.changeNews(ctx, "update news", citizenPID, schoolCode, id, `UPDATE news SET title = $4, body = $5
+		WHERE id = $1 AND school_code = $2 AND EXISTS (SELECT 1 FROM registrations r
+			WHERE r.school_code = news.school_code AND r.citizen_pid = $3 AND r.status = 'approved')`,
+		strings.TrimSpace(title), strings.TrimSpace(body))
+}
+
+// DeleteNews deletes a news item. Errors as for UpdateNews.
+func (s *Store) DeleteNews(ctx context.Context, citizenPID, schoolCode, id string) error {
+	return s.changeNews(ctx, "delete news", citizenPID, schoolCode, id, `DELETE FROM news
+		WHERE id = $1 AND school_code = $2 AND EXISTS (SELECT 1 FROM registrations r
+			WHERE r.school_code = news.school_code AND r.citizen_pid = $3 AND r.status = 'approved')`)
+}
+
+// changeNews runs an UPDATE or DELETE of one news item guarded by the
+// approved-manager condition, and tells a missing item from a missing right.
+func (s *Store) changeNews(ctx context.Context, what, citizenPID, schoolCode, id, query string, args ...any) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, query, append([]any{id, schoolCode, citizenPID}, args...)...)
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", what, err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return nil
+		}
+		var one int
+		err = tx.QueryRowContext(ctx, `SELECT 1 FROM news WHERE id = $1 AND school_code = $2`, id, schoolCode).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: %s: %w", what, err)
+		}
+		return ErrNotApproved
+	})
+}

@@ -1,5 +1,12 @@
 // Package store is the data layer of the school-registration example: areas
-// (เขตพื้นที่การศึกษา), schools, registrations, area admins and school news.
+// (เขตพื้นที่การศึกษา), schools, registrations, area admins and super-admins,
+// school news, the audit trail and the mail outbox.
+//
+// Decisions on registrations and admin changes write their audit entry (and a
+// decision its mail, through the MailComposer) in their own transaction. The
+// audit trail is append-only: dialect-specific migrations add triggers that
+// make the database refuse an UPDATE of it, and the only DELETE is the
+// retention purge, which leaves a note the database refuses to delete.
 //
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
@@ -42,6 +49,8 @@ var (
 	ErrAlreadyRegistered = errors.New("store: citizen already has an active registration")
 	// ErrNotApproved means the citizen has no approved registration for the school.
 	ErrNotApproved = errors.New("store: no approved registration for this school")
+	// ErrAlreadyAdmin means the citizen already administers the area.
+	ErrAlreadyAdmin = errors.New("store: already an admin of this area")
 	// ErrBadCSV means an import file is malformed.
 	ErrBadCSV = errors.New("store: malformed CSV")
 	// ErrBadURL means the database URL is malformed or has an unsupported
@@ -71,6 +80,7 @@ type Store struct {
 	db      *sql.DB
 	dialect Dialect
 	now     func() time.Time
+	compose MailComposer // nil: decisions queue no mail
 }
 
 // Open connects to databaseURL and runs the embedded migrations.
@@ -270,10 +280,15 @@ func nullTime(t sql.NullTime) time.Time {
 // rowScanner is what the scan functions read one row from: *sql.Row or *sql.Rows.
 type rowScanner interface{ Scan(...any) error }
 
-// queryAll runs a query and scans every row with scan. what names the use
-// case in errors.
-func queryAll[T any](ctx context.Context, db *sql.DB, what string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+// querier is a *sql.DB or a *sql.Tx.
+type querier interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}
+
+// queryAll runs a query on a database or in a transaction and scans every
+// row with scan. what names the use case in errors.
+func queryAll[T any](ctx context.Context, q querier, what string, scan func(rowScanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: %s: %w", what, err)
 	}

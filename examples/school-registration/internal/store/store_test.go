@@ -170,7 +170,7 @@ func TestApplyRules(t *testing.T) {
 		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Reject(ctx, adminBRM3, r1.ID, decidedMask, "เอกสารไม่ครบ"); err != nil {
+		if err := s.Reject(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, r1.ID, "เอกสารไม่ครบ"); err != nil {
 			t.Fatalf("Reject: %v", err)
 		}
 		cur, err := s.CurrentRegistration(ctx, pid(1))
@@ -180,7 +180,7 @@ func TestApplyRules(t *testing.T) {
 		if cur.Status != StatusRejected || cur.Reason != "เอกสารไม่ครบ" || cur.DecidedBy != decidedMask || cur.DecidedAt.IsZero() {
 			t.Errorf("after reject: %+v", cur)
 		}
-		if err := s.Reject(ctx, adminBRM3, r1.ID, decidedMask, "again"); !errors.Is(err, ErrNotFound) {
+		if err := s.Reject(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, r1.ID, "again"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("reject twice: err = %v, want ErrNotFound", err)
 		}
 		if _, err := s.Apply(ctx, app(3, kanLueang)); err != nil {
@@ -225,23 +225,23 @@ func TestAdminAreaIsolation(t *testing.T) {
 			t.Errorf("admin of เขต 1 sees %+v, want only their area's registration", list)
 		}
 		// The admin of เขต 1 can neither approve nor reject in เขต 3.
-		if err := s.Approve(ctx, adminBRM1, inBRM3.ID, "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Approve(ctx, Actor{PID: adminBRM1, Masked: "x"}, inBRM3.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("cross-area approve: err = %v, want ErrNotFound", err)
 		}
-		if err := s.Reject(ctx, adminBRM1, inBRM3.ID, "x", "no"); !errors.Is(err, ErrNotFound) {
+		if err := s.Reject(ctx, Actor{PID: adminBRM1, Masked: "x"}, inBRM3.ID, "no"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("cross-area reject: err = %v, want ErrNotFound", err)
 		}
 		// Nor can a citizen who is no admin at all.
-		if err := s.Approve(ctx, pid(2), inBRM1.ID, "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Approve(ctx, Actor{PID: pid(2), Masked: "x"}, inBRM1.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("non-admin approve: err = %v, want ErrNotFound", err)
 		}
 		if got, _ := s.Registration(ctx, inBRM3.ID); got.Status != StatusPending {
 			t.Errorf("cross-area decision changed the registration: %+v", got)
 		}
-		if err := s.Approve(ctx, adminBRM3, inBRM3.ID, decidedMask); err != nil {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, inBRM3.ID); err != nil {
 			t.Errorf("own-area approve: %v", err)
 		}
-		if err := s.Approve(ctx, adminBRM3, inBRM3.ID, decidedMask); !errors.Is(err, ErrNotFound) {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, inBRM3.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("approve twice: err = %v, want ErrNotFound", err)
 		}
 		areas, err := s.AdminAreas(ctx, adminBRM3)
@@ -271,7 +271,7 @@ func TestWebsiteManagement(t *testing.T) {
 		if _, err := s.PostNews(ctx, pid(1), kanLueang, "t", "b", "a"); !errors.Is(err, ErrNotApproved) {
 			t.Errorf("pending news: err = %v, want ErrNotApproved", err)
 		}
-		if err := s.Approve(ctx, adminBRM3, reg.ID, decidedMask); err != nil {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.UpdateSchoolAbout(ctx, pid(1), kanLueang, "  โรงเรียนวัดก้านเหลือง ยินดีต้อนรับ  "); err != nil {
@@ -446,10 +446,10 @@ func TestAdminCannotDecideOwn(t *testing.T) {
 		if len(list) != 0 {
 			t.Errorf("admin sees their own registration: %+v", list)
 		}
-		if err := s.Approve(ctx, adminBRM3, own.ID, decidedMask); !errors.Is(err, ErrNotFound) {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, own.ID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("self-approve: err = %v, want ErrNotFound", err)
 		}
-		if err := s.Reject(ctx, adminBRM3, own.ID, decidedMask, "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Reject(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, own.ID, "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("self-reject: err = %v, want ErrNotFound", err)
 		}
 		if got, _ := s.Registration(ctx, own.ID); got.Status != StatusPending {
@@ -459,7 +459,7 @@ func TestAdminCannotDecideOwn(t *testing.T) {
 		if list, _ := s.RegistrationsForAdmin(ctx, adminBRM1, StatusPending); len(list) != 1 || list[0].ID != own.ID {
 			t.Errorf("co-admin sees %+v, want the registration", list)
 		}
-		if err := s.Approve(ctx, adminBRM1, own.ID, "x"); err != nil {
+		if err := s.Approve(ctx, Actor{PID: adminBRM1, Masked: "x"}, own.ID); err != nil {
 			t.Errorf("co-admin approve: %v", err)
 		}
 		if list, _ := s.RegistrationsForAdmin(ctx, adminBRM3, StatusApproved); len(list) != 0 {
@@ -483,26 +483,26 @@ func TestRevoke(t *testing.T) {
 			t.Fatal(err)
 		}
 		// A pending registration is rejected, not revoked.
-		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Revoke(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID, "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("revoke pending: err = %v, want ErrNotFound", err)
 		}
-		if err := s.Approve(ctx, adminBRM3, reg.ID, decidedMask); err != nil {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID); err != nil {
 			t.Fatal(err)
 		}
 		approved, err := s.RegistrationsForAdmin(ctx, adminBRM3, StatusApproved)
 		if err != nil || len(approved) != 1 || approved[0].ID != reg.ID {
 			t.Errorf("approved list = %+v, %v", approved, err)
 		}
-		if err := s.Revoke(ctx, adminBRM1, reg.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Revoke(ctx, Actor{PID: adminBRM1, Masked: "x"}, reg.ID, "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("cross-area revoke: err = %v, want ErrNotFound", err)
 		}
-		if err := s.Revoke(ctx, pid(5), reg.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Revoke(ctx, Actor{PID: pid(5), Masked: "x"}, reg.ID, "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("non-admin revoke: err = %v, want ErrNotFound", err)
 		}
-		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "ย้ายโรงเรียนแล้ว"); err != nil {
+		if err := s.Revoke(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID, "ย้ายโรงเรียนแล้ว"); err != nil {
 			t.Fatalf("Revoke: %v", err)
 		}
-		if err := s.Revoke(ctx, adminBRM3, reg.ID, decidedMask, "again"); !errors.Is(err, ErrNotFound) {
+		if err := s.Revoke(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID, "again"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("revoke twice: err = %v, want ErrNotFound", err)
 		}
 		got, err := s.CurrentRegistration(ctx, pid(1))
@@ -529,10 +529,10 @@ func TestRevoke(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Approve(ctx, adminBRM3, own.ID, decidedMask); err != nil {
+		if err := s.Approve(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, own.ID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.Revoke(ctx, pid(9), own.ID, "x", "x"); !errors.Is(err, ErrNotFound) {
+		if err := s.Revoke(ctx, Actor{PID: pid(9), Masked: "x"}, own.ID, "x"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("self-revoke: err = %v, want ErrNotFound", err)
 		}
 	})

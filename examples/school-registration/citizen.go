@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// application holds what the handlers need; every handler is one of its
+// methods.
+type application struct {
+	log       *slog.Logger
+	views     *views
+	store     *store.Store
+	auth      *middleware.Auth
+	metrics   *metrics                        // nil: no /metrics
+	redisPing func(ctx context.Context) error // nil: no Redis
+	mailOn    bool                            // decisions are mailed to the applicant
+	outbox    *outbox                         // nil when mail is off
+}
+
+// decided counts a decision and wakes the outbox to send its mail.
+func (app *application) decided(outcome string) {
+	if app.metrics != nil {
+		app.metrics.decisions.WithLabelValues(outcome).Inc()
+	}
+	if app.outbox != nil {
+		app.outbox.wake()
+	}
+}
+
+// citizen is the logged-in user of a request.
+type citizen struct {
+	id   *thaid.Identity
+	pid  string // 13 digits; never logged
+	view *viewer
+	// areas are the areas the citizen administers (none: not an admin);
+	// areasErr is why they could not be read.
+	areas    []store.Area
+	areasErr error
+	super    bool // a super-admin: assigns and removes area admins
+}
+
+// isAdmin reports whether the citizen administers an area.
+func (c *citizen) isAdmin() bool { return len(c.areas) > 0 }
+
+// actor is the citizen as the audit trail records them.
+func (c *citizen) actor() store.Actor {
+	return store.Actor{PID: c.pid, Masked: c.view.MaskedPID, Name: c.view.Name}
+}
+
+// currentCitizen reads the ThaID identity of the session (set by
+// middleware Require or Optional) and whether the citizen is an area admin.
+// It returns nil when nobody is logged in or the login carried no PID.
+func (app *application) currentCitizen(r *http.Request) *citizen {
+	id, ok := middleware.IdentityFrom(r.Context())
+	if !ok || id == nil || id.PID.IsZero() {
+		return nil
+	}
+	c := &citizen{id: id, pid: id.PID.Digits()}
+	c.areas, c.areasErr = app.store.AdminAreas(r.Context(), c.pid)
+	if c.areasErr == nil {
+		c.super, c.areasErr = app.store.IsSuperAdmin(r.Context(), c.pid)
+	}
+	if c.areasErr != nil {
+		app.log.Error("admin areas", "err", c.areasErr)
+	}
+	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin(), IsSuper: c.super}
+	return c
+}
+
+// viewerOf returns the page's view of the logged-in citizen, or nil.
+func (app *application) viewerOf(r *http.Request) *viewer {
+	if c := app.currentCitizen(r); c != nil {
+		return c.view
+	}
+	return nil
+}
+
+func displayName(id *thaid.Identity) string {
+	given, family := nameParts(id)
+	if given != "" || family != "" {
+		return strings.TrimSpace(given + " " + family)
+	}
+	return id.DisplayName()
+}
+
+// nameParts returns the Thai given and family names, split from the full
+// name when the provider sent only that.
+func nameParts(id *thaid.Identity) (given, family string) {
+	given, family = strings.TrimSpace(id.GivenName), strings.TrimSpace(id.FamilyName)
+	if given != "" || family != "" {
+		return given, family
+	}
+	f := strings.Fields(id.Name)
+	if len(f) > 0 && id.Title != "" && f[0] == id.Title {
+		f = f[1:]
+	}
+	switch len(f) {
+	case 0:
+		return "", ""
+	case 1:
+		return f[0], ""
+	}
+	return strings.Join(f[:len(f)-1], " "), f[len(f)-1]
+}
+
+// requireCitizen wraps a handler that needs a logged-in citizen with a PID.
+func (app *application) requireCitizen(next func(w http.ResponseWriter, r *http.Request, c *citizen)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		c := app.currentCitizen(r)
+		if c == nil {
+			// Logged in, but the identity has no PID (scope not granted).
+			app.views.renderError(w, r, http.StatusForbidden, "forbidden", nil)
+			return
+		}
+		next(w, r, c)
+	})
+}
+
+// serverError logs err and renders the server error page; c may be nil.
+func (app *application) serverError(w http.ResponseWriter, r *http.Request, c *citizen, err error) {
+	app.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	var user *viewer
+	if c != nil {
+		user = c.view
+	}
+	app.views.renderError(w, r, http.StatusInternalServerError, "server", user)
+}

@@ -1,0 +1,272 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/thaid-go/thaid-go/thaid"
+)
+
+// AreaAdmin makes the citizen with PID (13 digits) an admin of an area.
+type AreaAdmin struct {
+	PID      string
+	AreaCode string
+}
+
+// UnknownAreaError is SetAreaAdmins' error for an admin of an area that does
+// not exist. It wraps ErrNotFound.
+type UnknownAreaError struct {
+	Index    int // of the entry in the admins list
+	AreaCode string
+}
+
+func (e *UnknownAreaError) Error() string {
+	return fmt.Sprintf("store: area %q: %v", e.AreaCode, ErrNotFound)
+}
+
+func (e *UnknownAreaError) Unwrap() error { return ErrNotFound }
+
+// Where an area admin or super-admin comes from.
+const (
+	SourceConfig  = "config"  // ADMIN_PIDS: re-applied at every start
+	SourceApp     = "app"     // assigned by a super-admin on the admin page
+	SourceCommand = "command" // -add-super-admin
+)
+
+// SetAreaAdmins makes the area admins that come from the configuration
+// (ADMIN_PIDS) exactly admins, in one transaction: a configured admin left
+// out loses their rights, so removing a PID from the configuration and
+// restarting revokes it. Admins assigned in the app by a super-admin are
+// kept. Every change is written to the audit trail. An unknown area gives an
+// *UnknownAreaError (wrapping ErrNotFound) and changes nothing; listing an
+// admin twice is harmless.
+func (s *Store) SetAreaAdmins(ctx context.Context, admins []AreaAdmin) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := queryAll(ctx, tx, "set area admins", scanAreaAdmin,
+			`SELECT pid, area_code FROM area_admins WHERE source = $1`, SourceConfig)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM area_admins WHERE source = $1`, SourceConfig); err != nil {
+			return fmt.Errorf("store: set area admins: %w", err)
+		}
+		kept := map[AreaAdmin]bool{}
+		for i, a := range admins {
+			var one int
+			if err := tx.QueryRowContext(ctx, `SELECT 1 FROM areas WHERE code = $1`, a.AreaCode).Scan(&one); err != nil {
+				if errors.Is(err, sql.ErrNoRows) {
+					return &UnknownAreaError{Index: i, AreaCode: a.AreaCode}
+				}
+				return fmt.Errorf("store: set area admins: %w", err)
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO area_admins (pid, area_code, source, id) VALUES ($1, $2, $3, $4)
+				ON CONFLICT (pid, area_code) DO NOTHING`, a.PID, a.AreaCode, SourceConfig, newID())
+			if err != nil {
+				return fmt.Errorf("store: set area admins: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 && !slices.Contains(old, a) && !kept[a] {
+				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminGranted, AreaCode: a.AreaCode,
+					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID)}); err != nil {
+					return err
+				}
+			}
+			kept[a] = true
+		}
+		for _, a := range old {
+			if !kept[a] {
+				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminRemoved, AreaCode: a.AreaCode,
+					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func scanAreaAdmin(row rowScanner) (AreaAdmin, error) {
+	var a AreaAdmin
+	err := row.Scan(&a.PID, &a.AreaCode)
+	return a, err
+}
+
+// AreaAdminEntry is an area admin as the admin page lists them: never with
+// the full PID.
+type AreaAdminEntry struct {
+	ID        string // names the entry in the remove form
+	MaskedPID string
+	AreaCode  string
+	AreaName  string
+	Source    string // SourceConfig or SourceApp
+}
+
+// AreaAdmins lists every area admin, by area.
+func (s *Store) AreaAdmins(ctx context.Context) ([]AreaAdminEntry, error) {
+	return queryAll(ctx, s.db, "area admins", func(row rowScanner) (AreaAdminEntry, error) {
+		var e AreaAdminEntry
+		var pid string
+		err := row.Scan(&e.ID, &pid, &e.AreaCode, &e.AreaName, &e.Source)
+		e.MaskedPID = thaid.MaskPID(pid)
+		return e, err
+	}, `SELECT aa.id, aa.pid, aa.area_code, a.name, aa.source FROM area_admins aa JOIN areas a ON a.code = aa.area_code
+		ORDER BY aa.area_code, aa.source, aa.id`)
+}
+
+// AssignAreaAdmin makes the citizen with pid an admin of the area, as a
+// super-admin (by) does on the admin page, and writes the audit entry. It
+// returns ErrNotFound for an unknown area or when by is not a super-admin,
+// and ErrAlreadyAdmin when the citizen already administers the area.
+func (s *Store) AssignAreaAdmin(ctx context.Context, by Actor, pid, areaCode string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := requireSuper(ctx, tx, by.PID); err != nil {
+			return err
+		}
+		var one int
+		if err := tx.QueryRowContext(ctx, `SELECT 1 FROM areas WHERE code = $1`, areaCode).Scan(&one); err != nil {
+			if errors.Is(err, sql.ErrNoRows) {
+				return ErrNotFound
+			}
+			return fmt.Errorf("store: assign area admin: %w", err)
+		}
+		res, err := tx.ExecContext(ctx, `INSERT INTO area_admins (pid, area_code, source, id) VALUES ($1, $2, $3, $4)
+			ON CONFLICT (pid, area_code) DO NOTHING`, pid, areaCode, SourceApp, newID())
+		if err != nil {
+			return fmt.Errorf("store: assign area admin: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrAlreadyAdmin
+		}
+		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminGranted, AreaCode: areaCode,
+			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(pid)})
+	})
+}
+
+// RemoveAreaAdmin removes the area admin entry id, as a super-admin (by)
+// does on the admin page, and writes the audit entry. An entry from
+// ADMIN_PIDS comes back at the next start unless it is removed there too.
+// It returns ErrNotFound for an unknown id or when by is not a super-admin.
+func (s *Store) RemoveAreaAdmin(ctx context.Context, by Actor, id string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		if err := requireSuper(ctx, tx, by.PID); err != nil {
+			return err
+		}
+		var a AreaAdmin
+		err := tx.QueryRowContext(ctx, `DELETE FROM area_admins WHERE id = $1 AND id <> '' RETURNING pid, area_code`, id).
+			Scan(&a.PID, &a.AreaCode)
+		if errors.Is(err, sql.ErrNoRows) {
+			return ErrNotFound
+		}
+		if err != nil {
+			return fmt.Errorf("store: remove area admin: %w", err)
+		}
+		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminRemoved, AreaCode: a.AreaCode,
+			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(a.PID)})
+	})
+}
+
+// requireSuper returns ErrNotFound unless pid is a super-admin.
+func requireSuper(ctx context.Context, tx *sql.Tx, pid string) error {
+	var one int
+	err := tx.QueryRowContext(ctx, `SELECT 1 FROM super_admins WHERE pid = $1`, pid).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ErrNotFound
+	}
+	if err != nil {
+		return fmt.Errorf("store: super-admin check: %w", err)
+	}
+	return nil
+}
+
+// IsSuperAdmin reports whether the citizen with pid is a super-admin.
+func (s *Store) IsSuperAdmin(ctx context.Context, pid string) (bool, error) {
+	var one int
+	err := s.db.QueryRowContext(ctx, `SELECT 1 FROM super_admins WHERE pid = $1`, pid).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: super-admin check: %w", err)
+	}
+	return true, nil
+}
+
+// SetSuperAdmins makes the super-admins of the given source exactly pids, in
+// one transaction, and writes every change to the audit trail: SourceConfig
+// at every start from ADMIN_PIDS. Super-admins of the other source are kept.
+func (s *Store) SetSuperAdmins(ctx context.Context, source string, pids []string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		old, err := queryAll(ctx, tx, "set super-admins", func(row rowScanner) (string, error) {
+			var p string
+			return p, row.Scan(&p)
+		}, `SELECT pid FROM super_admins WHERE source = $1`, source)
+		if err != nil {
+			return err
+		}
+		actor := auditConfigActor
+		if source == SourceCommand {
+			actor = auditCommandActor
+		}
+		for _, p := range pids {
+			if slices.Contains(old, p) {
+				continue
+			}
+			res, err := tx.ExecContext(ctx, `INSERT INTO super_admins (pid, source) VALUES ($1, $2) ON CONFLICT (pid) DO NOTHING`, p, source)
+			if err != nil {
+				return fmt.Errorf("store: set super-admins: %w", err)
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: actor, Subject: thaid.MaskPID(p)}); err != nil {
+					return err
+				}
+			}
+		}
+		for _, p := range old {
+			if slices.Contains(pids, p) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM super_admins WHERE pid = $1 AND source = $2`, p, source); err != nil {
+				return fmt.Errorf("store: set super-admins: %w", err)
+			}
+			if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperRemoved, Actor: actor, Subject: thaid.MaskPID(p)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// AddSuperAdmin makes pid a super-admin from the command line
+// (-add-super-admin), kept across restarts whatever ADMIN_PIDS says.
+func (s *Store) AddSuperAdmin(ctx context.Context, pid string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO super_admins (pid, source) VALUES ($1, $2) ON CONFLICT (pid) DO NOTHING`, pid, SourceCommand)
+		if err != nil {
+			return fmt.Errorf("store: add super-admin: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid)})
+	})
+}
+
+// AdminAreas lists the areas the citizen with pid administers (none: not an
+// admin).
+func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
+	return queryAll(ctx, s.db, "admin areas", scanArea,
+		`SELECT a.code, a.name, a.name_en, a.province
+		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
+		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
+}
+
+// adminMayDecide is the condition "the registration (table alias or name t)
+// is of a school in an area that admin $2 administers, and is not the admin's
+// own". Every admin query uses it, so an admin can neither see nor decide
+// registrations of another area, nor their own.
+func adminMayDecide(t string) string {
+	return t + `.citizen_pid <> $2 AND ` + t + `.school_code IN (SELECT s2.code FROM schools s2
+	JOIN area_admins aa ON aa.area_code = s2.area_code WHERE aa.pid = $2)`
+}

@@ -1,0 +1,239 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net"
+	"net/mail"
+	"net/smtp"
+	"strings"
+	"sync"
+	"text/template"
+	"time"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+)
+
+// smtpConfig is the mail server, from SMTP_ADDR, SMTP_FROM, SMTP_USERNAME,
+// SMTP_PASSWORD and SMTP_TLS. With no SMTP_ADDR, no mail is sent and the
+// status page says so.
+type smtpConfig struct {
+	Addr     string // host:port
+	From     string // the sender address
+	Username string
+	Password string // never shown
+	// TLS: "starttls" (default: upgrade when the server offers it, required
+	// with a password), "tls" (implicit TLS, port 465) or "none" (loopback).
+	TLS string
+	// tlsConfig, when set, replaces the default (tests: a test CA).
+	tlsConfig *tls.Config
+}
+
+func (c smtpConfig) enabled() bool { return c.Addr != "" }
+
+func smtpFromEnv(getenv func(string) string) (smtpConfig, error) {
+	c := smtpConfig{Addr: strings.TrimSpace(getenv("SMTP_ADDR")), From: strings.TrimSpace(getenv("SMTP_FROM")),
+		Username: getenv("SMTP_USERNAME"), Password: getenv("SMTP_PASSWORD"), TLS: strings.ToLower(getenv("SMTP_TLS"))}
+	if c.Addr == "" {
+		return c, nil
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("%w: SMTP_ADDR %q: want host:port, e.g. smtp.example.go.th:587", errConfig, c.Addr)
+	}
+	if _, err := mail.ParseAddress(c.From); err != nil || c.From == "" {
+		return c, fmt.Errorf("%w: SMTP_FROM %q: want the sender's address, e.g. noreply@example.go.th", errConfig, c.From)
+	}
+	switch c.TLS {
+	case "":
+		c.TLS = "starttls"
+	case "starttls", "tls", "none":
+	default:
+		return c, fmt.Errorf("%w: SMTP_TLS %q: want starttls, tls or none", errConfig, c.TLS)
+	}
+	return c, nil
+}
+
+// send delivers one message. It honours ctx's deadline.
+func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
+	host, _, _ := net.SplitHostPort(c.Addr)
+	tlsConf := c.tlsConfig
+	if tlsConf == nil {
+		tlsConf = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
+	}
+	var conn net.Conn
+	var err error
+	d := &net.Dialer{Timeout: 15 * time.Second}
+	if c.TLS == "tls" {
+		conn, err = (&tls.Dialer{NetDialer: d, Config: tlsConf}).DialContext(ctx, "tcp", c.Addr)
+	} else {
+		conn, err = d.DialContext(ctx, "tcp", c.Addr)
+	}
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if dl, ok := ctx.Deadline(); ok {
+		_ = conn.SetDeadline(dl)
+	}
+	cl, err := smtp.NewClient(conn, host)
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	if c.TLS == "starttls" {
+		if ok, _ := cl.Extension("STARTTLS"); ok {
+			if err := cl.StartTLS(tlsConf); err != nil {
+				return err
+			}
+		}
+	}
+	if c.Username != "" {
+		// PlainAuth refuses to send the password without TLS, except to localhost.
+		if err := cl.Auth(smtp.PlainAuth("", c.Username, c.Password, host)); err != nil {
+			return err
+		}
+	}
+	if err := cl.Mail(c.From); err != nil {
+		return err
+	}
+	if err := cl.Rcpt(to); err != nil {
+		return err
+	}
+	w, err := cl.Data()
+	if err != nil {
+		return err
+	}
+	var msg bytes.Buffer
+	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+		c.From, to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
+	msg.WriteString(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
+	if _, err := w.Write(msg.Bytes()); err != nil {
+		return err
+	}
+	if err := w.Close(); err != nil {
+		return err
+	}
+	return cl.Quit()
+}
+
+// mailTemplates holds the subject and body of each decision's mail.
+var mailTemplates = template.Must(template.New("mail").Funcs(template.FuncMap(templateFuncs)).
+	ParseFS(templateFS, "templates/mail.txt"))
+
+// composeMail writes the mail that tells the applicant of a decision.
+func composeMail(baseURL string) store.MailComposer {
+	return func(r store.Registration) (store.Mail, bool, error) {
+		if r.Email == "" {
+			return store.Mail{}, false, nil
+		}
+		data := struct {
+			R       store.Registration
+			BaseURL string
+		}{r, baseURL}
+		var subject, body bytes.Buffer
+		if err := mailTemplates.ExecuteTemplate(&subject, "subject", data); err != nil {
+			return store.Mail{}, false, err
+		}
+		if err := mailTemplates.ExecuteTemplate(&body, "body", data); err != nil {
+			return store.Mail{}, false, err
+		}
+		return store.Mail{To: r.Email, Subject: strings.TrimSpace(subject.String()), Body: body.String()}, true, nil
+	}
+}
+
+// outbox sends the queued mail: at start, every pollEvery, and at once when
+// nudged after a decision. A failed send is retried with a growing pause.
+type outbox struct {
+	store     *store.Store
+	smtp      smtpConfig
+	log       *slog.Logger
+	pollEvery time.Duration // how often to look for due mail without a nudge
+	retryBase time.Duration // the pause after the first failed attempt
+	nudge     chan struct{}
+	onSend    func(ok bool) // metrics; may be nil
+}
+
+func newOutbox(st *store.Store, c smtpConfig, log *slog.Logger) *outbox {
+	return &outbox{store: st, smtp: c, log: log, pollEvery: 30 * time.Second, retryBase: 30 * time.Second,
+		nudge: make(chan struct{}, 1)}
+}
+
+// wake asks the worker to look at the outbox now.
+func (o *outbox) wake() {
+	select {
+	case o.nudge <- struct{}{}:
+	default:
+	}
+}
+
+// sendTimeout bounds one delivery, and so how long a shutdown waits for a
+// send in progress.
+const sendTimeout = 20 * time.Second
+
+// run sends mail until ctx is cancelled. A send in progress when ctx is
+// cancelled is finished (within sendTimeout), so a shutdown loses no message
+// half-sent; what is left waits in the outbox for the next start.
+func (o *outbox) run(ctx context.Context, wg *sync.WaitGroup) {
+	defer wg.Done()
+	t := time.NewTicker(o.pollEvery)
+	defer t.Stop()
+	for {
+		for ctx.Err() == nil && o.sendOne(context.WithoutCancel(ctx)) {
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		case <-o.nudge:
+		}
+	}
+}
+
+// retryAfter is the pause after the n-th failed attempt: 30 s, 1 min, 2 min,
+// ... (from retryBase, doubling) at most 1 h.
+func (o *outbox) retryAfter(n int) time.Duration {
+	d := o.retryBase
+	for i := 1; i < n && d < time.Hour; i++ {
+		d *= 2
+	}
+	return min(d, time.Hour)
+}
+
+// sendOne sends the oldest due message, and reports whether there was one.
+func (o *outbox) sendOne(ctx context.Context) bool {
+	m, err := o.store.ClaimMail(ctx, 2*sendTimeout)
+	if errors.Is(err, store.ErrNotFound) {
+		return false
+	}
+	if err != nil {
+		o.log.Error("outbox", "err", err)
+		return false
+	}
+	sctx, cancel := context.WithTimeout(ctx, sendTimeout)
+	err = o.smtp.send(sctx, m.To, m.Subject, m.Body)
+	cancel()
+	if o.onSend != nil {
+		o.onSend(err == nil)
+	}
+	if err != nil {
+		// The address is personal data: the log names the message by id only, and the
+		// server's answer, which may quote the address, is logged without it.
+		reason := strings.ReplaceAll(err.Error(), m.To, "[address]")
+		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
+		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
+			o.log.Error("outbox", "err", err)
+		}
+		return true
+	}
+	if err := o.store.MailSent(ctx, m.ID); err != nil {
+		o.log.Error("outbox", "err", err)
+	}
+	o.log.Info("mail sent", "mail", m.ID)
+	return true
+}

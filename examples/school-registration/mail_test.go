@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net"
+	"net/http"
+	"net/mail"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-sasl"
+	"github.com/emersion/go-smtp"
+
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
+)
+
+// smtpServer is a real SMTP server (github.com/emersion/go-smtp) on
+// loopback that keeps what it receives. It requires PLAIN authentication as
+// mailer/secret, and can refuse messages or hold them for a while.
+type smtpServer struct {
+	addr string
+	srv  *smtp.Server
+
+	mu       sync.Mutex
+	received []receivedMail
+	refuse   int           // refuse this many messages (451), then accept
+	hold     time.Duration // pause in DATA before accepting
+	started  chan struct{} // gets a value when a DATA begins
+}
+
+type receivedMail struct {
+	From, To string
+	Msg      *mail.Message
+	Body     string
+}
+
+func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{srv: s}, nil }
+
+type smtpSession struct {
+	srv      *smtpServer
+	authed   bool
+	from, to string
+}
+
+func (x *smtpSession) AuthMechanisms() []string { return []string{sasl.Plain} }
+
+func (x *smtpSession) Auth(string) (sasl.Server, error) {
+	return sasl.NewPlainServer(func(_, user, pass string) error {
+		if user != "mailer" || pass != "secret" {
+			return errors.New("bad credentials")
+		}
+		x.authed = true
+		return nil
+	}), nil
+}
+
+func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
+	if !x.authed {
+		return smtp.ErrAuthRequired
+	}
+	x.from = from
+	return nil
+}
+
+func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = to; return nil }
+
+func (x *smtpSession) Data(r io.Reader) error {
+	s := x.srv
+	select {
+	case s.started <- struct{}{}:
+	default:
+	}
+	s.mu.Lock()
+	hold, refuse := s.hold, s.refuse > 0
+	if refuse {
+		s.refuse--
+	}
+	s.mu.Unlock()
+	time.Sleep(hold)
+	if refuse {
+		_, _ = io.Copy(io.Discard, r)
+		return &smtp.SMTPError{Code: 451, Message: "mailbox " + x.to + " busy, try again later"}
+	}
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.received = append(s.received, receivedMail{From: x.from, To: x.to, Msg: msg, Body: string(body)})
+	s.mu.Unlock()
+	return nil
+}
+
+func (x *smtpSession) Reset()        {}
+func (x *smtpSession) Logout() error { return nil }
+
+// startSMTP serves on addr ("127.0.0.1:0" for any port) until the test ends.
+func startSMTP(t *testing.T, addr string) *smtpServer {
+	t.Helper()
+	s := &smtpServer{started: make(chan struct{}, 1)}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.addr = ln.Addr().String()
+	s.srv = smtp.NewServer(s)
+	s.srv.Domain = "localhost"
+	s.srv.AllowInsecureAuth = true // loopback; net/smtp sends PLAIN only to localhost without TLS
+	go func() { _ = s.srv.Serve(ln) }()
+	t.Cleanup(func() { s.srv.Close() })
+	return s
+}
+
+func (s *smtpServer) mails() []receivedMail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]receivedMail(nil), s.received...)
+}
+
+// waitFor polls cond for up to 15 s.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func smtpEnv(db, addr string) map[string]string {
+	return map[string]string{"DATABASE_URL": db, "SMTP_ADDR": addr, "SMTP_FROM": "noreply@school.example.go.th",
+		"SMTP_USERNAME": "mailer", "SMTP_PASSWORD": "secret", "SMTP_TLS": "none"}
+}
+
+func fastMail(c *config) { c.mailRetry = 50 * time.Millisecond }
+
+// approveOne registers applicant1 at วัดก้านเหลือง and has the area admin
+// approve, on app; it returns the applicant's browser.
+func approveOne(t *testing.T, app *testApp) *browser {
+	t.Helper()
+	user := newBrowser(t, app.URL)
+	mustStatus(t, user.register(applicant1, kanLueang), http.StatusOK, "/status")
+	admin := newBrowser(t, app.URL)
+	ids := registrationIDs(admin.login(adminBRM3).Body)
+	if len(ids) != 1 {
+		t.Fatalf("admin sees %d registrations", len(ids))
+	}
+	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
+	return user
+}
+
+// TestMailSurvivesRestart: the applicant hears of the approval by email. The
+// SMTP server is down when the admin approves: the mail waits in the outbox,
+// survives a restart of the app, and is sent once the server is up.
+func TestMailSurvivesRestart(t *testing.T) {
+	mock := startMock(t)
+	db := filepath.Join(t.TempDir(), "mail.db")
+	// A free port with nothing listening: the SMTP server is down.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	app := startApp(t, mock, smtpEnv(db, addr), fastMail)
+	user := approveOne(t, app)
+	mustContain(t, user.get("/status"), "อนุมัติแล้ว")
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	waitFor(t, "a failed attempt", func() bool {
+		box, _ := st.Outbox(context.Background())
+		return len(box) == 1 && box[0].Attempts >= 2 && box[0].LastError != ""
+	})
+	app.Stop()
+	if box, _ := st.Outbox(context.Background()); len(box) != 1 || !box[0].SentAt.IsZero() {
+		t.Fatalf("outbox after the stop = %+v, want one unsent mail", box)
+	}
+
+	server := startSMTP(t, addr)
+	startApp(t, mock, smtpEnv(db, addr), fastMail)
+	waitFor(t, "the mail", func() bool { return len(server.mails()) == 1 })
+	m := server.mails()[0]
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Msg.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.To != "teacher@example.ac.th" || m.From != "noreply@school.example.go.th" {
+		t.Errorf("envelope %s -> %s", m.From, m.To)
+	}
+	if !strings.Contains(subject, "อนุมัติ") || !strings.Contains(subject, "โรงเรียนวัดก้านเหลือง") {
+		t.Errorf("subject = %q", subject)
+	}
+	if !strings.Contains(m.Body, applicant1.GivenName) || !strings.Contains(m.Body, app.URL+"/manage") {
+		t.Errorf("body lacks the name or the manage link:\n%s", m.Body)
+	}
+	assertNoFullPID(t, "mail", m.Body)
+	waitFor(t, "the outbox to mark it sent", func() bool {
+		box, _ := st.Outbox(context.Background())
+		return len(box) == 1 && !box[0].SentAt.IsZero()
+	})
+	time.Sleep(200 * time.Millisecond)
+	if n := len(server.mails()); n != 1 {
+		t.Errorf("%d mails, want exactly 1", n)
+	}
+}
+
+// TestMailRetryAndRejection: a refused message (451) is retried; a rejection
+// mail carries the reason; the status page says how the applicant hears.
+func TestMailRetryAndRejection(t *testing.T) {
+	mock := startMock(t)
+	server := startSMTP(t, "127.0.0.1:0")
+	server.refuse = 1
+	app := startApp(t, mock, smtpEnv(filepath.Join(t.TempDir(), "mail.db"), server.addr), fastMail)
+	user := newBrowser(t, app.URL)
+	mustStatus(t, user.register(applicant1, kanLueang), http.StatusOK, "/status")
+	mustContain(t, user.get("/status"), `id="how-you-hear"`, "ระบบจะส่งอีเมลแจ้งผลไปที่", "teacher@example.ac.th")
+	admin := newBrowser(t, app.URL)
+	ids := registrationIDs(admin.login(adminBRM3).Body)
+	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/reject",
+		url.Values{"confirm": {"yes"}, "reason": {"ไม่ใช่บุคลากรของโรงเรียน"}}), http.StatusOK, "/admin")
+	waitFor(t, "the retried mail", func() bool { return len(server.mails()) == 1 })
+	if body := server.mails()[0].Body; !strings.Contains(body, "ไม่ใช่บุคลากรของโรงเรียน") {
+		t.Errorf("rejection mail lacks the reason:\n%s", body)
+	}
+	if !strings.Contains(app.Log.String(), "mail not sent, will retry") {
+		t.Error("the refused attempt was not logged")
+	}
+	if strings.Contains(app.Log.String(), "teacher@example.ac.th") {
+		t.Error("the log holds the applicant's address")
+	}
+}
+
+// TestNoMailWithoutSMTP: without SMTP_ADDR nothing is queued and the status
+// page tells the applicant to come back.
+func TestNoMailWithoutSMTP(t *testing.T) {
+	mock := startMock(t)
+	db := filepath.Join(t.TempDir(), "nomail.db")
+	app := startApp(t, mock, map[string]string{"DATABASE_URL": db})
+	user := newBrowser(t, app.URL)
+	mustStatus(t, user.register(applicant1, kanLueang), http.StatusOK, "/status")
+	mustContain(t, user.get("/status"), `id="how-you-hear"`, "ระบบนี้ไม่ได้ส่งอีเมลแจ้งผล")
+	admin := newBrowser(t, app.URL)
+	ids := registrationIDs(admin.login(adminBRM3).Body)
+	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
+	app.Stop()
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if box, _ := st.Outbox(context.Background()); len(box) != 0 {
+		t.Errorf("outbox = %+v, want empty", box)
+	}
+}
+
+// TestShutdownFinishesMail: a shutdown while a mail is being sent waits for
+// the send to finish, and the mail is marked sent.
+func TestShutdownFinishesMail(t *testing.T) {
+	mock := startMock(t)
+	server := startSMTP(t, "127.0.0.1:0")
+	server.hold = time.Second
+	db := filepath.Join(t.TempDir(), "shutdown.db")
+	app := startApp(t, mock, smtpEnv(db, server.addr), fastMail)
+	approveOne(t, app)
+	select {
+	case <-server.started:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the send did not start")
+	}
+	app.Stop() // while the server holds the DATA
+	if n := len(server.mails()); n != 1 {
+		t.Fatalf("%d mails received after the shutdown, want 1", n)
+	}
+	st, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if box, _ := st.Outbox(context.Background()); len(box) != 1 || box[0].SentAt.IsZero() {
+		t.Errorf("outbox after the shutdown = %+v, want the mail marked sent", box)
+	}
+}
+
+func TestSMTPConfigErrors(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"SMTP_ADDR": "smtp.example.go.th"},
+		{"SMTP_ADDR": "smtp.example.go.th:587"},
+		{"SMTP_ADDR": "smtp.example.go.th:587", "SMTP_FROM": "a@b.c", "SMTP_TLS": "ssl3"},
+	} {
+		if _, err := smtpFromEnv(func(k string) string { return env[k] }); !errors.Is(err, errConfig) {
+			t.Errorf("%v: err = %v, want a config error", env, err)
+		}
+	}
+}
