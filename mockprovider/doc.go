@@ -79,7 +79,9 @@
 // Without AutoApprove the authorize endpoint shows a page like DOPA's: a QR code generated on
 // the server (PNG), the reference code (หมายเลขอ้างอิง), the data requested, and a countdown.
 // The QR code encodes the absolute URL of a simulated phone page under the issuer; a link opens
-// the same page on this device. On the phone page one picks a citizen, sees in Thai which
+// the same page on this device; on a narrow screen (a phone) that link comes first, as the main
+// button, and the QR code below it. On the phone page one picks a citizen (none is pre-selected,
+// unless the request's login_hint names one), sees in Thai which
 // service asks for which data, consents and types the citizen's 8-digit ThaID app password,
 // then approves or refuses. The waiting page polls a status endpoint once a second and moves on
 // to redirect_uri?code&state, or ?error=access_denied&state. Opened through the same-device
@@ -88,10 +90,11 @@
 //
 // Browser tests may rely on these element IDs and names, which are kept stable:
 //
-//	waiting page  #ref (reference code), #phone-link (open on this device), #phone-url (the URL
-//	              in the QR code), #retry (after expiry)
+//	waiting page  #ref (reference code), #qr (the QR image), #phone-link (open on this device),
+//	              #phone-url (the URL in the QR code), #retry (after expiry)
 //	phone page    input[name=citizen] (radio, value = index in the citizen list), #consent,
-//	              #password, #approve, #deny, #error (wrong password or missing consent)
+//	              #password, #approve, #deny, #error (no citizen chosen, wrong password or
+//	              missing consent)
 //	after phone   #result
 //
 // The waiting page polls GET /qr/status/{ref}, which answers a QRStatus as JSON.
