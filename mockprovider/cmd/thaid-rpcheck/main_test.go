@@ -353,6 +353,19 @@ func TestSetupErrors(t *testing.T) {
 	}
 }
 
+// TestHelp: -h prints the usage with an example and exits 0, without starting anything.
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	for _, want := range []string{"Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL", "-only string", "Example", "-junit rpcheck.xml"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
 // TestBaselineRefused: an RP that refuses every login fails the accept cases and cannot pass a
 // refusal case: its refusals prove nothing.
 func TestBaselineRefused(t *testing.T) {
