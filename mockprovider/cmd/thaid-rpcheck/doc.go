@@ -56,7 +56,8 @@
 // Exit status: 0 when every case passed, 1 when a case failed, 2 on a usage or setup error (a
 // required flag missing, -only matching no case, the address in use, the application not
 // answering within -wait, the probe saying signed in before any login). -h prints the flags and
-// an example, and exits 0.
+// an example, and exits 0. go run reports any non-zero status of the program as 1: in CI, run
+// the installed binary (go install) to tell a failed case from a setup error.
 //
 // The JSON file holds {"passed", "total", "cases": [{"name", "passed", "unobservable",
 // "detail", "sends", "expect", "reference", "seconds"}]}. The JUnit file has one testsuite per
