@@ -20,7 +20,7 @@ type attempt struct {
 	err        error         // the login got no result: no callback reached, or no answer
 	noCallback bool          // err: the login did not even reach the callback
 	callback   int           // status of the callback's answer
-	took       time.Duration // how long the callback took to answer
+	took       time.Duration // from opening the callback until the RP's last redirect after it answered
 	probe      int           // status of the probe afterwards
 	signedIn   bool          // the probe answered 2xx
 }
@@ -148,6 +148,9 @@ func (b *browser) finish(cb *url.URL) attempt {
 			break // what the callback set is what counts
 		}
 	}
+	// An RP may redeem the code on a page the callback redirects to: the login took
+	// until its last redirect answered.
+	a.took = time.Since(start)
 	in, probe, err := b.signedIn()
 	if err != nil {
 		a.err = fmt.Errorf("the probe got no answer: %v", err)

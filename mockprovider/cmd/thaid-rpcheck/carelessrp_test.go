@@ -35,6 +35,16 @@ type carelessness struct {
 	noPIDCheck    bool // takes any pid
 	flatFallback  bool // uses the flat claims when the token response has no id_token
 	flatNoPKCE    bool // asks for no openid (flat claims only), sends no PKCE and no nonce
+	// Not careless, broken: after its first session, it refuses every login once it has
+	// redeemed the code (as an app that rate-limits logins, or whose session store is full).
+	// Its refusals prove nothing.
+	signsInOnce bool
+	// Its callback only redirects to /callback/finish, which redeems the code (a two-step
+	// callback: the time the login takes is that of both).
+	twoStepCallback bool
+	// Keeps only the last login started (a quick hack): a login started in another browser
+	// makes this one's callback unknown before the code is redeemed.
+	oneLoginAtATime bool
 }
 
 type rpLogin struct{ state, nonce, verifier string }
@@ -48,6 +58,7 @@ type rp struct {
 	mu       sync.Mutex
 	logins   map[string]rpLogin // by the rp_login cookie; deleted when used
 	sessions map[string]bool
+	signedIn int // sessions ever created
 }
 
 func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, error) {
@@ -65,7 +76,14 @@ func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, e
 		}
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /login", r.login)
-		mux.HandleFunc("GET /callback", r.callback)
+		if c.twoStepCallback {
+			mux.HandleFunc("GET /callback", func(w http.ResponseWriter, req *http.Request) {
+				http.Redirect(w, req, "/callback/finish?"+req.URL.RawQuery, http.StatusFound)
+			})
+			mux.HandleFunc("GET /callback/finish", r.callback)
+		} else {
+			mux.HandleFunc("GET /callback", r.callback)
+		}
 		mux.HandleFunc("GET /me", func(w http.ResponseWriter, req *http.Request) {
 			if ck, err := req.Cookie("rp_session"); err == nil && r.session(ck.Value) {
 				_, _ = io.WriteString(w, "signed in")
@@ -93,6 +111,9 @@ func (r *rp) login(w http.ResponseWriter, req *http.Request) {
 	l := rpLogin{state: random(), nonce: random(), verifier: random() + random()}
 	id := random()
 	r.mu.Lock()
+	if r.careless.oneLoginAtATime {
+		clear(r.logins)
+	}
 	r.logins[id] = l
 	r.mu.Unlock()
 	http.SetCookie(w, &http.Cookie{Name: "rp_login", Value: id, Path: "/", HttpOnly: true})
@@ -117,8 +138,16 @@ func (r *rp) callback(w http.ResponseWriter, req *http.Request) {
 	}
 	id := random()
 	r.mu.Lock()
-	r.sessions[id] = true
+	broken := r.careless.signsInOnce && r.signedIn > 0
+	if !broken {
+		r.sessions[id] = true
+		r.signedIn++
+	}
 	r.mu.Unlock()
+	if broken {
+		http.Error(w, "too many logins", http.StatusTooManyRequests)
+		return
+	}
 	http.SetCookie(w, &http.Cookie{Name: "rp_session", Value: id, Path: "/", HttpOnly: true})
 	http.Redirect(w, req, "/me", http.StatusFound)
 }

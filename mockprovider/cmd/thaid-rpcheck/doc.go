@@ -29,7 +29,12 @@
 // while the command waits (up to -wait) for the probe to answer. A probe that says signed in
 // before any login is a setup error. One good login then serves as the baseline: if the
 // application refuses it, no refusal in the plan proves anything, and those cases fail as
-// unobservable.
+// unobservable. A refusal case that the application passes is followed by a control, one more
+// good login in a fresh browser: if that is refused too (the application broke, or limits its
+// logins), the refusal proves nothing and the case fails as unobservable. The cases that test
+// what the provider sends also need the application to have redeemed the code (the token
+// endpoint answered 200, or, for the token-endpoint cases and flat-claims/code-injection, was
+// called at all): a refusal that comes before proves nothing either.
 //
 // Each case gets a fresh cookie jar. It opens -login and follows the redirects (to the provider,
 // which approves at once as the first test citizen, or the one a login_hint names, and back) until the next redirect would open
@@ -50,7 +55,9 @@
 //
 // Exit status: 0 when every case passed, 1 when a case failed, 2 on a usage or setup error (a
 // required flag missing, -only matching no case, the address in use, the application not
-// answering within -wait, the probe saying signed in before any login).
+// answering within -wait, the probe saying signed in before any login). -h prints the flags and
+// an example, and exits 0. go run reports any non-zero status of the program as 1: in CI, run
+// the installed binary (go install) to tell a failed case from a setup error.
 //
 // The JSON file holds {"passed", "total", "cases": [{"name", "passed", "unobservable",
 // "detail", "sends", "expect", "reference", "seconds"}]}. The JUnit file has one testsuite per
@@ -95,7 +102,8 @@
 //	redirect/replay-other-browser           a used callback in another browser: refuse
 //	redirect/access-denied                  error=access_denied: sign no one in
 //	token-endpoint/500                      the token endpoint answers 500: refuse
-//	token-endpoint/timeout                  it answers only after 30 s: give up sooner, refuse
+//	token-endpoint/timeout                  it answers only after 30 s: give up sooner (callback
+//	                                        and its redirects), refuse
 //	token-endpoint/malformed-json           truncated JSON: refuse
 //	token-endpoint/no-id-token              openid asked, no id_token, flat claims: refuse
 //	flat-claims/code-injection              another login's code with this browser's state: refuse

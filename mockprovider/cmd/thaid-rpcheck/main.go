@@ -36,10 +36,11 @@ type config struct {
 // setup error.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0 // -h: the usage is printed; asking for it is no error
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		}
+		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
 		return 2
 	}
 	r, err := newRunner(ctx, cfg)
@@ -74,6 +75,16 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	var redirect, login, probe, only string
 	fs := flag.NewFlagSet("thaid-rpcheck", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL [flags]\n\n"+
+			"Plays a mock ThaID and a browser against a relying party and prints PASS or FAIL per case,\n"+
+			"then \"N/M cases passed\". Exit 0 all passed, 1 a case failed, 2 usage or setup error.\n\n")
+		fs.PrintDefaults()
+		fmt.Fprintf(w, "\nExample (the RP configured with issuer http://127.0.0.1:9099, client thaid-demo / demo-secret):\n"+
+			"  thaid-rpcheck -login http://127.0.0.1:8080/auth/login -probe http://127.0.0.1:8080/me \\\n"+
+			"      -redirect-uri http://127.0.0.1:8080/auth/callback -junit rpcheck.xml\n")
+	}
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:9099", "the provider listens here")
 	fs.StringVar(&cfg.issuer, "issuer", "", "issuer URL (default http:// + -addr)")
 	fs.StringVar(&cfg.clientID, "client-id", mockprovider.DemoClientID, "client_id the RP is configured with")

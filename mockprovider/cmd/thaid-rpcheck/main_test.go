@@ -231,6 +231,8 @@ func TestCarelessRPs(t *testing.T) {
 			"claims/expired", "claims/nbf-future", "claims/iat-future", "claims/nonce-wrong", "claims/nonce-missing",
 			"claims/at-hash-wrong", "token-endpoint/no-id-token", "flat-claims/code-injection",
 		}},
+		{"no timeout, code redeemed after a redirect", carelessness{noTimeout: true, twoStepCallback: true}, []string{"token-endpoint/timeout"}},
+		{"careful, code redeemed after a redirect", carelessness{twoStepCallback: true}, nil},
 		{"careful (the control)", carelessness{}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -351,6 +353,19 @@ func TestSetupErrors(t *testing.T) {
 	}
 }
 
+// TestHelp: -h prints the usage with an example and exits 0, without starting anything.
+func TestHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d, want 0", code)
+	}
+	for _, want := range []string{"Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL", "-only string", "Example", "-junit rpcheck.xml"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
 // TestBaselineRefused: an RP that refuses every login fails the accept cases and cannot pass a
 // refusal case: its refusals prove nothing.
 func TestBaselineRefused(t *testing.T) {
@@ -373,6 +388,49 @@ func TestBaselineRefused(t *testing.T) {
 	}
 	if !strings.Contains(out, "FAIL redirect/state-wrong: cannot be observed: a good login is refused too") {
 		t.Fatalf("output:\n%s", out)
+	}
+}
+
+// TestBrokenAfterBaseline: an RP that signs in the baseline login and then refuses every
+// login after redeeming its code (so that every case's needs are met), and would fall for a
+// wrong state and a bad signature, passes no case: each refusal is followed by a good login
+// that is refused too, and proves nothing.
+func TestBrokenAfterBaseline(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, carelessRP("http://"+addr, carelessness{signsInOnce: true, ignoreState: true, skipSignature: true}))
+	code, out, errOut := check(t, addr, app)
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	if got := failing(t, out); !slices.Equal(got, allCases()) {
+		t.Fatalf("failing %v\nwant every case\n%s", got, out)
+	}
+	if !strings.Contains(out, "FAIL redirect/state-wrong: cannot be observed: a good login right after this case was refused too (signed out: the callback answered 429, the probe 302)") {
+		t.Errorf("redirect/state-wrong does not name the control login:\n%s", out)
+	}
+	for _, tc := range plan {
+		if tc.accepts() {
+			continue
+		}
+		if !strings.Contains(out, "FAIL "+tc.name+": cannot be observed: ") {
+			t.Errorf("%s does not say its refusal proves nothing:\n%s", tc.name, out)
+		}
+	}
+}
+
+// TestCodeInjectionNeedsTheTokenEndpoint: an RP that would take an injected code (no PKCE, no
+// nonce) but refuses this case's callback before redeeming any code, because it forgot the
+// login when the other browser started one, has not shown that it resists code injection.
+func TestCodeInjectionNeedsTheTokenEndpoint(t *testing.T) {
+	addr := freeAddr(t)
+	app := startRP(t, carelessRP("http://"+addr, carelessness{flatNoPKCE: true, oneLoginAtATime: true}))
+	code, out, errOut := check(t, addr, app, "-only", "^flat-claims/code-injection$")
+	if code != 1 {
+		t.Fatalf("exit %d, stderr %s", code, errOut)
+	}
+	want := "FAIL flat-claims/code-injection: cannot be observed: the RP never called the token endpoint\n0/1 cases passed\n"
+	if out != want {
+		t.Fatalf("output\n%s\nwant\n%s", out, want)
 	}
 }
 

@@ -280,8 +280,9 @@ var plan = []testCase{
 			"another browser's login is brought back with this browser's own state",
 		expect: "refuse the login: flat claims are tied to this login only by PKCE (the provider refuses " +
 			"another login's verifier) or, with openid, by the ID token's nonce",
-		ref: "RFC 9700 4.5 and 2.1.1; RFC 7636; OpenID Connect Core 3.1.2.1 (nonce)",
-		run: codeInjection,
+		ref:   "RFC 9700 4.5 and 2.1.1; RFC 7636; OpenID Connect Core 3.1.2.1 (nonce)",
+		needs: needTokenHit, // the RP cannot know the code is another login's before it redeems it
+		run:   codeInjection,
 	},
 }
 

@@ -167,20 +167,30 @@ func cannot(format string, a ...any) outcome {
 }
 
 // runCase runs one case on a freshly reset provider and applies its needs: a case whose needs
-// are not met cannot be observed, and a refusal means nothing when a good login is refused too.
+// are not met cannot be observed, and a refusal means nothing when a good login is refused too,
+// before the plan (the baseline) or right after the case (the control).
 func (r *runner) runCase(tc testCase) result {
 	r.reset()
 	defer r.reset()
 	start := time.Now()
 	out := tc.run(r)
+	took := time.Since(start)
 	switch why := r.unmet(tc.needs); {
 	case out.unobservable:
 	case why != "":
 		out = cannot("%s", why)
 	case out.pass && !tc.accepts() && r.baseline != "":
 		out = cannot("a good login is refused too (%s), so this refusal proves nothing", r.baseline)
+	case out.pass && !tc.accepts():
+		// The control: an RP that broke after the baseline (it crashed, it rate-limits
+		// logins, its session store is full) refuses everything, and its refusal of this
+		// case's attack proves nothing. A good login right after the case must still work.
+		r.reset()
+		if a := r.login(); !a.signedIn {
+			out = cannot("a good login right after this case was refused too (%s), so this refusal proves nothing", a)
+		}
 	}
-	return result{tc: tc, out: out, took: time.Since(start)}
+	return result{tc: tc, out: out, took: took}
 }
 
 // unmet says which of n the RP did not do in this case ("" = all of them).

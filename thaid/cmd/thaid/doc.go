@@ -48,7 +48,7 @@
 //
 //	{
 //	  "verified": true,               // claims from a verified ID token; false for flat claims (TLS only)
-//	  "pid": "1-5099-xxxxx-82-8",     // masked unless -show-pid
+//	  "pid": "1-5099-xxxxx-82-8",     // masked unless -show-pid; "" when no pid came
 //	  "subject": "...", "name": "...",
 //	  "claims": {...},                // every claim received, PID-looking numbers masked unless -show-pid
 //	  "provider": {"id_token_alg": "ES256", "expiry_field": "expires_in", "claims_source": "id_token",
@@ -71,6 +71,7 @@
 // issuer, audience, expiry and nonce checked out), 1 when it failed or its
 // claims were not verified, with the reason on stderr, 2 for a wrong command
 // line (a missing secret, a redirect URL that is not loopback, an unknown flag).
+// Error messages, of every subcommand, mask any PID in them, also with -show-pid.
 //
 // # thaid check
 //

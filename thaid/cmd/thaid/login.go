@@ -360,7 +360,8 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 func classify(err error) *loginFailure {
 	var f *loginFailure
 	if errors.As(err, &f) {
-		return f
+		// its message may quote the provider (an error_description): mask it too
+		return &loginFailure{reason: f.reason, msg: thaid.MaskPID(f.msg)}
 	}
 	msg := thaid.MaskPID(err.Error())
 	var pe *thaid.Error
@@ -391,7 +392,7 @@ func classify(err error) *loginFailure {
 // loginJSON is the -json output of thaid login.
 type loginJSON struct {
 	Verified bool            `json:"verified"`
-	PID      string          `json:"pid,omitempty"`
+	PID      *string         `json:"pid,omitempty"` // on every completed login, "" when no pid came
 	Subject  string          `json:"subject,omitempty"`
 	Name     string          `json:"name,omitempty"`
 	Claims   map[string]any  `json:"claims,omitempty"`
@@ -424,7 +425,7 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 		sub = thaid.MaskPID(sub)
 	}
 	if o.json {
-		out := loginJSON{Verified: id.Verified, PID: pid, Subject: sub, Name: id.DisplayName(),
+		out := loginJSON{Verified: id.Verified, PID: &pid, Subject: sub, Name: id.DisplayName(),
 			Claims: maskClaims(id.Raw, o.showPID), Provider: &r, Config: &c}
 		if !id.Verified {
 			out.Error, out.Reason = notVerified, "not_verified"

@@ -170,6 +170,25 @@ func TestLoginQRApprove(t *testing.T) {
 	}
 }
 
+// TestLoginJSONWithoutPIDScope: the JSON of a completed login always has its pid field, "" when
+// the pid scope was not asked.
+func TestLoginJSONWithoutPIDScope(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-scopes", "openid name")...)
+	get(t, l.openURL)
+	r := l.wait(t)
+	if r.code != exitOK {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	m := loginJSONOf(t, r)
+	if pid, ok := m["pid"]; !ok || pid != "" {
+		t.Errorf("pid = %#v (present %v), want \"\"", pid, ok)
+	}
+	if _, ok := m["claims"].(map[string]any); !ok || field(m, "provider", "claims_source") != "id_token" {
+		t.Errorf("claims %v, claims_source %v", m["claims"], field(m, "provider", "claims_source"))
+	}
+}
+
 // TestLoginShowPID prints the PID in full only when asked.
 func TestLoginShowPID(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
@@ -308,6 +327,14 @@ func TestLoginFailures(t *testing.T) {
 		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 			"-redirect-url", freeRedirect(t), "-no-browser", "-json", "-scopes", "openid pid address")
 		wantFailure(t, l.wait(t), "provider_error", "invalid_scope")
+	})
+	t.Run("provider error quoting a PID", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "invalid_request",
+			Description: "citizen " + pidThanawat + " is not allowed"})
+		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...)
+		r := l.wait(t)
+		wantFailure(t, r, "provider_error", "citizen 1-5099-xxxxx-82-8 is not allowed")
 	})
 	t.Run("bad ID token signature", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Alg: "RS256"})

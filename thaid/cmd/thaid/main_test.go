@@ -46,3 +46,18 @@ func TestBrowserCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestNoFullPIDInErrors: a PID that ends up in an error message (a stray argument) is masked.
+func TestNoFullPIDInErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"check", "-issuer", "sandbox", pidThanawat},
+		{"pid", "generate", pidThanawat},
+		{"login", "-issuer", "sandbox", "-client-id", "x", "-client-secret", "s", "-redirect-url", "http://127.0.0.1:1/cb", pidThanawat},
+	} {
+		r := runCmd(t, "", args...)
+		if r.code != exitUsage || !strings.Contains(r.stderr, "1-5099-xxxxx-82-8") {
+			t.Errorf("%q: exit %d, want %d with the PID masked; stderr:\n%s", args, r.code, exitUsage, r.stderr)
+		}
+		noFullPID(t, strings.Join(args[:1], " ")+" stderr", r.stderr)
+	}
+}
