@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -217,4 +218,37 @@ func TestOperations(t *testing.T) {
 		}
 	}
 	assertNoFullPID(t, "metrics", metrics)
+}
+
+// TestMetricsLabelsBounded: a client choosing the method or path of its
+// requests cannot add label values (and so series, and memory) to
+// /metrics: unknown methods count as "other", unmatched paths under the
+// catch-all route.
+func TestMetricsLabelsBounded(t *testing.T) {
+	mock := startMock(t)
+	app := startAppOn(t, testdb.SQLite, mock)
+	for i := range 20 {
+		req, err := http.NewRequest(fmt.Sprintf("FOO%d", i), app.URL+fmt.Sprintf("/x%d", i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(app.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	metrics := string(body)
+	if strings.Contains(metrics, `method="FOO`) {
+		t.Error("/metrics has a label value per method a client made up")
+	}
+	if n := strings.Count(metrics, `schoolreg_http_request_duration_seconds_count{code="403",method="other"`); n != 1 {
+		t.Errorf("/metrics has %d series for the made-up methods, want 1", n)
+	}
 }
