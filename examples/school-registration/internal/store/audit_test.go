@@ -80,9 +80,23 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("filter to %v: %d entries, want 4", now, len(got))
 		}
 
-		// Append-only: the database itself refuses an UPDATE.
+		// Append-only: the database itself refuses an UPDATE, and a DELETE of a record that no
+		// purge note covers; a purge note cannot cover the future.
 		if _, err := s.db.ExecContext(ctx, `UPDATE audit_log SET reason = 'forged'`); err == nil {
 			t.Error("UPDATE of audit_log succeeded")
+		}
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditRejected); err == nil {
+			t.Error("DELETE of a record no purge covers succeeded")
+		}
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+			t.Error("DELETE of the whole audit_log succeeded")
+		}
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (id, at, action, actor, purge_before)
+			VALUES ('forged', $1, $2, 'system', $3)`, now, AuditPurged, now.Add(time.Hour)); err == nil {
+			t.Error("a purge note covering the future was written")
+		}
+		if got, _ := s.Audit(ctx, AuditFilter{}); len(got) != 5 {
+			t.Errorf("%d audit entries after the refused changes, want 5", len(got))
 		}
 
 		// Retention: purge what is older than the rejection.
@@ -99,6 +113,10 @@ func TestAuditTrail(t *testing.T) {
 		}
 		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditPurged); err == nil {
 			t.Error("a purge note was deleted")
+		}
+		// The purge covers what is older than its cutoff, not the rejection at the cutoff.
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditRejected); err == nil {
+			t.Error("DELETE of a record newer than the purge cutoff succeeded")
 		}
 		// A second purge with nothing to remove writes no note.
 		if _, err := s.PurgeAudit(ctx, now); err != nil {
