@@ -112,7 +112,9 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
 		c.From, to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
-	msg.WriteString(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
+	// CRLF line endings only: a lone CR (an admin's reason may hold one) could
+	// let "<CR>.<CR><LF>" end the data early at a lenient server (SMTP smuggling).
+	msg.WriteString(crlf.Replace(body))
 	if _, err := w.Write(msg.Bytes()); err != nil {
 		return err
 	}
@@ -121,6 +123,9 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	}
 	return cl.Quit()
 }
+
+// crlf turns every line ending of a body (CRLF, LF or a lone CR) into CRLF.
+var crlf = strings.NewReplacer("\r\n", "\r\n", "\r", "\r\n", "\n", "\r\n")
 
 // mailTemplates holds the subject and body of each decision's mail.
 var mailTemplates = template.Must(template.New("mail").Funcs(template.FuncMap(templateFuncs)).

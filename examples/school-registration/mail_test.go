@@ -309,3 +309,39 @@ func TestSMTPConfigErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestMailLineEndings: whatever line endings the text has (an admin's reason
+// may carry a lone CR), the message on the wire has CRLF line endings only,
+// so that no "<CR>.<CR><LF>" can end the data early at a lenient server
+// (SMTP smuggling); a subject with CR/LF cannot add a header; a recipient
+// with CR/LF is refused before any header is written.
+func TestMailLineEndings(t *testing.T) {
+	server := startSMTP(t, "127.0.0.1:0")
+	c := smtpConfig{Addr: server.addr, From: "noreply@school.example.go.th", Username: "mailer", Password: "secret", TLS: "none"}
+	ctx := context.Background()
+	body := "เหตุผล: a\rb\r.\r\nMAIL FROM:<evil@example.com>\r\n\n.\nend"
+	if err := c.send(ctx, "teacher@example.ac.th", "ผล\r\nBcc: evil@example.com", body); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.send(ctx, "teacher@example.ac.th\r\nBcc: evil@example.com", "x", "x"); err == nil {
+		t.Error("a recipient with CR/LF was accepted")
+	}
+	mails := server.mails()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails, want 1", len(mails))
+	}
+	m := mails[0]
+	if m.Msg.Header.Get("Bcc") != "" || len(m.Msg.Header["Bcc"]) != 0 {
+		t.Errorf("the subject added a header: %v", m.Msg.Header)
+	}
+	if subject, err := new(mime.WordDecoder).DecodeHeader(m.Msg.Header.Get("Subject")); err != nil || subject != "ผล\r\nBcc: evil@example.com" {
+		t.Errorf("subject = %q, %v", subject, err)
+	}
+	raw := strings.ReplaceAll(m.Body, "\r\n", "")
+	if strings.ContainsAny(raw, "\r") {
+		t.Errorf("the body on the wire has a lone CR: %q", m.Body)
+	}
+	if !strings.Contains(m.Body, "MAIL FROM:<evil@example.com>") || !strings.Contains(m.Body, "end") {
+		t.Errorf("the body lost text: %q", m.Body)
+	}
+}
