@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"regexp"
 	"strings"
 	"sync"
 	"text/template"
@@ -124,6 +125,15 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	return cl.Quit()
 }
 
+// withoutAddress returns s with every occurrence of addr, in any letter
+// case (servers may quote it lower-cased or upper-cased), as "[address]".
+func withoutAddress(s, addr string) string {
+	if addr == "" {
+		return s
+	}
+	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(s, "[address]")
+}
+
 // crlf turns every line ending of a body (CRLF, LF or a lone CR) into CRLF.
 var crlf = strings.NewReplacer("\r\n", "\r\n", "\r", "\r\n", "\n", "\r\n")
 
@@ -229,7 +239,7 @@ func (o *outbox) sendOne(ctx context.Context) bool {
 	if err != nil {
 		// The address is personal data: the log names the message by id only, and the
 		// server's answer, which may quote the address, is logged without it.
-		reason := strings.ReplaceAll(err.Error(), m.To, "[address]")
+		reason := withoutAddress(err.Error(), m.To)
 		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
 		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
 			o.log.Error("outbox", "err", err)

@@ -86,7 +86,8 @@ func (x *smtpSession) Data(r io.Reader) error {
 	time.Sleep(hold)
 	if refuse {
 		_, _ = io.Copy(io.Discard, r)
-		return &smtp.SMTPError{Code: 451, Message: "mailbox " + x.to + " busy, try again later"}
+		// As some servers do, the answer quotes the address, also in another case.
+		return &smtp.SMTPError{Code: 451, Message: "mailbox " + x.to + " (" + strings.ToUpper(x.to) + ") busy, try again later"}
 	}
 	msg, err := mail.ReadMessage(r)
 	if err != nil {
@@ -242,7 +243,7 @@ func TestMailRetryAndRejection(t *testing.T) {
 	if !strings.Contains(app.Log.String(), "mail not sent, will retry") {
 		t.Error("the refused attempt was not logged")
 	}
-	if strings.Contains(app.Log.String(), "teacher@example.ac.th") {
+	if strings.Contains(strings.ToLower(app.Log.String()), "teacher@example.ac.th") {
 		t.Error("the log holds the applicant's address")
 	}
 }
