@@ -109,6 +109,17 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			if got := admin3.get("/admin/audit?to=2000-01-01"); strings.Contains(got.Body, `class="audit-entry"`) {
 				t.Error("filter to=2000-01-01 shows entries")
 			}
+			// A date the databases cannot compare as the app writes it (SQLite compares times as text:
+			// "10000-01-01" sorted before today and the filter silently showed nothing) is refused.
+			for _, q := range []string{"to=9999-12-31", "from=0000-01-01"} {
+				if got := admin3.get("/admin/audit?" + q); got.Status != http.StatusUnprocessableEntity ||
+					!strings.Contains(got.Body, `id="`+q[:strings.IndexByte(q, '=')]+`-error"`) {
+					t.Errorf("%s: status %d, want 422 with the field's error", q, got.Status)
+				}
+			}
+			if n := strings.Count(admin3.get("/admin/audit?from=2000-01-01&to=9998-12-31").Body, `class="audit-entry"`); n == 0 {
+				t.Error("filter 2000-01-01 to 9998-12-31 shows no entries")
+			}
 			// The super-admin sees every area, the super-admin entry included.
 			all := super.get("/admin/audit")
 			mustContain(t, all, maskOf(applicant2), `data-action="superadmin_added"`, "สพป.บุรีรัมย์ เขต 1")
