@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"net/smtp"
@@ -111,11 +112,20 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	}
 	var msg bytes.Buffer
 	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
 		c.From, to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
-	// CRLF line endings only: a lone CR (an admin's reason may hold one) could
-	// let "<CR>.<CR><LF>" end the data early at a lenient server (SMTP smuggling).
-	msg.WriteString(crlf.Replace(body))
+	// Quoted-printable: 7-bit lines of at most 76 octets, whatever the text (a
+	// 500-character Thai reason is 1,500 bytes on one line; SMTP allows 998),
+	// for servers with or without 8BITMIME. CRLF line endings only: a lone CR
+	// (an admin's reason may hold one) could let "<CR>.<CR><LF>" end the data
+	// early at a lenient server (SMTP smuggling).
+	qp := quotedprintable.NewWriter(&msg)
+	if _, err := qp.Write([]byte(crlf.Replace(body))); err != nil {
+		return err
+	}
+	if err := qp.Close(); err != nil {
+		return err
+	}
 	if _, err := w.Write(msg.Bytes()); err != nil {
 		return err
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/http"
 	"net/mail"
@@ -38,7 +40,8 @@ type smtpServer struct {
 type receivedMail struct {
 	From, To string
 	Msg      *mail.Message
-	Body     string
+	Raw      string // the body as sent
+	Body     string // decoded when quoted-printable
 }
 
 func (s *smtpServer) NewSession(*smtp.Conn) (smtp.Session, error) { return &smtpSession{srv: s}, nil }
@@ -93,12 +96,18 @@ func (x *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(msg.Body)
+	raw, err := io.ReadAll(msg.Body)
 	if err != nil {
 		return err
 	}
+	body := raw
+	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
+		if body, err = io.ReadAll(quotedprintable.NewReader(bytes.NewReader(raw))); err != nil {
+			return err
+		}
+	}
 	s.mu.Lock()
-	s.received = append(s.received, receivedMail{From: x.from, To: x.to, Msg: msg, Body: string(body)})
+	s.received = append(s.received, receivedMail{From: x.from, To: x.to, Msg: msg, Raw: string(raw), Body: string(body)})
 	s.mu.Unlock()
 	return nil
 }
@@ -338,11 +347,42 @@ func TestMailLineEndings(t *testing.T) {
 	if subject, err := new(mime.WordDecoder).DecodeHeader(m.Msg.Header.Get("Subject")); err != nil || subject != "ผล\r\nBcc: evil@example.com" {
 		t.Errorf("subject = %q, %v", subject, err)
 	}
-	raw := strings.ReplaceAll(m.Body, "\r\n", "")
-	if strings.ContainsAny(raw, "\r") {
-		t.Errorf("the body on the wire has a lone CR: %q", m.Body)
+	if strings.ContainsAny(strings.ReplaceAll(m.Raw, "\r\n", ""), "\r") {
+		t.Errorf("the body on the wire has a lone CR: %q", m.Raw)
 	}
 	if !strings.Contains(m.Body, "MAIL FROM:<evil@example.com>") || !strings.Contains(m.Body, "end") {
 		t.Errorf("the body lost text: %q", m.Body)
+	}
+}
+
+// TestMailLongLines: a long reason (500 Thai characters are 1,500 bytes on
+// one line) goes out in lines SMTP allows (at most 998 octets; quoted-
+// printable keeps them to 76, and 7-bit, for servers without 8BITMIME), and
+// arrives whole.
+func TestMailLongLines(t *testing.T) {
+	server := startSMTP(t, "127.0.0.1:0")
+	c := smtpConfig{Addr: server.addr, From: "noreply@school.example.go.th", Username: "mailer", Password: "secret", TLS: "none"}
+	long := "เหตุผล: " + strings.Repeat("ก", 500)
+	body := "เรียน คุณสมชาย\n\n" + long + "\n.\n-- \nระบบ\n"
+	if err := c.send(context.Background(), "teacher@example.ac.th", "ผล", body); err != nil {
+		t.Fatal(err)
+	}
+	mails := server.mails()
+	if len(mails) != 1 {
+		t.Fatalf("%d mails, want 1", len(mails))
+	}
+	for i, line := range strings.Split(mails[0].Raw, "\r\n") {
+		if len(line) > 998 {
+			t.Errorf("line %d on the wire has %d octets, more than SMTP's 998", i+1, len(line))
+		}
+		for _, b := range []byte(line) {
+			if b >= 0x80 {
+				t.Errorf("line %d on the wire is not 7-bit", i+1)
+				break
+			}
+		}
+	}
+	if got := strings.ReplaceAll(mails[0].Body, "\r\n", "\n"); got != body {
+		t.Errorf("body arrived as %q, want %q", got, body)
 	}
 }
