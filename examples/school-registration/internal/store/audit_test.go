@@ -222,8 +222,15 @@ func TestAdminManagement(t *testing.T) {
 		if !sameSet(strings.Join(got, " "), want) {
 			t.Errorf("audit = %v, want %s", got, want)
 		}
-		// Super-admins from ADMIN_PIDS follow it; one from the command line stays.
+		// Super-admins from ADMIN_PIDS follow it; one from the command line stays, also one
+		// that was in ADMIN_PIDS when the command made them a super-admin.
 		if err := s.AddSuperAdmin(ctx, pid(91)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetSuperAdmins(ctx, SourceConfig, []string{super, pid(92)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddSuperAdmin(ctx, pid(92)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetSuperAdmins(ctx, SourceConfig, nil); err != nil {
@@ -234,6 +241,9 @@ func TestAdminManagement(t *testing.T) {
 		}
 		if ok, _ := s.IsSuperAdmin(ctx, pid(91)); !ok {
 			t.Error("super-admin of the command line was removed")
+		}
+		if ok, _ := s.IsSuperAdmin(ctx, pid(92)); !ok {
+			t.Error("super-admin from ADMIN_PIDS, then also of the command line, was removed with ADMIN_PIDS")
 		}
 	})
 }
