@@ -73,11 +73,14 @@ func (app *application) renderManage(w http.ResponseWriter, r *http.Request, c *
 }
 
 // finishManageWrite answers a website-management write: 403 when the citizen's registration is
-// no longer approved, 500 on other errors, else back to /manage with the done message.
+// no longer approved, 404 when the news item is gone (the school's other manager deleted it
+// meanwhile), 500 on other errors, else back to /manage with the done message.
 func (app *application) finishManageWrite(w http.ResponseWriter, r *http.Request, c *citizen, err error, done string) {
 	switch {
 	case errors.Is(err, store.ErrNotApproved):
 		app.views.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
+	case errors.Is(err, store.ErrNotFound):
+		app.views.renderError(w, r, http.StatusNotFound, "notfound", c.view)
 	case err != nil:
 		app.serverError(w, r, c, err)
 	default:
