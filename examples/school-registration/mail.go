@@ -29,8 +29,9 @@ type smtpConfig struct {
 	From     string // the sender address
 	Username string
 	Password string // never shown
-	// TLS: "starttls" (default: upgrade when the server offers it, required
-	// with a password), "tls" (implicit TLS, port 465) or "none" (loopback).
+	// TLS: "starttls" (default: the connection is upgraded with STARTTLS, and
+	// no mail is sent to a server that does not offer it), "tls" (implicit
+	// TLS, port 465) or "none" (plain: a relay on loopback).
 	TLS string
 	// tlsConfig, when set, replaces the default (tests: a test CA).
 	tlsConfig *tls.Config
@@ -88,10 +89,13 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	}
 	defer cl.Close()
 	if c.TLS == "starttls" {
-		if ok, _ := cl.Extension("STARTTLS"); ok {
-			if err := cl.StartTLS(tlsConf); err != nil {
-				return err
-			}
+		// Required: the mail holds personal data, and a missing offer may have
+		// been stripped on the way. A relay on loopback without TLS: SMTP_TLS=none.
+		if ok, _ := cl.Extension("STARTTLS"); !ok {
+			return errors.New("the SMTP server does not offer STARTTLS (SMTP_TLS=starttls requires it; SMTP_TLS=none for a relay on loopback)")
+		}
+		if err := cl.StartTLS(tlsConf); err != nil {
+			return err
 		}
 	}
 	if c.Username != "" {

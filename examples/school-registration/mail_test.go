@@ -3,12 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"errors"
 	"io"
 	"mime"
 	"mime/quotedprintable"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/mail"
 	"net/url"
 	"path/filepath"
@@ -34,6 +36,7 @@ type smtpServer struct {
 	received []receivedMail
 	refuse   int           // refuse this many messages (451), then accept
 	hold     time.Duration // pause in DATA before accepting
+	open     bool          // accept mail without authentication (a relay)
 	started  chan struct{} // gets a value when a DATA begins
 }
 
@@ -65,7 +68,10 @@ func (x *smtpSession) Auth(string) (sasl.Server, error) {
 }
 
 func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
-	if !x.authed {
+	x.srv.mu.Lock()
+	open := x.srv.open
+	x.srv.mu.Unlock()
+	if !x.authed && !open {
 		return smtp.ErrAuthRequired
 	}
 	x.from = from
@@ -115,8 +121,9 @@ func (x *smtpSession) Data(r io.Reader) error {
 func (x *smtpSession) Reset()        {}
 func (x *smtpSession) Logout() error { return nil }
 
-// startSMTP serves on addr ("127.0.0.1:0" for any port) until the test ends.
-func startSMTP(t *testing.T, addr string) *smtpServer {
+// startSMTP serves on addr ("127.0.0.1:0" for any port) until the test ends;
+// setup, if given, configures the server before it serves.
+func startSMTP(t *testing.T, addr string, setup ...func(*smtp.Server)) *smtpServer {
 	t.Helper()
 	s := &smtpServer{started: make(chan struct{}, 1)}
 	ln, err := net.Listen("tcp", addr)
@@ -127,6 +134,9 @@ func startSMTP(t *testing.T, addr string) *smtpServer {
 	s.srv = smtp.NewServer(s)
 	s.srv.Domain = "localhost"
 	s.srv.AllowInsecureAuth = true // loopback; net/smtp sends PLAIN only to localhost without TLS
+	for _, f := range setup {
+		f(s.srv)
+	}
 	go func() { _ = s.srv.Serve(ln) }()
 	t.Cleanup(func() { s.srv.Close() })
 	return s
@@ -384,5 +394,46 @@ func TestMailLongLines(t *testing.T) {
 	}
 	if got := strings.ReplaceAll(mails[0].Body, "\r\n", "\n"); got != body {
 		t.Errorf("body arrived as %q, want %q", got, body)
+	}
+}
+
+// TestSTARTTLSRequired: with SMTP_TLS=starttls (the default) a server that
+// does not offer STARTTLS (or whose offer was stripped on the way) gets no
+// mail in plain text: the send fails, and the outbox retries it.
+func TestSTARTTLSRequired(t *testing.T) {
+	server := startSMTP(t, "127.0.0.1:0") // no TLS
+	server.mu.Lock()
+	server.open = true
+	server.mu.Unlock()
+	none := smtpConfig{Addr: server.addr, From: "noreply@school.example.go.th", TLS: "none"}
+	if err := none.send(context.Background(), "teacher@example.ac.th", "ผล", "ok"); err != nil {
+		t.Fatalf("SMTP_TLS=none to an open relay: %v", err)
+	}
+	server.mu.Lock()
+	server.received = nil
+	server.mu.Unlock()
+	c := smtpConfig{Addr: server.addr, From: "noreply@school.example.go.th", TLS: "starttls"}
+	if err := c.send(context.Background(), "teacher@example.ac.th", "ผล", "ข้อมูลส่วนบุคคล"); err == nil {
+		t.Error("mail sent without STARTTLS")
+	}
+	if n := len(server.mails()); n != 0 {
+		t.Errorf("%d mails received in plain text, want 0", n)
+	}
+
+	// A server that offers STARTTLS gets the mail, over TLS, with PLAIN authentication.
+	hs := httptest.NewTLSServer(http.NotFoundHandler()) // for its certificate for 127.0.0.1
+	defer hs.Close()
+	secure := startSMTP(t, "127.0.0.1:0", func(s *smtp.Server) {
+		s.TLSConfig = &tls.Config{Certificates: hs.TLS.Certificates}
+		s.AllowInsecureAuth = false
+	})
+	c = smtpConfig{Addr: secure.addr, From: "noreply@school.example.go.th", Username: "mailer", Password: "secret",
+		TLS: "starttls", tlsConfig: &tls.Config{RootCAs: hs.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs,
+			ServerName: "127.0.0.1", MinVersion: tls.VersionTLS12}}
+	if err := c.send(context.Background(), "teacher@example.ac.th", "ผล", "ข้อมูลส่วนบุคคล"); err != nil {
+		t.Fatalf("send with STARTTLS: %v", err)
+	}
+	if m := secure.mails(); len(m) != 1 || m[0].Body != "ข้อมูลส่วนบุคคล\r\n" && m[0].Body != "ข้อมูลส่วนบุคคล" {
+		t.Errorf("mails over STARTTLS = %+v", m)
 	}
 }
