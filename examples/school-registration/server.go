@@ -10,7 +10,8 @@ import (
 )
 
 // NewServer builds the app's HTTP handler: the routes, behind CSRF
-// protection, security headers, panic recovery and a request log.
+// protection, the refusal of malformed input, security headers, panic
+// recovery and a request log.
 //
 // baseURL is the app's public URL: https makes the CSRF cookie Secure. Its
 // origin, trusted for POSTs even when a reverse proxy changes the Host header,
