@@ -26,7 +26,7 @@ import (
 // status page says so.
 type smtpConfig struct {
 	Addr     string // host:port
-	From     string // the sender address
+	From     string // SMTP_FROM: an address, with or without a display name
 	Username string
 	Password string // never shown
 	// TLS: "starttls" (default: the connection is upgraded with STARTTLS, and
@@ -63,13 +63,18 @@ func smtpFromEnv(getenv func(string) string) (smtpConfig, error) {
 
 // send delivers one message. It honours ctx's deadline.
 func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
+	// The envelope takes the bare address; the header the display name too,
+	// encoded (RFC 2047).
+	from, err := mail.ParseAddress(c.From)
+	if err != nil {
+		return fmt.Errorf("SMTP_FROM: %w", err)
+	}
 	host, _, _ := net.SplitHostPort(c.Addr)
 	tlsConf := c.tlsConfig
 	if tlsConf == nil {
 		tlsConf = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
 	var conn net.Conn
-	var err error
 	d := &net.Dialer{Timeout: 15 * time.Second}
 	if c.TLS == "tls" {
 		conn, err = (&tls.Dialer{NetDialer: d, Config: tlsConf}).DialContext(ctx, "tcp", c.Addr)
@@ -104,7 +109,7 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 			return err
 		}
 	}
-	if err := cl.Mail(c.From); err != nil {
+	if err := cl.Mail(from.Address); err != nil {
 		return err
 	}
 	if err := cl.Rcpt(to); err != nil {
@@ -117,7 +122,7 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	var msg bytes.Buffer
 	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
-		c.From, to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
+		from.String(), to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
 	// Quoted-printable: 7-bit lines of at most 76 octets, whatever the text (a
 	// 500-character Thai reason is 1,500 bytes on one line; SMTP allows 998),
 	// for servers with or without 8BITMIME. CRLF line endings only: a lone CR

@@ -437,3 +437,36 @@ func TestSTARTTLSRequired(t *testing.T) {
 		t.Errorf("mails over STARTTLS = %+v", m)
 	}
 }
+
+// TestSenderWithName: SMTP_FROM may carry a display name (an office's Thai
+// name): the envelope gets the bare address, the From header the name
+// encoded (RFC 2047).
+func TestSenderWithName(t *testing.T) {
+	server := startSMTP(t, "127.0.0.1:0")
+	env := map[string]string{"SMTP_ADDR": server.addr, "SMTP_FROM": "สพป.บุรีรัมย์ เขต 3 <noreply@school.example.go.th>",
+		"SMTP_USERNAME": "mailer", "SMTP_PASSWORD": "secret", "SMTP_TLS": "none"}
+	c, err := smtpFromEnv(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.send(context.Background(), "teacher@example.ac.th", "ผล", "ok"); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	m := server.mails()
+	if len(m) != 1 {
+		t.Fatalf("%d mails, want 1", len(m))
+	}
+	if m[0].From != "noreply@school.example.go.th" {
+		t.Errorf("envelope sender %q, want the bare address", m[0].From)
+	}
+	from, err := m[0].Msg.Header.AddressList("From")
+	if err != nil || len(from) != 1 || from[0].Name != "สพป.บุรีรัมย์ เขต 3" || from[0].Address != "noreply@school.example.go.th" {
+		t.Errorf("From header %q: %v, %v", m[0].Msg.Header.Get("From"), from, err)
+	}
+	for _, b := range []byte(m[0].Msg.Header.Get("From")) {
+		if b >= 0x80 {
+			t.Errorf("From header is not 7-bit: %q", m[0].Msg.Header.Get("From"))
+			break
+		}
+	}
+}
