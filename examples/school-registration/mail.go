@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -120,9 +121,12 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 		return err
 	}
 	var msg bytes.Buffer
-	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%x@%s>\r\nMIME-Version: 1.0\r\n"+
 		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
-		from.String(), to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
+		from.String(), to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z), id, domain)
 	// Quoted-printable: 7-bit lines of at most 76 octets, whatever the text (a
 	// 500-character Thai reason is 1,500 bytes on one line; SMTP allows 998),
 	// for servers with or without 8BITMIME. CRLF line endings only: a lone CR

@@ -463,6 +463,15 @@ func TestSenderWithName(t *testing.T) {
 	if err != nil || len(from) != 1 || from[0].Name != "สพป.บุรีรัมย์ เขต 3" || from[0].Address != "noreply@school.example.go.th" {
 		t.Errorf("From header %q: %v, %v", m[0].Msg.Header.Get("From"), from, err)
 	}
+	// A Message-ID on the sender's domain, new for each message (some providers refuse mail without one).
+	if err := c.send(context.Background(), "teacher@example.ac.th", "ผล", "ok"); err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	m = server.mails()
+	id0, id1 := m[0].Msg.Header.Get("Message-ID"), m[1].Msg.Header.Get("Message-ID")
+	if !strings.HasPrefix(id0, "<") || !strings.HasSuffix(id0, "@school.example.go.th>") || id0 == id1 {
+		t.Errorf("Message-IDs %q and %q, want two different ids on the sender's domain", id0, id1)
+	}
 	for _, b := range []byte(m[0].Msg.Header.Get("From")) {
 		if b >= 0x80 {
 			t.Errorf("From header is not 7-bit: %q", m[0].Msg.Header.Get("From"))
