@@ -12,7 +12,9 @@ import (
 // TestOddInputNeverServerError, on both databases: every form and query of
 // the app, as a website manager, an area admin and a super-admin, with empty,
 // blank, SQL-like, HTML, over-long, percent, bidi, huge-number, NUL and
-// invalid UTF-8 values, gets an answer below 500 and no panic.
+// invalid UTF-8 values, gets an answer below 500 and no panic, and typed
+// HTML is never shown unescaped. Afterwards the public school page, the
+// audit trail and the admin pages show it escaped too.
 func TestOddInputNeverServerError(t *testing.T) {
 	for _, kind := range testdb.Kinds {
 		mock := startMock(t)
@@ -37,18 +39,33 @@ func TestOddInputNeverServerError(t *testing.T) {
 			for _, v := range vals {
 				for _, p := range paths {
 					got := b.post(p, url.Values{"school": {v}, "phone": {v}, "email": {v}, "about": {v}, "title": {v}, "body": {v}, "reason": {v}, "pid": {v}, "area": {v}, "confirm": {"yes"}})
+					if strings.Contains(got.Body, "<script>") {
+						t.Errorf("%s POST %s: typed HTML shown unescaped", kind, p)
+					}
 					if got.Status >= 500 {
 						t.Errorf("%s POST %s %q: %d", kind, p, v[:min(len(v), 20)], got.Status)
 					}
 				}
 				for _, g := range gets {
 					got := b.get(g + url.QueryEscape(v))
+					if strings.Contains(got.Body, "<script>") {
+						t.Errorf("%s GET %s: typed HTML shown unescaped", kind, g)
+					}
 					if got.Status >= 500 {
 						t.Errorf("%s GET %s %q: %d", kind, g, v[:min(len(v), 20)], got.Status)
 					}
 				}
 			}
 		}
+		for _, b := range []*browser{user, admin, super} {
+			for _, p := range []string{"/manage", "/schools/" + kanLueang, "/admin", "/admin/audit", "/admin/people", "/status"} {
+				if got := b.get(p); strings.Contains(got.Body, "<script>") {
+					t.Errorf("%s GET %s: typed HTML shown unescaped", kind, p)
+				}
+			}
+		}
+		// The news typed as HTML was stored, and is shown as text.
+		mustContain(t, newBrowser(t, app.URL).get("/schools/"+kanLueang), "&lt;script&gt;alert(1)&lt;/script&gt;")
 		if strings.Contains(app.Log.String(), "panic") {
 			t.Error("panic logged")
 		}
