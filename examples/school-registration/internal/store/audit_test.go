@@ -104,6 +104,13 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("%d audit entries after the refused changes, want 5", len(got))
 		}
 
+		// A purge cannot reach into the future (a clock or retention gone wrong): nothing goes.
+		if _, err := s.PurgeAudit(ctx, now.Add(time.Hour)); err == nil {
+			t.Error("a purge with a cutoff after now succeeded")
+		}
+		if got, _ := s.Audit(ctx, AuditFilter{}); len(got) != 5 {
+			t.Errorf("%d audit entries after the refused purge, want 5", len(got))
+		}
 		// Retention: purge what is older than the rejection.
 		n, err := s.PurgeAudit(ctx, now)
 		if err != nil {
