@@ -75,7 +75,9 @@ func (app *application) handleAudit() http.Handler {
 		}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
 			if v := form[d.field]; v != "" {
 				t, err := time.ParseInLocation(time.DateOnly, v, bangkok)
-				if err != nil {
+				// Years of four digits after the filter's day is added: SQLite compares
+				// times as text, and "10000-01-01" sorts before "2026-...".
+				if err != nil || t.Year() < 1000 || t.Year() > 9998 {
 					errs[d.field] = "date"
 					continue
 				}

@@ -55,6 +55,11 @@ const superAdminArea = "*"
 // defaultAuditRetentionDays is AUDIT_RETENTION_DAYS when unset: five years.
 const defaultAuditRetentionDays = 1825
 
+// maxAuditRetentionDays bounds AUDIT_RETENTION_DAYS (100 years; 0 keeps
+// records for ever). A larger number of days would not fit a time.Duration
+// and could wrap around into a short retention that purges the whole trail.
+const maxAuditRetentionDays = 36500
+
 // adminAssignment makes a citizen an area admin, or a super-admin.
 type adminAssignment struct {
 	PID      thaid.PID
@@ -126,8 +131,9 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	c.CookieKeys = keys
 	days := defaultAuditRetentionDays
 	if v := strings.TrimSpace(getenv("AUDIT_RETENTION_DAYS")); v != "" {
-		if days, err = strconv.Atoi(v); err != nil || days < 0 {
-			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want a number of days (0 keeps records for ever)", errConfig, v)
+		if days, err = strconv.Atoi(v); err != nil || days < 0 || days > maxAuditRetentionDays {
+			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want a number of days from 0 to %d (0 keeps records for ever)",
+				errConfig, v, maxAuditRetentionDays)
 		}
 	}
 	c.AuditRetention = time.Duration(days) * 24 * time.Hour

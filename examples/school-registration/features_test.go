@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -107,6 +108,17 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			}
 			if got := admin3.get("/admin/audit?to=2000-01-01"); strings.Contains(got.Body, `class="audit-entry"`) {
 				t.Error("filter to=2000-01-01 shows entries")
+			}
+			// A date the databases cannot compare as the app writes it (SQLite compares times as text:
+			// "10000-01-01" sorted before today and the filter silently showed nothing) is refused.
+			for _, q := range []string{"to=9999-12-31", "from=0000-01-01"} {
+				if got := admin3.get("/admin/audit?" + q); got.Status != http.StatusUnprocessableEntity ||
+					!strings.Contains(got.Body, `id="`+q[:strings.IndexByte(q, '=')]+`-error"`) {
+					t.Errorf("%s: status %d, want 422 with the field's error", q, got.Status)
+				}
+			}
+			if n := strings.Count(admin3.get("/admin/audit?from=2000-01-01&to=9998-12-31").Body, `class="audit-entry"`); n == 0 {
+				t.Error("filter 2000-01-01 to 9998-12-31 shows no entries")
 			}
 			// The super-admin sees every area, the super-admin entry included.
 			all := super.get("/admin/audit")
@@ -217,4 +229,106 @@ func TestOperations(t *testing.T) {
 		}
 	}
 	assertNoFullPID(t, "metrics", metrics)
+}
+
+// TestMetricsLabelsBounded: a client choosing the method or path of its
+// requests cannot add label values (and so series, and memory) to
+// /metrics: unknown methods count as "other", unmatched paths under the
+// catch-all route.
+func TestMetricsLabelsBounded(t *testing.T) {
+	mock := startMock(t)
+	app := startAppOn(t, testdb.SQLite, mock)
+	for i := range 20 {
+		req, err := http.NewRequest(fmt.Sprintf("FOO%d", i), app.URL+fmt.Sprintf("/x%d", i), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+	resp, err := http.Get(app.URL + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	metrics := string(body)
+	if strings.Contains(metrics, `method="FOO`) {
+		t.Error("/metrics has a label value per method a client made up")
+	}
+	if n := strings.Count(metrics, `schoolreg_http_request_duration_seconds_count{code="403",method="other"`); n != 1 {
+		t.Errorf("/metrics has %d series for the made-up methods, want 1", n)
+	}
+}
+
+// TestCrossAreaAndSchoolIsolation, on both databases: an admin of another
+// area gets no confirmation page (with the applicant's name and ID) for
+// a registration outside their areas, and changes nothing; the manager of
+// one school cannot open, edit or delete another school's news; an area
+// admin cannot filter the audit trail on an area that is not theirs, nor
+// reach the super-admin's actions.
+func TestCrossAreaAndSchoolIsolation(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startAppOn(t, kind, mock)
+			userA := newBrowser(t, app.URL) // เขต 3
+			mustStatus(t, userA.register(applicant1, kanLueang), http.StatusOK, "/status")
+			userB := newBrowser(t, app.URL) // เขต 1
+			mustStatus(t, userB.register(applicant2, "1031010001"), http.StatusOK, "/status")
+			admin3, admin1 := newBrowser(t, app.URL), newBrowser(t, app.URL)
+			idsA := registrationIDs(admin3.login(adminBRM3).Body)
+			idsB := registrationIDs(admin1.login(adminBRM1).Body)
+			if len(idsA) != 1 || len(idsB) != 1 {
+				t.Fatalf("admins see %d and %d registrations, want 1 each", len(idsA), len(idsB))
+			}
+			for _, action := range []string{"approve", "reject", "revoke"} {
+				got := admin1.post("/admin/registrations/"+idsA[0]+"/"+action, url.Values{"reason": {"x"}})
+				// (The page lists the admin's own area, where applicant2 has the same phone and email.)
+				if got.Status != http.StatusNotFound || strings.Contains(got.Body, idsA[0]) ||
+					strings.Contains(got.Body, maskOf(applicant1)) || strings.Contains(got.Body, applicant1.GivenName) {
+					t.Errorf("other area's admin asks to %s: status %d, or the applicant's details are shown", action, got.Status)
+				}
+			}
+			mustContain(t, userA.get("/status"), "รอการอนุมัติ")
+
+			// Both approved; each posts news.
+			mustStatus(t, admin3.post("/admin/registrations/"+idsA[0]+"/approve", confirmed), http.StatusOK, "/admin")
+			mustStatus(t, admin1.post("/admin/registrations/"+idsB[0]+"/approve", confirmed), http.StatusOK, "/admin")
+			mustStatus(t, userA.post("/manage/news", url.Values{"title": {"ข่าวของ ก"}, "body": {"เนื้อหา ก"}}), http.StatusOK, "/manage")
+			m := newsEditPattern.FindStringSubmatch(userA.get("/manage").Body)
+			if m == nil {
+				t.Fatal("no edit link")
+			}
+			idA := m[1]
+			if got := userB.get("/manage/news/" + idA + "/edit"); got.Status != http.StatusNotFound || strings.Contains(got.Body, "เนื้อหา ก") {
+				t.Errorf("another school's manager opens the edit form: %d", got.Status)
+			}
+			if got := userB.post("/manage/news/"+idA, url.Values{"title": {"แก้โดย ข"}, "body": {"x"}}); got.Status != http.StatusNotFound {
+				t.Errorf("another school's manager edits: %d, want 404", got.Status)
+			}
+			for _, form := range []url.Values{nil, confirmed} {
+				if got := userB.post("/manage/news/"+idA+"/delete", form); got.Status != http.StatusNotFound {
+					t.Errorf("another school's manager deletes (%v): %d, want 404", form, got.Status)
+				}
+			}
+			mustContain(t, newBrowser(t, app.URL).get("/schools/"+kanLueang), "ข่าวของ ก", "เนื้อหา ก")
+
+			// The audit trail and the super-admin's actions.
+			if got := admin3.get("/admin/audit?area=3101"); got.Status != http.StatusUnprocessableEntity ||
+				strings.Contains(got.Body, maskOf(applicant2)) {
+				t.Errorf("admin of เขต 3 filters on เขต 1: %d", got.Status)
+			}
+			if got := admin3.post("/admin/people", url.Values{"pid": {applicant3.PID}, "area": {areaBRM3}}); got.Status != http.StatusForbidden {
+				t.Errorf("area admin assigns an admin: %d, want 403", got.Status)
+			}
+			people := removePattern.FindString(admin3.get("/admin/people").Body)
+			if people != "" {
+				t.Error("area admin sees remove forms")
+			}
+		})
+	}
 }

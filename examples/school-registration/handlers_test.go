@@ -384,3 +384,85 @@ func TestRevokeWebsiteManager(t *testing.T) {
 		})
 	}
 }
+
+// TestMalformedInputRefused, on both databases: a NUL byte or invalid UTF-8
+// in a path, query or form (which PostgreSQL refuses to store or compare:
+// each of these was a server error there) gets 400 and a page that says
+// why; another control character typed in a text field gets the form back
+// with the message beside the field. Nothing is stored, nothing is logged as
+// a server error.
+func TestMalformedInputRefused(t *testing.T) {
+	for _, kind := range testdb.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			mock := startMock(t)
+			app := startApp(t, mock, map[string]string{"DATABASE_URL": testdb.URL(t, kind),
+				"ADMIN_PIDS": adminBRM1.PID + ":3101," + adminBRM3.PID + ":" + areaBRM3 + "," + superAdmin.PID + ":*"})
+			badRequest := func(what string, got fetched) {
+				t.Helper()
+				if got.Status != http.StatusBadRequest || !strings.Contains(got.Body, "อักขระที่ใช้ไม่ได้") {
+					t.Errorf("%s: status %d, want 400 with the bad-input page", what, got.Status)
+				}
+			}
+			user := newBrowser(t, app.URL)
+			badRequest("school page %00", user.get("/schools/%00"))
+			mustStatus(t, user.register(applicant1, kanLueang), http.StatusOK, "/status")
+			badRequest("choose school ?area=%00", user.get("/register/school?area=%00"))
+			badRequest("form ?school=%ff", user.get("/register/form?school=%ff"))
+			badRequest("register school NUL", user.post("/register/form",
+				url.Values{"school": {"\x00"}, "phone": {"0812345678"}, "email": {"a@example.ac.th"}}))
+
+			admin := newBrowser(t, app.URL)
+			ids := registrationIDs(admin.login(adminBRM3).Body)
+			if len(ids) != 1 {
+				t.Fatalf("admin sees %d registrations, want 1", len(ids))
+			}
+			badRequest("approve id %00", admin.post("/admin/registrations/%00/approve", confirmed))
+			badRequest("audit ?area=%00", admin.get("/admin/audit?area=%00"))
+			for _, bad := range []string{"เอกสาร\x00ไม่ครบ", "\xff\xfe"} {
+				badRequest("reject reason "+bad, admin.post("/admin/registrations/"+ids[0]+"/reject",
+					url.Values{"confirm": {"yes"}, "reason": {bad}}))
+			}
+			for _, bad := range []string{"bell\x07", "\x1b[31m"} {
+				got := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"confirm": {"yes"}, "reason": {bad}})
+				if got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, `id="reason-error"`) ||
+					!strings.Contains(got.Body, "อักขระควบคุม") {
+					t.Errorf("reject with reason %q: status %d, want 422 with the reason's error", bad, got.Status)
+				}
+			}
+
+			super := newBrowser(t, app.URL)
+			super.login(superAdmin)
+			badRequest("audit ?action=%00", super.get("/admin/audit?action=%00"))
+			badRequest("assign area NUL", super.post("/admin/people", url.Values{"pid": {applicant3.PID}, "area": {"\x00"}}))
+			badRequest("remove id %00", super.post("/admin/people/%00/remove", nil))
+
+			mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
+			for _, bad := range []string{"\x07", "\x1b[31m", "\u0085"} {
+				for _, f := range []struct {
+					path string
+					form url.Values
+					err  string
+				}{
+					{"/manage/about", url.Values{"about": {"ข่าว" + bad + "ใหม่"}}, `id="about-error"`},
+					{"/manage/news", url.Values{"title": {"ข่าว" + bad + "ใหม่"}, "body": {"ok"}}, `id="title-error"`},
+					{"/manage/news", url.Values{"title": {"ok"}, "body": {"ข่าว" + bad + "ใหม่"}}, `id="body-error"`},
+				} {
+					got := user.post(f.path, f.form)
+					if got.Status != http.StatusUnprocessableEntity || !strings.Contains(got.Body, f.err) {
+						t.Errorf("POST %s %q: status %d, want 422 with %s", f.path, f.form, got.Status, f.err)
+					}
+				}
+			}
+			badRequest("news title NUL", user.post("/manage/news", url.Values{"title": {"ข่าว\x00"}, "body": {"ok"}}))
+			// Multi-line text keeps its line breaks and tabs.
+			mustStatus(t, user.post("/manage/news", url.Values{"title": {"ประกาศ"}, "body": {"บรรทัดหนึ่ง\r\n\tบรรทัดสอง"}}),
+				http.StatusOK, "/manage")
+			if n := len(newsEditPattern.FindAllString(user.get("/manage").Body, -1)); n != 1 {
+				t.Errorf("%d news items stored, want the valid one only", n)
+			}
+			if strings.Contains(app.Log.String(), "request failed") {
+				t.Errorf("a server error was logged:\n%s", app.Log.String())
+			}
+		})
+	}
+}

@@ -3,14 +3,17 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"net/smtp"
+	"regexp"
 	"strings"
 	"sync"
 	"text/template"
@@ -24,11 +27,12 @@ import (
 // status page says so.
 type smtpConfig struct {
 	Addr     string // host:port
-	From     string // the sender address
+	From     string // SMTP_FROM: an address, with or without a display name
 	Username string
 	Password string // never shown
-	// TLS: "starttls" (default: upgrade when the server offers it, required
-	// with a password), "tls" (implicit TLS, port 465) or "none" (loopback).
+	// TLS: "starttls" (default: the connection is upgraded with STARTTLS, and
+	// no mail is sent to a server that does not offer it), "tls" (implicit
+	// TLS, port 465) or "none" (plain: a relay on loopback).
 	TLS string
 	// tlsConfig, when set, replaces the default (tests: a test CA).
 	tlsConfig *tls.Config
@@ -60,13 +64,18 @@ func smtpFromEnv(getenv func(string) string) (smtpConfig, error) {
 
 // send delivers one message. It honours ctx's deadline.
 func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
+	// The envelope takes the bare address; the header the display name too,
+	// encoded (RFC 2047).
+	from, err := mail.ParseAddress(c.From)
+	if err != nil {
+		return fmt.Errorf("SMTP_FROM: %w", err)
+	}
 	host, _, _ := net.SplitHostPort(c.Addr)
 	tlsConf := c.tlsConfig
 	if tlsConf == nil {
 		tlsConf = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	}
 	var conn net.Conn
-	var err error
 	d := &net.Dialer{Timeout: 15 * time.Second}
 	if c.TLS == "tls" {
 		conn, err = (&tls.Dialer{NetDialer: d, Config: tlsConf}).DialContext(ctx, "tcp", c.Addr)
@@ -86,10 +95,13 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	}
 	defer cl.Close()
 	if c.TLS == "starttls" {
-		if ok, _ := cl.Extension("STARTTLS"); ok {
-			if err := cl.StartTLS(tlsConf); err != nil {
-				return err
-			}
+		// Required: the mail holds personal data, and a missing offer may have
+		// been stripped on the way. A relay on loopback without TLS: SMTP_TLS=none.
+		if ok, _ := cl.Extension("STARTTLS"); !ok {
+			return errors.New("the SMTP server does not offer STARTTLS (SMTP_TLS=starttls requires it; SMTP_TLS=none for a relay on loopback)")
+		}
+		if err := cl.StartTLS(tlsConf); err != nil {
+			return err
 		}
 	}
 	if c.Username != "" {
@@ -98,7 +110,7 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 			return err
 		}
 	}
-	if err := cl.Mail(c.From); err != nil {
+	if err := cl.Mail(from.Address); err != nil {
 		return err
 	}
 	if err := cl.Rcpt(to); err != nil {
@@ -109,10 +121,24 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 		return err
 	}
 	var msg bytes.Buffer
-	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMIME-Version: 1.0\r\n"+
-		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n",
-		c.From, to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z))
-	msg.WriteString(strings.ReplaceAll(strings.ReplaceAll(body, "\r\n", "\n"), "\n", "\r\n"))
+	var id [16]byte
+	_, _ = rand.Read(id[:])
+	domain := from.Address[strings.LastIndexByte(from.Address, '@')+1:]
+	fmt.Fprintf(&msg, "From: %s\r\nTo: %s\r\nSubject: %s\r\nDate: %s\r\nMessage-ID: <%x@%s>\r\nMIME-Version: 1.0\r\n"+
+		"Content-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n",
+		from.String(), to, mime.BEncoding.Encode("utf-8", subject), time.Now().Format(time.RFC1123Z), id, domain)
+	// Quoted-printable: 7-bit lines of at most 76 octets, whatever the text (a
+	// 500-character Thai reason is 1,500 bytes on one line; SMTP allows 998),
+	// for servers with or without 8BITMIME. CRLF line endings only: a lone CR
+	// (an admin's reason may hold one) could let "<CR>.<CR><LF>" end the data
+	// early at a lenient server (SMTP smuggling).
+	qp := quotedprintable.NewWriter(&msg)
+	if _, err := qp.Write([]byte(crlf.Replace(body))); err != nil {
+		return err
+	}
+	if err := qp.Close(); err != nil {
+		return err
+	}
 	if _, err := w.Write(msg.Bytes()); err != nil {
 		return err
 	}
@@ -121,6 +147,18 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	}
 	return cl.Quit()
 }
+
+// withoutAddress returns s with every occurrence of addr, in any letter
+// case (servers may quote it lower-cased or upper-cased), as "[address]".
+func withoutAddress(s, addr string) string {
+	if addr == "" {
+		return s
+	}
+	return regexp.MustCompile(`(?i)`+regexp.QuoteMeta(addr)).ReplaceAllLiteralString(s, "[address]")
+}
+
+// crlf turns every line ending of a body (CRLF, LF or a lone CR) into CRLF.
+var crlf = strings.NewReplacer("\r\n", "\r\n", "\r", "\r\n", "\n", "\r\n")
 
 // mailTemplates holds the subject and body of each decision's mail.
 var mailTemplates = template.Must(template.New("mail").Funcs(template.FuncMap(templateFuncs)).
@@ -224,7 +262,7 @@ func (o *outbox) sendOne(ctx context.Context) bool {
 	if err != nil {
 		// The address is personal data: the log names the message by id only, and the
 		// server's answer, which may quote the address, is logged without it.
-		reason := strings.ReplaceAll(err.Error(), m.To, "[address]")
+		reason := withoutAddress(err.Error(), m.To)
 		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
 		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
 			o.log.Error("outbox", "err", err)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -206,6 +207,22 @@ func TestConfigErrors(t *testing.T) {
 	})
 	if err != nil || cfg.provider().Issuer == "" || cfg.Addr != "127.0.0.1:8080" || cfg.AuditRetention != 1825*24*time.Hour || cfg.SMTP.enabled() {
 		t.Errorf("production config = %+v, %v", cfg, err)
+	}
+}
+
+// TestAuditRetentionBounds: a retention too long for a time.Duration is
+// refused, never wrapped around into a short one (213504 days wrapped to 25
+// minutes, and the purge deleted the whole trail but its last 25 minutes).
+func TestAuditRetentionBounds(t *testing.T) {
+	for _, days := range []string{"213504", "106752", "36501", "99999999999"} {
+		cfg, err := configFromEnv(func(k string) string { return map[string]string{"AUDIT_RETENTION_DAYS": days}[k] })
+		if !errors.Is(err, errConfig) {
+			t.Errorf("AUDIT_RETENTION_DAYS=%s: retention %v, err %v; want a config error", days, cfg.AuditRetention, err)
+		}
+	}
+	cfg, err := configFromEnv(func(k string) string { return map[string]string{"AUDIT_RETENTION_DAYS": "36500"}[k] })
+	if err != nil || cfg.AuditRetention != 36500*24*time.Hour {
+		t.Errorf("AUDIT_RETENTION_DAYS=36500: retention %v, err %v", cfg.AuditRetention, err)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
@@ -20,17 +21,26 @@ const (
 	maxBody  = 5000
 )
 
-// checkText validates a free-text field: trimmed, required unless optional,
-// at most max characters. It returns an error code or "".
+// checkText validates a free-text field: valid UTF-8 without control
+// characters other than line breaks and tabs (PostgreSQL refuses to store a
+// NUL byte or invalid UTF-8, and no one types the others), trimmed, required
+// unless optional, at most max characters. It returns an error code or "".
 func checkText(s string, required bool, max int) string {
 	s = strings.TrimSpace(s)
 	switch {
+	case !utf8.ValidString(s) || strings.ContainsFunc(s, badControl):
+		return "invalid_text"
 	case required && s == "":
 		return "required"
 	case utf8.RuneCountInString(s) > max:
 		return "too_long"
 	}
 	return ""
+}
+
+// badControl reports a control character other than a line break or a tab.
+func badControl(r rune) bool {
+	return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t'
 }
 
 // requireManager wraps a handler for the website manager of a school: the
@@ -63,11 +73,14 @@ func (app *application) renderManage(w http.ResponseWriter, r *http.Request, c *
 }
 
 // finishManageWrite answers a website-management write: 403 when the citizen's registration is
-// no longer approved, 500 on other errors, else back to /manage with the done message.
+// no longer approved, 404 when the news item is gone (the school's other manager deleted it
+// meanwhile), 500 on other errors, else back to /manage with the done message.
 func (app *application) finishManageWrite(w http.ResponseWriter, r *http.Request, c *citizen, err error, done string) {
 	switch {
 	case errors.Is(err, store.ErrNotApproved):
 		app.views.renderError(w, r, http.StatusForbidden, "not_approved", c.view)
+	case errors.Is(err, store.ErrNotFound):
+		app.views.renderError(w, r, http.StatusNotFound, "notfound", c.view)
 	case err != nil:
 		app.serverError(w, r, c, err)
 	default:

@@ -78,8 +78,20 @@ func (m *metrics) measure(mux *http.ServeMux, next http.Handler) http.Handler {
 		if status == 0 {
 			status = http.StatusOK
 		}
-		m.latency.WithLabelValues(r.Method, route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
+		m.latency.WithLabelValues(methodLabel(r.Method), route, strconv.Itoa(status)).Observe(time.Since(start).Seconds())
 	})
+}
+
+// methodLabel is the method as a label value: the standard methods as they
+// are, any other (a client may send any token) as "other", so that clients
+// cannot grow the number of series without bound.
+func methodLabel(method string) string {
+	switch method {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions, http.MethodConnect, http.MethodTrace:
+		return method
+	}
+	return "other"
 }
 
 // registrationsCollector reports the number of registrations in each state,

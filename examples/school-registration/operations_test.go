@@ -126,3 +126,20 @@ func TestShutdownFinishesRequests(t *testing.T) {
 		t.Error("no shutdown in the log")
 	}
 }
+
+// TestManageWriteOfVanishedNews: a news item deleted (by the school's other
+// manager) between the check and the write gives 404, not a server error.
+func TestManageWriteOfVanishedNews(t *testing.T) {
+	views, err := newViews(slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log syncBuffer
+	app := &application{log: slog.New(slog.NewTextHandler(&log, nil)), views: views}
+	c := &citizen{view: &viewer{Name: "สมชาย ใจดี", MaskedPID: "1-0000-xxxxx-00-1"}}
+	w := httptest.NewRecorder()
+	app.finishManageWrite(w, httptest.NewRequest(http.MethodPost, "/manage/news/x", nil), c, store.ErrNotFound, "news_saved")
+	if w.Code != http.StatusNotFound || strings.Contains(log.String(), "request failed") {
+		t.Errorf("status %d, log %q; want 404 and no server error", w.Code, log.String())
+	}
+}

@@ -3,11 +3,15 @@ package main
 import (
 	"log/slog"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // NewServer builds the app's HTTP handler: the routes, behind CSRF
-// protection, security headers, panic recovery and a request log.
+// protection, the refusal of malformed input, security headers, panic
+// recovery and a request log.
 //
 // baseURL is the app's public URL: https makes the CSRF cookie Secure. Its
 // origin, trusted for POSTs even when a reverse proxy changes the Host header,
@@ -19,7 +23,7 @@ func NewServer(app *application, baseURL string) http.Handler {
 		app.log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
 		app.views.renderError(w, r, http.StatusForbidden, "csrf", nil)
 	})
-	var h http.Handler = csrf.protect(mux)
+	var h http.Handler = csrf.protect(refuseMalformed(app, mux))
 	if app.metrics != nil {
 		h = app.metrics.measure(mux, h)
 	}
@@ -27,6 +31,27 @@ func NewServer(app *application, baseURL string) http.Handler {
 	h = recoverPanics(app.log, h)
 	h = logRequests(app.log, h)
 	return h
+}
+
+// refuseMalformed answers 400 to a request whose path, query or form holds
+// a NUL byte or invalid UTF-8, or whose query or form does not parse. No
+// browser sends them from the app's pages, and PostgreSQL refuses them in a
+// query: without this check a school code or id of that kind became a server
+// error. (Other control characters in typed text are refused beside the
+// field, by checkText.)
+func refuseMalformed(app *application, next http.Handler) http.Handler {
+	bad := func(s string) bool { return !utf8.ValidString(s) || strings.ContainsRune(s, 0) }
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		malformed := r.ParseForm() != nil || bad(r.URL.Path)
+		for k, vs := range r.Form {
+			malformed = malformed || bad(k) || slices.ContainsFunc(vs, bad)
+		}
+		if malformed {
+			app.views.renderError(w, r, http.StatusBadRequest, "bad_input", nil)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func securityHeaders(next http.Handler) http.Handler {

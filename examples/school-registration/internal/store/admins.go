@@ -239,17 +239,30 @@ func (s *Store) SetSuperAdmins(ctx context.Context, source string, pids []string
 }
 
 // AddSuperAdmin makes pid a super-admin from the command line
-// (-add-super-admin), kept across restarts whatever ADMIN_PIDS says.
+// (-add-super-admin), kept across restarts whatever ADMIN_PIDS says: a
+// super-admin from ADMIN_PIDS becomes one of the command line (recorded in
+// the audit trail with that reason), so that leaving ADMIN_PIDS no longer
+// removes them.
 func (s *Store) AddSuperAdmin(ctx context.Context, pid string) error {
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO super_admins (pid, source) VALUES ($1, $2) ON CONFLICT (pid) DO NOTHING`, pid, SourceCommand)
-		if err != nil {
+		var source string
+		err := tx.QueryRowContext(ctx, `SELECT source FROM super_admins WHERE pid = $1`, pid).Scan(&source)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if _, err := tx.ExecContext(ctx, `INSERT INTO super_admins (pid, source) VALUES ($1, $2)`, pid, SourceCommand); err != nil {
+				return fmt.Errorf("store: add super-admin: %w", err)
+			}
+			return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid)})
+		case err != nil:
 			return fmt.Errorf("store: add super-admin: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
+		case source == SourceCommand:
 			return nil
 		}
-		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid)})
+		if _, err := tx.ExecContext(ctx, `UPDATE super_admins SET source = $1 WHERE pid = $2`, SourceCommand, pid); err != nil {
+			return fmt.Errorf("store: add super-admin: %w", err)
+		}
+		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid),
+			Reason: "already a super-admin from ADMIN_PIDS; now kept whatever ADMIN_PIDS says"})
 	})
 }
 

@@ -51,14 +51,22 @@ type AuditEntry struct {
 	Subject     string // masked PID of the person concerned
 	SubjectName string
 	Reason      string
+	// PurgeBefore is a purge note's cutoff: the database deletes only records
+	// older than the cutoff of a purge note (zero for other entries).
+	PurgeBefore time.Time
 }
 
 // appendAudit writes e in tx; id and time are set here.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+	var purgeBefore sql.NullTime
+	if !e.PurgeBefore.IsZero() {
+		purgeBefore = sql.NullTime{Time: e.PurgeBefore.UTC(), Valid: true}
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-		(id, at, action, area_code, school_code, actor, actor_name, subject, subject_name, reason)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		newID(), s.nowUTC(), e.Action, e.AreaCode, e.SchoolCode, e.Actor, e.ActorName, e.Subject, e.SubjectName, e.Reason)
+		(id, at, action, area_code, school_code, actor, actor_name, subject, subject_name, reason, purge_before)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		newID(), s.nowUTC(), e.Action, e.AreaCode, e.SchoolCode, e.Actor, e.ActorName, e.Subject, e.SubjectName, e.Reason,
+		purgeBefore)
 	if err != nil {
 		return fmt.Errorf("store: audit %s: %w", e.Action, err)
 	}
@@ -117,30 +125,58 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 	}, q, args...)
 }
 
+// purgeLockID is the PostgreSQL advisory lock that makes instances purging
+// at the same time take turns.
+const purgeLockID = 7_287_243_102
+
 // PurgeAudit deletes the audit entries older than cutoff (except earlier
-// purge notes) and the outbox messages sent or created before it, and writes
-// a purge note with the numbers, all in one transaction. It returns how many
-// audit entries it deleted.
+// purge notes) and the outbox messages sent or given up before it, in one
+// transaction that first writes a purge note with the cutoff and the
+// numbers: the database deletes a record only when a purge note covers it,
+// and a purge note cannot cover the future. It returns how many audit
+// entries it deleted; with nothing to delete it writes no note.
 func (s *Store) PurgeAudit(ctx context.Context, cutoff time.Time) (int64, error) {
+	cutoff = cutoff.UTC()
+	const oldRecords = `FROM audit_log WHERE at < $1 AND action <> $2`
+	const oldMail = `FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR attempts >= $2)`
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM audit_log WHERE at < $1 AND action <> $2`, cutoff.UTC(), AuditPurged)
+		if s.dialect == Postgres {
+			// A second instance purging at the same time then finds nothing left to delete.
+			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, purgeLockID); err != nil {
+				return fmt.Errorf("store: purge lock: %w", err)
+			}
+		}
+		var records, mails int64
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+oldRecords, cutoff, AuditPurged).Scan(&records); err != nil {
+			return fmt.Errorf("store: purge audit: %w", err)
+		}
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+oldMail, cutoff, MaxMailAttempts).Scan(&mails); err != nil {
+			return fmt.Errorf("store: purge outbox: %w", err)
+		}
+		if records == 0 && mails == 0 {
+			return nil
+		}
+		err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditPurged, Actor: auditSystemActor, PurgeBefore: cutoff,
+			Reason: fmt.Sprintf("retention: %d audit records and %d mails older than %s removed",
+				records, mails, cutoff.Format(time.DateOnly))})
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE `+oldRecords, cutoff, AuditPurged)
 		if err != nil {
 			return fmt.Errorf("store: purge audit: %w", err)
 		}
-		n, _ = res.RowsAffected()
-		res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR attempts >= $2)`,
-			cutoff.UTC(), MaxMailAttempts)
-		if err != nil {
+		if n, _ = res.RowsAffected(); n != records {
+			return fmt.Errorf("store: purge audit: counted %d records, deleted %d: nothing purged", records, n)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE `+oldMail, cutoff, MaxMailAttempts); err != nil {
 			return fmt.Errorf("store: purge outbox: %w", err)
 		}
-		mails, _ := res.RowsAffected()
-		if n == 0 && mails == 0 {
-			return nil
-		}
-		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditPurged, Actor: auditSystemActor,
-			Reason: fmt.Sprintf("retention: %d audit records and %d mails older than %s removed",
-				n, mails, cutoff.UTC().Format(time.DateOnly))})
+		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }

@@ -80,11 +80,37 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("filter to %v: %d entries, want 4", now, len(got))
 		}
 
-		// Append-only: the database itself refuses an UPDATE.
+		// Append-only: the database itself refuses an UPDATE, and a DELETE of a record that no
+		// purge note covers; a purge note cannot cover the future.
 		if _, err := s.db.ExecContext(ctx, `UPDATE audit_log SET reason = 'forged'`); err == nil {
 			t.Error("UPDATE of audit_log succeeded")
 		}
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditRejected); err == nil {
+			t.Error("DELETE of a record no purge covers succeeded")
+		}
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+			t.Error("DELETE of the whole audit_log succeeded")
+		}
+		if s.Dialect() == Postgres {
+			if _, err := s.db.ExecContext(ctx, `TRUNCATE audit_log`); err == nil {
+				t.Error("TRUNCATE of audit_log succeeded")
+			}
+		}
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO audit_log (id, at, action, actor, purge_before)
+			VALUES ('forged', $1, $2, 'system', $3)`, now, AuditPurged, now.Add(time.Hour)); err == nil {
+			t.Error("a purge note covering the future was written")
+		}
+		if got, _ := s.Audit(ctx, AuditFilter{}); len(got) != 5 {
+			t.Errorf("%d audit entries after the refused changes, want 5", len(got))
+		}
 
+		// A purge cannot reach into the future (a clock or retention gone wrong): nothing goes.
+		if _, err := s.PurgeAudit(ctx, now.Add(time.Hour)); err == nil {
+			t.Error("a purge with a cutoff after now succeeded")
+		}
+		if got, _ := s.Audit(ctx, AuditFilter{}); len(got) != 5 {
+			t.Errorf("%d audit entries after the refused purge, want 5", len(got))
+		}
 		// Retention: purge what is older than the rejection.
 		n, err := s.PurgeAudit(ctx, now)
 		if err != nil {
@@ -99,6 +125,10 @@ func TestAuditTrail(t *testing.T) {
 		}
 		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditPurged); err == nil {
 			t.Error("a purge note was deleted")
+		}
+		// The purge covers what is older than its cutoff, not the rejection at the cutoff.
+		if _, err := s.db.ExecContext(ctx, `DELETE FROM audit_log WHERE action = $1`, AuditRejected); err == nil {
+			t.Error("DELETE of a record newer than the purge cutoff succeeded")
 		}
 		// A second purge with nothing to remove writes no note.
 		if _, err := s.PurgeAudit(ctx, now); err != nil {
@@ -204,8 +234,15 @@ func TestAdminManagement(t *testing.T) {
 		if !sameSet(strings.Join(got, " "), want) {
 			t.Errorf("audit = %v, want %s", got, want)
 		}
-		// Super-admins from ADMIN_PIDS follow it; one from the command line stays.
+		// Super-admins from ADMIN_PIDS follow it; one from the command line stays, also one
+		// that was in ADMIN_PIDS when the command made them a super-admin.
 		if err := s.AddSuperAdmin(ctx, pid(91)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SetSuperAdmins(ctx, SourceConfig, []string{super, pid(92)}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AddSuperAdmin(ctx, pid(92)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.SetSuperAdmins(ctx, SourceConfig, nil); err != nil {
@@ -216,6 +253,9 @@ func TestAdminManagement(t *testing.T) {
 		}
 		if ok, _ := s.IsSuperAdmin(ctx, pid(91)); !ok {
 			t.Error("super-admin of the command line was removed")
+		}
+		if ok, _ := s.IsSuperAdmin(ctx, pid(92)); !ok {
+			t.Error("super-admin from ADMIN_PIDS, then also of the command line, was removed with ADMIN_PIDS")
 		}
 	})
 }

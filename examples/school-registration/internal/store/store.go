@@ -5,8 +5,10 @@
 // Decisions on registrations and admin changes write their audit entry (and a
 // decision its mail, through the MailComposer) in their own transaction. The
 // audit trail is append-only: dialect-specific migrations add triggers that
-// make the database refuse an UPDATE of it, and the only DELETE is the
-// retention purge, which leaves a note the database refuses to delete.
+// make the database refuse an UPDATE of it, and a DELETE of any record that
+// no purge note covers. The retention purge first writes a note with its
+// cutoff (which cannot lie in the future), then deletes the records older
+// than it; the database refuses to delete a purge note.
 //
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
