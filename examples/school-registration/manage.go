@@ -114,14 +114,7 @@ func (app *application) handleManageAbout() http.Handler {
 
 func (app *application) handleManageNews() http.Handler {
 	return app.requireManager(func(w http.ResponseWriter, r *http.Request, c *citizen, school store.School) {
-		form := map[string]string{"title": r.PostFormValue("title"), "body": r.PostFormValue("body")}
-		errs := map[string]string{}
-		if code := checkText(form["title"], true, maxTitle); code != "" {
-			errs["title"] = code
-		}
-		if code := checkText(form["body"], true, maxBody); code != "" {
-			errs["body"] = code
-		}
+		form, errs := newsForm(r)
 		if len(errs) > 0 {
 			app.renderManage(w, r, c, school, http.StatusUnprocessableEntity, page{Form: form, Errors: errs})
 			return
@@ -129,6 +122,20 @@ func (app *application) handleManageNews() http.Handler {
 		_, err := app.store.PostNews(r.Context(), c.pid, school.Code, form["title"], form["body"], c.view.Name)
 		app.finishManageWrite(w, r, c, err, "news_posted")
 	})
+}
+
+// newsForm reads a news item's title and body from a posted form, with the error code of each
+// field that is not acceptable.
+func newsForm(r *http.Request) (form, errs map[string]string) {
+	form = map[string]string{"title": r.PostFormValue("title"), "body": r.PostFormValue("body")}
+	errs = map[string]string{}
+	if code := checkText(form["title"], true, maxTitle); code != "" {
+		errs["title"] = code
+	}
+	if code := checkText(form["body"], true, maxBody); code != "" {
+		errs["body"] = code
+	}
+	return form, errs
 }
 
 // newsItem returns the news item named in the path, of the manager's school,
@@ -171,14 +178,7 @@ func (app *application) handleEditNews() http.Handler {
 		if !ok {
 			return
 		}
-		form := map[string]string{"title": r.PostFormValue("title"), "body": r.PostFormValue("body")}
-		errs := map[string]string{}
-		if code := checkText(form["title"], true, maxTitle); code != "" {
-			errs["title"] = code
-		}
-		if code := checkText(form["body"], true, maxBody); code != "" {
-			errs["body"] = code
-		}
+		form, errs := newsForm(r)
 		if len(errs) > 0 {
 			app.views.render(w, r, http.StatusUnprocessableEntity, "news_edit", page{User: c.view, Form: form, Errors: errs,
 				Data: newsEditData{School: school, News: n}})
