@@ -30,15 +30,16 @@ func (r renderer) Render(w io.Writer, name string, data any, _ echo.Context) err
 func routes(auth *middleware.Auth) *echo.Echo {
 	e := echo.New()
 	e.Renderer = renderer{pages}
-	e.GET("/auth/login", echo.WrapHandler(auth.Login()))
-	e.GET("/auth/callback", echo.WrapHandler(auth.Callback()))
+	getHead := []string{http.MethodGet, http.MethodHead} // Echo answers HEAD with 405 unless routed
+	e.Match(getHead, "/auth/login", echo.WrapHandler(auth.Login()))
+	e.Match(getHead, "/auth/callback", echo.WrapHandler(auth.Callback()))
 	e.POST("/auth/logout", echo.WrapHandler(auth.Logout()))
 	e.GET("/", func(c echo.Context) error { return c.Render(http.StatusOK, "home", nil) })
 
 	// Signed-in citizens only; others go to /auth/login. (Route middleware: a Group with
 	// middleware would also catch every unknown path, to answer it with the login.)
 	requireLogin := echo.WrapMiddleware(auth.Require)
-	e.GET("/me", me, requireLogin)
+	e.Match(getHead, "/me", me, requireLogin)
 	return e
 }
 
