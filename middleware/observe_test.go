@@ -100,3 +100,29 @@ func TestObserve(t *testing.T) {
 		t.Errorf("refused by OnLogin: events %q, want %q", got, want)
 	}
 }
+
+// TestObservePanics: an observer that panics at every event breaks neither a login, nor a token
+// refresh (twice on the same session: a refresh left in flight would make the next one wait for
+// ever), nor a logout; each panic is logged.
+func TestObservePanics(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{
+		Observe: func(context.Context, middleware.Event) { panic("broken metrics") },
+	}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	for range 2 {
+		clk.Advance(16 * time.Minute)
+		if p := b.get("/token"); p.status != http.StatusOK || p.body == "" {
+			t.Fatalf("/token after expiry: %d %q", p.status, p.body)
+		}
+	}
+	b.logout(nil)
+	if p := b.getNoFollow("/private/x"); p.status != http.StatusSeeOther {
+		t.Fatalf("/private after logout: %d, want 303 to the login", p.status)
+	}
+	// login_started, login, refresh twice, logout.
+	if n := strings.Count(app.logs.String(), `"msg":"thaid observer panicked"`); n != 5 {
+		t.Errorf("%d observer panics logged, want 5:\n%s", n, app.logs)
+	}
+}
