@@ -12,7 +12,6 @@ import (
 	"net/http/httptest"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
 
 	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -54,9 +53,9 @@ func ExampleRequire() {
 		log.Fatal(err)
 	}
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/auth/login", adaptor.HTTPHandler(auth.Login()))
-	app.Get("/auth/callback", adaptor.HTTPHandler(auth.Callback()))
-	app.Post("/auth/logout", adaptor.HTTPHandler(auth.Logout()))
+	app.Get("/auth/login", thaidfiber.Handler(auth.Login()))
+	app.Get("/auth/callback", thaidfiber.Handler(auth.Callback()))
+	app.Post("/auth/logout", thaidfiber.Handler(auth.Logout()))
 	app.Get("/me", thaidfiber.Require(auth), func(c *fiber.Ctx) error {
 		id, _ := thaidfiber.Identity(c)
 		return c.SendString("สวัสดี " + id.DisplayName() + " (" + id.PID.String() + ")") // the PID prints masked
