@@ -4,6 +4,7 @@ import (
 	"html/template"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -20,6 +21,9 @@ var pages = template.Must(template.New("home").Parse(`<!doctype html><meta chars
 // and the signed-in citizen's page.
 func routes(auth *middleware.Auth) *fiber.App {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	// fasthttp does not recover panics: without this, a panic in any handler (the middleware's
+	// OnLogin hook included) ends the whole process. With it, the request gets a 500.
+	app.Use(recover.New())
 	app.Get("/auth/login", thaidfiber.Handler(auth.Login()))
 	app.Get("/auth/callback", thaidfiber.Handler(auth.Callback()))
 	app.Post("/auth/logout", thaidfiber.Handler(auth.Logout()))
