@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	echomw "github.com/labstack/echo/v4/middleware"
 
 	"github.com/thaid-go/thaid-go/examples/echo/thaidecho"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -29,6 +30,7 @@ func (r renderer) Render(w io.Writer, name string, data any, _ echo.Context) err
 // and the signed-in citizen's page.
 func routes(auth *middleware.Auth) *echo.Echo {
 	e := echo.New()
+	e.Use(echomw.Recover()) // a panic answers 500 (net/http alone drops the connection)
 	e.Renderer = renderer{pages}
 	getHead := []string{http.MethodGet, http.MethodHead} // Echo answers HEAD with 405 unless routed
 	e.Match(getHead, "/auth/login", echo.WrapHandler(auth.Login()))
