@@ -63,9 +63,9 @@ func serve(c *fiber.Ctx, h http.Handler) error {
 }
 
 // attach runs the net/http middleware mw on c through the adaptor (with c.UserContext(), so
-// that its logs carry the request's trace). When mw lets the request
-// through, the session it found (if any) goes into c.Locals and the next handler runs; otherwise
-// mw's answer is the response.
+// that its logs carry the request's trace). When mw lets the request through, the session it
+// found (if any) goes into c.Locals and the next handler runs; otherwise mw's answer is the
+// response.
 func attach(mw func(http.Handler) http.Handler, c *fiber.Ctx) error {
 	passed := false
 	var session *middleware.Session
