@@ -79,7 +79,8 @@ type Config struct {
 	// github.com/thaid-go/thaid-go/middleware/otelthaid turns the events into OpenTelemetry
 	// metrics and spans). It runs synchronously in the request, after the step and before the
 	// response is written for it, so it must be quick and must not block. Events carry no
-	// personal data. nil = no events, and no cost.
+	// personal data. A panic in Observe is recovered and logged at error level ("thaid observer
+	// panicked"), and the request goes on as if it had returned. nil = no events, and no cost.
 	Observe func(ctx context.Context, e Event)
 	// Now is the clock; nil = time.Now.
 	Now func() time.Time

@@ -110,5 +110,6 @@
 // "ok" or the short reason above), a token refresh and a logout, each with the time it took.
 // Events carry no personal data. Module github.com/thaid-go/thaid-go/middleware/otelthaid turns
 // them into OpenTelemetry metrics and spans; any other system needs only a function. Without an
-// observer nothing is measured and nothing costs.
+// observer nothing is measured and nothing costs. A panic in the observer is recovered and
+// logged at error level: a broken metrics hook does not break logins.
 package middleware

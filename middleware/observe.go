@@ -2,6 +2,8 @@ package middleware
 
 import (
 	"context"
+	"fmt"
+	"log/slog"
 	"time"
 )
 
@@ -46,10 +48,21 @@ func (e Event) Outcome() string {
 }
 
 // observe reports kind to Config.Observe, timed from start; nothing when no observer is set.
+//
+// A panic of the observer is recovered and logged: a broken metrics hook must not break the
+// login it reports on. It would otherwise drop the callback's answer after the session was
+// started, or leave a refresh in flight for ever, so that every later request of that session
+// waiting on it hung.
 func (a *Auth) observe(ctx context.Context, kind EventKind, start time.Time, err error) {
 	if a.observer == nil {
 		return
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			a.log.LogAttrs(ctx, slog.LevelError, "thaid observer panicked",
+				slog.String("event", string(kind)), slog.String("panic", fmt.Sprint(p)))
+		}
+	}()
 	a.observer(ctx, Event{Kind: kind, Err: err, Start: start, Duration: time.Since(start)})
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -98,5 +99,71 @@ func TestObserve(t *testing.T) {
 	b.get("/private/x")
 	if got, want := ev.take(t), "login_started:ok login:login_denied"; got != want {
 		t.Errorf("refused by OnLogin: events %q, want %q", got, want)
+	}
+}
+
+// TestObservePanics: an observer that panics at every event breaks neither a login, nor a token
+// refresh (twice on the same session: a refresh left in flight would make the next one wait for
+// ever), nor a logout; each panic is logged.
+func TestObservePanics(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{
+		Observe: func(context.Context, middleware.Event) { panic("broken metrics") },
+	}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	for range 2 {
+		clk.Advance(16 * time.Minute)
+		if p := b.get("/token"); p.status != http.StatusOK || p.body == "" {
+			t.Fatalf("/token after expiry: %d %q", p.status, p.body)
+		}
+	}
+	b.logout(nil)
+	if p := b.getNoFollow("/private/x"); p.status != http.StatusSeeOther {
+		t.Fatalf("/private after logout: %d, want 303 to the login", p.status)
+	}
+	// login_started, login, refresh twice, logout.
+	if n := strings.Count(app.logs.String(), `"msg":"thaid observer panicked"`); n != 5 {
+		t.Errorf("%d observer panics logged, want 5:\n%s", n, app.logs)
+	}
+}
+
+// deleteFails is a MemoryStore whose Delete fails while fail is set.
+type deleteFails struct {
+	*middleware.MemoryStore
+	fail atomic.Bool
+}
+
+func (s *deleteFails) Delete(ctx context.Context, key string) error {
+	if s.fail.Load() {
+		return errors.New("store down")
+	}
+	return s.MemoryStore.Delete(ctx, key)
+}
+
+// TestObserveFailures: a refused refresh and a logout whose store fails are each reported once,
+// with their reason.
+func TestObserveFailures(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	var ev events
+	store := &deleteFails{MemoryStore: middleware.NewMemoryStore()}
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe, Store: store}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	ev.take(t)
+
+	clk.Advance(16 * time.Minute)
+	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
+	b.get("/token")
+	if got, want := ev.take(t), "refresh:invalid_grant"; got != want {
+		t.Errorf("refused refresh: events %q, want %q", got, want)
+	}
+
+	store.fail.Store(true)
+	if p := b.logout(nil); p.status != http.StatusServiceUnavailable {
+		t.Errorf("logout with the store down: %d, want 503", p.status)
+	}
+	if got, want := ev.take(t), "logout:store_unavailable"; got != want {
+		t.Errorf("logout with the store down: events %q, want %q", got, want)
 	}
 }

@@ -36,7 +36,10 @@ func main() {
 // ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
 // that every example shares).
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	return demo.Run(ctx, getenv, stdout, func(auth *middleware.Auth) demo.Server {
-		return &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}
-	})
+	return demo.Run(ctx, getenv, stdout, server)
+}
+
+// server serves the app's routes around the middleware.
+func server(auth *middleware.Auth) demo.Server {
+	return &http.Server{Handler: routes(auth), ReadHeaderTimeout: 10 * time.Second}
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
+	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/thaid-go/thaid-go/middleware"
 )
@@ -13,6 +14,7 @@ import (
 // and the signed-in citizen's page.
 func routes(auth *middleware.Auth) http.Handler {
 	r := chi.NewRouter()
+	r.Use(chimw.GetHead) // HEAD is answered as GET (chi answers 405 otherwise)
 	r.Method(http.MethodGet, "/auth/login", auth.Login())
 	r.Method(http.MethodGet, "/auth/callback", auth.Callback())
 	r.Method(http.MethodPost, "/auth/logout", auth.Logout())

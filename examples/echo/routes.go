@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/labstack/echo/v4"
+	echomw "github.com/labstack/echo/v4/middleware"
 
 	"github.com/thaid-go/thaid-go/examples/echo/thaidecho"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -29,16 +30,18 @@ func (r renderer) Render(w io.Writer, name string, data any, _ echo.Context) err
 // and the signed-in citizen's page.
 func routes(auth *middleware.Auth) *echo.Echo {
 	e := echo.New()
+	e.Use(echomw.Recover()) // a panic answers 500 (net/http alone drops the connection)
 	e.Renderer = renderer{pages}
-	e.GET("/auth/login", echo.WrapHandler(auth.Login()))
-	e.GET("/auth/callback", echo.WrapHandler(auth.Callback()))
+	getHead := []string{http.MethodGet, http.MethodHead} // Echo answers HEAD with 405 unless routed
+	e.Match(getHead, "/auth/login", echo.WrapHandler(auth.Login()))
+	e.Match(getHead, "/auth/callback", echo.WrapHandler(auth.Callback()))
 	e.POST("/auth/logout", echo.WrapHandler(auth.Logout()))
 	e.GET("/", func(c echo.Context) error { return c.Render(http.StatusOK, "home", nil) })
 
 	// Signed-in citizens only; others go to /auth/login. (Route middleware: a Group with
 	// middleware would also catch every unknown path, to answer it with the login.)
 	requireLogin := echo.WrapMiddleware(auth.Require)
-	e.GET("/me", me, requireLogin)
+	e.Match(getHead, "/me", me, requireLogin)
 	return e
 }
 

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/labstack/echo/v4"
+
 	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -94,4 +96,22 @@ func do(t *testing.T, c *http.Client, method, url string, h http.Header) (*http.
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// TestPanicRecovered: a panic in a handler answers 500, not a dropped connection.
+func TestPanicRecovered(t *testing.T) {
+	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	app := httptest.NewUnstartedServer(nil)
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), "http://"+app.Listener.Addr().String(), slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := routes(auth)
+	e.GET("/boom", func(echo.Context) error { panic("a bug") })
+	app.Config.Handler = e
+	app.Start()
+	t.Cleanup(app.Close)
+	if resp, _ := do(t, http.DefaultClient, http.MethodGet, app.URL+"/boom", nil); resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("a panicking handler: %d, want 500", resp.StatusCode)
+	}
 }

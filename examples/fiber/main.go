@@ -37,10 +37,11 @@ func main() {
 // ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
 // that every example shares).
 func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	return demo.Run(ctx, getenv, stdout, func(auth *middleware.Auth) demo.Server {
-		return fiberServer{routes(auth)}
-	})
+	return demo.Run(ctx, getenv, stdout, server)
 }
+
+// server serves the app's routes around the middleware.
+func server(auth *middleware.Auth) demo.Server { return fiberServer{routes(auth)} }
 
 // fiberServer serves a Fiber app as demo.Run expects: Fiber listens on a net.Listener itself.
 type fiberServer struct{ app *fiber.App }

@@ -4,7 +4,7 @@ import (
 	"html/template"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/adaptor"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -21,9 +21,12 @@ var pages = template.Must(template.New("home").Parse(`<!doctype html><meta chars
 // and the signed-in citizen's page.
 func routes(auth *middleware.Auth) *fiber.App {
 	app := fiber.New(fiber.Config{DisableStartupMessage: true})
-	app.Get("/auth/login", adaptor.HTTPHandler(auth.Login()))
-	app.Get("/auth/callback", adaptor.HTTPHandler(auth.Callback()))
-	app.Post("/auth/logout", adaptor.HTTPHandler(auth.Logout()))
+	// fasthttp does not recover panics: without this, a panic in any handler (the middleware's
+	// OnLogin hook included) ends the whole process. With it, the request gets a 500.
+	app.Use(recover.New())
+	app.Get("/auth/login", thaidfiber.Handler(auth.Login()))
+	app.Get("/auth/callback", thaidfiber.Handler(auth.Callback()))
+	app.Post("/auth/logout", thaidfiber.Handler(auth.Logout()))
 	app.Get("/", func(c *fiber.Ctx) error { return render(c, "home", nil) })
 	app.Get("/me", thaidfiber.Require(auth), me) // signed-in citizens only; others go to /auth/login
 	return app

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -98,4 +99,31 @@ func do(t *testing.T, c *http.Client, method, url string, h http.Header) (*http.
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// TestPanicRecovered: a panic in a handler, here one mounted through thaidfiber.Handler as the
+// middleware's are, answers 500 and the app goes on serving (fasthttp alone would end the
+// process).
+func TestPanicRecovered(t *testing.T) {
+	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	baseURL := "http://" + ln.Addr().String()
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), baseURL, slog.New(slog.DiscardHandler))
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	app := routes(auth)
+	app.Get("/boom", thaidfiber.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("a bug") })))
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+	if resp, _ := do(t, http.DefaultClient, http.MethodGet, baseURL+"/boom", nil); resp.StatusCode != http.StatusInternalServerError {
+		t.Fatalf("a panicking handler: %d, want 500", resp.StatusCode)
+	}
+	if resp, _ := do(t, http.DefaultClient, http.MethodGet, baseURL+"/", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after a panic, /: %d, want 200", resp.StatusCode)
+	}
 }

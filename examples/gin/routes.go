@@ -23,13 +23,14 @@ func routes(auth *middleware.Auth) *gin.Engine {
 	r := gin.New()
 	r.Use(gin.Recovery())
 	r.SetHTMLTemplate(pages)
-	r.GET("/auth/login", gin.WrapH(auth.Login()))
-	r.GET("/auth/callback", gin.WrapH(auth.Callback()))
+	getHead := []string{http.MethodGet, http.MethodHead} // Gin answers HEAD with 404 unless routed
+	r.Match(getHead, "/auth/login", gin.WrapH(auth.Login()))
+	r.Match(getHead, "/auth/callback", gin.WrapH(auth.Callback()))
 	r.POST("/auth/logout", gin.WrapH(auth.Logout()))
 	r.GET("/", func(c *gin.Context) { c.HTML(http.StatusOK, "home", nil) })
 
 	signedIn := r.Group("/", thaidgin.Require(auth)) // others go to /auth/login
-	signedIn.GET("/me", me)
+	signedIn.Match(getHead, "/me", me)
 	return r
 }
 

@@ -1,11 +1,13 @@
 // Package thaidfiber puts thaid-go's login middleware into a Fiber (v2) app. Fiber runs on
 // fasthttp, not net/http, so the middleware's handlers go through Fiber's adaptor package, which
-// converts each request to a *http.Request and the response back. Require and Optional do that
-// and keep the session in c.Locals, where Identity and Session read it:
+// converts each request to a *http.Request and the response back. Handler does that for the
+// login, callback and logout handlers, with c.UserContext() as the request's context; Require
+// and Optional do it for the middleware, and keep the session in c.Locals, where Identity and
+// Session read it:
 //
-//	app.Get("/auth/login", adaptor.HTTPHandler(auth.Login()))
-//	app.Get("/auth/callback", adaptor.HTTPHandler(auth.Callback()))
-//	app.Post("/auth/logout", adaptor.HTTPHandler(auth.Logout()))
+//	app.Get("/auth/login", thaidfiber.Handler(auth.Login()))
+//	app.Get("/auth/callback", thaidfiber.Handler(auth.Callback()))
+//	app.Post("/auth/logout", thaidfiber.Handler(auth.Logout()))
 //	app.Get("/me", thaidfiber.Require(auth), func(c *fiber.Ctx) error {
 //		id, _ := thaidfiber.Identity(c)
 //		return c.SendString("สวัสดี " + id.DisplayName() + " (" + id.PID.String() + ")") // PID prints masked
@@ -43,16 +45,34 @@ func Optional(auth *middleware.Auth) fiber.Handler {
 	return func(c *fiber.Ctx) error { return attach(auth.Optional, c) }
 }
 
-// attach runs the net/http middleware mw on c through the adaptor. When mw lets the request
-// through, the session it found (if any) goes into c.Locals and the next handler runs; otherwise
-// mw's answer is the response.
+// Handler mounts a net/http handler of the middleware (auth.Login(), auth.Callback(),
+// auth.Logout()) through Fiber's adaptor, with c.UserContext() as the request's context. Plain
+// adaptor.HTTPHandler gives the handler fasthttp's *RequestCtx as its context instead, so what
+// Fiber middleware put in c.UserContext() never reaches the handler: a Config.Observe hook (such
+// as otelthaid's) then misses the request's trace span, and its spans start traces of their own.
+func Handler(h http.Handler) fiber.Handler {
+	return func(c *fiber.Ctx) error { return serve(c, h) }
+}
+
+// serve runs h on c through the adaptor, with c.UserContext() as the request's context.
+func serve(c *fiber.Ctx, h http.Handler) error {
+	ctx := c.UserContext()
+	return adaptor.HTTPHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(w, r.WithContext(ctx))
+	}))(c)
+}
+
+// attach runs the net/http middleware mw on c through the adaptor (with c.UserContext(), so
+// that its logs carry the request's trace). When mw lets the request through, the session it
+// found (if any) goes into c.Locals and the next handler runs; otherwise mw's answer is the
+// response.
 func attach(mw func(http.Handler) http.Handler, c *fiber.Ctx) error {
 	passed := false
 	var session *middleware.Session
-	err := adaptor.HTTPHandler(mw(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
+	err := serve(c, mw(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) {
 		passed = true
 		session, _ = middleware.SessionFrom(r.Context())
-	})))(c)
+	})))
 	if err != nil || !passed {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -150,4 +151,82 @@ func get(t *testing.T, c *http.Client, url string, h http.Header) (*http.Respons
 		t.Fatal(err)
 	}
 	return resp, string(b)
+}
+
+// requestKey marks the context that a Fiber middleware sets with c.SetUserContext.
+type requestKey struct{}
+
+// TestHandlerUserContext: the login, callback and logout mounted with Handler run in
+// c.UserContext(), so that Config.Observe (otelthaid: the request's span) sees what Fiber
+// middleware put there, for every event of a login and a logout. Require's logs see it too.
+func TestHandlerUserContext(t *testing.T) {
+	op := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	client, err := thaid.New(context.Background(), thaid.Config{
+		ClientID:     mockprovider.DemoClientID,
+		ClientSecret: mockprovider.DemoClientSecret,
+		RedirectURL:  base + "/callback",
+		Provider:     thaid.Provider{Issuer: op.Issuer()},
+	})
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	var (
+		mu   sync.Mutex
+		seen []string
+	)
+	auth, err := middleware.New(middleware.Config{
+		Client: client,
+		Logger: slog.New(slog.DiscardHandler),
+		Observe: func(ctx context.Context, e middleware.Event) {
+			v, _ := ctx.Value(requestKey{}).(string)
+			mu.Lock()
+			seen = append(seen, string(e.Kind)+":"+v)
+			mu.Unlock()
+		},
+	})
+	if err != nil {
+		ln.Close()
+		t.Fatal(err)
+	}
+	app := fiber.New(fiber.Config{DisableStartupMessage: true})
+	app.Use(func(c *fiber.Ctx) error {
+		c.SetUserContext(context.WithValue(c.UserContext(), requestKey{}, c.Path()))
+		return c.Next()
+	})
+	app.Get("/login", thaidfiber.Handler(auth.Login()))
+	app.Get("/callback", thaidfiber.Handler(auth.Callback()))
+	app.Post("/logout", thaidfiber.Handler(auth.Logout()))
+	app.Get("/private", thaidfiber.Require(auth), func(c *fiber.Ctx) error { return c.SendString("private") })
+	go func() { _ = app.Listener(ln) }()
+	t.Cleanup(func() { _ = app.Shutdown() })
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	browser := &http.Client{Jar: jar}
+	if _, body := get(t, browser, base+"/private", nil); body != "private" {
+		t.Fatalf("login: %q", body)
+	}
+	req, err := http.NewRequest(http.MethodPost, base+"/logout", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Origin", base)
+	resp, err := browser.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	mu.Lock()
+	defer mu.Unlock()
+	if got, want := strings.Join(seen, " "), "login_started:/login login:/callback logout:/logout"; got != want {
+		t.Fatalf("the observer saw %q, want %q (each event in its request's c.UserContext())", got, want)
+	}
 }
