@@ -481,3 +481,26 @@ func TestFlatClaimsNeverVerified(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyWithoutIssuer: a client without the openid scope may still be
+// given an ID token; without Provider.Issuer there is nothing to check iss
+// against, and the token is not taken as verified.
+func TestVerifyWithoutIssuer(t *testing.T) {
+	es := newTestKey(t, "es-1", "ES256")
+	op := newTestOP(t, es)
+	clock := newTestClock()
+	c := newTestClient(t, op, clock, func(cfg *Config) {
+		cfg.Scopes = []string{ScopePID}
+		cfg.Provider.Issuer = ""
+	})
+	for _, iss := range []any{nil, "", "/", "https://evil.example"} {
+		claims := op.claims(clock.Now(), "n")
+		claims["iss"] = iss
+		if iss == nil {
+			delete(claims, "iss")
+		}
+		if id, err := c.VerifyIDToken(context.Background(), sign(t, es, claims), "", "n"); !errors.Is(err, ErrInvalidConfig) || id != nil {
+			t.Fatalf("iss %v: %v, want ErrInvalidConfig", iss, err)
+		}
+	}
+}

@@ -32,10 +32,16 @@ import (
 // ErrBadSignature, ErrIssuerMismatch, ErrAudienceMismatch, ErrTokenExpired,
 // ErrTokenNotYetValid, ErrIssuedInFuture, ErrNonceMismatch,
 // ErrAtHashMismatch, ErrInvalidToken, ErrInvalidPID, ErrInvalidClaim or
-// ErrProviderUnavailable (JWKS unreachable).
+// ErrProviderUnavailable (JWKS unreachable); without Provider.JWKSURL or
+// Provider.Issuer, ErrInvalidConfig.
 func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, nonce string) (*Identity, error) {
 	if c.keys == nil {
 		return nil, wrapf(ErrInvalidConfig, "Provider.JWKSURL is not set: cannot verify ID tokens")
+	}
+	if c.cfg.Provider.Issuer == "" {
+		// New requires it only with the openid scope; without it, a token
+		// without iss would pass the issuer check.
+		return nil, wrapf(ErrInvalidConfig, "Provider.Issuer is not set: cannot verify ID tokens")
 	}
 	jws, err := parseIDToken(rawIDToken, c.keys.algs)
 	if err != nil {
