@@ -504,3 +504,29 @@ func TestVerifyWithoutIssuer(t *testing.T) {
 		}
 	}
 }
+
+// TestExchangeLoginWithoutNonce: a Login whose nonce was lost (built by hand,
+// or a store that dropped it) must not turn the nonce check off.
+func TestExchangeLoginWithoutNonce(t *testing.T) {
+	es := newTestKey(t, "es-1", "ES256")
+	te := newTokenEndpoint(t, es)
+	clock := newTestClock()
+	for _, optional := range []bool{false, true} {
+		c := newTestClient(t, te.testOP, clock, func(cfg *Config) {
+			cfg.Scopes = []string{ScopeOpenID, ScopePID}
+			cfg.NonceOptional = optional
+		})
+		claims := te.claims(clock.Now(), "")
+		delete(claims, "nonce")
+		te.answer = jsonAnswer(200, `{"access_token":"at","id_token":"`+sign(t, es, claims)+`"}`)
+		l, _ := c.NewLogin()
+		l.Nonce = ""
+		_, err := c.Exchange(context.Background(), l, map[string][]string{"state": {l.State}, "code": {"c"}})
+		if optional && err != nil {
+			t.Fatalf("NonceOptional: %v", err)
+		}
+		if !optional && !errors.Is(err, ErrNonceMismatch) {
+			t.Fatalf("Exchange: %v, want ErrNonceMismatch", err)
+		}
+	}
+}
