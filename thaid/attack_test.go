@@ -6,8 +6,12 @@ import (
 	"crypto/elliptic"
 	"crypto/rand"
 	"crypto/sha512"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"math/big"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -116,6 +120,7 @@ func TestVerifyHeaderAttacks(t *testing.T) {
 		{name: "jku to the attacker", raw: compact(attacker, payload, hdr("jku", evil.URL+"/jwks")), want: ErrBadSignature},
 		{name: "x5u to the attacker", raw: compact(attacker, payload, hdr("x5u", evil.URL+"/cert")), want: ErrBadSignature},
 		{name: "jwk of the attacker", raw: compact(attacker, payload, hdr("jwk", attackerJWK)), want: ErrBadSignature},
+		{name: "x5c of the attacker", raw: compact(attacker, payload, hdr("x5c", []string{selfSigned(t, attacker)})), want: ErrBadSignature},
 		{name: "jku on a genuine token is ignored", raw: compact(es, payload, hdr("jku", evil.URL+"/jwks"))},
 		{name: "payload an array", raw: compact(es, []byte(`[1,2]`), nil), want: ErrInvalidToken},
 		{name: "payload a string", raw: compact(es, []byte(`"x"`), nil), want: ErrInvalidToken},
@@ -156,6 +161,19 @@ func atHashFor(alg, accessToken string) string {
 	}
 	sum := sha512.Sum384([]byte(accessToken))
 	return b64(sum[:24])
+}
+
+// selfSigned returns a self-signed certificate for k, standard base64 DER as
+// in an x5c header.
+func selfSigned(t *testing.T, k testKey) string {
+	t.Helper()
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "attacker"},
+		NotBefore: time.Unix(0, 0), NotAfter: time.Date(2100, 1, 1, 0, 0, 0, 0, time.UTC)}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, k.priv.Public(), k.priv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(der)
 }
 
 // forgeHeader builds a token with the given header and a junk signature.
