@@ -27,9 +27,12 @@
 // the Identity comes from it alone, after verification with go-oidc: signature
 // against the provider's JWKS with asymmetric algorithms only (never none, never
 // HMAC), iss, aud and azp, exp/nbf/iat within Config.Leeway on Config.Now, the
-// nonce, and at_hash. The JWKS is cached for Config.JWKSCacheTTL; a token with
-// an unknown key ID triggers at most one refetch per Config.JWKSRefreshInterval,
-// shared by concurrent logins. Without openid, ThaID returns the claims flat
+// nonce, and at_hash. Keys come only from the JWKS, and only its public
+// signing keys are used: never a key or key URL named in the token's header
+// (jwk, jku, x5u, x5c), nor a symmetric or private key the JWKS might hold; a
+// token using a JWS extension (crit, b64) is refused. The JWKS is cached for
+// Config.JWKSCacheTTL; a token with an unknown key ID triggers at most one
+// refetch per Config.JWKSRefreshInterval, shared by concurrent logins. Without openid, ThaID returns the claims flat
 // beside the tokens and Identity.Verified is false.
 //
 // Claim decoding is tolerant of what ThaID is known to send: IAL as a number or

@@ -123,8 +123,9 @@ var reservedAuthParams = map[string]bool{
 // user_denied match ErrUserDenied), the login's age (ErrLoginExpired) and the
 // code (ErrMissingCode). It then exchanges the code with the PKCE verifier and
 // returns the identity: from the verified ID token when one came back (it is
-// required when the openid scope was requested), else from the flat claims of
-// the token response (Identity.Verified false).
+// required when the openid scope was requested; a Login without Nonce is then
+// refused with ErrNonceMismatch unless Config.NonceOptional is set), else from
+// the flat claims of the token response (Identity.Verified false).
 func (c *Client) Exchange(ctx context.Context, l *Login, query url.Values) (*Result, error) {
 	if l == nil || l.State == "" {
 		return nil, wrapf(ErrStateMismatch, "no login for this callback")
@@ -155,6 +156,9 @@ func (c *Client) Exchange(ctx context.Context, l *Login, query url.Values) (*Res
 	}
 	res := &Result{Token: &tr.token}
 	switch {
+	case tr.token.IDToken != "" && l.Nonce == "" && !c.cfg.NonceOptional:
+		// VerifyIDToken would take "" for a refresh and skip the nonce check.
+		err = wrapf(ErrNonceMismatch, "the login has no nonce")
 	case tr.token.IDToken != "":
 		res.Identity, err = c.VerifyIDToken(ctx, tr.token.IDToken, tr.token.AccessToken, l.Nonce)
 	case c.wantOpenID:

@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -113,5 +114,68 @@ func FuzzDecodeClaims(f *testing.F) {
 		}
 		_ = id.String()
 		_ = id.DisplayName()
+	})
+}
+
+func FuzzErrorFromBody(f *testing.F) {
+	for _, s := range []string{
+		`{"error":"invalid_grant","error_description":"d"}`, `{"error":5,"access_token":"a"}`,
+		`{"error":null,"access_token":"a"}`, `{"error":"","error_uri":[]}`, `{"ERROR":"x"}`, `[]`, `<html>`, ``,
+	} {
+		f.Add(200, []byte(s))
+		f.Add(400, []byte(s))
+		f.Add(503, []byte(s))
+	}
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		err := errorFromBody(status, "application/json", body)
+		if err == nil {
+			if status < 200 || status > 299 {
+				t.Fatalf("status %d is no error", status)
+			}
+			return
+		}
+		var pe *Error
+		if !errors.As(err, &pe) || pe.StatusCode != status {
+			t.Fatalf("%v does not unwrap to *Error with the status", err)
+		}
+		if pe.Code == "" && !errors.Is(err, ErrMalformedResponse) && !errors.Is(err, ErrProviderUnavailable) {
+			t.Fatalf("untyped error %v", err)
+		}
+	})
+}
+
+// FuzzVerifyIDToken feeds raw tokens to VerifyIDToken: every failure matches
+// one of its sentinels, and only a token the provider's key signed passes.
+func FuzzVerifyIDToken(f *testing.F) {
+	es := newTestKey(f, "es-1", "ES256")
+	op := newTestOP(f, es)
+	clock := newTestClock()
+	c := newTestClient(f, op, clock)
+	claims := op.claims(clock.Now(), "n")
+	f.Add(sign(f, es, claims))
+	f.Add(forge(f, "none", es, claims))
+	f.Add(forge(f, "HS256", es, claims))
+	f.Add(`{"payload":"e30","signatures":[]}`)
+	f.Add("a.b.c")
+	sentinels := []error{ErrUnsupportedAlg, ErrBadSignature, ErrIssuerMismatch, ErrAudienceMismatch,
+		ErrTokenExpired, ErrTokenNotYetValid, ErrIssuedInFuture, ErrNonceMismatch, ErrAtHashMismatch,
+		ErrInvalidToken, ErrInvalidPID, ErrInvalidClaim}
+	f.Fuzz(func(t *testing.T, raw string) {
+		id, err := c.VerifyIDToken(context.Background(), raw, "", "n")
+		if err == nil {
+			if !id.Verified {
+				t.Fatal("identity not marked verified")
+			}
+			return
+		}
+		if id != nil {
+			t.Fatal("identity returned with an error")
+		}
+		for _, s := range sentinels {
+			if errors.Is(err, s) {
+				return
+			}
+		}
+		t.Fatalf("untyped error %v", err)
 	})
 }

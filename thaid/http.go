@@ -83,18 +83,30 @@ func send(hc *http.Client, req *http.Request) ([]byte, error) {
 
 // errorFromBody returns the error that a provider's answer carries, or nil.
 // A JSON body with an "error" member gives *Error, whatever the status (some
-// servers answer 200 with an error). Any other answer outside 2xx is an error
+// servers answer 200 with an error); a 2xx answer whose "error" member is
+// neither a string nor null matches ErrMalformedResponse. Any other answer outside 2xx is an error
 // that unwraps to *Error with the status code and matches
 // ErrProviderUnavailable (5xx) or ErrMalformedResponse.
 func errorFromBody(status int, contentType string, body []byte) error {
-	var e Error
-	// The members are read even when another member has a wrong type.
-	_ = json.Unmarshal(body, &e)
-	if e.Code != "" {
-		e.StatusCode = status
-		return &e
+	// Members of any type decode, so that each is judged on its own.
+	var b struct {
+		Code        any `json:"error"`
+		Description any `json:"error_description"`
+		URI         any `json:"error_uri"`
+	}
+	_ = json.Unmarshal(body, &b)
+	if code, ok := b.Code.(string); ok && code != "" {
+		e := &Error{Code: code, StatusCode: status}
+		e.Description, _ = b.Description.(string)
+		e.URI, _ = b.URI.(string)
+		return e
 	}
 	if status >= 200 && status <= 299 {
+		if b.Code != nil && b.Code != "" {
+			// {"error": {...}, "access_token": ...}: neither an error
+			// answer nor a success that can be trusted.
+			return wrapErr(ErrMalformedResponse, &Error{StatusCode: status, Description: "error member is a " + jsonType(b.Code)})
+		}
 		return nil
 	}
 	mt, _, _ := mime.ParseMediaType(contentType)

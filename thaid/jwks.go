@@ -223,7 +223,8 @@ func (ks *keySet) download(ctx context.Context) ([]jose.JSONWebKey, error) {
 }
 
 // parseJWKS decodes a JWK set, keeping only asymmetric public signing keys of
-// supported types; keys it cannot use are skipped, not fatal.
+// supported types; keys it cannot use (symmetric, private, for encryption)
+// are skipped, not fatal.
 func parseJWKS(body []byte) ([]jose.JSONWebKey, error) {
 	var raw struct {
 		Keys []json.RawMessage `json:"keys"`
@@ -240,14 +241,13 @@ func parseJWKS(body []byte) ([]jose.JSONWebKey, error) {
 		if k.Use != "" && k.Use != "sig" {
 			continue
 		}
-		switch key := k.Key.(type) {
+		switch k.Key.(type) {
 		case *ecdsa.PublicKey, *rsa.PublicKey:
-		case *ecdsa.PrivateKey:
-			k.Key = &key.PublicKey
-		case *rsa.PrivateKey:
-			k.Key = &key.PublicKey
 		default:
-			continue // symmetric ("oct") and other keys are never used
+			// Symmetric ("oct") and other keys are never used. Nor is a
+			// private key: published, it is known to anyone, and a token
+			// it signs proves nothing.
+			continue
 		}
 		keys = append(keys, k)
 	}

@@ -15,7 +15,7 @@ import (
 // empty, New runs discovery on Issuer; otherwise the Provider is used as is,
 // without network access.
 type Provider struct {
-	Issuer        string // expected "iss" of ID tokens
+	Issuer        string // expected "iss" of ID tokens; required with the openid scope and to verify any ID token
 	AuthURL       string // authorization endpoint
 	TokenURL      string // token endpoint
 	IntrospectURL string // token introspection endpoint (optional)

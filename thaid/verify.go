@@ -32,10 +32,16 @@ import (
 // ErrBadSignature, ErrIssuerMismatch, ErrAudienceMismatch, ErrTokenExpired,
 // ErrTokenNotYetValid, ErrIssuedInFuture, ErrNonceMismatch,
 // ErrAtHashMismatch, ErrInvalidToken, ErrInvalidPID, ErrInvalidClaim or
-// ErrProviderUnavailable (JWKS unreachable).
+// ErrProviderUnavailable (JWKS unreachable); without Provider.JWKSURL or
+// Provider.Issuer, ErrInvalidConfig.
 func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, nonce string) (*Identity, error) {
 	if c.keys == nil {
 		return nil, wrapf(ErrInvalidConfig, "Provider.JWKSURL is not set: cannot verify ID tokens")
+	}
+	if c.cfg.Provider.Issuer == "" {
+		// New requires it only with the openid scope; without it, a token
+		// without iss would pass the issuer check.
+		return nil, wrapf(ErrInvalidConfig, "Provider.Issuer is not set: cannot verify ID tokens")
 	}
 	jws, err := parseIDToken(rawIDToken, c.keys.algs)
 	if err != nil {
@@ -67,10 +73,19 @@ func (c *Client) VerifyIDToken(ctx context.Context, rawIDToken, accessToken, non
 
 // parseIDToken parses a compact JWS signed with one of algs. A token whose
 // header names another algorithm (none, HS256, ...) is refused with
-// ErrUnsupportedAlg, anything else that does not parse with ErrInvalidToken.
+// ErrUnsupportedAlg; anything else that does not parse, or whose header has
+// crit or b64, with ErrInvalidToken. Header keys and URLs (jwk, jku, x5u,
+// x5c) are never used: keys come from the provider's JWKS only.
 func parseIDToken(raw string, algs []jose.SignatureAlgorithm) (*jose.JSONWebSignature, error) {
 	jws, err := jose.ParseSignedCompact(raw, algs)
 	if err == nil {
+		// ID tokens use no JWS extension: a token that asks for one (crit,
+		// or b64 for an unencoded payload) is not an ID token.
+		for _, name := range []jose.HeaderKey{"crit", "b64"} {
+			if _, ok := jws.Signatures[0].Header.ExtraHeaders[name]; ok {
+				return nil, wrapf(ErrInvalidToken, "header parameter %q: ID tokens use no JWS extension", name)
+			}
+		}
 		return jws, nil
 	}
 	// go-jose tells an algorithm outside algs only in its error text: read
