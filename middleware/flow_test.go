@@ -912,3 +912,28 @@ func TestAccessTokenRefreshFails(t *testing.T) {
 		t.Errorf("second try: %d %q", p.status, p.body)
 	}
 }
+
+// A refresh answer that names another citizen (flat claims, which no signature ties to the login)
+// is refused, its tokens are revoked, and the session keeps the citizen who logged in.
+func TestRefreshNamingAnotherCitizen(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	app := newApp(t, appOptions{clock: clk, thaidScope: []string{thaid.ScopePID, thaid.ScopeName}})
+	b := app.newBrowser()
+	before := b.get("/private/x")
+	mustSignedIn(t, before, "/private/x")
+	clk.Advance(16 * time.Minute)
+	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
+	other := mockprovider.DefaultCitizens()[1].PID
+	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
+		Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other","pid":"` + other + `","name":"x"}`})
+	p := b.get("/token")
+	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "verification_failed" {
+		t.Errorf("refresh naming another citizen: %d %q, want 502 verification_failed", p.status, p.body)
+	}
+	if after := b.get("/private/x"); after.body != before.body {
+		t.Errorf("the session changed citizen: %q, was %q", after.body, before.body)
+	}
+	if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
+		t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
+	}
+}
