@@ -79,8 +79,8 @@ func oldRelease(t *testing.T, url string) {
 			limit, taken            int
 		}{
 			{anubanBRM, areaBRM1, "โรงเรียนอนุบาลบุรีรัมย์", "โรงเรียนประจำจังหวัด", 2, 2}, // upPending1, upApproved
-			{kanLueang, areaBRM3, "โรงเรียนวัดก้านเหลือง", "", 2, 1},                      // upPending2
-			{upSchool3, areaBRM3, "โรงเรียนบ้านโคกเมือง", "<b>ยินดีต้อนรับ</b>", 1, 1},    // upManager
+			{kanLueang, areaBRM3, "โรงเรียนวัดก้านเหลือง", "", 2, 1},                       // upPending2
+			{upSchool3, areaBRM3, "โรงเรียนบ้านโคกเมือง", "<b>ยินดีต้อนรับ</b>", 1, 1},     // upManager
 		} {
 			if err := exec(`INSERT INTO schools (code, area_code, name, name_en, district, province, about, seat_limit, seats_taken, updated_at)
 				VALUES ($1, $2, $3, '', 'นางรอง', 'บุรีรัมย์', $4, $5, $6, $7)`,
