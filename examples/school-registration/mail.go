@@ -163,14 +163,21 @@ func (e *permanentError) Error() string { return e.err.Error() }
 func (e *permanentError) Unwrap() error { return e.err }
 
 // permanentIf5xx wraps a 5xx answer of the server in a *permanentError.
-// rcpt: the answer to RCPT TO, where RFC 5321 (4.5.3.1.10) asks clients to
-// take 552 (too many recipients) as temporary.
+// rcpt: the answer to RCPT TO, where two 5xx answers are not about the
+// recipient and are left to the retries: 552 (too many recipients), which
+// RFC 5321 (4.5.3.1.10) asks clients to take as temporary, and an enhanced
+// status 5.7.x (security or policy, e.g. "554 5.7.1 Relay access denied" to
+// a client that did not authenticate), which is about the office's SMTP
+// settings and would otherwise end every mail until they are fixed.
 func permanentIf5xx(err error, rcpt bool) error {
 	var tp *textproto.Error
-	if errors.As(err, &tp) && tp.Code >= 500 && tp.Code <= 599 && !(rcpt && tp.Code == 552) {
-		return &permanentError{err}
+	if !errors.As(err, &tp) || tp.Code < 500 || tp.Code > 599 {
+		return err
 	}
-	return err
+	if rcpt && (tp.Code == 552 || strings.HasPrefix(tp.Msg, "5.7.")) {
+		return err
+	}
+	return &permanentError{err}
 }
 
 // withoutAddress returns s with every occurrence of addr, in any letter

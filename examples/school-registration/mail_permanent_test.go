@@ -137,11 +137,18 @@ func TestPermanentIf5xx(t *testing.T) {
 		{552, true, false}, // RFC 5321 4.5.3.1.10: too many recipients, take as temporary
 		{451, true, false}, {421, false, false}, {452, true, false},
 	} {
-		err := permanentIf5xx(&textproto.Error{Code: c.code, Msg: "x"}, c.rcpt)
+		err := permanentIf5xx(&textproto.Error{Code: c.code, Msg: "5.1.1 x"}, c.rcpt)
 		_, got := err.(*permanentError)
 		if got != c.permanent {
 			t.Errorf("code %d (rcpt %v): permanent %v, want %v", c.code, c.rcpt, got, c.permanent)
 		}
+	}
+	// Relay access denied (no or wrong authentication): the settings, not the recipient.
+	if _, ok := permanentIf5xx(&textproto.Error{Code: 554, Msg: "5.7.1 <a@b.example>: Relay access denied"}, true).(*permanentError); ok {
+		t.Error("554 5.7.1 to RCPT TO is permanent")
+	}
+	if _, ok := permanentIf5xx(&textproto.Error{Code: 554, Msg: "5.7.1 message refused as spam"}, false).(*permanentError); !ok {
+		t.Error("554 5.7.1 to the message is not permanent")
 	}
 	if _, ok := permanentIf5xx(context.DeadlineExceeded, true).(*permanentError); ok {
 		t.Error("a timeout is permanent")
