@@ -20,7 +20,7 @@ type auditData struct {
 
 // auditActions are the actions the filter offers.
 var auditActions = []string{store.AuditRegistered, store.AuditApproved, store.AuditRejected, store.AuditRevoked,
-	store.AuditAdminGranted, store.AuditAdminRemoved, store.AuditSuperGranted, store.AuditSuperRemoved, store.AuditPurged}
+	store.AuditAdminGranted, store.AuditAdminRemoved, store.AuditSuperGranted, store.AuditSuperRemoved, store.AuditMailFailed, store.AuditPurged}
 
 // handleAudit shows the audit trail: an area admin sees their own areas (and
 // the purge notes), a super-admin every area. Filters: area, action, from and

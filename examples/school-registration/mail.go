@@ -13,6 +13,7 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"net/textproto"
 	"regexp"
 	"strings"
 	"sync"
@@ -114,11 +115,11 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 		return err
 	}
 	if err := cl.Rcpt(to); err != nil {
-		return err
+		return permanentIf5xx(err, true)
 	}
 	w, err := cl.Data()
 	if err != nil {
-		return err
+		return permanentIf5xx(err, false)
 	}
 	var msg bytes.Buffer
 	var id [16]byte
@@ -142,10 +143,41 @@ func (c smtpConfig) send(ctx context.Context, to, subject, body string) error {
 	if _, err := w.Write(msg.Bytes()); err != nil {
 		return err
 	}
-	if err := w.Close(); err != nil {
-		return err
+	if err := w.Close(); err != nil { // the server's answer to the message
+		return permanentIf5xx(err, false)
 	}
 	return cl.Quit()
+}
+
+// permanentError is a permanent (5xx) answer of the SMTP server to the
+// message's recipient or to the message itself: sending it again gets the
+// same answer, so the outbox gives it up at once.
+//
+// A 5xx answer to STARTTLS, AUTH or MAIL FROM is not one: it concerns the
+// office's SMTP settings (credentials, sender), not this message, and every
+// message would get it; those keep being retried, so that no mail is lost
+// to a configuration error that the operator fixes.
+type permanentError struct{ err error }
+
+func (e *permanentError) Error() string { return e.err.Error() }
+func (e *permanentError) Unwrap() error { return e.err }
+
+// permanentIf5xx wraps a 5xx answer of the server in a *permanentError.
+// rcpt: the answer to RCPT TO, where two 5xx answers are not about the
+// recipient and are left to the retries: 552 (too many recipients), which
+// RFC 5321 (4.5.3.1.10) asks clients to take as temporary, and an enhanced
+// status 5.7.x (security or policy, e.g. "554 5.7.1 Relay access denied" to
+// a client that did not authenticate), which is about the office's SMTP
+// settings and would otherwise end every mail until they are fixed.
+func permanentIf5xx(err error, rcpt bool) error {
+	var tp *textproto.Error
+	if !errors.As(err, &tp) || tp.Code < 500 || tp.Code > 599 {
+		return err
+	}
+	if rcpt && (tp.Code == 552 || strings.HasPrefix(tp.Msg, "5.7.")) {
+		return err
+	}
+	return &permanentError{err}
 }
 
 // withoutAddress returns s with every occurrence of addr, in any letter
@@ -186,7 +218,10 @@ func composeMail(baseURL string) store.MailComposer {
 }
 
 // outbox sends the queued mail: at start, every pollEvery, and at once when
-// nudged after a decision. A failed send is retried with a growing pause.
+// nudged after a decision. A failed send (connection, TLS, a 4xx answer) is
+// retried with a growing pause; a permanent (5xx) answer to the recipient or
+// the message, or a failure at the last attempt, gives the message up, and
+// the store writes the failure to the area's audit trail.
 type outbox struct {
 	store     *store.Store
 	smtp      smtpConfig
@@ -263,8 +298,20 @@ func (o *outbox) sendOne(ctx context.Context) bool {
 		// The address is personal data: the log names the message by id only, and the
 		// server's answer, which may quote the address, is logged without it.
 		reason := withoutAddress(err.Error(), m.To)
-		o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
-		if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
+		var perm *permanentError
+		switch {
+		case errors.As(err, &perm):
+			o.log.Warn("mail refused for good by the SMTP server, not retried", "mail", m.ID, "attempt", m.Attempts, "err", reason)
+		case m.Attempts >= store.MaxMailAttempts:
+			o.log.Warn("mail not sent at its last attempt, given up", "mail", m.ID, "attempt", m.Attempts, "err", reason)
+		default:
+			o.log.Warn("mail not sent, will retry", "mail", m.ID, "attempt", m.Attempts, "err", reason)
+			if err := o.store.MailFailed(ctx, m.ID, o.retryAfter(m.Attempts), reason); err != nil {
+				o.log.Error("outbox", "err", err)
+			}
+			return true
+		}
+		if err := o.store.MailUndeliverable(ctx, m.ID, reason); err != nil {
 			o.log.Error("outbox", "err", err)
 		}
 		return true

@@ -38,6 +38,10 @@ type smtpServer struct {
 	hold     time.Duration // pause in DATA before accepting
 	open     bool          // accept mail without authentication (a relay)
 	started  chan struct{} // gets a value when a DATA begins
+	// rcptAnswer, when set, answers RCPT TO for the n-th time (from 1) the
+	// address to is given; nil accepts.
+	rcptAnswer func(to string, n int) error
+	rcpts      map[string]int // RCPT TO commands by address
 }
 
 type receivedMail struct {
@@ -78,7 +82,30 @@ func (x *smtpSession) Mail(from string, _ *smtp.MailOptions) error {
 	return nil
 }
 
-func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error { x.to = to; return nil }
+func (x *smtpSession) Rcpt(to string, _ *smtp.RcptOptions) error {
+	s := x.srv
+	s.mu.Lock()
+	if s.rcpts == nil {
+		s.rcpts = map[string]int{}
+	}
+	s.rcpts[to]++
+	n, answer := s.rcpts[to], s.rcptAnswer
+	s.mu.Unlock()
+	if answer != nil {
+		if err := answer(to, n); err != nil {
+			return err
+		}
+	}
+	x.to = to
+	return nil
+}
+
+// rcptCount is how often RCPT TO named the address.
+func (s *smtpServer) rcptCount(to string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.rcpts[to]
+}
 
 func (x *smtpSession) Data(r io.Reader) error {
 	s := x.srv

@@ -27,6 +27,7 @@ const (
 	AuditSuperGranted = "superadmin_added" // a citizen became a super-admin
 	AuditSuperRemoved = "superadmin_removed"
 	AuditPurged       = "audit_purged" // the retention purge removed old records (kept for ever)
+	AuditMailFailed   = "mail_failed"  // the applicant's mail of a decision could not be delivered
 )
 
 // Actors that are not a person.
@@ -138,7 +139,7 @@ const purgeLockID = 7_287_243_102
 func (s *Store) PurgeAudit(ctx context.Context, cutoff time.Time) (int64, error) {
 	cutoff = cutoff.UTC()
 	const oldRecords = `FROM audit_log WHERE at < $1 AND action <> $2`
-	const oldMail = `FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR attempts >= $2)`
+	const oldMail = `FROM outbox WHERE created_at < $1 AND (sent_at IS NOT NULL OR failed_at IS NOT NULL OR attempts >= $2)`
 	var n int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if s.dialect == Postgres {

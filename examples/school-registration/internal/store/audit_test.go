@@ -327,3 +327,73 @@ func TestOutbox(t *testing.T) {
 		}
 	})
 }
+
+// TestMailUndeliverable: a message given up is never claimed again, its
+// failure is written once to the audit trail of the registration's area, a
+// message queued before migration 0006 (no registration) gets an entry
+// without area, and the retention purge removes given-up mail.
+func TestMailUndeliverable(t *testing.T) {
+	forEachDB(t, func(t *testing.T, s *Store) {
+		ctx := context.Background()
+		now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+		s.SetClock(func() time.Time { return now })
+		s.SetMailComposer(func(r Registration) (Mail, bool, error) {
+			return Mail{To: r.Email, Subject: string(r.Status), Body: r.Reason}, true, nil
+		})
+		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}}); err != nil {
+			t.Fatal(err)
+		}
+		reg, err := s.Apply(ctx, app(1, kanLueang))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Reject(ctx, Actor{PID: adminBRM3, Masked: decidedMask}, reg.ID, "ไม่ครบ"); err != nil {
+			t.Fatal(err)
+		}
+		m, err := s.ClaimMail(ctx, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for range 2 { // the second call changes nothing
+			if err := s.MailUndeliverable(ctx, m.ID, "550 5.1.1 [address]: no such user"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		now = now.Add(time.Hour) // past the lease
+		if got, err := s.ClaimMail(ctx, time.Minute); !errors.Is(err, ErrNotFound) {
+			t.Errorf("a given-up mail was claimed again: %+v, %v", got, err)
+		}
+		box, _ := s.Outbox(ctx)
+		if len(box) != 1 || box[0].FailedAt.IsZero() || !box[0].SentAt.IsZero() || box[0].LastError != "550 5.1.1 [address]: no such user" {
+			t.Errorf("outbox = %+v", box)
+		}
+		got, err := s.Audit(ctx, AuditFilter{Areas: []string{areaBRM3}, Action: AuditMailFailed})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != 1 || got[0].SchoolCode != kanLueang || got[0].Subject != "1-0000-xxxxx-00-1" ||
+			got[0].SubjectName != "สมชาย ใจดี" || got[0].Actor != auditSystemActor || !strings.Contains(got[0].Reason, "550") {
+			t.Errorf("mail_failed entries of เขต 3: %+v", got)
+		}
+		// A message of the previous release names no registration.
+		if _, err := s.db.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at, next_at)
+			VALUES ('pre-0006', 'x@example.com', 's', 'b', $1, $1)`, now); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MailUndeliverable(ctx, "pre-0006", "550 no such user"); err != nil {
+			t.Fatal(err)
+		}
+		all, _ := s.Audit(ctx, AuditFilter{Action: AuditMailFailed})
+		if len(all) != 2 || all[0].AreaCode != "" || all[0].Subject != "" {
+			t.Errorf("mail_failed entries: %+v, want the newest without area or subject", all)
+		}
+		// Retention: given-up mail older than the cutoff goes with the purge.
+		now = now.Add(48 * time.Hour)
+		if _, err := s.PurgeAudit(ctx, now.Add(-time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if box, _ := s.Outbox(ctx); len(box) != 0 {
+			t.Errorf("outbox after the purge = %+v, want empty", box)
+		}
+	})
+}

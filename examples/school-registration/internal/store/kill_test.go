@@ -21,6 +21,9 @@ func TestMain(m *testing.M) {
 	if url := os.Getenv(killHelperEnv); url != "" {
 		os.Exit(killHelper(url))
 	}
+	if url := os.Getenv(purgeHelperEnv); url != "" {
+		os.Exit(purgeHelper(url))
+	}
 	os.Exit(m.Run())
 }
 

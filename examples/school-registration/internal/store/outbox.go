@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Mail is a message in the outbox.
@@ -18,6 +21,8 @@ type Mail struct {
 	LastError string
 	CreatedAt time.Time
 	SentAt    time.Time
+	// FailedAt is when the message was given up as undeliverable (zero: not).
+	FailedAt time.Time
 }
 
 // MaxMailAttempts is how often the outbox tries a message before it gives up.
@@ -44,8 +49,8 @@ func (s *Store) enqueueMail(ctx context.Context, tx *sql.Tx, reg Registration) e
 		return nil
 	}
 	now := s.nowUTC()
-	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at, next_at)
-		VALUES ($1, $2, $3, $4, $5, $5)`, newID(), m.To, m.Subject, m.Body, now)
+	_, err = tx.ExecContext(ctx, `INSERT INTO outbox (id, to_addr, subject, body, created_at, next_at, registration_id)
+		VALUES ($1, $2, $3, $4, $5, $5, $6)`, newID(), m.To, m.Subject, m.Body, now, reg.ID)
 	if err != nil {
 		return fmt.Errorf("store: queue mail: %w", err)
 	}
@@ -60,7 +65,7 @@ func (s *Store) ClaimMail(ctx context.Context, lease time.Duration) (Mail, error
 		now := s.nowUTC()
 		var m Mail
 		err := s.db.QueryRowContext(ctx, `SELECT id, to_addr, subject, body, attempts, created_at FROM outbox
-			WHERE sent_at IS NULL AND attempts < $1 AND next_at <= $2 ORDER BY next_at, id LIMIT 1`,
+			WHERE sent_at IS NULL AND failed_at IS NULL AND attempts < $1 AND next_at <= $2 ORDER BY next_at, id LIMIT 1`,
 			MaxMailAttempts, now).Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &m.CreatedAt)
 		if errors.Is(err, sql.ErrNoRows) {
 			return Mail{}, ErrNotFound
@@ -102,13 +107,48 @@ func (s *Store) MailFailed(ctx context.Context, id string, retryAfter time.Durat
 	return nil
 }
 
+// MailUndeliverable gives up a claimed message: the mail server refused it
+// for good, or its last attempt failed. It is never tried again, and the
+// audit trail of the registration's area gets an AuditMailFailed entry
+// (actor "system", the applicant as subject, reason as the reason), so that
+// the area admin sees on the audit page that the applicant was not told. The
+// reason must not hold the address. A message already given up or sent is
+// left alone.
+func (s *Store) MailUndeliverable(ctx context.Context, id, reason string) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var regID string
+		err := tx.QueryRowContext(ctx, `UPDATE outbox SET failed_at = $1, last_error = $2
+			WHERE id = $3 AND sent_at IS NULL AND failed_at IS NULL RETURNING registration_id`,
+			s.nowUTC(), reason, id).Scan(&regID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("store: mail undeliverable: %w", err)
+		}
+		e := AuditEntry{Action: AuditMailFailed, Actor: auditSystemActor, Reason: reason}
+		// A message queued before 0006 names no registration: its entry has no area
+		// (super-admins see it).
+		reg, err := scanRegistration(tx.QueryRowContext(ctx, `SELECT `+registrationColumns+registrationJoins+`
+			WHERE r.id = $1`, regID))
+		switch {
+		case err == nil:
+			e.AreaCode, e.SchoolCode = reg.AreaCode, reg.SchoolCode
+			e.Subject, e.SubjectName = thaid.MaskPID(reg.CitizenPID), strings.TrimSpace(reg.GivenName+" "+reg.FamilyName)
+		case !errors.Is(err, sql.ErrNoRows):
+			return fmt.Errorf("store: mail undeliverable: %w", err)
+		}
+		return s.appendAudit(ctx, tx, e)
+	})
+}
+
 // Outbox lists the messages of the outbox, oldest first (tests, operators).
 func (s *Store) Outbox(ctx context.Context) ([]Mail, error) {
 	return queryAll(ctx, s.db, "outbox", func(row rowScanner) (Mail, error) {
 		var m Mail
-		var sent sql.NullTime
-		err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &m.LastError, &m.CreatedAt, &sent)
-		m.CreatedAt, m.SentAt = m.CreatedAt.UTC(), nullTime(sent)
+		var sent, failed sql.NullTime
+		err := row.Scan(&m.ID, &m.To, &m.Subject, &m.Body, &m.Attempts, &m.LastError, &m.CreatedAt, &sent, &failed)
+		m.CreatedAt, m.SentAt, m.FailedAt = m.CreatedAt.UTC(), nullTime(sent), nullTime(failed)
 		return m, err
-	}, `SELECT id, to_addr, subject, body, attempts, last_error, created_at, sent_at FROM outbox ORDER BY created_at, id`)
+	}, `SELECT id, to_addr, subject, body, attempts, last_error, created_at, sent_at, failed_at FROM outbox ORDER BY created_at, id`)
 }
