@@ -5,10 +5,11 @@
 // handlers, and echo.WrapMiddleware for Require and Optional, which puts the session into the
 // context of c.Request(). Identity and Session read it from there:
 //
-//	e.GET("/auth/login", echo.WrapHandler(auth.Login()))
-//	e.GET("/auth/callback", echo.WrapHandler(auth.Callback()))
+//	getHead := []string{http.MethodGet, http.MethodHead} // Echo routes HEAD only when asked
+//	e.Match(getHead, "/auth/login", echo.WrapHandler(auth.Login()))
+//	e.Match(getHead, "/auth/callback", echo.WrapHandler(auth.Callback()))
 //	e.POST("/auth/logout", echo.WrapHandler(auth.Logout()))
-//	e.GET("/me", func(c echo.Context) error {
+//	e.Match(getHead, "/me", func(c echo.Context) error {
 //		id, _ := thaidecho.Identity(c)
 //		return c.String(http.StatusOK, "สวัสดี "+id.DisplayName()+" ("+id.PID.String()+")") // PID prints masked
 //	}, echo.WrapMiddleware(auth.Require))

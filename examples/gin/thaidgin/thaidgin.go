@@ -5,11 +5,12 @@
 // The login, callback and logout handlers of middleware.Auth are net/http handlers; gin.WrapH
 // mounts them as they are:
 //
-//	r.GET("/auth/login", gin.WrapH(auth.Login()))
-//	r.GET("/auth/callback", gin.WrapH(auth.Callback()))
+//	getHead := []string{http.MethodGet, http.MethodHead} // Gin routes HEAD only when asked
+//	r.Match(getHead, "/auth/login", gin.WrapH(auth.Login()))
+//	r.Match(getHead, "/auth/callback", gin.WrapH(auth.Callback()))
 //	r.POST("/auth/logout", gin.WrapH(auth.Logout()))
 //	signedIn := r.Group("/", thaidgin.Require(auth))
-//	signedIn.GET("/me", func(c *gin.Context) {
+//	signedIn.Match(getHead, "/me", func(c *gin.Context) {
 //		id, _ := thaidgin.Identity(c)
 //		c.String(http.StatusOK, "สวัสดี %s (%s)", id.DisplayName(), id.PID) // PID prints masked
 //	})
