@@ -10,34 +10,14 @@
 package main
 
 import (
-	"context"
-	"fmt"
-	"io"
 	"net/http"
-	"os"
-	"os/signal"
-	"syscall"
 	"time"
 
 	"github.com/thaid-go/thaid-go/internal/demo"
 	"github.com/thaid-go/thaid-go/middleware"
 )
 
-func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Getenv, os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "chi example:", err)
-		os.Exit(1)
-	}
-}
-
-// run serves the app on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port) beside a mock
-// ThaID of its own on another loopback port, until ctx ends (see internal/demo: the scaffolding
-// that every example shares).
-func run(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-	return demo.Run(ctx, getenv, stdout, server)
-}
+func main() { demo.Main("chi example", server) }
 
 // server serves the app's routes around the middleware.
 func server(auth *middleware.Auth) demo.Server {

@@ -8,7 +8,7 @@ import (
 
 // TestRun starts the command as main does (on a free port), follows /me to the embedded mock's
 // QR page, stops it, and checks that it printed the demo citizens with masked PIDs only.
-func TestRun(t *testing.T) { demotest.CheckRun(t, run) }
+func TestRun(t *testing.T) { demotest.CheckRun(t, server) }
 
 // TestFlow walks a login through the app's router header by header (demotest.CheckFlow): HEAD,
 // scripts' 401, return_to, every Set-Cookie with its attributes (also __Host- for HTTPS),

@@ -13,6 +13,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/thaid-go/thaid-go/middleware"
@@ -25,6 +28,18 @@ import (
 type Server interface {
 	Serve(ln net.Listener) error
 	Shutdown(ctx context.Context) error
+}
+
+// Main is an example command's main: it runs Run with the process's environment and output until
+// SIGINT or SIGTERM, and exits 1 with the error, prefixed with name, if Run fails.
+func Main(name string, newApp func(*middleware.Auth) Server) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Run(ctx, os.Getenv, os.Stdout, newApp); err != nil {
+		fmt.Fprintln(os.Stderr, name+":", err)
+		stop()
+		os.Exit(1)
+	}
 }
 
 // Run listens on 127.0.0.1:$PORT (8080 when unset; 0 picks a free port), starts a mock ThaID on

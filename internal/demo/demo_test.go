@@ -15,13 +15,11 @@ import (
 // TestRun serves a plain net/http app through Run, as the chi example does, and checks it with
 // demotest.CheckRun: /me leads to the mock, the citizens are printed masked, and Run stops.
 func TestRun(t *testing.T) {
-	demotest.CheckRun(t, func(ctx context.Context, getenv func(string) string, stdout io.Writer) error {
-		return demo.Run(ctx, getenv, stdout, func(auth *middleware.Auth) demo.Server {
-			mux := http.NewServeMux()
-			mux.Handle("GET /auth/login", auth.Login())
-			mux.Handle("GET /me", auth.Require(http.NotFoundHandler()))
-			return &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
-		})
+	demotest.CheckRun(t, func(auth *middleware.Auth) demo.Server {
+		mux := http.NewServeMux()
+		mux.Handle("GET /auth/login", auth.Login())
+		mux.Handle("GET /me", auth.Require(http.NotFoundHandler()))
+		return &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
 	})
 }
 

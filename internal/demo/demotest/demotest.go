@@ -12,29 +12,28 @@ import (
 	"testing"
 	"time"
 
+	"github.com/thaid-go/thaid-go/internal/demo"
+	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// Run is an example command's run: demo.Run with the example's app.
-type Run func(ctx context.Context, getenv func(string) string, stdout io.Writer) error
-
-// CheckRun starts an example command as its main does (on a free port), follows /me to the
+// CheckRun starts an example command's app through demo.Run as its main does (on a free port), follows /me to the
 // embedded mock's QR page, stops it, and checks that it printed the demo citizens with masked
 // PIDs only.
-func CheckRun(t *testing.T, run Run) {
+func CheckRun(t *testing.T, newApp func(*middleware.Auth) demo.Server) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	out, w := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, func(k string) string {
+		done <- demo.Run(ctx, func(k string) string {
 			if k == "PORT" {
 				return "0"
 			}
 			return ""
-		}, w)
+		}, w, newApp)
 		w.Close()
 	}()
 	var (
