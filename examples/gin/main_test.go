@@ -3,6 +3,7 @@ package main
 import (
 	"testing"
 
+	"github.com/gin-gonic/gin"
 	"github.com/thaid-go/thaid-go/internal/demo/demotest"
 )
 
@@ -14,3 +15,8 @@ func TestRun(t *testing.T) { demotest.CheckRun(t, server) }
 // scripts' 401, return_to, every Set-Cookie with its attributes (also __Host- for HTTPS),
 // Cache-Control, the cross-site logout refused and the logout.
 func TestFlow(t *testing.T) { demotest.CheckFlow(t, server) }
+
+func TestMain(m *testing.M) {
+	gin.SetMode(gin.TestMode)
+	m.Run()
+}

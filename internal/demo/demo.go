@@ -68,7 +68,7 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newA
 	defer mockSrv.Close()
 
 	baseURL := "http://" + appLn.Addr().String()
-	auth, err := NewAuth(ctx, mock.Issuer(), baseURL, slog.New(slog.NewTextHandler(stdout, nil)))
+	auth, err := NewAuth(ctx, mock.Issuer(), baseURL, middleware.Config{Logger: slog.New(slog.NewTextHandler(stdout, nil))})
 	if err != nil {
 		return err
 	}
@@ -96,9 +96,10 @@ func Run(ctx context.Context, getenv func(string) string, stdout io.Writer, newA
 
 // NewAuth builds the ThaID client and the middleware for an example served at baseURL, logging in
 // at the provider whose issuer URL is given with the mock's demo client, and its login handler at
-// /auth/login. A real app takes its client ID and secret from its configuration, uses
+// /auth/login; cfg gives the middleware's other settings (its Client and LoginPath are set here).
+// A real app takes its client ID and secret from its configuration, uses
 // thaid.Production, and sets CookieKeys when it runs on several instances.
-func NewAuth(ctx context.Context, issuer, baseURL string, log *slog.Logger) (*middleware.Auth, error) {
+func NewAuth(ctx context.Context, issuer, baseURL string, cfg middleware.Config) (*middleware.Auth, error) {
 	client, err := thaid.New(ctx, thaid.Config{
 		ClientID:     mockprovider.DemoClientID,
 		ClientSecret: mockprovider.DemoClientSecret,
@@ -108,5 +109,6 @@ func NewAuth(ctx context.Context, issuer, baseURL string, log *slog.Logger) (*mi
 	if err != nil {
 		return nil, err
 	}
-	return middleware.New(middleware.Config{Client: client, LoginPath: "/auth/login", Logger: log})
+	cfg.Client, cfg.LoginPath = client, "/auth/login"
+	return middleware.New(cfg)
 }

@@ -26,7 +26,8 @@ import (
 // It runs twice: with plain cookies, and with the cookies of an app served over HTTPS
 // (Config.Secure: "__Host-" names and the Secure attribute; the listener stays plain HTTP, and
 // the check sends the cookies itself). The app must route GET /, GET and HEAD /me behind
-// Require, and the middleware's login, callback and logout at /auth/login, /auth/callback and
+// Require (greeting the citizen by given name, PID masked), a home page at / that links to
+// /auth/login, and the middleware's login, callback and logout at /auth/login, /auth/callback and
 // /auth/logout.
 func CheckFlow(t *testing.T, newApp func(*middleware.Auth) demo.Server) {
 	for _, secure := range []bool{false, true} {
@@ -45,19 +46,8 @@ func checkFlow(t *testing.T, newApp func(*middleware.Auth) demo.Server, secure b
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	client, err := thaid.New(context.Background(), thaid.Config{
-		ClientID:     mockprovider.DemoClientID,
-		ClientSecret: mockprovider.DemoClientSecret,
-		RedirectURL:  base + "/auth/callback",
-		Provider:     thaid.Provider{Issuer: op.Issuer()},
-	})
-	if err != nil {
-		ln.Close()
-		t.Fatal(err)
-	}
-	auth, err := middleware.New(middleware.Config{
-		Client: client, LoginPath: "/auth/login", Secure: &secure, Logger: slog.New(slog.DiscardHandler),
-	})
+	auth, err := demo.NewAuth(context.Background(), op.Issuer(), base,
+		middleware.Config{Secure: &secure, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		ln.Close()
 		t.Fatal(err)
@@ -130,11 +120,15 @@ func checkFlow(t *testing.T, newApp func(*middleware.Auth) demo.Server, secure b
 		t.Fatalf("callback: Set-Cookie %q, want the login cookie deleted and the session cookie set", r.Header.Values("Set-Cookie"))
 	}
 
-	// Signed in: /me answers, to HEAD without a body.
-	masked := thaid.MaskPID(op.Citizens()[0].PID)
+	// Signed in: /me greets the citizen with the masked PID, and answers HEAD without a body.
+	citizen := op.Citizens()[0] // AutoApprove logs in as the first demo citizen
+	masked := thaid.MaskPID(citizen.PID)
 	r = f.do(http.MethodGet, "/me?x=1", nil)
-	if r.StatusCode != http.StatusOK || !strings.Contains(r.body, masked) || strings.Contains(r.body, op.Citizens()[0].PID) {
+	if r.StatusCode != http.StatusOK || !strings.Contains(r.body, masked) || strings.Contains(r.body, citizen.PID) {
 		t.Fatalf("signed-in /me: %d %q, want the masked PID %s", r.StatusCode, r.body, masked)
+	}
+	if !strings.Contains(r.body, citizen.GivenName) {
+		t.Fatalf("signed-in /me does not greet %s: %q", citizen.GivenName, r.body)
 	}
 	r = f.do(http.MethodHead, "/me", nil)
 	if r.StatusCode != http.StatusOK || r.body != "" {
@@ -148,8 +142,8 @@ func checkFlow(t *testing.T, newApp func(*middleware.Auth) demo.Server, secure b
 			t.Fatalf("cross-site logout (%v): %d, Set-Cookie %q, want 403 and no cookie", h, r.StatusCode, r.Header.Values("Set-Cookie"))
 		}
 	}
-	if r = f.do(http.MethodGet, "/me", nil); r.StatusCode != http.StatusOK {
-		t.Fatalf("/me after a refused logout: %d, want 200", r.StatusCode)
+	if r = f.do(http.MethodGet, "/me", nil); r.StatusCode != http.StatusOK || !strings.Contains(r.body, citizen.GivenName) {
+		t.Fatalf("/me after a refused logout: %d %q, want 200 greeting %s", r.StatusCode, r.body, citizen.GivenName)
 	}
 
 	// The logout: the session cookie deleted, home, nothing cached; the old cookie is dead.
@@ -158,6 +152,9 @@ func checkFlow(t *testing.T, newApp func(*middleware.Auth) demo.Server, secure b
 	f.want(r, "logout", http.StatusSeeOther, "/")
 	if _, ok := f.jar[wantSession]; ok {
 		t.Fatalf("logout: Set-Cookie %q, want the session cookie deleted", r.Header.Values("Set-Cookie"))
+	}
+	if r = f.do(http.MethodGet, "/", nil); r.StatusCode != http.StatusOK || !strings.Contains(r.body, "/auth/login") {
+		t.Fatalf("home after logout: %d %q, want 200 with a link to the login", r.StatusCode, r.body)
 	}
 	r = f.do(http.MethodGet, "/me", http.Header{"Cookie": {wantSession + "=" + old}})
 	f.want(r, "/me with the cookie of the ended session", http.StatusSeeOther, "/auth/login?return_to=%2Fme")
