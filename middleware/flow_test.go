@@ -44,7 +44,7 @@ func (s *syncBuffer) String() string {
 // testApp is an application protected by the middleware, with a mock ThaID beside it.
 type testApp struct {
 	t         *testing.T
-	p         *mockprovider.Provider
+	p         *mockprovider.Server
 	auth      *middleware.Auth
 	client    *thaid.Client
 	srv       *httptest.Server
@@ -62,7 +62,7 @@ type appOptions struct {
 	cfg        middleware.Config // Client, Logger, ErrorHandler are filled in
 	timeout    time.Duration     // thaid HTTP client timeout; 0 = 5 s
 	clock      *testclock.Clock  // nil = real time
-	provider   *mockprovider.Provider
+	provider   *mockprovider.Server
 	thaidScope []string
 	tls        bool // serve the app and the mock over HTTPS (httptest certificates)
 }
@@ -604,33 +604,33 @@ func TestConcurrentLogins(t *testing.T) {
 func TestProviderFaults(t *testing.T) {
 	tests := []struct {
 		name    string
-		fault   func(p *mockprovider.Provider)
+		fault   func(p *mockprovider.Server)
 		timeout time.Duration
 		status  []int
 		wantErr error
 	}{
-		{"token endpoint 500", func(p *mockprovider.Provider) {
+		{"token endpoint 500", func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 500})
 		}, 0, []int{503}, thaid.ErrProviderUnavailable},
-		{"token endpoint timeout", func(p *mockprovider.Provider) {
+		{"token endpoint timeout", func(p *mockprovider.Server) {
 			// The provider would answer after a minute; the client gives up after 200 ms, and
 			// the mock stops waiting when the client hangs up (else the test would take a minute).
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Delay: time.Minute})
 		}, 200 * time.Millisecond, []int{503}, thaid.ErrProviderUnavailable},
-		{"JWKS down", func(p *mockprovider.Provider) {
+		{"JWKS down", func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 503})
 		}, 0, []int{502, 503}, nil},
-		{"malformed token JSON", func(p *mockprovider.Provider) {
+		{"malformed token JSON", func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Body: `{"access_token": "x", `})
 		}, 0, []int{502}, thaid.ErrMalformedResponse},
-		{"invalid_client", func(p *mockprovider.Provider) {
+		{"invalid_client", func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: 401, Error: "invalid_client", Description: "Client id not found"})
 		}, 0, []int{500}, thaid.ErrInvalidClient},
-		{"code already used", func(p *mockprovider.Provider) {
+		{"code already used", func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
 		}, 0, []int{400}, thaid.ErrInvalidGrant},
-		{"bad ID token signature", func(p *mockprovider.Provider) {
+		{"bad ID token signature", func(p *mockprovider.Server) {
 			p.QueueTokenFault(mockprovider.TokenBadSignature)
 		}, 0, []int{502}, thaid.ErrBadSignature},
 	}

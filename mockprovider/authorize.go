@@ -9,7 +9,7 @@ import (
 
 // authRequest is a validated authorization request.
 type authRequest struct {
-	client          *Client
+	client          *RelyingParty
 	redirectURI     string
 	state           string
 	nonce           string
@@ -21,7 +21,7 @@ type authRequest struct {
 
 // redirectAllowed reports whether uri may be used as redirect_uri for c: an exact match with a
 // registered URI, or any absolute http(s) URI with AllowAnyRedirectURI.
-func (c *Client) redirectAllowed(uri string) bool {
+func (c *RelyingParty) redirectAllowed(uri string) bool {
 	if uri == "" {
 		return false
 	}
@@ -31,7 +31,7 @@ func (c *Client) redirectAllowed(uri string) bool {
 	return c.AllowAnyRedirectURI && absoluteHTTPURL(uri)
 }
 
-func (c *Client) displayName() string {
+func (c *RelyingParty) displayName() string {
 	if c.Name != "" {
 		return c.Name
 	}
@@ -39,7 +39,7 @@ func (c *Client) displayName() string {
 }
 
 // serveAuthorize answers /api/v2/oauth2/auth/.
-func (p *Provider) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault) {
+func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		p.renderBadRequest(w, http.StatusMethodNotAllowed, "method not allowed")
 		return
@@ -151,7 +151,7 @@ func validPKCEValue(s string, min, max int) bool {
 }
 
 // approveRequest issues a code for req as citizen c and returns the redirect target.
-func (p *Provider) approveRequest(req authRequest, c *Citizen) string {
+func (p *Server) approveRequest(req authRequest, c *Citizen) string {
 	code := randomToken(32)
 	p.mu.Lock()
 	now := p.now()
@@ -169,7 +169,7 @@ func (p *Provider) approveRequest(req authRequest, c *Citizen) string {
 		expires:     now.Add(p.opts.CodeTTL),
 	}
 	p.mu.Unlock()
-	p.logger.Info("login approved", "client_id", req.client.ID, "citizen", MaskPID(c.PID), "scope", strings.Join(req.scopes, " "))
+	p.logger.Info("login approved", "client_id", req.client.ID, "citizen", maskPID(c.PID), "scope", strings.Join(req.scopes, " "))
 	return withParams(req.redirectURI, url.Values{"code": {code}, "state": {req.state}})
 }
 

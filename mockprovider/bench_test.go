@@ -17,7 +17,7 @@ import (
 const benchVerifier = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
 
 // issueCodes pre-issues n authorization codes (openid pid name, PKCE S256, nonce).
-func issueCodes(tb testing.TB, p *Provider, n int) []string {
+func issueCodes(tb testing.TB, p *Server, n int) []string {
 	tb.Helper()
 	sum := sha256Sum(benchVerifier)
 	req := authRequest{client: p.clients[DemoClientID], redirectURI: "https://rp.example/cb", state: "s",

@@ -54,6 +54,11 @@ func (c Citizen) Name() string {
 	return joinNonEmpty(c.Title, c.GivenName, c.MiddleName, c.FamilyName)
 }
 
+// MaskedPID is the citizen's PID as it may be shown or logged: "1-1017-xxxxx-70-8".
+func (c Citizen) MaskedPID() string {
+	return maskPID(c.PID)
+}
+
 // NameEN is the English full name as the name_en claim carries it: "Mr. Somchai Jaidee".
 func (c Citizen) NameEN() string {
 	return joinNonEmpty(c.TitleEN, c.GivenNameEN, c.MiddleNameEN, c.FamilyNameEN)
@@ -164,7 +169,7 @@ func ValidateCitizens(cs []Citizen) error {
 		}
 		pid := normalizePID(c.PID)
 		if seen[pid] {
-			return fmt.Errorf("%w: citizen %d: duplicate PID %s", ErrInvalidCitizen, i, MaskPID(pid))
+			return fmt.Errorf("%w: citizen %d: duplicate PID %s", ErrInvalidCitizen, i, maskPID(pid))
 		}
 		seen[pid] = true
 	}
@@ -179,17 +184,17 @@ func validateCitizen(c Citizen) error {
 		return err
 	}
 	if err := validatePassword(c.Password); err != nil {
-		return fmt.Errorf("%s: %w", MaskPID(normalizePID(c.PID)), err)
+		return fmt.Errorf("%s: %w", maskPID(normalizePID(c.PID)), err)
 	}
 	if c.GivenName == "" && c.GivenNameEN == "" {
-		return fmt.Errorf("%w: %s: no given name", ErrInvalidCitizen, MaskPID(normalizePID(c.PID)))
+		return fmt.Errorf("%w: %s: no given name", ErrInvalidCitizen, maskPID(normalizePID(c.PID)))
 	}
 	for _, d := range []struct {
 		name, v string
 		partial bool
 	}{{"birthdate", c.Birthdate, true}, {"date_of_issuance", c.DateOfIssuance, false}, {"date_of_expiry", c.DateOfExpiry, false}} {
 		if d.v != "" && !validDate(d.v, d.partial) {
-			return fmt.Errorf("%w: %s: %s %q is not YYYY-MM-DD", ErrInvalidCitizen, MaskPID(normalizePID(c.PID)), d.name, d.v)
+			return fmt.Errorf("%w: %s: %s %q is not YYYY-MM-DD", ErrInvalidCitizen, maskPID(normalizePID(c.PID)), d.name, d.v)
 		}
 	}
 	return nil
@@ -238,7 +243,7 @@ func validatePID(s string) error {
 		}
 	}
 	if want := (11 - sum%11) % 10; int(p[12]-'0') != want {
-		return fmt.Errorf("%w: PID %s has a wrong check digit", ErrInvalidCitizen, MaskPID(p))
+		return fmt.Errorf("%w: PID %s has a wrong check digit", ErrInvalidCitizen, maskPID(p))
 	}
 	return nil
 }

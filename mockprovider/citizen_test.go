@@ -177,7 +177,7 @@ func TestLogsMaskPIDsAndHideTokens(t *testing.T) {
 	}
 }
 
-func startQRAfterSwitch(t *testing.T, p *mockprovider.Provider) (string, string) {
+func startQRAfterSwitch(t *testing.T, p *mockprovider.Server) (string, string) {
 	p.SetAutoApprove(false)
 	defer p.SetAutoApprove(true)
 	return startQR(t, p, nil)

@@ -8,7 +8,7 @@ import (
 )
 
 // serveDiscovery answers /.well-known/openid-configuration.
-func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *RequestRecord, _ *Fault) {
+func (p *Server) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *RequestRecord, _ *Fault) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET")
 		return
@@ -47,7 +47,7 @@ func (p *Provider) serveDiscovery(w http.ResponseWriter, r *http.Request, _ *Req
 }
 
 // serveJWKS answers /jwks/ with the published public keys.
-func (p *Provider) serveJWKS(w http.ResponseWriter, r *http.Request, _ *RequestRecord, _ *Fault) {
+func (p *Server) serveJWKS(w http.ResponseWriter, r *http.Request, _ *RequestRecord, _ *Fault) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET")
 		return

@@ -11,7 +11,7 @@
 //
 // # In tests
 //
-// Start (or StartTLS) serves a Provider on an httptest server, stops it in t.Cleanup and sets
+// Start (or StartTLS) serves a Server on an httptest server, stops it in t.Cleanup and sets
 // the issuer to the server's URL:
 //
 //	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
@@ -47,7 +47,7 @@
 //
 // A path without its trailing slash is answered 404. Clients authenticate with HTTP Basic
 // (client_secret_basic) or client_id/client_secret in the body (client_secret_post), plus the
-// x-imauth-apikey header when Client.APIKey is set.
+// x-imauth-apikey header when RelyingParty.APIKey is set.
 //
 // Behaviour worth knowing:
 //   - A redirect_uri that is not registered (exact match), or an unknown client_id, gives an

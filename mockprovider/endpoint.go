@@ -26,7 +26,7 @@ const (
 type handlerFunc func(w http.ResponseWriter, r *http.Request, rec *RequestRecord, f *Fault)
 
 // endpoint wraps an endpoint with latency, faults, the request log and the log line.
-func (p *Provider) endpoint(ep Endpoint, h handlerFunc) http.Handler {
+func (p *Server) endpoint(ep Endpoint, h handlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		now := p.now()

@@ -20,6 +20,6 @@ var (
 	ErrUnknownKey = errors.New("mockprovider: unknown key")
 	// ErrActiveKey: the active signing key cannot be retired; rotate first.
 	ErrActiveKey = errors.New("mockprovider: cannot retire the active key")
-	// ErrUnsupportedAlg: an algorithm other than ES256 or RS256.
-	ErrUnsupportedAlg = errors.New("mockprovider: unsupported algorithm")
+	// ErrUnknownAlg: an algorithm other than ES256 or RS256.
+	ErrUnknownAlg = errors.New("mockprovider: unsupported algorithm")
 )

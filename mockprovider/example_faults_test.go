@@ -14,7 +14,7 @@ import (
 // QueueFault makes the next call of an endpoint fail the way ThaID can: here the citizen cancels
 // on the phone (the authorize endpoint redirects back with error=access_denied), then the token
 // endpoint is down. Requests shows what the relying party sent, and which answers were faults.
-func ExampleProvider_QueueFault() {
+func ExampleServer_QueueFault() {
 	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
@@ -75,7 +75,7 @@ func ExampleLoadCitizens() {
 
 // RotateKey publishes a new signing key and signs with it from then on; RetireKey withdraws an
 // old one. Tests of a relying party's key refresh use the pair.
-func ExampleProvider_RotateKey() {
+func ExampleServer_RotateKey() {
 	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090",
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {

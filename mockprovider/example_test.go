@@ -92,7 +92,7 @@ func ExampleStart() {
 	var t *testing.T // the *testing.T of your test
 	p := mockprovider.StartTLS(t, mockprovider.Options{
 		AutoApprove: true,
-		Clients: []mockprovider.Client{{
+		Clients: []mockprovider.RelyingParty{{
 			ID: "school-registration", Secret: "s3cret",
 			RedirectURIs: []string{"https://localhost:8443/auth/callback"},
 			Scopes:       []string{"openid", "pid", "name", "birthdate"},
@@ -103,7 +103,7 @@ func ExampleStart() {
 }
 
 // Tests of the QR path open the authorize page, then approve (or deny) it by reference.
-func ExampleProvider_Approve() {
+func ExampleServer_Approve() {
 	p, _ := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090"})
 	q := url.Values{"response_type": {"code"}, "client_id": {mockprovider.DemoClientID},
 		"redirect_uri": {"http://localhost:8080/callback"}, "scope": {"openid pid"}, "state": {"xyz"}}

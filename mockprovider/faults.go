@@ -32,14 +32,14 @@ func (f *Fault) responds() bool { return f.Body != "" || f.Error != "" || f.Stat
 
 // QueueFault queues f for the next call of ep. Faults of one endpoint apply in FIFO order, one
 // per call.
-func (p *Provider) QueueFault(ep Endpoint, f Fault) {
+func (p *Server) QueueFault(ep Endpoint, f Fault) {
 	p.mu.Lock()
 	p.faults[ep] = append(p.faults[ep], f)
 	p.mu.Unlock()
 }
 
 // SetLatency delays every call of ep by d (0 = none), on top of any Fault.Delay.
-func (p *Provider) SetLatency(ep Endpoint, d time.Duration) {
+func (p *Server) SetLatency(ep Endpoint, d time.Duration) {
 	p.mu.Lock()
 	p.latency[ep] = d
 	p.mu.Unlock()
@@ -47,7 +47,7 @@ func (p *Provider) SetLatency(ep Endpoint, d time.Duration) {
 
 // ClearFaults drops all queued faults, token faults and latencies. (SetCodeReuse is a setting
 // and stays as it is.)
-func (p *Provider) ClearFaults() {
+func (p *Server) ClearFaults() {
 	p.mu.Lock()
 	clear(p.faults)
 	clear(p.latency)
@@ -60,7 +60,7 @@ func (p *Provider) ClearFaults() {
 // enforce single use would. A relying party must then notice a replayed callback itself.
 // false (the default) = a code is redeemed once; using it again is refused and revokes the
 // tokens issued for it (RFC 6749 4.1.2).
-func (p *Provider) SetCodeReuse(allow bool) {
+func (p *Server) SetCodeReuse(allow bool) {
 	p.mu.Lock()
 	p.codeReuse = allow
 	p.mu.Unlock()

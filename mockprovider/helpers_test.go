@@ -49,7 +49,7 @@ func authParams(over url.Values) url.Values {
 }
 
 // get does a GET without following redirects and returns status, Location and body.
-func get(t *testing.T, p *mockprovider.Provider, pathAndQuery string) (int, string, string) {
+func get(t *testing.T, p *mockprovider.Server, pathAndQuery string) (int, string, string) {
 	t.Helper()
 	resp, err := noRedirect(p.HTTPClient()).Get(p.Issuer() + pathAndQuery)
 	if err != nil {
@@ -61,7 +61,7 @@ func get(t *testing.T, p *mockprovider.Provider, pathAndQuery string) (int, stri
 }
 
 // authorize calls the authorize endpoint (AutoApprove expected) and returns the redirect's query.
-func authorize(t *testing.T, p *mockprovider.Provider, over url.Values) url.Values {
+func authorize(t *testing.T, p *mockprovider.Server, over url.Values) url.Values {
 	t.Helper()
 	st, loc, body := get(t, p, mockprovider.PathAuthorize+"?"+authParams(over).Encode())
 	if st != http.StatusFound {
@@ -83,12 +83,12 @@ const (
 )
 
 // post sends a form to path with the demo client's credentials.
-func post(t *testing.T, p *mockprovider.Provider, path string, form url.Values, ca clientAuth, hdr ...string) (int, map[string]any) {
+func post(t *testing.T, p *mockprovider.Server, path string, form url.Values, ca clientAuth, hdr ...string) (int, map[string]any) {
 	t.Helper()
 	return postAs(t, p, path, form, ca, mockprovider.DemoClientID, mockprovider.DemoClientSecret, hdr...)
 }
 
-func postAs(t *testing.T, p *mockprovider.Provider, path string, form url.Values, ca clientAuth, id, secret string, hdr ...string) (int, map[string]any) {
+func postAs(t *testing.T, p *mockprovider.Server, path string, form url.Values, ca clientAuth, id, secret string, hdr ...string) (int, map[string]any) {
 	t.Helper()
 	f := url.Values{}
 	for k, v := range form {
@@ -120,7 +120,7 @@ func postAs(t *testing.T, p *mockprovider.Provider, path string, form url.Values
 }
 
 // exchange runs authorize + token and returns the token response.
-func exchange(t *testing.T, p *mockprovider.Provider, over url.Values) map[string]any {
+func exchange(t *testing.T, p *mockprovider.Server, over url.Values) map[string]any {
 	t.Helper()
 	q := authorize(t, p, over)
 	if q.Get("code") == "" {
@@ -135,7 +135,7 @@ func exchange(t *testing.T, p *mockprovider.Provider, over url.Values) map[strin
 }
 
 // jwks fetches the published key set.
-func jwks(t *testing.T, p *mockprovider.Provider) jose.JSONWebKeySet {
+func jwks(t *testing.T, p *mockprovider.Server) jose.JSONWebKeySet {
 	t.Helper()
 	st, _, body := get(t, p, mockprovider.PathJWKS)
 	if st != http.StatusOK {
@@ -149,7 +149,7 @@ func jwks(t *testing.T, p *mockprovider.Provider) jose.JSONWebKeySet {
 }
 
 // verifyIDToken checks the signature against the JWKS and returns header kid and claims.
-func verifyIDToken(t *testing.T, p *mockprovider.Provider, raw string) (string, map[string]any) {
+func verifyIDToken(t *testing.T, p *mockprovider.Server, raw string) (string, map[string]any) {
 	t.Helper()
 	tok, err := jose.ParseSignedCompact(raw, []jose.SignatureAlgorithm{jose.ES256, jose.RS256})
 	if err != nil {

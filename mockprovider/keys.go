@@ -35,7 +35,7 @@ func newSigningKey(alg string) (*signingKey, error) {
 	case "RS256":
 		priv, err = rsa.GenerateKey(rand.Reader, 2048)
 	default:
-		return nil, fmt.Errorf("%w: %q", ErrUnsupportedAlg, alg)
+		return nil, fmt.Errorf("%w: %q", ErrUnknownAlg, alg)
 	}
 	if err != nil {
 		return nil, err
@@ -64,7 +64,7 @@ func (k *signingKey) sign(input []byte) ([]byte, error) {
 	case *rsa.PrivateKey:
 		return rsa.SignPKCS1v15(nil, priv, crypto.SHA256, h[:])
 	}
-	return nil, fmt.Errorf("%w: key type %T", ErrUnsupportedAlg, k.priv)
+	return nil, fmt.Errorf("%w: key type %T", ErrUnknownAlg, k.priv)
 }
 
 var b64 = base64.RawURLEncoding
@@ -127,7 +127,7 @@ func subFor(pid string) string {
 
 // RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
 // one. Older keys stay published until RetireKey.
-func (p *Provider) RotateKey(alg string) (kid string, err error) {
+func (p *Server) RotateKey(alg string) (kid string, err error) {
 	if alg == "" {
 		alg = p.opts.Alg
 	}
@@ -145,7 +145,7 @@ func (p *Provider) RotateKey(alg string) (kid string, err error) {
 
 // RetireKey removes a key from the JWKS. Tokens it signed no longer verify. The active key
 // cannot be retired (ErrActiveKey).
-func (p *Provider) RetireKey(kid string) error {
+func (p *Server) RetireKey(kid string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for i, k := range p.keys {
@@ -162,7 +162,7 @@ func (p *Provider) RetireKey(kid string) error {
 }
 
 // KeyIDs returns the kids of the published keys, oldest first.
-func (p *Provider) KeyIDs() []string {
+func (p *Server) KeyIDs() []string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := make([]string, len(p.keys))
@@ -173,7 +173,7 @@ func (p *Provider) KeyIDs() []string {
 }
 
 // ActiveKeyID returns the kid of the key that signs new ID tokens.
-func (p *Provider) ActiveKeyID() string {
+func (p *Server) ActiveKeyID() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.active.kid
@@ -181,7 +181,7 @@ func (p *Provider) ActiveKeyID() string {
 
 // SetActiveKey makes a published key the one that signs new ID tokens (ErrUnknownKey if no
 // published key has that kid). It does not change what is published.
-func (p *Provider) SetActiveKey(kid string) error {
+func (p *Server) SetActiveKey(kid string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, k := range p.keys {

@@ -10,9 +10,9 @@ import (
 // longer run of digits.
 var pidLike = regexp.MustCompile(`(^|[^0-9])([0-9])[- ]?([0-9]{4})[- ]?([0-9]{5})[- ]?([0-9]{2})[- ]?([0-9])($|[^0-9])`)
 
-// MaskPID masks everything in s that looks like a citizen ID: "1101700230708" becomes
+// maskPID masks everything in s that looks like a citizen ID: "1101700230708" becomes
 // "1-1017-xxxxx-70-8". Other text is left as is. Use it for log lines and screens.
-func MaskPID(s string) string {
+func maskPID(s string) string {
 	if len(s) < 13 {
 		return s
 	}
@@ -35,7 +35,7 @@ func (h maskingHandler) Enabled(ctx context.Context, l slog.Level) bool {
 }
 
 func (h maskingHandler) Handle(ctx context.Context, r slog.Record) error {
-	nr := slog.NewRecord(r.Time, r.Level, MaskPID(r.Message), r.PC)
+	nr := slog.NewRecord(r.Time, r.Level, maskPID(r.Message), r.PC)
 	r.Attrs(func(a slog.Attr) bool {
 		nr.AddAttrs(maskAttr(a))
 		return true
@@ -59,7 +59,7 @@ func maskAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
 	case slog.KindString:
-		return slog.String(a.Key, MaskPID(v.String()))
+		return slog.String(a.Key, maskPID(v.String()))
 	case slog.KindGroup:
 		g := v.Group()
 		out := make([]any, len(g))
@@ -68,7 +68,7 @@ func maskAttr(a slog.Attr) slog.Attr {
 		}
 		return slog.Group(a.Key, out...)
 	case slog.KindAny:
-		return slog.String(a.Key, MaskPID(v.String()))
+		return slog.String(a.Key, maskPID(v.String()))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }

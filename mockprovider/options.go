@@ -23,9 +23,9 @@ const (
 	DefaultRefreshTokenTTL = 24 * time.Hour
 )
 
-// Client is a relying party registered at the mock, as an agency registers its service at
+// RelyingParty is a relying party registered at the mock, as an agency registers its service at
 // DOPA's "RP Admin" site.
-type Client struct {
+type RelyingParty struct {
 	// ID is the client_id. Required and unique.
 	ID string
 	// Secret is the client_secret, checked with constant-time comparison.
@@ -66,14 +66,14 @@ const (
 	AddressObject
 )
 
-// Options configure a Provider. The zero value of every field has a documented default.
+// Options configure a Server. The zero value of every field has a documented default.
 type Options struct {
 	// Issuer is the public base URL, without trailing slash, e.g. "http://127.0.0.1:9090".
 	// Required by New; Start and StartTLS set it to the test server's URL.
 	Issuer string
 	// Clients are the registered relying parties. nil = one demo client
 	// (DemoClientID/DemoClientSecret, AllowAnyRedirectURI).
-	Clients []Client
+	Clients []RelyingParty
 	// Citizens who can log in. nil = DefaultCitizens().
 	Citizens []Citizen
 	// Alg is the ID token signing algorithm of the first key: "ES256" (default) or "RS256".
@@ -138,7 +138,7 @@ func (o *Options) setDefaults() {
 		o.Now = time.Now
 	}
 	if o.Clients == nil {
-		o.Clients = []Client{{ID: DemoClientID, Secret: DemoClientSecret, AllowAnyRedirectURI: true}}
+		o.Clients = []RelyingParty{{ID: DemoClientID, Secret: DemoClientSecret, AllowAnyRedirectURI: true}}
 	}
 	if o.Citizens == nil {
 		o.Citizens = DefaultCitizens()

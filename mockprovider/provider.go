@@ -15,7 +15,7 @@ import (
 	"time"
 )
 
-// Paths served by the Provider, as the real ThaID's (trailing slashes included).
+// Paths served by the Server, as the real ThaID's (trailing slashes included).
 const (
 	PathDiscovery  = "/.well-known/openid-configuration"
 	PathJWKS       = "/jwks/"
@@ -28,13 +28,13 @@ const (
 	PathQR = "/qr/"
 )
 
-// Provider is a ThaID-compatible OpenID provider. It is an http.Handler; all methods are safe
+// Server is a ThaID-compatible OpenID provider. It is an http.Handler; all methods are safe
 // for concurrent use.
-type Provider struct {
+type Server struct {
 	opts     Options // defaults applied; immutable after New
 	issuer   string
 	basePath string // the issuer's URL path ("" at the root), under which the mock's own pages live
-	clients  map[string]*Client
+	clients  map[string]*RelyingParty
 	people   []Citizen
 	byPID    map[string]*Citizen
 	logger   *slog.Logger
@@ -65,7 +65,7 @@ type grant struct {
 	scopes   []string
 	nonce    string
 	authTime time.Time
-	revoked  bool // guarded by Provider.mu
+	revoked  bool // guarded by Server.mu
 }
 
 type authCode struct {
@@ -85,14 +85,14 @@ type tokenRec struct {
 }
 
 // live reports whether the token is neither revoked (itself or its whole login) nor expired at
-// now. Provider.mu held.
+// now. Server.mu held.
 func (t *tokenRec) live(now time.Time) bool {
 	return !t.revoked && !t.grant.revoked && now.Before(t.expires)
 }
 
 // New validates opts, applies defaults and returns a provider with one fresh signing key.
 // Errors wrap ErrInvalidOptions or ErrInvalidCitizen.
-func New(opts Options) (*Provider, error) {
+func New(opts Options) (*Server, error) {
 	opts.setDefaults()
 	opts.Issuer = strings.TrimRight(opts.Issuer, "/")
 	opts.Clients = slices.Clone(opts.Clients)
@@ -103,11 +103,11 @@ func New(opts Options) (*Provider, error) {
 	if err := opts.validate(); err != nil {
 		return nil, err
 	}
-	p := &Provider{
+	p := &Server{
 		opts:        opts,
 		issuer:      opts.Issuer,
 		basePath:    issuerPath(opts.Issuer),
-		clients:     make(map[string]*Client, len(opts.Clients)),
+		clients:     make(map[string]*RelyingParty, len(opts.Clients)),
 		people:      opts.Citizens,
 		byPID:       make(map[string]*Citizen, len(opts.Citizens)),
 		now:         opts.Now,
@@ -147,7 +147,7 @@ func New(opts Options) (*Provider, error) {
 	return p, nil
 }
 
-func (p *Provider) routes() {
+func (p *Server) routes() {
 	m := http.NewServeMux()
 	m.Handle(PathDiscovery, p.endpoint(EndpointDiscovery, p.serveDiscovery))
 	for _, e := range []struct {
@@ -174,7 +174,7 @@ func (p *Provider) routes() {
 // ServeHTTP serves the provider's endpoints (see the Path constants).
 // A path without its trailing slash is answered 404, not redirected, so that a client using the
 // wrong path fails loudly.
-func (p *Provider) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
+func (p *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { p.mux.ServeHTTP(w, r) }
 
 func notFoundWithoutSlash(w http.ResponseWriter, _ *http.Request) {
 	http.Error(w, "404 page not found (ThaID paths end with a slash)", http.StatusNotFound)
@@ -190,25 +190,25 @@ func issuerPath(issuer string) string {
 }
 
 // Issuer returns the issuer URL (no trailing slash).
-func (p *Provider) Issuer() string { return p.issuer }
+func (p *Server) Issuer() string { return p.issuer }
 
 // URL returns the absolute URL of a path on the provider, e.g. p.URL(PathToken).
-func (p *Provider) URL(path string) string { return p.issuer + path }
+func (p *Server) URL(path string) string { return p.issuer + path }
 
 // Start serves a new provider on a plain-HTTP httptest server, sets Options.Issuer to its URL,
 // and closes it in t.Cleanup. It calls t.Fatal if opts are invalid.
-func Start(t testing.TB, opts Options) *Provider {
+func Start(t testing.TB, opts Options) *Server {
 	t.Helper()
 	return start(t, opts, false)
 }
 
 // StartTLS is Start with an httptest TLS server. Use HTTPClient to talk to it.
-func StartTLS(t testing.TB, opts Options) *Provider {
+func StartTLS(t testing.TB, opts Options) *Server {
 	t.Helper()
 	return start(t, opts, true)
 }
 
-func start(t testing.TB, opts Options, useTLS bool) *Provider {
+func start(t testing.TB, opts Options, useTLS bool) *Server {
 	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
 	scheme := "http://"
@@ -234,7 +234,7 @@ func start(t testing.TB, opts Options, useTLS bool) *Provider {
 
 // HTTPClient returns an HTTP client for talking to the provider. For StartTLS it trusts the
 // test server's certificate; otherwise it is a plain client with a 10 s timeout.
-func (p *Provider) HTTPClient() *http.Client {
+func (p *Server) HTTPClient() *http.Client {
 	if p.srv != nil && p.srv.TLS != nil {
 		c := p.srv.Client()
 		c.Timeout = 10 * time.Second
@@ -245,7 +245,7 @@ func (p *Provider) HTTPClient() *http.Client {
 
 // TLSConfig returns a TLS client config trusting the StartTLS server (nil for plain servers),
 // e.g. for a browser-less client built by hand.
-func (p *Provider) TLSConfig() *tls.Config {
+func (p *Server) TLSConfig() *tls.Config {
 	if p.srv == nil || p.srv.TLS == nil {
 		return nil
 	}
@@ -256,10 +256,10 @@ func (p *Provider) TLSConfig() *tls.Config {
 }
 
 // Citizens returns a copy of the configured citizens.
-func (p *Provider) Citizens() []Citizen { return slices.Clone(p.people) }
+func (p *Server) Citizens() []Citizen { return slices.Clone(p.people) }
 
 // SetNow replaces the clock (nil = time.Now). Codes, tokens and QR codes expire by this clock.
-func (p *Provider) SetNow(now func() time.Time) {
+func (p *Server) SetNow(now func() time.Time) {
 	if now == nil {
 		now = time.Now
 	}
@@ -269,7 +269,7 @@ func (p *Provider) SetNow(now func() time.Time) {
 }
 
 // SetAutoApprove switches between auto-approve and the interactive QR page.
-func (p *Provider) SetAutoApprove(on bool) {
+func (p *Server) SetAutoApprove(on bool) {
 	p.mu.Lock()
 	p.autoApprove = on
 	p.mu.Unlock()
@@ -278,7 +278,7 @@ func (p *Provider) SetAutoApprove(on bool) {
 // ---- housekeeping
 
 // sweepLocked drops expired codes, tokens and QR logins, at most once a minute. p.mu held.
-func (p *Provider) sweepLocked(now time.Time) {
+func (p *Server) sweepLocked(now time.Time) {
 	if now.Sub(p.lastSweep) < time.Minute && !p.lastSweep.After(now) {
 		return
 	}
@@ -321,7 +321,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 
 var errNoCitizen = errors.New("no such citizen")
 
-func (p *Provider) citizen(pid string) (*Citizen, error) {
+func (p *Server) citizen(pid string) (*Citizen, error) {
 	c, ok := p.byPID[normalizePID(pid)]
 	if !ok {
 		return nil, errNoCitizen

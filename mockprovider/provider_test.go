@@ -20,7 +20,7 @@ import (
 func TestStartPlainAndTLS(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
-		start  func(testing.TB, mockprovider.Options) *mockprovider.Provider
+		start  func(testing.TB, mockprovider.Options) *mockprovider.Server
 		scheme string
 	}{{"http", mockprovider.Start, "http://"}, {"https", mockprovider.StartTLS, "https://"}} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -50,10 +50,10 @@ func TestNewValidates(t *testing.T) {
 		{"relative issuer", mockprovider.Options{Issuer: "/x"}, mockprovider.ErrInvalidOptions},
 		{"bad alg", mockprovider.Options{Issuer: "http://x", Alg: "HS256"}, mockprovider.ErrInvalidOptions},
 		{"negative ttl", mockprovider.Options{Issuer: "http://x", CodeTTL: -1}, mockprovider.ErrInvalidOptions},
-		{"client without redirect", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.Client{{ID: "a"}}}, mockprovider.ErrInvalidOptions},
-		{"relative redirect", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.Client{{ID: "a", RedirectURIs: []string{"/cb"}}}}, mockprovider.ErrInvalidOptions},
-		{"duplicate client", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.Client{{ID: "a", AllowAnyRedirectURI: true}, {ID: "a", AllowAnyRedirectURI: true}}}, mockprovider.ErrInvalidOptions},
-		{"unknown client scope", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.Client{{ID: "a", AllowAnyRedirectURI: true, Scopes: []string{"email"}}}}, mockprovider.ErrInvalidOptions},
+		{"client without redirect", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.RelyingParty{{ID: "a"}}}, mockprovider.ErrInvalidOptions},
+		{"relative redirect", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.RelyingParty{{ID: "a", RedirectURIs: []string{"/cb"}}}}, mockprovider.ErrInvalidOptions},
+		{"duplicate client", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.RelyingParty{{ID: "a", AllowAnyRedirectURI: true}, {ID: "a", AllowAnyRedirectURI: true}}}, mockprovider.ErrInvalidOptions},
+		{"unknown client scope", mockprovider.Options{Issuer: "http://x", Clients: []mockprovider.RelyingParty{{ID: "a", AllowAnyRedirectURI: true, Scopes: []string{"email"}}}}, mockprovider.ErrInvalidOptions},
 		{"bad password", mockprovider.Options{Issuer: "http://x", Citizens: bad}, mockprovider.ErrInvalidCitizen},
 		{"duplicate PID", mockprovider.Options{Issuer: "http://x", Citizens: dup}, mockprovider.ErrInvalidCitizen},
 		{"ok", mockprovider.Options{Issuer: "http://x/"}, nil},
@@ -141,7 +141,7 @@ func TestPathsNeedTrailingSlash(t *testing.T) {
 func TestAuthorizeErrors(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{
 		AutoApprove: true,
-		Clients: []mockprovider.Client{
+		Clients: []mockprovider.RelyingParty{
 			{ID: "strict", Secret: "s", RedirectURIs: []string{testRedirect}, Scopes: []string{"openid", "pid"}},
 		},
 	})
@@ -307,7 +307,7 @@ func TestTokenErrors(t *testing.T) {
 
 // testTokenErrors runs the token endpoint's error table with one RFCGrantErrors setting.
 func testTokenErrors(t *testing.T, rfc bool) {
-	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RFCGrantErrors: rfc, Clients: []mockprovider.Client{
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RFCGrantErrors: rfc, Clients: []mockprovider.RelyingParty{
 		{ID: mockprovider.DemoClientID, Secret: mockprovider.DemoClientSecret, AllowAnyRedirectURI: true},
 		{ID: "other", Secret: "other-secret", AllowAnyRedirectURI: true},
 		{ID: "keyed", Secret: "k", AllowAnyRedirectURI: true, APIKey: "the-api-key"},
@@ -600,7 +600,7 @@ func TestKeyRotation(t *testing.T) {
 	if set := jwks(t, p); len(set.Keys) != 1 || set.Keys[0].KeyID != kid || set.Keys[0].Algorithm != "ES256" || set.Keys[0].Use != "sig" {
 		t.Fatalf("jwks after retire: %+v", set.Keys)
 	}
-	if _, err := p.RotateKey("HS256"); !errors.Is(err, mockprovider.ErrUnsupportedAlg) {
+	if _, err := p.RotateKey("HS256"); !errors.Is(err, mockprovider.ErrUnknownAlg) {
 		t.Fatalf("rotate HS256: %v", err)
 	}
 }

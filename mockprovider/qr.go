@@ -53,8 +53,8 @@ type pendingAuth struct {
 	ref      string
 	req      authRequest
 	created  time.Time
-	status   authStatus // guarded by Provider.mu
-	redirect string     // guarded by Provider.mu; set when approved or denied
+	status   authStatus // guarded by Server.mu
+	redirect string     // guarded by Server.mu; set when approved or denied
 }
 
 const refAlphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -68,7 +68,7 @@ func newRef() string {
 	return string(b)
 }
 
-func (p *Provider) newPending(req authRequest) *pendingAuth {
+func (p *Server) newPending(req authRequest) *pendingAuth {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	now := p.now()
@@ -81,19 +81,19 @@ func (p *Provider) newPending(req authRequest) *pendingAuth {
 	return pa
 }
 
-func (p *Provider) phoneURL(ref string) string { return p.issuer + PathQR + "phone/" + ref }
+func (p *Server) phoneURL(ref string) string { return p.issuer + PathQR + "phone/" + ref }
 
 // pagePath returns the root-relative path of one of the mock's own pages, under the issuer's
 // path: a provider mounted at https://host/mock-thaid links to /mock-thaid/qr/..., not /qr/....
-func (p *Provider) pagePath(path string) string { return p.basePath + path }
+func (p *Server) pagePath(path string) string { return p.basePath + path }
 
 // expiredLocked reports whether pa is still pending but past QRTTL. p.mu held.
-func (p *Provider) expiredLocked(pa *pendingAuth, now time.Time) bool {
+func (p *Server) expiredLocked(pa *pendingAuth, now time.Time) bool {
 	return pa.status == statusPending && now.Sub(pa.created) >= p.opts.QRTTL
 }
 
 // Pending returns the QR logins waiting for approval (not yet approved, denied or expired).
-func (p *Provider) Pending() []PendingAuth {
+func (p *Server) Pending() []PendingAuth {
 	p.mu.Lock()
 	now := p.now()
 	var out []PendingAuth
@@ -114,23 +114,23 @@ func (p *Provider) Pending() []PendingAuth {
 
 // Approve approves the QR login ref as the citizen with that PID, as if the phone had approved
 // (no password needed). The waiting page then moves on to redirect_uri?code&state.
-func (p *Provider) Approve(ref, pid string) error {
+func (p *Server) Approve(ref, pid string) error {
 	c, err := p.citizen(pid)
 	if err != nil {
-		return fmt.Errorf("%w: %s", ErrUnknownCitizen, MaskPID(normalizePID(pid)))
+		return fmt.Errorf("%w: %s", ErrUnknownCitizen, maskPID(normalizePID(pid)))
 	}
 	_, err = p.decide(ref, c)
 	return err
 }
 
 // Deny refuses the QR login ref; the waiting page moves on to redirect_uri?error=access_denied.
-func (p *Provider) Deny(ref string) error {
+func (p *Server) Deny(ref string) error {
 	_, err := p.decide(ref, nil)
 	return err
 }
 
 // decide approves (c != nil) or denies a pending login and returns the redirect target.
-func (p *Provider) decide(ref string, c *Citizen) (string, error) {
+func (p *Server) decide(ref string, c *Citizen) (string, error) {
 	p.mu.Lock()
 	pa, ok := p.pending[ref]
 	var err error
@@ -166,7 +166,7 @@ func (p *Provider) decide(ref string, c *Citizen) (string, error) {
 	return target, nil
 }
 
-func (p *Provider) qrRoutes(m *http.ServeMux) {
+func (p *Server) qrRoutes(m *http.ServeMux) {
 	m.HandleFunc("GET "+PathQR+"wait/{ref}", p.serveWait)
 	m.HandleFunc("GET "+PathQR+"png/{ref}", p.servePNG)
 	m.HandleFunc("GET "+PathQR+"status/{ref}", p.serveStatus)
@@ -175,7 +175,7 @@ func (p *Provider) qrRoutes(m *http.ServeMux) {
 	m.HandleFunc("POST "+PathQR+"retry/{ref}", p.serveRetry)
 }
 
-func (p *Provider) lookupPending(ref string) (*pendingAuth, authStatus, bool, string, bool) {
+func (p *Server) lookupPending(ref string) (*pendingAuth, authStatus, bool, string, bool) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	pa, ok := p.pending[ref]
@@ -206,7 +206,7 @@ func render(w http.ResponseWriter, status int, name string, data any) {
 }
 
 // renderBadRequest is the "Bad data request" page of the real ThaID.
-func (p *Provider) renderBadRequest(w http.ResponseWriter, status int, detail string) {
+func (p *Server) renderBadRequest(w http.ResponseWriter, status int, detail string) {
 	render(w, status, "bad", map[string]any{"Title": "Bad data request", "Detail": detail})
 }
 
@@ -217,7 +217,7 @@ type waitView struct {
 	Remaining                                                                int
 }
 
-func (p *Provider) renderWait(w http.ResponseWriter, r *http.Request, pa *pendingAuth) {
+func (p *Server) renderWait(w http.ResponseWriter, r *http.Request, pa *pendingAuth) {
 	p.mu.Lock()
 	now := p.now()
 	expired := p.expiredLocked(pa, now)
@@ -232,11 +232,11 @@ func (p *Provider) renderWait(w http.ResponseWriter, r *http.Request, pa *pendin
 	})
 }
 
-func (p *Provider) notFound(w http.ResponseWriter) {
+func (p *Server) notFound(w http.ResponseWriter) {
 	render(w, http.StatusNotFound, "bad", map[string]any{"Title": "ไม่พบรายการ", "Detail": "unknown or expired reference code"})
 }
 
-func (p *Provider) serveWait(w http.ResponseWriter, r *http.Request) {
+func (p *Server) serveWait(w http.ResponseWriter, r *http.Request) {
 	pa, _, _, _, ok := p.lookupPending(r.PathValue("ref"))
 	if !ok {
 		p.notFound(w)
@@ -246,7 +246,7 @@ func (p *Provider) serveWait(w http.ResponseWriter, r *http.Request) {
 }
 
 // servePNG serves the QR code of the phone page URL.
-func (p *Provider) servePNG(w http.ResponseWriter, r *http.Request) {
+func (p *Server) servePNG(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
 	if _, _, _, _, ok := p.lookupPending(ref); !ok {
 		http.NotFound(w, r)
@@ -271,7 +271,7 @@ type QRStatus struct {
 	Redirect string `json:"redirect,omitempty"`
 }
 
-func (p *Provider) serveStatus(w http.ResponseWriter, r *http.Request) {
+func (p *Server) serveStatus(w http.ResponseWriter, r *http.Request) {
 	_, st, expired, redirect, ok := p.lookupPending(r.PathValue("ref"))
 	if !ok {
 		writeJSON(w, http.StatusNotFound, oauthError{Error: "not_found", Description: "unknown reference code"})
@@ -290,7 +290,7 @@ func (p *Provider) serveStatus(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveRetry issues a fresh reference for the same request and shows its QR page.
-func (p *Provider) serveRetry(w http.ResponseWriter, r *http.Request) {
+func (p *Server) serveRetry(w http.ResponseWriter, r *http.Request) {
 	pa, _, _, _, ok := p.lookupPending(r.PathValue("ref"))
 	if !ok {
 		p.notFound(w)
@@ -316,7 +316,7 @@ type phoneView struct {
 }
 
 // servePhone is the simulated ThaID app: choose a citizen, consent, type the app password.
-func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
+func (p *Server) servePhone(w http.ResponseWriter, r *http.Request) {
 	ref := r.PathValue("ref")
 	pa, st, expired, _, ok := p.lookupPending(ref)
 	if !ok {
@@ -373,7 +373,7 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 			view.Error = "กรุณาให้ความยินยอมก่อนยืนยันตัวตน"
 		case subtle.ConstantTimeCompare([]byte(r.PostForm.Get("password")), []byte(c.Password)) != 1:
 			view.Error = "รหัสผ่านไม่ถูกต้อง กรุณาลองใหม่อีกครั้ง"
-			p.logger.Info("wrong app password", "citizen", MaskPID(c.PID))
+			p.logger.Info("wrong app password", "citizen", maskPID(c.PID))
 		}
 		if view.Error != "" {
 			render(w, http.StatusOK, "phone", view)
@@ -398,15 +398,15 @@ func (p *Provider) servePhone(w http.ResponseWriter, r *http.Request) {
 }
 
 // serveHome is a small index page for people who open the issuer URL in a browser.
-func (p *Provider) serveHome(w http.ResponseWriter, r *http.Request) {
+func (p *Server) serveHome(w http.ResponseWriter, r *http.Request) {
 	render(w, http.StatusOK, "home", map[string]any{"Title": "thaid-mock", "Issuer": p.issuer, "Discovery": p.issuer + PathDiscovery, "Citizens": p.citizenViews(-1)})
 }
 
 // citizenViews lists the citizens for a page, masked; selected is the index to preselect (-1: none).
-func (p *Provider) citizenViews(selected int) []citizenView {
+func (p *Server) citizenViews(selected int) []citizenView {
 	out := make([]citizenView, len(p.people))
 	for i, c := range p.people {
-		out[i] = citizenView{Index: i, Name: c.Name(), NameEN: c.NameEN(), PID: MaskPID(c.PID), Selected: i == selected}
+		out[i] = citizenView{Index: i, Name: c.Name(), NameEN: c.NameEN(), PID: maskPID(c.PID), Selected: i == selected}
 	}
 	return out
 }

@@ -21,7 +21,7 @@ import (
 var refRE = regexp.MustCompile(`<code id="ref">([A-Z0-9]{8})</code>`)
 
 // startQR opens the interactive authorize page and returns the reference and the page.
-func startQR(t *testing.T, p *mockprovider.Provider, over url.Values) (string, string) {
+func startQR(t *testing.T, p *mockprovider.Server, over url.Values) (string, string) {
 	t.Helper()
 	st, _, page := get(t, p, mockprovider.PathAuthorize+"?"+authParams(over).Encode())
 	if st != http.StatusOK {
@@ -34,7 +34,7 @@ func startQR(t *testing.T, p *mockprovider.Provider, over url.Values) (string, s
 	return m[1], page
 }
 
-func qrStatus(t *testing.T, p *mockprovider.Provider, ref string) mockprovider.QRStatus {
+func qrStatus(t *testing.T, p *mockprovider.Server, ref string) mockprovider.QRStatus {
 	t.Helper()
 	st, _, body := get(t, p, mockprovider.PathQR+"status/"+ref)
 	if st != 200 {
@@ -48,7 +48,7 @@ func qrStatus(t *testing.T, p *mockprovider.Provider, ref string) mockprovider.Q
 }
 
 // phonePost submits the phone form.
-func phonePost(t *testing.T, p *mockprovider.Provider, ref string, form url.Values) (int, string, string) {
+func phonePost(t *testing.T, p *mockprovider.Server, ref string, form url.Values) (int, string, string) {
 	t.Helper()
 	resp, err := noRedirect(p.HTTPClient()).PostForm(p.URL(mockprovider.PathQR+"phone/"+ref), form)
 	if err != nil {

@@ -47,7 +47,7 @@ type RequestRecord struct {
 }
 
 // logRequest appends rec to the request log.
-func (p *Provider) logRequest(rec RequestRecord) {
+func (p *Server) logRequest(rec RequestRecord) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.requests) >= 2*maxRequests {
@@ -60,7 +60,7 @@ func (p *Provider) logRequest(rec RequestRecord) {
 }
 
 // Requests returns a copy of the request log, oldest first (at most the last 10,000).
-func (p *Provider) Requests() []RequestRecord {
+func (p *Server) Requests() []RequestRecord {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	out := slices.Clone(p.requests[max(0, len(p.requests)-maxRequests):])
@@ -71,7 +71,7 @@ func (p *Provider) Requests() []RequestRecord {
 }
 
 // RequestsTo returns the logged requests of one endpoint, oldest first.
-func (p *Provider) RequestsTo(ep Endpoint) []RequestRecord {
+func (p *Server) RequestsTo(ep Endpoint) []RequestRecord {
 	var out []RequestRecord
 	for _, r := range p.Requests() {
 		if r.Endpoint == ep {
@@ -82,7 +82,7 @@ func (p *Provider) RequestsTo(ep Endpoint) []RequestRecord {
 }
 
 // ResetRequests empties the request log.
-func (p *Provider) ResetRequests() {
+func (p *Server) ResetRequests() {
 	p.mu.Lock()
 	p.requests = nil
 	p.mu.Unlock()

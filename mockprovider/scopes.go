@@ -71,7 +71,7 @@ func parseScopes(s string) []string {
 }
 
 // claims returns the claims of the granted scopes for c.
-func (p *Provider) claims(c *Citizen, scopes []string, dst map[string]any) {
+func (p *Server) claims(c *Citizen, scopes []string, dst map[string]any) {
 	set := func(k, v string) {
 		if v != "" {
 			dst[k] = v

@@ -12,7 +12,7 @@ import (
 
 // authenticateClient checks client credentials (Basic header or client_id/client_secret in the
 // body) and the optional API key. On failure it writes the error and returns nil.
-func (p *Provider) authenticateClient(w http.ResponseWriter, r *http.Request, rec *RequestRecord) *Client {
+func (p *Server) authenticateClient(w http.ResponseWriter, r *http.Request, rec *RequestRecord) *RelyingParty {
 	id, secret, basic := r.BasicAuth()
 	if basic {
 		// RFC 6749 2.3.1: form-urlencoded before base64.
@@ -83,7 +83,7 @@ func parsePost(w http.ResponseWriter, r *http.Request) bool {
 }
 
 // serveToken answers /api/v2/oauth2/token/.
-func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+func (p *Server) serveToken(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
 	if !parsePost(w, r) {
 		return
 	}
@@ -107,7 +107,7 @@ func (p *Provider) serveToken(w http.ResponseWriter, r *http.Request, rec *Reque
 	}
 }
 
-func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *Client) {
+func (p *Server) grantCode(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *RelyingParty) {
 	f := r.PostForm
 	code, verifier := f.Get("code"), f.Get("code_verifier")
 	if code == "" {
@@ -168,7 +168,7 @@ func (p *Provider) grantCode(w http.ResponseWriter, r *http.Request, rec *Reques
 	p.issueTokens(w, ac.grant, ac.grant.scopes, true, now)
 }
 
-func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *Client) {
+func (p *Server) grantRefresh(w http.ResponseWriter, r *http.Request, rec *RequestRecord, c *RelyingParty) {
 	f := r.PostForm
 	rt := f.Get("refresh_token")
 	if rt == "" {
@@ -209,7 +209,7 @@ func (p *Provider) grantRefresh(w http.ResponseWriter, r *http.Request, rec *Req
 }
 
 // issueTokens writes the token response for g, applying the next queued TokenFault.
-func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string, newRefresh bool, now time.Time) {
+func (p *Server) issueTokens(w http.ResponseWriter, g *grant, scopes []string, newRefresh bool, now time.Time) {
 	access := randomToken(32)
 	var refresh string
 	if newRefresh {
@@ -259,7 +259,7 @@ func (p *Provider) issueTokens(w http.ResponseWriter, g *grant, scopes []string,
 }
 
 // idToken builds the ID token, lets the fault edit it, and signs it.
-func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now time.Time, key *signingKey, fault tokenFaultDef) (string, error) {
+func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time.Time, key *signingKey, fault tokenFaultDef) (string, error) {
 	d := &idTokenDraft{
 		claims:   make(map[string]any, 24),
 		hdr:      jwtHeader{Alg: key.alg, Kid: key.kid, Typ: "JWT"},
@@ -298,7 +298,7 @@ func (p *Provider) idToken(g *grant, scopes []string, accessToken string, now ti
 }
 
 // tokenParam reads a token sent as "t" or "Bearer t".
-func (p *Provider) tokenParam(r *http.Request, rec *RequestRecord) string {
+func (p *Server) tokenParam(r *http.Request, rec *RequestRecord) string {
 	t := strings.TrimSpace(r.PostForm.Get("token"))
 	if len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
 		rec.BearerPrefix = true
@@ -310,7 +310,7 @@ func (p *Provider) tokenParam(r *http.Request, rec *RequestRecord) string {
 
 // codeError is the error code for a bad authorization code or redirect_uri at the token
 // endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors.
-func (p *Provider) codeError() string {
+func (p *Server) codeError() string {
 	if p.opts.RFCGrantErrors {
 		return "invalid_grant"
 	}
@@ -319,7 +319,7 @@ func (p *Provider) codeError() string {
 
 // tokenRequest reads what introspect and revoke share: a POST form, an authenticated client and
 // the token parameter. On failure it has answered the request and returns ok=false.
-func (p *Provider) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord) (c *Client, tok string, ok bool) {
+func (p *Server) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord) (c *RelyingParty, tok string, ok bool) {
 	if !parsePost(w, r) {
 		return nil, "", false
 	}
@@ -334,7 +334,7 @@ func (p *Provider) tokenRequest(w http.ResponseWriter, r *http.Request, rec *Req
 }
 
 // serveIntrospect answers /api/v2/oauth2/introspect/.
-func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+func (p *Server) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
 	c, tok, ok := p.tokenRequest(w, r, rec)
 	if !ok {
 		return
@@ -366,7 +366,7 @@ func (p *Provider) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *
 
 // serveRevoke answers /api/v2/oauth2/revoke/. Revoking a refresh token revokes its whole grant
 // (all access tokens of the login); unknown tokens are answered OK (RFC 7009).
-func (p *Provider) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+func (p *Server) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
 	c, tok, ok := p.tokenRequest(w, r, rec)
 	if !ok {
 		return
@@ -383,7 +383,7 @@ func (p *Provider) serveRevoke(w http.ResponseWriter, r *http.Request, rec *Requ
 }
 
 // serveUserInfo answers /api/v2/oauth2/userinfo/ for a Bearer access token.
-func (p *Provider) serveUserInfo(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
+func (p *Server) serveUserInfo(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
 		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET or POST")
 		return

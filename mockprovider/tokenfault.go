@@ -218,7 +218,7 @@ func (f TokenFault) String() string {
 // QueueTokenFault makes the next ID token issued (by the token endpoint, for either grant)
 // defective as f says; TokenBadPID is also used up by a response with flat claims only.
 // Several queued faults apply to successive responses, FIFO.
-func (p *Provider) QueueTokenFault(f TokenFault) {
+func (p *Server) QueueTokenFault(f TokenFault) {
 	p.mu.Lock()
 	p.tokenFaults = append(p.tokenFaults, f)
 	p.mu.Unlock()
@@ -226,7 +226,7 @@ func (p *Provider) QueueTokenFault(f TokenFault) {
 
 // nextTokenFault takes the queued token fault for a response (with an ID token when openid),
 // and returns it with the active key. A fault that does not apply to the response stays queued.
-func (p *Provider) nextTokenFault(openid bool) (*signingKey, tokenFaultDef) {
+func (p *Server) nextTokenFault(openid bool) (*signingKey, tokenFaultDef) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if len(p.tokenFaults) == 0 {

@@ -26,7 +26,7 @@ const (
 )
 
 type env struct {
-	op    *mockprovider.Provider
+	op    *mockprovider.Server
 	clock *testclock.Clock
 	c     *thaid.Client
 }
@@ -482,7 +482,7 @@ func TestTokenEndpointTimeout(t *testing.T) {
 }
 
 func TestAPIKey(t *testing.T) {
-	clients := []mockprovider.Client{{ID: "agency", Secret: "agency-secret", AllowAnyRedirectURI: true, APIKey: "k-123"}}
+	clients := []mockprovider.RelyingParty{{ID: "agency", Secret: "agency-secret", AllowAnyRedirectURI: true, APIKey: "k-123"}}
 	tests := []struct {
 		name string
 		key  thaid.Secret

@@ -61,7 +61,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 
 	top := http.NewServeMux()
 	provider := cfg.provider()
-	var mock *mockprovider.Provider
+	var mock *mockprovider.Server
 	if cfg.mockMode() {
 		if mock, err = embeddedMock(&cfg, log); err != nil {
 			return err
@@ -146,13 +146,13 @@ func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retent
 
 // embeddedMock makes the mock ThaID served under mockPrefix, with a client
 // for this app and, on loopback without ADMIN_PIDS, two demo area admins.
-func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Provider, error) {
+func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Server, error) {
 	var b [16]byte
 	_, _ = rand.Read(b[:])
 	cfg.ClientID, cfg.ClientSecret = "school-registration", thaid.Secret(hex.EncodeToString(b[:]))
 	mock, err := mockprovider.New(mockprovider.Options{
 		Issuer: cfg.BaseURL + mockPrefix,
-		Clients: []mockprovider.Client{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
+		Clients: []mockprovider.RelyingParty{{ID: cfg.ClientID, Secret: cfg.ClientSecret.Reveal(),
 			RedirectURIs: []string{cfg.RedirectURL}, Name: "School website registration (EMIS demo)"}},
 		Logger: log.With("component", "mock-thaid"),
 	})
@@ -172,7 +172,7 @@ func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Provider, error)
 
 // mockEndpoints lists the embedded mock's endpoints, so that the ThaID client
 // needs no discovery (which would have to reach this very server).
-func mockEndpoints(mock *mockprovider.Provider) thaid.Provider {
+func mockEndpoints(mock *mockprovider.Server) thaid.Provider {
 	return thaid.Provider{
 		Issuer:        mock.Issuer(),
 		AuthURL:       mock.URL(mockprovider.PathAuthorize),
@@ -298,7 +298,7 @@ func demoAdmins(citizens []mockprovider.Citizen) []adminAssignment {
 
 // printBanner tells the user where to go and, with the embedded mock, who
 // can log in.
-func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovider.Provider, st *store.Store) {
+func printBanner(ctx context.Context, out io.Writer, cfg config, mock *mockprovider.Server, st *store.Store) {
 	var w strings.Builder
 	defer func() { _, _ = io.WriteString(out, w.String()) }() // one write: readers see all or nothing
 	fmt.Fprintf(&w, "\nschool-registration is running: open %s/\n", cfg.BaseURL)

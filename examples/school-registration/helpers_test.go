@@ -64,7 +64,7 @@ type testApp struct {
 
 // startMock starts a mock ThaID in AutoApprove mode: logins complete at once
 // as the citizen named by login_hint.
-func startMock(t *testing.T) *mockprovider.Provider {
+func startMock(t *testing.T) *mockprovider.Server {
 	t.Helper()
 	return mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 }
@@ -74,7 +74,7 @@ func startMock(t *testing.T) *mockprovider.Provider {
 // the end that the log never contained a full PID.
 //
 // tweaks change the configuration after it is read (test-only settings).
-func startApp(t *testing.T, mock *mockprovider.Provider, env map[string]string, tweaks ...func(*config)) *testApp {
+func startApp(t *testing.T, mock *mockprovider.Server, env map[string]string, tweaks ...func(*config)) *testApp {
 	t.Helper()
 	full := map[string]string{
 		"ADDR":                "127.0.0.1:0",
@@ -152,7 +152,7 @@ func serveOnce(t *testing.T, cfg config) string {
 }
 
 // startAppOn starts an app on a fresh database of the given kind.
-func startAppOn(t *testing.T, kind testdb.Kind, mock *mockprovider.Provider) *testApp {
+func startAppOn(t *testing.T, kind testdb.Kind, mock *mockprovider.Server) *testApp {
 	t.Helper()
 	return startApp(t, mock, map[string]string{"DATABASE_URL": testdb.URL(t, kind)})
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/mockprovider"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // bannerWriter collects run's output and reports the URL it prints.
@@ -254,7 +255,7 @@ func TestRunUnknownAdminArea(t *testing.T) {
 	if err == nil {
 		t.Fatal("run started with an admin of an unknown area")
 	}
-	if !strings.Contains(err.Error(), mockprovider.MaskPID(pid)) || strings.Contains(err.Error()+out.String(), pid) {
+	if !strings.Contains(err.Error(), thaid.MaskPID(pid)) || strings.Contains(err.Error()+out.String(), pid) {
 		t.Errorf("error %q should name the admin by masked PID only", err)
 	}
 }

@@ -23,7 +23,7 @@ import (
 // rig is a relying-party app (thaid + middleware on a loopback httptest server) wired to an
 // in-process mock ThaID in auto-approve mode.
 type rig struct {
-	mock *mockprovider.Provider
+	mock *mockprovider.Server
 	app  *httptest.Server
 	// transport is shared by every simulated browser, so connections are reused as a browser's are.
 	transport *http.Transport

@@ -19,7 +19,7 @@ import (
 // testApp is an application protected by the middleware, with a mock ThaID beside it and a
 // browser (an http.Client with a cookie jar that follows redirects).
 type testApp struct {
-	p       *mockprovider.Provider
+	p       *mockprovider.Server
 	url     string
 	clock   *testclock.Clock
 	browser *http.Client

@@ -29,7 +29,7 @@ import (
 // know the tokens to look for.
 type testApp struct {
 	srv     *httptest.Server // the load balancer
-	mock    *mockprovider.Provider
+	mock    *mockprovider.Server
 	auths   []*middleware.Auth
 	client  *thaid.Client // instance 0's
 	clock   *testclock.Clock

@@ -90,7 +90,7 @@ func TestRequireOptionalIdentity(t *testing.T) {
 
 // start serves a Fiber app on a loopback listener, with the login and callback of an Auth
 // that logs in at a mock ThaID approving at once, and the routes that add adds.
-func start(tb testing.TB, add func(*fiber.App, *middleware.Auth)) (base string, auth *middleware.Auth, op *mockprovider.Provider, app *fiber.App) {
+func start(tb testing.TB, add func(*fiber.App, *middleware.Auth)) (base string, auth *middleware.Auth, op *mockprovider.Server, app *fiber.App) {
 	tb.Helper()
 	op = mockprovider.Start(tb, mockprovider.Options{AutoApprove: true})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -119,13 +119,13 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	if issuer == "" {
 		issuer = "http://" + ln.Addr().String()
 	}
-	client := mockprovider.Client{
+	client := mockprovider.RelyingParty{
 		ID: cfg.clientID, Secret: cfg.clientSecret,
 		RedirectURIs: cfg.redirectURIs, AllowAnyRedirectURI: len(cfg.redirectURIs) == 0,
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	p, err := mockprovider.New(mockprovider.Options{
-		Issuer: issuer, Clients: []mockprovider.Client{client}, Citizens: citizens,
+		Issuer: issuer, Clients: []mockprovider.RelyingParty{client}, Citizens: citizens,
 		Alg: cfg.alg, AutoApprove: cfg.autoApprove, Logger: logger,
 	})
 	if err != nil {
@@ -157,7 +157,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	return nil
 }
 
-func printBanner(w io.Writer, p *mockprovider.Provider, cfg config, addr string) {
+func printBanner(w io.Writer, p *mockprovider.Server, cfg config, addr string) {
 	fmt.Fprintf(w, "thaid-mock: a ThaID-compatible OpenID provider for tests and demos (NOT DOPA's ThaID)\n\n")
 	fmt.Fprintf(w, "  listening on   %s\n", addr)
 	fmt.Fprintf(w, "  issuer         %s\n", p.Issuer())
@@ -191,7 +191,7 @@ func printBanner(w io.Writer, p *mockprovider.Provider, cfg config, addr string)
 	fmt.Fprintf(w, "  mode           %s\n  signing alg    %s (kid %s)\n", mode, cfg.alg, p.ActiveKeyID())
 	fmt.Fprintf(w, "\n  citizens (fictional; PIDs masked, app passwords are demo data):\n")
 	for _, c := range p.Citizens() {
-		fmt.Fprintf(w, "    %s  password %s  %s (%s)\n", mockprovider.MaskPID(c.PID), c.Password, c.Name(), c.NameEN())
+		fmt.Fprintf(w, "    %s  password %s  %s (%s)\n", c.MaskedPID(), c.Password, c.Name(), c.NameEN())
 	}
 	fmt.Fprintln(w)
 }

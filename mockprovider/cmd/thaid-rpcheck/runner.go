@@ -27,7 +27,7 @@ const (
 type runner struct {
 	cfg       config
 	ctx       context.Context
-	p         *mockprovider.Provider
+	p         *mockprovider.Server
 	srv       *http.Server
 	kids      map[string]string // published key ID by key name (keyES256, keyRS256)
 	tokenPath string
@@ -55,7 +55,7 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 	}
 	p, err := mockprovider.New(mockprovider.Options{
 		Issuer: issuer,
-		Clients: []mockprovider.Client{{
+		Clients: []mockprovider.RelyingParty{{
 			ID: cfg.clientID, Secret: cfg.clientSecret, RedirectURIs: []string{cfg.redirectURI.String()},
 		}},
 		AutoApprove:          true,

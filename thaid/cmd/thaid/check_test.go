@@ -79,38 +79,38 @@ func TestCheckProblems(t *testing.T) {
 	dead := strings.TrimSuffix(freeRedirect(t), "/callback")
 	tests := []struct {
 		name  string
-		setup func(p *mockprovider.Provider)
+		setup func(p *mockprovider.Server)
 		// issuer to check ("" = the mock's)
 		issuer string
 		want   string
 	}{
 		{name: "unreachable", issuer: dead, want: "unreachable"},
-		{name: "issuer mismatch", setup: func(p *mockprovider.Provider) {
+		{name: "issuer mismatch", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointDiscovery, mockprovider.Fault{Body: `{"issuer":"https://imauth.bora.dopa.go.th",
 				"authorization_endpoint":"https://x/a/","token_endpoint":"https://x/t/","jwks_uri":"https://x/j/"}`})
 		}, want: "issuer mismatch"},
-		{name: "discovery server error", setup: func(p *mockprovider.Provider) {
+		{name: "discovery server error", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointDiscovery, mockprovider.Fault{Status: 503})
 		}, want: "unreachable"},
-		{name: "malformed discovery", setup: func(p *mockprovider.Provider) {
+		{name: "malformed discovery", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointDiscovery, mockprovider.Fault{Body: "<html>", ContentType: "text/html"})
 		}, want: "discovery at"},
-		{name: "no keys", setup: func(p *mockprovider.Provider) {
+		{name: "no keys", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Body: `{"keys":[]}`})
 		}, want: "no keys"},
-		{name: "JWKS not found", setup: func(p *mockprovider.Provider) {
+		{name: "JWKS not found", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Status: 404})
 		}, want: "no keys"},
-		{name: "JWKS not JSON", setup: func(p *mockprovider.Provider) {
+		{name: "JWKS not JSON", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Body: "keys"})
 		}, want: "not a JSON key set"},
-		{name: "symmetric key", setup: func(p *mockprovider.Provider) {
+		{name: "symmetric key", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Body: `{"keys":[{"kty":"oct","kid":"h1","alg":"HS256","k":"c2VjcmV0"}]}`})
 		}, want: "symmetric key"},
-		{name: "private key", setup: func(p *mockprovider.Provider) {
+		{name: "private key", setup: func(p *mockprovider.Server) {
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Body: `{"keys":[` + string(private) + `]}`})
 		}, want: "private key"},
-		{name: "key of another algorithm", setup: func(p *mockprovider.Provider) {
+		{name: "key of another algorithm", setup: func(p *mockprovider.Server) {
 			// discovery announces ES256 only; the one key is an ES384 key
 			p.QueueFault(mockprovider.EndpointJWKS, mockprovider.Fault{Body: `{"keys":[` + string(other) + `]}`})
 		}, want: "no key in the JWKS can verify an ID token signed with ES256"},

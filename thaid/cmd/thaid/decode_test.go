@@ -14,7 +14,7 @@ import (
 
 // mintIDToken obtains an ID token from p as the demo client (p auto-approves),
 // talking to the endpoints directly.
-func mintIDToken(t *testing.T, p *mockprovider.Provider) string {
+func mintIDToken(t *testing.T, p *mockprovider.Server) string {
 	t.Helper()
 	const redirect = "http://127.0.0.1:1/cb"
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

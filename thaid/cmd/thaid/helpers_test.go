@@ -119,7 +119,7 @@ func freeRedirect(t *testing.T) string {
 }
 
 // loginArgs are the flags of a login against p as the demo client.
-func loginArgs(p *mockprovider.Provider, redirect string, extra ...string) []string {
+func loginArgs(p *mockprovider.Server, redirect string, extra ...string) []string {
 	return append([]string{"-issuer", p.Issuer(), "-client-id", mockprovider.DemoClientID,
 		"-client-secret", mockprovider.DemoClientSecret, "-redirect-url", redirect, "-no-browser", "-timeout", "15s"}, extra...)
 }
@@ -144,7 +144,7 @@ var refRE = regexp.MustCompile(`<code id="ref">([^<]+)</code>`)
 // qrDecide plays the browser on the QR page of openURL while the phone (decide)
 // approves or denies its reference, then follows the status to the callback and
 // returns the callback page's status.
-func qrDecide(t *testing.T, p *mockprovider.Provider, openURL string, decide func(ref string) error) int {
+func qrDecide(t *testing.T, p *mockprovider.Server, openURL string, decide func(ref string) error) int {
 	t.Helper()
 	_, page := get(t, openURL)
 	m := refRE.FindStringSubmatch(page)
@@ -208,7 +208,7 @@ func noFullPID(t *testing.T, where, s string) {
 	t.Helper()
 	for _, c := range mockprovider.DefaultCitizens() {
 		if strings.Contains(s, c.PID) {
-			t.Errorf("%s shows the full PID %s:\n%s", where, mockprovider.MaskPID(c.PID), s)
+			t.Errorf("%s shows the full PID %s:\n%s", where, c.MaskedPID(), s)
 		}
 	}
 }

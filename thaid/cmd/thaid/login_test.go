@@ -240,7 +240,7 @@ func TestLoginText(t *testing.T) {
 // TestLoginSecretFromEnvironment takes the secret from THAID_CLIENT_SECRET.
 func TestLoginSecretFromEnvironment(t *testing.T) {
 	t.Setenv("THAID_CLIENT_SECRET", "s3cret")
-	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.Client{
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
 		{ID: "agency", Secret: "s3cret", AllowAnyRedirectURI: true}}})
 	l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-redirect-url", freeRedirect(t), "-no-browser", "-json")
 	get(t, l.openURL)
@@ -302,7 +302,7 @@ func TestLoginFailures(t *testing.T) {
 		}
 	})
 	t.Run("redirect URL not registered", func(t *testing.T) {
-		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.Client{
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
 			{ID: "agency", Secret: "s", RedirectURIs: []string{"http://127.0.0.1:1/registered"}}}})
 		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 			"-redirect-url", freeRedirect(t), "-no-browser", "-json")
@@ -322,7 +322,7 @@ func TestLoginFailures(t *testing.T) {
 		wantFailure(t, l.wait(t), "redirect_not_registered", `HTTP 200 with its "Bad data request" page`)
 	})
 	t.Run("scope not allowed", func(t *testing.T) {
-		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.Client{
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
 			{ID: "agency", Secret: "s", AllowAnyRedirectURI: true, Scopes: []string{"openid", "pid"}}}})
 		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 			"-redirect-url", freeRedirect(t), "-no-browser", "-json", "-scopes", "openid pid address")
