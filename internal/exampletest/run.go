@@ -2,6 +2,7 @@ package exampletest
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"errors"
 	"io"
@@ -32,7 +33,8 @@ type RunFunc func(ctx context.Context, getenv func(string) string, stdout io.Wri
 //     there and comes back to /me, greeted with the masked PID;
 //   - "production" and "sandbox": THAID_ISSUER names DOPA's provider, whose endpoints are known
 //     without network: the login redirects to its authorize endpoint with the configured client
-//     ID and the default redirect URI, http://127.0.0.1:<port>/auth/callback;
+//     ID and redirect URI (THAID_REDIRECT_URL for production, the default
+//     http://127.0.0.1:<port>/auth/callback for sandbox);
 //   - "misconfigured": a client ID without THAID_ISSUER (a forgotten issuer must not start the
 //     demo mock), THAID_ISSUER without a client ID, and a bad PORT give an error, at once.
 //
@@ -88,15 +90,21 @@ func CheckRun(t *testing.T, run RunFunc) {
 		r.stop(t)
 	})
 
+	// production: THAID_REDIRECT_URL given; sandbox: the default redirect URI.
 	for name, p := range map[string]thaid.Provider{"production": thaid.Production, "sandbox": thaid.Sandbox} {
 		t.Run(name, func(t *testing.T) {
-			r := startRun(t, run, map[string]string{
+			env := map[string]string{
 				"PORT": "0", "THAID_ISSUER": name, "THAID_CLIENT_ID": "my-client", "THAID_CLIENT_SECRET": "my-secret",
-			})
-			login := strings.TrimSuffix(r.open, "/me") + "/auth/login"
+			}
+			if name == "production" {
+				env["THAID_REDIRECT_URL"] = "https://school.example.go.th/auth/callback"
+			}
+			r := startRun(t, run, env)
+			base := strings.TrimSuffix(r.open, "/me")
+			redirect := cmp.Or(env["THAID_REDIRECT_URL"], base+"/auth/callback")
 			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
 				return http.ErrUseLastResponse
-			}}).Get(login)
+			}}).Get(base + "/auth/login")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -107,9 +115,9 @@ func CheckRun(t *testing.T, run RunFunc) {
 			}
 			q := to.Query()
 			if at := to.Scheme + "://" + to.Host + to.Path; at != p.AuthURL || q.Get("client_id") != "my-client" ||
-				q.Get("redirect_uri") != strings.TrimSuffix(login, "/login")+"/callback" {
+				q.Get("redirect_uri") != redirect {
 				t.Fatalf("THAID_ISSUER=%s: login sent the browser to %s, want %s with client_id my-client and redirect_uri %s",
-					name, to, p.AuthURL, strings.TrimSuffix(login, "/login")+"/callback")
+					name, to, p.AuthURL, redirect)
 			}
 			r.stop(t)
 		})
