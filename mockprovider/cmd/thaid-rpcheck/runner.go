@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -31,9 +32,26 @@ type runner struct {
 	srv       *http.Server
 	kids      map[string]string // published key ID by key name (keyES256, keyRS256)
 	tokenPath string
+	// transport opens a connection per request: Go's transport would repeat a GET whose
+	// reused connection broke, so a callback that the RP crashed on would be opened again,
+	// a replay that no case asked for.
+	transport *http.Transport
 	tokenHits atomic.Int64 // calls of the token endpoint since the last reset, answered or not
 	baseline  string       // why a good login failed before the plan ran; "" = it worked
+
+	// The attacker's side of the signature/header-* cases: a key that no provider publishes,
+	// and a server on another port that serves it at jkuURL and x5uURL.
+	foreign        *mockprovider.ForeignKey
+	attacker       *http.Server
+	jkuURL, x5uURL string
+	attackerHits   atomic.Int64 // requests to the attacker's server since the last reset
 }
+
+// Paths of the attacker's server.
+const (
+	attackerJWKSPath = "/jwks.json"
+	attackerCertPath = "/cert.pem"
+)
 
 // setupError is a usage or setup error: exit status 2.
 type setupError struct{ msg string }
@@ -75,12 +93,47 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 		ln.Close()
 		return nil, setupErrorf("provider keys: %v", err)
 	}
+	foreign, err := mockprovider.NewForeignKey("ES256")
+	if err != nil {
+		ln.Close()
+		return nil, setupErrorf("foreign key: %v", err)
+	}
+	// The attacker's server listens on the provider's address, another port, and is named by
+	// the issuer's host name: an RP that reaches the provider reaches it too.
+	aln, err := net.Listen("tcp", net.JoinHostPort(ln.Addr().(*net.TCPAddr).IP.String(), "0"))
+	if err != nil {
+		ln.Close()
+		return nil, setupErrorf("attacker's server: %v", err)
+	}
+	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New
+	attackerBase := "http://" + net.JoinHostPort(iu.Hostname(), strconv.Itoa(aln.Addr().(*net.TCPAddr).Port))
 	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
-	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path}
-	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
+	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path,
+		foreign: foreign, jkuURL: attackerBase + attackerJWKSPath, x5uURL: attackerBase + attackerCertPath}
+	r.transport = http.DefaultTransport.(*http.Transport).Clone()
+	r.transport.DisableKeepAlives = true
+	discard := slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)
+	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second, ErrorLog: discard}
+	r.attacker = &http.Server{Handler: http.HandlerFunc(r.serveAttacker), ReadHeaderTimeout: 10 * time.Second, ErrorLog: discard}
 	go func() { _ = r.srv.Serve(ln) }()
+	go func() { _ = r.attacker.Serve(aln) }()
 	return r, nil
+}
+
+// serveAttacker serves the foreign key as an attacker would, for the jku and x5u a token
+// names, and counts every request: a careful RP sends none.
+func (r *runner) serveAttacker(w http.ResponseWriter, req *http.Request) {
+	r.attackerHits.Add(1)
+	switch req.URL.Path {
+	case attackerJWKSPath:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(r.foreign.JWKS())
+	case attackerCertPath:
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(r.foreign.CertificatePEM())
+	default:
+		http.NotFound(w, req)
+	}
 }
 
 // serveProvider counts the calls of the token endpoint (the provider's own log misses a call
@@ -95,8 +148,10 @@ func (r *runner) serveProvider(w http.ResponseWriter, req *http.Request) {
 func (r *runner) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	if r.srv.Shutdown(ctx) != nil {
-		r.srv.Close()
+	for _, srv := range []*http.Server{r.srv, r.attacker} {
+		if srv.Shutdown(ctx) != nil {
+			srv.Close()
+		}
 	}
 }
 
@@ -140,6 +195,7 @@ func (r *runner) reset() {
 	_ = r.p.SetActiveKey(r.kids[keyES256])
 	r.p.ResetRequests()
 	r.tokenHits.Store(0)
+	r.attackerHits.Store(0)
 }
 
 // result is the outcome of one case.
