@@ -49,11 +49,13 @@
 // reads those instead of verifying the ID token fails the signature and claims cases. Each ID
 // token is signed with the ES256 key unless the case says RS256.
 //
-// For signature/header-jku and signature/header-x5u the command also plays the attacker: a
-// second server, on another port of -addr's address and named by the issuer's host name (an
-// application that reaches the provider reaches it too), serves the attacker's key set and
-// certificate. An application that requests anything from it fails the case, even if it then
-// refuses the token: a URL that a token names must never be fetched.
+// For signature/header-jku and signature/header-x5u the provider's server also plays the
+// attacker: under the issuer's path /thaid-rpcheck/attacker/ it serves the attacker's key set
+// (jwks.json) and certificate (cert.pem). They are on the provider's own host, so that an
+// application that reaches the provider reaches them too, and the check is the stricter: keys
+// come from the jwks_uri of discovery only, not from another URL of the same host. An
+// application that requests anything there fails the case, even if it then refuses the token:
+// a URL that a token names must never be fetched.
 //
 // The browser opens a new connection for every request and never repeats one by itself (Go's
 // HTTP client would repeat a GET whose connection broke): a callback that the application

@@ -190,7 +190,7 @@ var plan = []testCase{
 	{
 		name: "signature/header-jku",
 		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid, with the header's " +
-			"jku the URL of a JWK Set holding it, served by thaid-rpcheck on another port",
+			"jku the URL of a JWK Set holding it, served by thaid-rpcheck (under /thaid-rpcheck/attacker/ of the issuer)",
 		expect: "refuse the login, without fetching the URL",
 		ref:    headerKeyRef + "; RFC 8725 3.10 (a URL in a token is an SSRF)",
 		needs:  needOpenID | needToken200,
@@ -208,7 +208,7 @@ var plan = []testCase{
 	{
 		name: "signature/header-x5u",
 		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid, with the header's " +
-			"x5u the URL of a self-signed certificate of it (PEM), served by thaid-rpcheck on another port",
+			"x5u the URL of a self-signed certificate of it (PEM), served by thaid-rpcheck (under /thaid-rpcheck/attacker/ of the issuer)",
 		expect: "refuse the login, without fetching the URL",
 		ref:    headerKeyRef + "; RFC 8725 3.10 (a URL in a token is an SSRF)",
 		needs:  needOpenID | needToken200,

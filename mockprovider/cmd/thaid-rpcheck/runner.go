@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -40,18 +39,15 @@ type runner struct {
 	baseline  string       // why a good login failed before the plan ran; "" = it worked
 
 	// The attacker's side of the signature/header-* cases: a key that no provider publishes,
-	// and a server on another port that serves it at jkuURL and x5uURL.
+	// served by the provider's server under attackerPrefix, at jkuURL and x5uURL.
 	foreign        *mockprovider.ForeignKey
-	attacker       *http.Server
+	attackerPrefix string
 	jkuURL, x5uURL string
-	attackerHits   atomic.Int64 // requests to the attacker's server since the last reset
+	attackerHits   atomic.Int64 // requests under attackerPrefix since the last reset
 }
 
-// Paths of the attacker's server.
-const (
-	attackerJWKSPath = "/jwks.json"
-	attackerCertPath = "/cert.pem"
-)
+// attackerPath is where, under the issuer, the provider's server plays the attacker.
+const attackerPath = "/thaid-rpcheck/attacker/"
 
 // setupError is a usage or setup error: exit status 2.
 type setupError struct{ msg string }
@@ -98,25 +94,16 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 		ln.Close()
 		return nil, setupErrorf("foreign key: %v", err)
 	}
-	// The attacker's server listens on the provider's address, another port, and is named by
-	// the issuer's host name: an RP that reaches the provider reaches it too.
-	aln, err := net.Listen("tcp", net.JoinHostPort(ln.Addr().(*net.TCPAddr).IP.String(), "0"))
-	if err != nil {
-		ln.Close()
-		return nil, setupErrorf("attacker's server: %v", err)
-	}
 	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New
-	attackerBase := "http://" + net.JoinHostPort(iu.Hostname(), strconv.Itoa(aln.Addr().(*net.TCPAddr).Port))
 	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
 	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path,
-		foreign: foreign, jkuURL: attackerBase + attackerJWKSPath, x5uURL: attackerBase + attackerCertPath}
+		foreign: foreign, attackerPrefix: iu.Path + attackerPath,
+		jkuURL: p.URL(attackerPath + "jwks.json"), x5uURL: p.URL(attackerPath + "cert.pem")}
 	r.transport = http.DefaultTransport.(*http.Transport).Clone()
 	r.transport.DisableKeepAlives = true
-	discard := slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)
-	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second, ErrorLog: discard}
-	r.attacker = &http.Server{Handler: http.HandlerFunc(r.serveAttacker), ReadHeaderTimeout: 10 * time.Second, ErrorLog: discard}
+	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
 	go func() { _ = r.srv.Serve(ln) }()
-	go func() { _ = r.attacker.Serve(aln) }()
 	return r, nil
 }
 
@@ -125,10 +112,10 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 func (r *runner) serveAttacker(w http.ResponseWriter, req *http.Request) {
 	r.attackerHits.Add(1)
 	switch req.URL.Path {
-	case attackerJWKSPath:
+	case r.attackerPrefix + "jwks.json":
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(r.foreign.JWKS())
-	case attackerCertPath:
+	case r.attackerPrefix + "cert.pem":
 		w.Header().Set("Content-Type", "application/x-pem-file")
 		_, _ = w.Write(r.foreign.CertificatePEM())
 	default:
@@ -139,8 +126,12 @@ func (r *runner) serveAttacker(w http.ResponseWriter, req *http.Request) {
 // serveProvider counts the calls of the token endpoint (the provider's own log misses a call
 // whose client hung up), then lets the provider answer.
 func (r *runner) serveProvider(w http.ResponseWriter, req *http.Request) {
-	if req.URL.Path == r.tokenPath {
+	switch {
+	case req.URL.Path == r.tokenPath:
 		r.tokenHits.Add(1)
+	case strings.HasPrefix(req.URL.Path, r.attackerPrefix):
+		r.serveAttacker(w, req)
+		return
 	}
 	r.p.ServeHTTP(w, req)
 }
@@ -148,10 +139,8 @@ func (r *runner) serveProvider(w http.ResponseWriter, req *http.Request) {
 func (r *runner) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 	defer cancel()
-	for _, srv := range []*http.Server{r.srv, r.attacker} {
-		if srv.Shutdown(ctx) != nil {
-			srv.Close()
-		}
+	if r.srv.Shutdown(ctx) != nil {
+		r.srv.Close()
 	}
 }
 
