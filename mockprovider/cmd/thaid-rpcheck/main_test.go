@@ -227,14 +227,15 @@ type carelessRPTest struct {
 // in plan order. The first part proves every case able to fail: each RP fails one case and no
 // other (TestEveryCaseIsProven).
 var carelessRPs = []carelessRPTest{
-	// ---- one case each
+	// ---- one case each (the five careless RPs that issue 20 found passing every case are
+	// marked: each now fails its case)
 	{"algs=RS256", carelessness{algs: []string{"RS256"}}, allBut("accept/rs256")},
 	{"algs=ES256", carelessness{algs: []string{"ES256"}}, []string{"accept/rs256"}},
 	{"jwksOnce", carelessness{jwksOnce: true}, []string{"accept/key-rotation"}},
 	{"noRSACheck", carelessness{noRSACheck: true}, []string{"signature/tampered"}},
 	{"acceptNone", carelessness{acceptNone: true}, []string{"signature/alg-none"}},
 	{"hs256Key=pem", carelessness{hs256Key: formPEM}, []string{"signature/hs256-pem"}},
-	{"hs256Key=der", carelessness{hs256Key: formDER}, []string{"signature/hs256-der"}},
+	{"hs256Key=der", carelessness{hs256Key: formDER}, []string{"signature/hs256-der"}}, // issue 20's RP 2
 	{"hs256Key=pkcs1-der", carelessness{hs256Key: formPKCS1DER}, []string{"signature/hs256-pkcs1-der"}},
 	{"hs256Key=pkcs1-pem", carelessness{hs256Key: formPKCS1PEM}, []string{"signature/hs256-pkcs1-pem"}},
 	{"hs256Key=jwk", carelessness{hs256Key: formJWK}, []string{"signature/hs256-jwk"}},
@@ -245,17 +246,17 @@ var carelessRPs = []carelessRPTest{
 	{"unknownKidUnverified", carelessness{unknownKidUnverified: true}, []string{"signature/unknown-kid"}},
 	{"noECCheck", carelessness{noECCheck: true}, []string{"signature/unpublished-key-published-kid"}},
 	{"noKidUnverified", carelessness{noKidUnverified: true}, []string{"signature/no-kid-several-keys"}},
-	{"headerKey=jwk", carelessness{headerKey: "jwk"}, []string{"signature/header-jwk"}},
+	{"headerKey=jwk", carelessness{headerKey: "jwk"}, []string{"signature/header-jwk"}}, // issue 20's RP 3
 	{"headerKey=jku", carelessness{headerKey: "jku"}, []string{"signature/header-jku"}},
 	{"headerKey=x5c", carelessness{headerKey: "x5c"}, []string{"signature/header-x5c"}},
 	{"headerKey=x5u", carelessness{headerKey: "x5u"}, []string{"signature/header-x5u"}},
 	{"trustsThaIDIssuers", carelessness{trustsThaIDIssuers: true}, []string{"claims/iss-wrong"}},
-	{"issHasPrefix", carelessness{issHasPrefix: true}, []string{"claims/iss-suffix"}},
+	{"issHasPrefix", carelessness{issHasPrefix: true}, []string{"claims/iss-suffix"}}, // issue 20's RP 4
 	{"issHasSuffix", carelessness{issHasSuffix: true}, []string{"claims/iss-prefix"}},
 	{"issFoldCase", carelessness{issFoldCase: true}, []string{"claims/iss-case"}},
 	{"issIgnoresHost", carelessness{issIgnoresHost: true}, []string{"claims/iss-other-host"}},
 	{"audAnyOwnClient", carelessness{audAnyOwnClient: true}, []string{"claims/aud-wrong"}},
-	{"audContains", carelessness{audContains: true}, []string{"claims/aud-superstring"}},
+	{"audContains", carelessness{audContains: true}, []string{"claims/aud-superstring"}}, // issue 20's RP 5
 	{"audWithin", carelessness{audWithin: true}, []string{"claims/aud-substring"}},
 	{"noAzpRequired", carelessness{noAzpRequired: true}, []string{"claims/aud-several-no-azp"}},
 	{"azpAnyOwnClient", carelessness{azpAnyOwnClient: true}, []string{"claims/azp-wrong"}},
@@ -270,7 +271,7 @@ var carelessRPs = []carelessRPTest{
 	{"ignoreState", carelessness{ignoreState: true}, []string{"redirect/state-wrong"}},
 	{"noReplayCheck", carelessness{noReplayCheck: true}, []string{"redirect/replay"}},
 	{"idempotentCallback", carelessness{idempotentCallback: true}, []string{"redirect/replay-other-browser"}},
-	{"stateOnly", carelessness{stateOnly: true}, []string{"redirect/login-csrf"}},
+	{"stateOnly", carelessness{stateOnly: true}, []string{"redirect/login-csrf"}}, // issue 20's RP 1
 	{"sessionBeforeError", carelessness{sessionBeforeError: true}, []string{"redirect/access-denied"}},
 	{"uncheckedErrorJSON", carelessness{uncheckedErrorJSON: true}, []string{"token-endpoint/500"}},
 	{"noTimeout", carelessness{noTimeout: true}, []string{"token-endpoint/timeout"}},
