@@ -415,13 +415,14 @@ func (f TokenFault) String() string {
 
 // QueueTokenFault makes the next ID token issued (by the token endpoint, for either grant)
 // defective as f says; TokenBadPID is also used up by a response with flat claims only.
-// Several queued faults apply to successive responses, FIFO.
+// Several queued faults (QueueForeignKeyToken queues in the same line) apply to successive
+// responses, FIFO.
 func (p *Server) QueueTokenFault(f TokenFault) {
 	p.queueTokenFault(tokenFaults[f])
 }
 
 // queueTokenFault queues what a token fault does. The zero tokenFaultDef (an unknown
-// TokenFault) is used up by the next response and changes nothing.
+// TokenFault) is used up by the next response with an ID token, and changes nothing.
 func (p *Server) queueTokenFault(def tokenFaultDef) {
 	p.mu.Lock()
 	p.tokenFaults = append(p.tokenFaults, def)
