@@ -46,8 +46,8 @@
 // The provider is registered with exactly -client-id, -client-secret and -redirect-uri. It
 // announces ES256 and RS256 and publishes a key of each, and it sends the claims flat beside the
 // tokens in every token response, as ThaID does when openid is not asked: an application that
-// reads those instead of verifying the ID token fails the signature and claims cases. Each ID
-// token is signed with the ES256 key unless the case says RS256.
+// reads those instead of verifying the ID token fails the signature and claims cases. A case
+// uses the ES256 key unless it says RS256.
 //
 // For signature/header-jku and signature/header-x5u the provider's server also plays the
 // attacker: under the issuer's path /thaid-rpcheck/attacker/ it serves the attacker's key set
