@@ -28,8 +28,11 @@
 // tokens and QR codes expire) and QueueTokenFault (the next ID token is expired, not yet valid,
 // issued in the future, signed by an unpublished or not-yet-published key, by an unpublished key
 // under a published kid or with no kid at all, carries a wrong iss/aud/azp/nonce/at_hash or a PID
-// with a wrong check digit, has alg "none", is HMAC-signed with the public key, has a broken
-// signature, or is left out of the response). SetCodeReuse lets a code be redeemed more than
+// with a wrong check digit, or a near miss of iss, aud or azp, has alg "none", is HMAC-signed with
+// the public key in one of the forms a relying party may hold it in (PEM, DER, PKCS #1, JWK, raw,
+// the JWK's x or n), has a broken signature, or is left out of the response).
+// QueueForeignKeyToken signs the next ID token with a ForeignKey, an attacker's key, and names
+// it in the header (jwk, jku, x5c or x5u). SetCodeReuse lets a code be redeemed more than
 // once, so that a relying party's own replay check can be tested. RotateKey, SetActiveKey and
 // RetireKey exercise key rotation.
 //

@@ -22,4 +22,6 @@ var (
 	ErrActiveKey = errors.New("mockprovider: cannot retire the active key")
 	// ErrUnknownAlg: an algorithm other than ES256 or RS256.
 	ErrUnknownAlg = errors.New("mockprovider: unsupported algorithm")
+	// ErrInvalidFault: a fault that cannot be queued as given (see QueueForeignKeyToken).
+	ErrInvalidFault = errors.New("mockprovider: invalid fault")
 )

@@ -69,11 +69,16 @@ func (k *signingKey) sign(input []byte) ([]byte, error) {
 
 var b64 = base64.RawURLEncoding
 
-// jwtHeader is the JOSE header of the ID tokens.
+// jwtHeader is the JOSE header of the ID tokens. The key members (jwk, jku, x5c, x5u) are set
+// only by QueueForeignKeyToken.
 type jwtHeader struct {
-	Alg string `json:"alg"`
-	Kid string `json:"kid,omitempty"`
-	Typ string `json:"typ,omitempty"`
+	Alg string          `json:"alg"`
+	Kid string          `json:"kid,omitempty"`
+	Typ string          `json:"typ,omitempty"`
+	JWK json.RawMessage `json:"jwk,omitempty"`
+	JKU string          `json:"jku,omitempty"`
+	X5C []string        `json:"x5c,omitempty"`
+	X5U string          `json:"x5u,omitempty"`
 }
 
 // encodeJWT signs claims with k. A nil k produces an unsigned token with alg given in hdr.

@@ -53,7 +53,7 @@ type Server struct {
 	pending     map[string]*pendingAuth
 	faults      map[Endpoint][]Fault
 	latency     map[Endpoint]time.Duration
-	tokenFaults []TokenFault
+	tokenFaults []tokenFaultDef // QueueTokenFault, QueueForeignKeyToken
 	requests    []RequestRecord
 	lastSweep   time.Time
 }
