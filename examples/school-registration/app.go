@@ -82,6 +82,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	}
 	defer closeDeps()
 	top.Handle("/", NewServer(app, cfg.BaseURL))
+	var handler http.Handler = top
+	if cfg.mockMode() && !cfg.remoteDemo {
+		// A reverse proxy in front of a loopback ADDR would publish the mock.
+		handler = demoGuard(app.views, log, top)
+	}
 
 	// Background work: the outbox worker and the audit retention purge. They
 	// stop after the HTTP server, so that a request in flight can still queue
@@ -98,7 +103,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 		go purgeAudit(workCtx, &work, st, cfg.AuditRetention, log)
 	}
 
-	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	serveErr := make(chan error, 1)
@@ -162,7 +167,7 @@ func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Server, error) {
 	switch {
 	case cfg.remoteDemo:
 		// Anybody who reaches the mock can log in as any demo citizen.
-		log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
+		log.Warn("the embedded mock ThaID may be reached beyond loopback (DEMO_ALLOW_REMOTE=1): " +
 			"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
 	case !cfg.adminsSet:
 		cfg.Admins = demoAdmins(mock.Citizens())

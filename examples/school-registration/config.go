@@ -34,8 +34,9 @@ type config struct {
 	// default 1825 days; 0 keeps them for ever).
 	AuditRetention time.Duration
 	SMTP           smtpConfig
-	// remoteDemo: the embedded mock is reachable beyond loopback (ADDR,
-	// BASE_URL or THAID_REDIRECT_URL is not loopback, and DEMO_ALLOW_REMOTE=1).
+	// remoteDemo: the embedded mock may be reached beyond loopback
+	// (DEMO_ALLOW_REMOTE=1 with THAID_ISSUER unset): ADDR, BASE_URL and
+	// THAID_REDIRECT_URL may be public, and demoGuard lets every request in.
 	// Then no demo area admins are made: only ADMIN_PIDS makes admins.
 	remoteDemo bool
 
@@ -101,15 +102,14 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	if err := checkHTTPURL("THAID_REDIRECT_URL", c.RedirectURL); err != nil {
 		return c, err
 	}
-	if exposed := c.mockExposure(); len(exposed) > 0 {
-		// The embedded mock lets anybody who reaches it log in as any demo citizen.
-		if getenv("DEMO_ALLOW_REMOTE") != "1" {
-			return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) runs on loopback only, "+
-				"but %s; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
-				"(so that a real phone can scan the QR code; then no demo area admins are made, only ADMIN_PIDS makes admins)",
-				errConfig, strings.Join(exposed, " and "))
-		}
+	if c.mockMode() && getenv("DEMO_ALLOW_REMOTE") == "1" {
 		c.remoteDemo = true
+	} else if exposed := c.mockExposure(); len(exposed) > 0 {
+		// The embedded mock lets anybody who reaches it log in as any demo citizen.
+		return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) runs on loopback only, "+
+			"but %s; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
+			"(so that a real phone can scan the QR code; then no demo area admins are made, only ADMIN_PIDS makes admins)",
+			errConfig, strings.Join(exposed, " and "))
 	}
 	if !c.mockMode() && c.ClientID == "" {
 		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
