@@ -130,13 +130,13 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 }
 
 // purgeAudit removes audit records older than retention at start and then
-// daily, each purge leaving a note in the trail.
+// daily (purgeExpired).
 func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retention time.Duration, log *slog.Logger) {
 	defer wg.Done()
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := st.PurgeAudit(ctx, time.Now().Add(-retention)); err != nil {
+		if n, err := purgeExpired(ctx, st, retention); err != nil {
 			log.Error("audit purge", "err", err)
 		} else if n > 0 {
 			log.Info("audit purge", "removed", n, "retention", retention)
@@ -147,6 +147,19 @@ func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retent
 		case <-t.C:
 		}
 	}
+}
+
+// purgeExpired removes the audit records older than retention, leaving a
+// note in the trail, and returns how many it removed. Their age is judged by
+// the database's clock, as the database's own checks judge it: a host clock
+// ahead of the database's would otherwise have every purge at the minimum
+// retention refused.
+func purgeExpired(ctx context.Context, st *store.Store, retention time.Duration) (int64, error) {
+	now, err := st.DatabaseNow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.PurgeAudit(ctx, now.Add(-retention))
 }
 
 // embeddedMock makes the mock ThaID served under mockPrefix, with a client

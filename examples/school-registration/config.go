@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
@@ -60,6 +61,10 @@ const defaultAuditRetentionDays = 1825
 // records for ever). A larger number of days would not fit a time.Duration
 // and could wrap around into a short retention that purges the whole trail.
 const maxAuditRetentionDays = 36500
+
+// minAuditRetentionDays is the shortest AUDIT_RETENTION_DAYS but 0: the
+// database refuses to delete a younger record (store.MinAuditRetention).
+const minAuditRetentionDays = int(store.MinAuditRetention / (24 * time.Hour))
 
 // adminAssignment makes a citizen an area admin, or a super-admin.
 type adminAssignment struct {
@@ -131,9 +136,10 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	c.CookieKeys = keys
 	days := defaultAuditRetentionDays
 	if v := strings.TrimSpace(getenv("AUDIT_RETENTION_DAYS")); v != "" {
-		if days, err = strconv.Atoi(v); err != nil || days < 0 || days > maxAuditRetentionDays {
-			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want a number of days from 0 to %d (0 keeps records for ever)",
-				errConfig, v, maxAuditRetentionDays)
+		days, err = strconv.Atoi(v)
+		if err != nil || days < 0 || days > maxAuditRetentionDays || (days > 0 && days < minAuditRetentionDays) {
+			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want 0 (keep records for ever) or a number of days from %d "+
+				"(the minimum the database enforces) to %d", errConfig, v, minAuditRetentionDays, maxAuditRetentionDays)
 		}
 	}
 	c.AuditRetention = time.Duration(days) * 24 * time.Hour
