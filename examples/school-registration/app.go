@@ -243,7 +243,7 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 	if err != nil {
 		return nil, nil, fmt.Errorf("thaid: %w", err)
 	}
-	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled()}
+	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled(), proxies: cfg.TrustedProxies}
 	if app.mailOn {
 		st.SetMailComposer(composeMail(cfg.BaseURL))
 		app.outbox = newOutbox(st, cfg.SMTP, log.With("component", "outbox"))

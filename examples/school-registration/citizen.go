@@ -22,6 +22,7 @@ type application struct {
 	redisPing func(ctx context.Context) error // nil: no Redis
 	mailOn    bool                            // decisions are mailed to the applicant
 	outbox    *outbox                         // nil when mail is off
+	proxies   trustedProxies                  // whose X-Forwarded-For names the client
 }
 
 // decided counts a decision and wakes the outbox to send its mail.

@@ -30,7 +30,10 @@ type config struct {
 	RedisURL     string            // REDIS_URL: "" = sessions in memory; shown only redacted
 	CookieKeys   []thaid.Secret    // THAID_COOKIE_KEYS: seal the login cookies; required with REDIS_URL
 	Admins       []adminAssignment // ADMIN_PIDS; AreaCode superAdminArea makes a super-admin
-	adminsSet    bool              // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (TRUSTED_PROXIES; none by default).
+	TrustedProxies trustedProxies
+	adminsSet      bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
 	// AuditRetention is how long audit records are kept (AUDIT_RETENTION_DAYS,
 	// default 1825 days; 0 keeps them for ever).
 	AuditRetention time.Duration
@@ -123,6 +126,10 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		if _, err := redisOptions(c.RedisURL); err != nil {
 			return c, err
 		}
+	}
+	var err error
+	if c.TrustedProxies, err = parseTrustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return c, err
 	}
 	keys, err := cookieKeys(getenv("THAID_COOKIE_KEYS"))
 	if err != nil {
