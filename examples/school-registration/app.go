@@ -27,6 +27,10 @@ import (
 // mockPrefix is where the embedded mock ThaID is mounted.
 const mockPrefix = "/mock-thaid"
 
+// shutdownTimeout bounds how long a shutdown waits for the requests in
+// flight (after the drain, SHUTDOWN_DRAIN_SECONDS).
+const shutdownTimeout = 10 * time.Second
+
 // serve runs the server until ctx is cancelled, then shuts it down
 // gracefully. The request log goes to stderr, the start-up banner to stdout.
 // ready, when set, is called with the base URL once the app answers (tests).
@@ -116,8 +120,21 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 
 	select {
 	case <-ctx.Done():
+		if cfg.ShutdownDrain > 0 {
+			// Behind a load balancer: be taken out by its health check (/readyz) before the
+			// connections close, so that no request is sent on one as it closes.
+			app.draining.Store(true)
+			log.Info("draining: /readyz answers 503 while requests are still served", "for", cfg.ShutdownDrain)
+			drained := time.NewTimer(cfg.ShutdownDrain)
+			select {
+			case <-drained.C:
+			case err := <-serveErr:
+				drained.Stop()
+				return err
+			}
+		}
 		log.Info("shutting down: finishing requests in flight and mail being sent")
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 		defer cancel()
 		err := srv.Shutdown(sctx)
 		stopWork()

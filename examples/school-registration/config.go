@@ -33,7 +33,11 @@ type config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
 	// client (TRUSTED_PROXIES; none by default).
 	TrustedProxies trustedProxies
-	adminsSet      bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	// ShutdownDrain is how long the app, asked to stop, keeps serving while
+	// /readyz answers 503, so that a load balancer's health check takes it out
+	// before it closes its connections (SHUTDOWN_DRAIN_SECONDS; 0 by default).
+	ShutdownDrain time.Duration
+	adminsSet     bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
 	// AuditRetention is how long audit records are kept (AUDIT_RETENTION_DAYS,
 	// default 1825 days; 0 keeps them for ever).
 	AuditRetention time.Duration
@@ -64,6 +68,9 @@ const defaultAuditRetentionDays = 1825
 // records for ever). A larger number of days would not fit a time.Duration
 // and could wrap around into a short retention that purges the whole trail.
 const maxAuditRetentionDays = 36500
+
+// maxShutdownDrainSeconds bounds SHUTDOWN_DRAIN_SECONDS.
+const maxShutdownDrainSeconds = 300
 
 // minAuditRetentionDays is the shortest AUDIT_RETENTION_DAYS but 0: the
 // database refuses to delete a younger record (store.MinAuditRetention).
@@ -150,6 +157,14 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		}
 	}
 	c.AuditRetention = time.Duration(days) * 24 * time.Hour
+	if v := strings.TrimSpace(getenv("SHUTDOWN_DRAIN_SECONDS")); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs < 0 || secs > maxShutdownDrainSeconds {
+			return c, fmt.Errorf("%w: SHUTDOWN_DRAIN_SECONDS %q: want a number of seconds from 0 to %d",
+				errConfig, v, maxShutdownDrainSeconds)
+		}
+		c.ShutdownDrain = time.Duration(secs) * time.Second
+	}
 	if c.SMTP, err = smtpFromEnv(getenv); err != nil {
 		return c, err
 	}
