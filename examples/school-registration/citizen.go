@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"sync/atomic"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -22,6 +23,8 @@ type application struct {
 	redisPing func(ctx context.Context) error // nil: no Redis
 	mailOn    bool                            // decisions are mailed to the applicant
 	outbox    *outbox                         // nil when mail is off
+	proxies   trustedProxies                  // whose X-Forwarded-For names the client
+	draining  atomic.Bool                     // stopping: /readyz answers 503
 }
 
 // decided counts a decision and wakes the outbox to send its mail.
