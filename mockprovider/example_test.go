@@ -8,16 +8,20 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
 // The provider is an http.Handler: serve it anywhere. Here a login without openid returns
-// the flat claims beside the tokens, as the real ThaID does.
+// the flat claims beside the tokens, as the real ThaID does, and expires_in is an absolute
+// Unix time, as the recorded sandbox (the default profile) sends it.
 func Example() {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	p, err := mockprovider.New(mockprovider.Options{
 		Issuer:      "http://127.0.0.1:9090",
 		AutoApprove: true,
+		Now:         func() time.Time { return now },
 	})
 	if err != nil {
 		panic(err)
@@ -63,17 +67,17 @@ func Example() {
 	defer resp.Body.Close()
 	var tok struct {
 		TokenType string `json:"token_type"`
-		ExpiresIn int    `json:"expires_in"`
+		ExpiresIn int64  `json:"expires_in"`
 		Scope     string `json:"scope"`
 		PID       string `json:"pid"`
 		Name      string `json:"name"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	fmt.Println(tok.TokenType, tok.ExpiresIn, tok.Scope)
+	fmt.Println(tok.TokenType, time.Unix(tok.ExpiresIn, 0).UTC().Format(time.RFC3339), tok.Scope)
 	fmt.Println(mockprovider.MaskPID(tok.PID), tok.Name)
 	// Output:
 	// state: xyz
-	// Bearer 900 pid name
+	// Bearer 2026-12-01T09:15:00Z pid name
 	// 3-4099-xxxxx-54-9 นาง มาลี ศรีสุข
 }
 
