@@ -196,7 +196,9 @@ func (o *Options) setDefaults() (Profile, error) {
 	pr.Token.RefreshTokenSeconds = int(o.RefreshTokenTTL / time.Second)
 	pr.IDToken.Seconds = int(o.IDTokenTTL / time.Second)
 	pr.Discovery.Members = slices.Clone(pr.Discovery.Members)
-	if pr.Discovery.Values != nil {
+	if len(pr.Discovery.Values) == 0 {
+		pr.Discovery.Values = nil
+	} else {
 		vals := make(map[string]json.RawMessage, len(pr.Discovery.Values))
 		for k, v := range pr.Discovery.Values {
 			var b bytes.Buffer

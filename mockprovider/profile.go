@@ -76,7 +76,8 @@ type Profile struct {
 
 // DiscoveryProfile lists the members of the discovery document.
 type DiscoveryProfile struct {
-	// Members are the member names served, in any order. nil = the default profile's. The
+	// Members are the member names served, in any order. nil = the default profile's; an
+	// empty list is refused. The
 	// issuer, the endpoint URLs (names ending in _endpoint or _uri) and
 	// id_token_signing_alg_values_supported are always the mock's own values; a URL member the
 	// mock does not know points to a path it answers 404. Any other member needs a value: the
@@ -279,6 +280,9 @@ func (p *Profile) Validate() error {
 	}
 	if p.Format != ProfileFormat {
 		return bad("\"profile\" is %q, want %q", p.Format, ProfileFormat)
+	}
+	if p.Discovery.Members != nil && len(p.Discovery.Members) == 0 {
+		return bad("discovery.members is empty (leave it out for the default members)")
 	}
 	seen := map[string]bool{}
 	for _, m := range p.Discovery.Members {

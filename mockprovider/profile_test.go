@@ -86,6 +86,7 @@ func TestLoadProfileRefuses(t *testing.T) {
 		{"bad code error", `{"profile": "thaid-provider/1", "token": {"code_error": "invalid_code"}}`, "token.code_error"},
 		{"negative seconds", `{"profile": "thaid-provider/1", "token": {"refresh_token_seconds": -1}}`, "negative"},
 		{"unknown member without value", `{"profile": "thaid-provider/1", "discovery": {"members": ["issuer", "frobnicate_supported"]}}`, "frobnicate_supported"},
+		{"no members", `{"profile": "thaid-provider/1", "discovery": {"members": []}}`, "discovery.members is empty"},
 		{"repeated member", `{"profile": "thaid-provider/1", "discovery": {"members": ["issuer", "issuer"]}}`, "repeated"},
 		{"value not in members", `{"profile": "thaid-provider/1", "discovery": {"members": ["issuer"], "values": {"scopes_supported": []}}}`, "not in discovery.members"},
 		{"value for a URL member", `{"profile": "thaid-provider/1", "discovery": {"members": ["token_endpoint"], "values": {"token_endpoint": "https://x"}}}`, "the mock's own value"},
