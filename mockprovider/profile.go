@@ -201,7 +201,7 @@ type TokenForm string
 const (
 	// TokenFormBearer takes "token=Bearer <t>" and refuses a bare token with 400
 	// invalid_request. The default for introspection, as both official samples introspect
-	// and as a bare token was measured to be refused.
+	// and as the bare form was reported refused (the real refusal's shape is not recorded).
 	TokenFormBearer TokenForm = "bearer"
 	// TokenFormBare takes "token=<t>". A "Bearer <t>" value is taken as it is, so it names no
 	// token: introspection answers {"active":false}, revocation answers OK and revokes nothing.

@@ -69,7 +69,7 @@ type TokenForm int
 const (
 	// TokenFormDefault is each endpoint's default: TokenFormBearer for
 	// introspection, TokenFormBare for revocation, as both of DOPA's official
-	// samples (PHP, C#) send them and as the sandbox was measured to need.
+	// samples (PHP, C#) send them.
 	TokenFormDefault TokenForm = iota
 	// TokenFormBearer sends "token=Bearer <token>", as DOPA's manual shows it.
 	TokenFormBearer
@@ -130,7 +130,7 @@ type Config struct {
 	NonceOptional bool
 	// IntrospectTokenForm is how Introspect sends the token. The zero value,
 	// TokenFormDefault, sends "token=Bearer <token>", as both official samples
-	// introspect; the sandbox refuses the bare token there.
+	// introspect; the bare form was reported refused there.
 	IntrospectTokenForm TokenForm
 	// RevokeTokenForm is how Revoke sends the token. The zero value,
 	// TokenFormDefault, sends the bare token, as both official samples revoke.
