@@ -120,3 +120,45 @@ func ExampleServer_Approve() {
 	fmt.Println(len(p.Pending()))
 	// Output: 0
 }
+
+// A provider profile is what a provider does, as data. LoadProfile reads one (as "thaid login
+// -profile FILE" writes it, or as an agency attaches it to an issue); members it leaves out are
+// the default profile's, the recorded sandbox's.
+func ExampleLoadProfile() {
+	pr, err := mockprovider.LoadProfile(strings.NewReader(`{
+	  "profile": "thaid-provider/1",
+	  "source": "an agency's production client, 2027",
+	  "token": {"expiry": "expire_in-absolute"},
+	  "claims": {"sub": "opaque"},
+	  "introspection": {"token": "bare"}
+	}`))
+	if err != nil {
+		panic(err) // errors.Is(err, mockprovider.ErrInvalidProfile): a typo is refused, never ignored
+	}
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", Profile: pr})
+	if err != nil {
+		panic(err)
+	}
+	eff := p.Profile()
+	fmt.Println(eff.Token.Expiry, eff.Claims.Sub, eff.Introspection.Token)
+	fmt.Println(eff.Revocation.Token, eff.Claims.Address, eff.Token.RefreshTokenSeconds) // from the default
+	// Output:
+	// expire_in-absolute opaque bare
+	// bare object 900
+}
+
+// A test suite written for the mock's older defaults keeps them with the legacy profile while it
+// is updated.
+func ExampleBuiltinProfile() {
+	pr, err := mockprovider.BuiltinProfile(mockprovider.LegacyProfileName)
+	if err != nil {
+		panic(err)
+	}
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", Profile: pr})
+	if err != nil {
+		panic(err)
+	}
+	eff := p.Profile()
+	fmt.Println(eff.Claims.Sub, eff.Token.Expiry, eff.Authorize.Errors, eff.Token.RefreshTokenSeconds)
+	// Output: opaque expires_in-relative redirect 86400
+}
