@@ -298,3 +298,33 @@ func TestRefreshTokenLifetime(t *testing.T) {
 		t.Fatalf("refresh at 15:00: %d, want 401", st)
 	}
 }
+
+// TestSubStyles: sub is the PID by default; SubOpaque gives the older derived number; a
+// citizen's own Sub wins over both. Userinfo and introspection say the same sub.
+func TestSubStyles(t *testing.T) {
+	for _, tc := range []struct {
+		style   mockprovider.SubStyle
+		own     string
+		wantPID bool
+	}{{"", "", true}, {mockprovider.SubPID, "", true}, {mockprovider.SubOpaque, "", false}, {mockprovider.SubPID, "custom-sub", false}} {
+		t.Run(string(tc.style)+" "+tc.own, func(t *testing.T) {
+			cs := mockprovider.DefaultCitizens()
+			cs[0].Sub = tc.own
+			p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, SubStyle: tc.style, Citizens: cs})
+			tok := exchange(t, p, url.Values{"scope": {"openid name"}})
+			_, cl := decodeClaims(t, tok["id_token"].(string))
+			sub, _ := cl["sub"].(string)
+			switch {
+			case tc.own != "" && sub != tc.own, tc.wantPID && sub != cs[0].PID, !tc.wantPID && tc.own == "" && (sub == cs[0].PID || len(sub) != 13):
+				t.Fatalf("sub %q", mockprovider.MaskPID(sub))
+			}
+			if cl["pid"] != nil {
+				t.Errorf("pid claim without the pid scope")
+			}
+			_, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {"Bearer " + tok["access_token"].(string)}}, authBasic)
+			if in["sub"] != sub {
+				t.Errorf("introspection sub differs")
+			}
+		})
+	}
+}
