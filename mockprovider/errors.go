@@ -6,6 +6,8 @@ import "errors"
 var (
 	// ErrInvalidOptions: Options rejected by New.
 	ErrInvalidOptions = errors.New("mockprovider: invalid options")
+	// ErrInvalidProfile: a provider profile that LoadProfile or New refuses.
+	ErrInvalidProfile = errors.New("mockprovider: invalid profile")
 	// ErrInvalidCitizen: a citizen has an invalid PID, password or date (see validateCitizen).
 	ErrInvalidCitizen = errors.New("mockprovider: invalid citizen")
 	// ErrUnknownCitizen: no citizen with that PID.

@@ -120,8 +120,8 @@ func randomToken(n int) string {
 	return b64.EncodeToString(b)
 }
 
-// subFor derives a stable 13-digit subject from a PID. It is not the PID and does not reveal it
-// at a glance, as the real ThaID's sub.
+// subFor derives a stable 13-digit subject from a PID (SubOpaque). It is not the PID and does
+// not reveal it at a glance. (The recorded sandbox's sub is the PID itself: SubPID.)
 func subFor(pid string) string {
 	h := sha256.Sum256([]byte("thaid-mock-sub:" + pid))
 	n := new(big.Int).SetBytes(h[:8])

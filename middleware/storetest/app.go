@@ -51,7 +51,11 @@ func startApp(t *testing.T, st middleware.Store, n int) *testApp {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := &testApp{clock: testclock.New(time.Now().Truncate(time.Second))}
-	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, Now: h.clock.Now, Logger: quiet})
+	// RefreshTokenTTL: the recorded sandbox's refresh token lives 15 min, as long as the access
+	// token, so a refresh after expiry could never succeed against it; these checks are about
+	// refresh through a store, not that lifetime.
+	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, RefreshTokenTTL: time.Hour,
+		Now: h.clock.Now, Logger: quiet})
 	instances := make([]http.Handler, n)
 	var next atomic.Uint32
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
