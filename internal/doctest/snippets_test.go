@@ -97,6 +97,18 @@ var docFragments = []docFragment{
 `,
 		params: "client *thaid.Client",
 	},
+	{
+		file: "middleware/redisstore/doc.go", heading: "Set up",
+		imports: `import (
+	"github.com/redis/go-redis/v9"
+
+	"github.com/thaid-go/thaid-go/middleware"
+	"github.com/thaid-go/thaid-go/middleware/redisstore"
+	"github.com/thaid-go/thaid-go/thaid"
+)
+`,
+		params: "client *thaid.Client, keys []thaid.Secret",
+	},
 }
 
 // docSnippets returns the declared Go blocks of every doc.go of the repository, and an error
