@@ -240,13 +240,15 @@ func endsWithReturn(code string) bool {
 
 // CheckSnippets compiles every snippet, each as a package of its own, in a module that requires
 // what the module at modDir requires (with the same replacements and go.sum, so that no network
-// is needed once that module's own build has filled the module cache), and runs go vet on them.
-// It returns one error per snippet that does not build or vet, naming its lines; a non-nil
-// second result reports a failure to run the check at all. work is an empty directory.
+// is needed once that module's own build has filled the module cache), and runs go vet on them;
+// then it runs the tests of the snippets that are complete test files (go test), which must
+// pass. It returns one error per snippet that does not build, vet or pass, naming its lines; a
+// non-nil second result reports a failure to run the check at all. work is an empty directory.
 func CheckSnippets(ctx context.Context, modDir, work string, snippets []Snippet) ([]error, error) {
 	if err := copyModule(ctx, modDir, work); err != nil {
 		return nil, err
 	}
+	var tests []string
 	for i, s := range snippets {
 		dir := filepath.Join(work, snippetDir(i))
 		if err := os.Mkdir(dir, 0o755); err != nil {
@@ -256,10 +258,25 @@ func CheckSnippets(ctx context.Context, modDir, work string, snippets []Snippet)
 		if err := os.WriteFile(filepath.Join(dir, name), src, 0o644); err != nil {
 			return nil, err
 		}
+		if strings.HasSuffix(name, "_test.go") {
+			tests = append(tests, "./"+snippetDir(i))
+		}
 	}
 	// Not -unreachable: the uses of a fragment's names come after its last statement, which
 	// may be a return.
-	cmd := exec.CommandContext(ctx, "go", "vet", "-unreachable=false", "./...")
+	if errs, err := runOnSnippets(ctx, work, snippets, "the snippet no longer builds against the current API", "vet", "-unreachable=false", "./..."); errs != nil || err != nil {
+		return errs, err
+	}
+	if len(tests) == 0 {
+		return nil, nil
+	}
+	return runOnSnippets(ctx, work, snippets, "the snippet's test fails", append([]string{"test", "-count=1"}, tests...)...)
+}
+
+// runOnSnippets runs the go command in work and, when it fails, returns an error per snippet
+// that its output names (by the snippet's directory), with the lines that name it.
+func runOnSnippets(ctx context.Context, work string, snippets []Snippet, what string, args ...string) ([]error, error) {
+	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = work
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
 	out, runErr := cmd.CombinedOutput()
@@ -269,13 +286,16 @@ func CheckSnippets(ctx context.Context, modDir, work string, snippets []Snippet)
 	problems := make(map[int][]string)
 	var other []string
 	for _, line := range strings.Split(string(out), "\n") {
-		if line == "" || strings.HasPrefix(line, "# ") {
+		if line == "" || strings.HasPrefix(line, "# ") || strings.HasPrefix(line, "ok ") {
 			continue
 		}
 		if m := snippetRef.FindStringSubmatchIndex(line); m != nil {
 			i, _ := strconv.Atoi(line[m[2]:m[3]])
 			if i < len(snippets) {
-				msg := strings.TrimPrefix(line[:m[0]]+line[m[1]:], "vet: ")
+				msg := strings.TrimPrefix(line, "vet: ")
+				if strings.HasSuffix(line[m[0]:m[1]], "/") { // a position: the documentation's own
+					msg = strings.TrimPrefix(line[:m[0]]+line[m[1]:], "vet: ")
+				}
 				problems[i] = append(problems[i], msg)
 				continue
 			}
@@ -285,20 +305,30 @@ func CheckSnippets(ctx context.Context, modDir, work string, snippets []Snippet)
 	var errs []error
 	for i, s := range snippets {
 		if p := problems[i]; len(p) > 0 {
-			errs = append(errs, fmt.Errorf("%s: the snippet no longer builds against the current API:\n\t%s", s.Where(), strings.Join(p, "\n\t")))
+			errs = append(errs, fmt.Errorf("%s: %s:\n\t%s\n%s", s.Where(), what, strings.Join(p, "\n\t"), indentOutput(other)))
 		}
 	}
 	if len(errs) == 0 {
-		return nil, fmt.Errorf("go vet failed, on no snippet's line: %v\n%s", runErr, strings.Join(other, "\n"))
+		return nil, fmt.Errorf("go %s failed, on no snippet's line: %v\n%s", strings.Join(args, " "), runErr, strings.Join(other, "\n"))
 	}
 	return errs, nil
+}
+
+// indentOutput returns the lines of go's output that name no snippet (a test's log), indented,
+// or "" when there are none.
+func indentOutput(lines []string) string {
+	if len(lines) == 0 {
+		return ""
+	}
+	return "\t" + strings.Join(lines, "\n\t")
 }
 
 // testFunc finds a test, example, benchmark or fuzz target: a file with one is a _test.go file.
 var testFunc = regexp.MustCompile(`(?m)^func (Test|Example|Benchmark|Fuzz)`)
 
-// snippetRef finds the directory of a snippet in a line of go vet's output.
-var snippetRef = regexp.MustCompile(`\bs(\d{3})/`)
+// snippetRef finds the directory of a snippet in a line of the go command's output: "s003/" in
+// a position, or "example.com/snippets/s003" in a test's FAIL line.
+var snippetRef = regexp.MustCompile(`\bs(\d{3})(?:/|\b)`)
 
 func snippetDir(i int) string { return fmt.Sprintf("s%03d", i) }
 
