@@ -110,9 +110,8 @@
 // cross-site logout, ...) go to Config.ErrorHandler. The default, DefaultErrorHandler(LoginPath),
 // shows a short page in Thai, then English, with a "ลองอีกครั้ง / Try again" link that starts a
 // new login and the status code of ErrorStatus; it never shows tokens, stack traces or internal
-// errors. Custom handlers tell errors apart
-// with errors.Is against this package's and package thaid's sentinel errors, or use ErrorStatus
-// and Reason.
+// errors. Custom handlers tell errors apart with errors.Is against this package's and package
+// thaid's sentinel errors, or use ErrorStatus and Reason.
 //
 // Events are logged with log/slog: "thaid login succeeded", "thaid login failed" (with a short
 // reason), "thaid logout", "thaid token refreshed", and at debug level "thaid login started"
