@@ -7,8 +7,9 @@
 //
 // TestGoSnippets compiles (and vets) every Go block of README.md and of the READMEs under
 // middleware/, each as a package of its own, in a module that requires the SDK and its separate
-// modules from this repository. A compile error names the documentation's own line. A Go block is
-// one of two kinds, and a block that is neither fails the test:
+// modules from this repository, and runs the tests of those that are complete test files. An
+// error names the documentation's own line. A Go block is one of two kinds, and a block that is
+// neither fails the test:
 //
 //   - a complete file: it starts (after comments) with its package clause, and has its imports.
 //     A file with a Test, Example, Benchmark or Fuzz function, or of a _test package, is
