@@ -34,8 +34,7 @@ func TestRegistrationFlow(t *testing.T) {
 			mustContain(t, schools, "โรงเรียนวัดก้านเหลือง", "เริ่มทำการลงทะเบียน", `value="`+kanLueang+`"`)
 			form := user.get("/register/form?school=" + kanLueang)
 			mustStatus(t, form, http.StatusOK, "/register/form")
-			mustContain(t, form, "สมัครสมาชิก", `value="`+applicant1.GivenName+`" readonly`,
-				`value="`+applicant1.FamilyName+`" readonly`, maskOf(applicant1))
+			mustContain(t, form, "สมัครสมาชิก", `value="`+applicant1.Name()+`" readonly`, maskOf(applicant1))
 
 			// Server-side validation: errors beside the fields, input kept.
 			bad := user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"12345"}, "email": {"not-an-email"}})

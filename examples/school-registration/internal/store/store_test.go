@@ -39,7 +39,7 @@ func openTest(t *testing.T, url string) *Store {
 func pid(i int) string { return fmt.Sprintf("1%012d", i) }
 
 func app(i int, school string) Application {
-	return Application{CitizenPID: pid(i), SchoolCode: school, GivenName: "สมชาย", FamilyName: "ใจดี",
+	return Application{CitizenPID: pid(i), SchoolCode: school, Name: PersonName{Given: "สมชาย", Family: "ใจดี"},
 		Phone: "0812345678", Email: fmt.Sprintf("user%d@example.com", i)}
 }
 
@@ -434,8 +434,8 @@ func TestAdminCannotDecideOwn(t *testing.T) {
 		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM3, areaBRM3}, {adminBRM1, areaBRM3}}); err != nil {
 			t.Fatal(err)
 		}
-		own, err := s.Apply(ctx, Application{CitizenPID: adminBRM3, SchoolCode: kanLueang, GivenName: "ประเสริฐ",
-			FamilyName: "วงศ์ทอง", Phone: "0812345678", Email: "admin@example.com"})
+		own, err := s.Apply(ctx, Application{CitizenPID: adminBRM3, SchoolCode: kanLueang, Name: PersonName{Given: "ประเสริฐ",
+			Family: "วงศ์ทอง"}, Phone: "0812345678", Email: "admin@example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -524,8 +524,8 @@ func TestRevoke(t *testing.T) {
 		}
 
 		// An admin cannot revoke their own approved registration.
-		own, err := s.Apply(ctx, Application{CitizenPID: pid(9), SchoolCode: kanLueang, GivenName: "ก",
-			FamilyName: "ข", Phone: "0812345678", Email: "a@example.com"})
+		own, err := s.Apply(ctx, Application{CitizenPID: pid(9), SchoolCode: kanLueang, Name: PersonName{Given: "ก",
+			Family: "ข"}, Phone: "0812345678", Email: "a@example.com"})
 		if err != nil {
 			t.Fatal(err)
 		}
