@@ -444,7 +444,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	}
 
 	// 6. The admin revokes, with a reason typed in Thai; the applicant sees it and logs out.
-	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
+	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin?status=approved"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
 	reasonID := eval[string](c, adminCtx, `document.querySelector('input[id^="revoke-reason-"]').id`)
 	c.typeThai(adminCtx, reasonID, "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
 	c.do(adminCtx, "revoke asks",

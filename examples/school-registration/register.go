@@ -10,7 +10,7 @@ import (
 // handleStart sends a citizen who just logged in to where they belong.
 func (app *application) handleStart() http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.isAdmin() {
+		if c.isAdmin() || c.super {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -169,26 +168,6 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 		return Registration{}, ErrNotFound
 	}
 	return r, err
-}
-
-// RegistrationsForAdmin lists the registrations with one of the given
-// statuses in the areas the admin administers, oldest first. The admin's own
-// registrations are left out: another admin of the area decides them.
-func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, statuses ...Status) ([]Registration, error) {
-	if len(statuses) == 0 {
-		return nil, nil
-	}
-	// adminMayDecide takes the admin's PID as $2: the statuses are $1, $3, $4, ...
-	in := "$1"
-	args := []any{string(statuses[0]), adminPID}
-	for _, st := range statuses[1:] {
-		args = append(args, string(st))
-		in += ", $" + strconv.Itoa(len(args))
-	}
-	return queryAll(ctx, s.db, "registrations for admin", scanRegistration,
-		`SELECT `+registrationColumns+registrationJoins+`
-		WHERE r.status IN (`+in+`) AND `+adminMayDecide("r")+`
-		ORDER BY r.created_at, r.id`, args...)
 }
 
 // Approve approves a pending registration in one of the admin's areas

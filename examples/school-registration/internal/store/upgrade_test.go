@@ -293,7 +293,7 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			// The old registrations are decided as new ones.
 			admin1 := Actor{PID: adminBRM1, Masked: thaid.MaskPID(adminBRM1), Name: "ผอ.เขต 1"}
 			admin3 := Actor{PID: upAdmin3, Masked: thaid.MaskPID(upAdmin3), Name: "ผอ.เขต 3"}
-			pending, err := s.RegistrationsForAdmin(ctx, adminBRM1, StatusPending)
+			pending, err := adminList(ctx, s, adminBRM1, StatusPending)
 			if err != nil || len(pending) != 1 || pending[0].ID != "old-reg-0" {
 				t.Fatalf("pending for the admin of เขต 1: %+v, %v; want old-reg-0", pending, err)
 			}
