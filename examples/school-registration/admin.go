@@ -80,7 +80,9 @@ type adminData struct {
 	Query       url.Values // of this page: its links and the decisions' return
 	PIDDigits   int        // how many last digits of an ID the search takes
 	MaxSearch   int
-	Filtered    bool // a filter other than the status is set
+	// MoreOpen opens the "more filters" box: one of its filters is set, or
+	// wrong.
+	MoreOpen bool
 }
 
 // Err returns the error of a filter field, or nil.
@@ -190,7 +192,8 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 	if n, err := strconv.Atoi(d.Filter["page"]); err == nil {
 		f.Page = n
 	}
-	d.Filtered = f.Search != "" || f.Area != "" || f.School != "" || !f.From.IsZero() || !f.To.IsZero()
+	d.MoreOpen = f.Area != "" || f.School != "" || !f.From.IsZero() || !f.To.IsZero() || f.NewestFirst ||
+		len(d.Errors) > 0 && d.Errors["q"] == ""
 	return f, nil
 }
 
