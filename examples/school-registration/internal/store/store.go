@@ -10,6 +10,12 @@
 // cutoff (which cannot lie in the future), then deletes the records older
 // than it; the database refuses to delete a purge note.
 //
+// Every read or write of an admin (the list with its search and filters, a
+// confirmation, a decision) is limited in its SQL to the areas the admin
+// administers, and leaves out the admin's own registration. Only a
+// super-admin's list (RegistrationFilter.AllAreas) reads every area; her
+// decisions are limited as anyone's.
+//
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
 // PostgreSQL (pgx through database/sql).
