@@ -59,9 +59,6 @@ func nameGroups(title, given, middle, family string) []string {
 	return out
 }
 
-// IsZero reports whether every part is empty.
-func (n PersonName) IsZero() bool { return n == PersonName{} }
-
 // trimmed returns n with every part trimmed of spaces.
 func (n PersonName) trimmed() PersonName {
 	for _, p := range []*string{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN} {
