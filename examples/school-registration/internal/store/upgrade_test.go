@@ -218,7 +218,7 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			d := string(s.dialect)
 			want := []string{"version=0001_init|", "version=0002_audit_outbox_admins|", "version=0003_audit_append_only." + d + "|",
 				"version=0004_audit_purge_before|", "version=0005_audit_delete_guard." + d + "|", "version=0006_outbox_failed|",
-				"version=0007_registration_names|", "version=0008_registration_list_index|"}
+				"version=0008_registration_names|", "version=0009_registration_list_index|"}
 			if !slices.Equal(versions, want) {
 				t.Errorf("migrations after the upgrade: %v, want %v", versions, want)
 			}
