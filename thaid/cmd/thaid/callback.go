@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"fmt"
 	"html/template"
 	"net"
@@ -62,15 +63,26 @@ type loginOutcome struct {
 var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
 <html lang="th"><head><meta charset="utf-8"><title>thaid login</title>
 <style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}.ok{color:#0a6b2a}.bad{color:#a40e26}</style></head>
-<body>{{if and .OK .Verified}}<h1 class="ok">เข้าสู่ระบบสำเร็จ · Login verified</h1>
+<body>{{if .WrongState}}<h1 class="bad">คำขอนี้ไม่ใช่ของการเข้าสู่ระบบนี้ · Not this login's callback</h1>
+<p>The request carries no state, or not this login's state: it may come from an old browser tab, another program or a web page. It was refused; the login goes on.</p>
+{{else if and .OK .Verified}}<h1 class="ok">เข้าสู่ระบบสำเร็จ · Login verified</h1>
 {{else if .OK}}<h1 class="bad">ข้อมูลไม่ได้รับการยืนยัน · Login completed, claims NOT verified</h1><p>The claims came without a signed ID token: ask for the openid scope.</p>
 {{else}}<h1 class="bad">เข้าสู่ระบบไม่สำเร็จ · Login failed</h1><p>{{.Reason}}</p>
 {{end}}<p>ปิดแท็บนี้แล้วกลับไปที่เทอร์มินัล · You can close this tab and go back to the terminal.</p></body></html>
 `))
 
-// callbackHandler serves the redirect URL's path: the first callback completes
-// the login (Exchange) and is reported on done; later ones are told the login is over.
-func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, path string, done chan<- loginOutcome) http.Handler {
+// resultView is what the result page shows.
+type resultView struct {
+	WrongState, OK, Verified bool
+	Reason                   string
+}
+
+// callbackHandler serves the redirect URL's path. A request without this login's state
+// (another local process, a web page's <img src=http://127.0.0.1:PORT/callback>, an old
+// tab) is answered 400, reported to refused, and changes nothing. The first request with the
+// state ends the login, with Exchange (a provider's error such as access_denied ends it too),
+// and is reported on done; later ones are told the login is over.
+func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, path string, done chan<- loginOutcome, refused func()) http.Handler {
 	if path == "" {
 		path = "/"
 	}
@@ -80,6 +92,15 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 			http.NotFound(w, r)
 			return
 		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.Header().Set("Referrer-Policy", "no-referrer")
+		if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("state")), []byte(l.State)) != 1 {
+			refused()
+			w.WriteHeader(http.StatusBadRequest)
+			_ = resultPage.Execute(w, resultView{WrongState: true})
+			return
+		}
 		first := false
 		once.Do(func() { first = true })
 		if !first {
@@ -87,13 +108,7 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 			return
 		}
 		res, err := client.Exchange(ctx, l, r.URL.Query())
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		data := struct {
-			OK, Verified bool
-			Reason       string
-		}{OK: err == nil}
+		data := resultView{OK: err == nil}
 		if err == nil && res != nil && res.Identity != nil {
 			data.Verified = res.Identity.Verified
 		}

@@ -34,10 +34,14 @@
 // once for an unknown response_type, which every provider refuses, to see how
 // this one answers refusals. It then prints the authorization URL to stderr on a
 // line of its own, "open: <url>", opens the system browser (xdg-open, open or
-// rundll32; not with -no-browser), and waits for the callback. The browser shows
-// a result page; the terminal shows the identity (the PID masked as
-// 1-5099-xxxxx-82-8 unless -show-pid), what the provider sent, and the
-// thaid.Config that fits it, as Go source.
+// rundll32; not with -no-browser), and waits for the callback. A request to the
+// callback without this login's state (an old tab, another program, a web page's
+// <img src=http://127.0.0.1:PORT/callback>) is answered 400 and ignored: only the
+// callback with the state, or the timeout, ends the login, and a refusal with the
+// state (error=access_denied) ends it too. The browser shows a result page; the
+// terminal shows the identity (the PID masked as 1-5099-xxxxx-82-8 unless
+// -show-pid), what the provider sent, and the thaid.Config that fits it, as Go
+// source.
 //
 // What the provider sent is read from the raw answers, through the http.Client
 // the command gives the thaid package: the ID token's signing algorithm and key
@@ -82,7 +86,7 @@
 //
 // On failure it prints {"verified": false, "error": "...", "reason": "...",
 // "provider": {...}} (provider only when the token endpoint answered), with
-// reason, for example, denied (refused on the phone), state_mismatch, timeout,
+// reason, for example, denied (refused on the phone), timeout,
 // invalid_client (bad client credentials), redirect_not_registered,
 // scope_not_granted (with "scopes_not_granted": [...]), unknown_client,
 // provider_error, invalid_grant, invalid_id_token, provider_unavailable,

@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
@@ -167,7 +168,13 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	wctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	done := make(chan loginOutcome, 1)
-	srv := &http.Server{Handler: callbackHandler(wctx, client, l, o.redirect.Path, done), ReadHeaderTimeout: 10 * time.Second}
+	var wrongState atomic.Int64
+	refused := func() {
+		if wrongState.Add(1) == 1 {
+			fmt.Fprintf(e.stderr, "refused a callback without this login's state (an old browser tab, another program or a web page); still waiting\n")
+		}
+	}
+	srv := &http.Server{Handler: callbackHandler(wctx, client, l, o.redirect.Path, done, refused), ReadHeaderTimeout: 10 * time.Second}
 	for _, ln := range lns {
 		go func() { _ = srv.Serve(ln) }()
 	}
@@ -193,9 +200,15 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		if ctx.Err() != nil {
 			out.err = &loginFailure{reason: "interrupted", msg: "interrupted before the callback came"}
 		} else {
-			out.err = &loginFailure{reason: "timeout", msg: fmt.Sprintf(
-				"timed out after %s without a callback to %s: nobody approved on the phone, or the browser did not come back (a 'Bad data request' page means the redirect URL is not registered)",
-				o.timeout, o.redirect)}
+			msg := fmt.Sprintf("timed out after %s without a callback to %s: nobody approved on the phone, or the browser did not come back (a 'Bad data request' page means the redirect URL is not registered)",
+				o.timeout, o.redirect)
+			switch n := wrongState.Load(); {
+			case n == 1:
+				msg += "; 1 callback with a wrong or missing state was refused"
+			case n > 1:
+				msg += fmt.Sprintf("; %d callbacks with a wrong or missing state were refused", n)
+			}
+			out.err = &loginFailure{reason: "timeout", msg: msg}
 		}
 	}
 	report, seen := buildReport(rec, cfg, o.issuer, cfg.Scopes, l.Nonce)

@@ -10,7 +10,7 @@ import (
 
 // loginFailure is a failed login, with a short machine-readable reason.
 type loginFailure struct {
-	reason string // denied, state_mismatch, timeout, invalid_client, redirect_not_registered, ...
+	reason string // denied, timeout, invalid_client, redirect_not_registered, ...
 	msg    string
 	scopes []string // scope_not_granted: the scopes the client is not granted
 }
@@ -30,8 +30,6 @@ func classify(err error) *loginFailure {
 	switch {
 	case errors.Is(err, thaid.ErrUserDenied):
 		return &loginFailure{reason: "denied", msg: "the citizen refused the request in the ThaID app (" + msg + ")"}
-	case errors.Is(err, thaid.ErrStateMismatch):
-		return &loginFailure{reason: "state_mismatch", msg: "state mismatch: the callback does not belong to this login (an old browser tab, or a forged request)"}
 	case errors.Is(err, thaid.ErrInvalidClient):
 		return &loginFailure{reason: "invalid_client", msg: "bad client credentials: the token endpoint refused the client ID or secret (" + msg + "); check -client-id, the secret and -auth-style"}
 	case errors.Is(err, thaid.ErrInvalidGrant), pe != nil && pe.Code == "invalid_request":
