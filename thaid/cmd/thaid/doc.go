@@ -113,6 +113,13 @@
 // line (a missing secret, a redirect URL that is not loopback, an unknown flag).
 // Error messages, of every subcommand, mask any PID in them, also with -show-pid.
 //
+// Much of what the command prints comes from the provider (the kid, claim names,
+// names, error descriptions, discovery members). So that a hostile provider
+// cannot drive the terminal, every subcommand prints control characters other
+// than newline and tab (C0, DEL, C1) and Unicode bidi controls as \uXXXX escapes,
+// and invalid UTF-8 as \xNN. In -json output the same escapes are JSON's own, so
+// the JSON decodes to exactly what the provider sent.
+//
 // # thaid check
 //
 //	thaid check -issuer production|sandbox|URL [-json]

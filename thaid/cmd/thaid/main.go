@@ -51,7 +51,12 @@ func subcommands() []subcommand {
 }
 
 // run runs the command with args (without the program name) and returns the exit status.
+// Everything it prints goes through a terminalWriter.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out, errOut := newTerminalWriter(stdout), newTerminalWriter(stderr)
+	defer out.flush()
+	defer errOut.flush()
+	stdout, stderr = out, errOut
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		usage(stderr)
