@@ -147,13 +147,24 @@
 //
 //	thaid decode [-issuer production|sandbox|URL] [-client-id ID] [-show-pid] [-json] TOKEN|-
 //
-// Prints a JWT's header and claims, PID-looking numbers masked, and the times
-// of iat, nbf, exp and auth_time. "-" reads the token from stdin (a "Bearer "
+// Prints a JWT's header and claims, every PID masked (unless -show-pid), and the
+// times of iat, nbf, exp and auth_time. "-" reads the token from stdin (a "Bearer "
 // prefix is dropped). With -issuer it verifies the token with the SDK's own
 // verifier (thaid.Client.VerifyIDToken): an allowed asymmetric algorithm, the
 // signature against the provider's JWKS, iss, exp, nbf and iat; the audience
 // only with -client-id (otherwise the token's own aud is taken); neither nonce
 // nor at_hash, which need the login. It exits 1 when the token does not verify.
+//
+// A PID is masked wherever the token holds it: in header members and claims, in
+// their names, at any depth, in Thai digits too. Digits joined by separators
+// (spaces, dashes, '.', ',', '_', '/') count as one run, so 1-1017-00230-70-8,
+// 1.1017.00230.70.8 and a PID next to other digits are runs. A run of 13 digits
+// prints as 1-1017-xxxxx-70-8, whatever its check digit; a longer one, which may
+// hide a PID, keeps only its first digit and its last two (99110170023070 prints
+// as 9xxxxxxxxxxx70); a shorter one (a 10-digit exp, a date) is left as it is. A
+// JSON number is masked, as a string, when its literal holds such a run or its
+// value is an integer of 13 digits or more (1.101700230708e12, 1101700230708.0).
+// thaid login masks its claims the same way.
 //
 // # Examples
 //

@@ -24,7 +24,8 @@ import (
 const hostile = "\x1b[2J\u009b31m\x7f\u202eevil\u2066"
 
 // hostileProvider is an OpenID provider that puts hostile in a discovery member's name, the
-// ID token's kid, a claim's name, the citizen's name and, with denyWith, an error_description.
+// ID token's kid, a claim's name, the citizen's name and, with denyWith, an error_description;
+// another claim's name holds a PID.
 // It approves every authorization request at once.
 type hostileProvider struct {
 	*httptest.Server
@@ -94,6 +95,7 @@ func startHostileProvider(t *testing.T) *hostileProvider {
 			"iss": hp.URL, "aud": hostileClientID, "sub": pidThanawat, "pid": pidThanawat,
 			"iat": now.Unix(), "exp": now.Add(15 * time.Minute).Unix(), "nonce": nonce,
 			"name": "นาย" + hostile + " ธนวัฒน์", "claim" + hostile: "value" + hostile,
+			"claim-" + pidA: "a claim named by a PID",
 		})
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(map[string]any{
@@ -179,6 +181,9 @@ func TestLoginTextEscapesControls(t *testing.T) {
 		}
 	}
 	noFullPID(t, "stdout", r.stdout)
+	if pidDigitsIn(r.stdout, pidA) {
+		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
+	}
 }
 
 // TestLoginJSONEscapesControls: the JSON output has no raw control or bidi character either
@@ -193,6 +198,9 @@ func TestLoginJSONEscapesControls(t *testing.T) {
 	}
 	noControls(t, "stdout", r.stdout)
 	noControls(t, "stderr", r.stderr)
+	if pidDigitsIn(r.stdout, pidA) {
+		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
+	}
 	m := loginJSONOf(t, r)
 	if got := field(m, "claims", "claim"+hostile); got != "value"+hostile {
 		t.Errorf("claims[claim+hostile] = %q, want the value as sent", got)
