@@ -111,14 +111,6 @@
 // issuer, audience, expiry and nonce checked out), 1 when it failed or its
 // claims were not verified, with the reason on stderr, 2 for a wrong command
 // line (a missing secret, a redirect URL that is not loopback, an unknown flag).
-// Error messages, of every subcommand, mask any PID in them, also with -show-pid.
-//
-// Much of what the command prints comes from the provider (the kid, claim names,
-// names, error descriptions, discovery members). So that a hostile provider
-// cannot drive the terminal, every subcommand prints control characters other
-// than newline and tab (C0, DEL, C1) and Unicode bidi controls as \uXXXX escapes,
-// and invalid UTF-8 as \xNN. In -json output the same escapes are JSON's own, so
-// the JSON decodes to exactly what the provider sent.
 //
 // # thaid check
 //
@@ -165,6 +157,25 @@
 // JSON number is masked, as a string, when its literal holds such a run or its
 // value is an integer of 13 digits or more (1.101700230708e12, 1101700230708.0).
 // thaid login masks its claims the same way.
+//
+// # Output and exit status
+//
+// Error messages, of every subcommand, mask any PID in them, also with -show-pid.
+//
+// Much of what the command prints comes from the provider (the kid, claim names,
+// names, error descriptions, discovery members). So that a hostile provider
+// cannot drive the terminal, every subcommand prints control characters other
+// than newline and tab (C0, DEL, C1) and Unicode bidi controls as \uXXXX escapes,
+// and invalid UTF-8 as \xNN. In -json output the same escapes are JSON's own, so
+// the JSON decodes to exactly what the provider sent.
+//
+// Every subcommand exits 0 when it did what was asked (a verified login, a usable
+// provider, only valid PIDs, a token decoded and, with -issuer, verified), and for
+// -h, which prints its flags and examples on stdout; 1 when it ran and failed, or
+// the answer is no, with the reason on stderr; 2 for a wrong command line (an
+// unknown command or flag, a missing or impossible value, a stray argument, a
+// flag after an argument). go run reports any non-zero status of the program as
+// 1: a script that tells 1 from 2 runs the installed binary.
 //
 // # Examples
 //
