@@ -170,15 +170,16 @@ func maskNumber(n json.Number) any {
 }
 
 // integerDigits returns the decimal digits of the integer value of a JSON number literal
-// (without sign), and false when the value is not an integer. A value of more than 40
-// digits is given as 40 digits with its first digit and its last two, all that maskRun shows.
+// (without sign), and false when the value is not an integer. Of the zeros that an exponent
+// adds, at most 40 are given: the value's first digit and last two, all that maskRun shows of
+// a run of more than 13 digits, are the same.
 func integerDigits(lit string) ([]byte, bool) {
 	mant, exp, _ := strings.Cut(strings.ToLower(strings.TrimPrefix(lit, "-")), "e")
 	e := 0
 	if exp != "" {
 		var err error
-		if e, err = strconv.Atoi(exp); err != nil {
-			e = 1 << 30 // beyond int: huge, or tiny
+		if e, err = strconv.Atoi(exp); err != nil { // beyond int: huge, or tiny
+			e = 1 << 30
 			if strings.HasPrefix(exp, "-") {
 				e = -e
 			}
@@ -195,12 +196,8 @@ func integerDigits(lit string) ([]byte, bool) {
 		return nil, true // zero
 	case e < 0:
 		return nil, false
-	case len(digits)+e > 40:
-		full := append(digits, "00"[:min(e, 2)]...) // ends as the value ends
-		out := append([]byte{digits[0]}, strings.Repeat("0", 37)...)
-		return append(out, full[len(full)-2:]...), true
 	}
-	return append(digits, strings.Repeat("0", e)...), true
+	return append(digits, strings.Repeat("0", min(e, 40))...), true
 }
 
 func sortedKeys(m map[string]any) []string { return slices.Sorted(maps.Keys(m)) }
