@@ -4,83 +4,10 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
 )
-
-// authenticateClient checks client credentials (Basic header or client_id/client_secret in the
-// body) and the optional API key. On failure it writes the error and returns nil.
-func (p *Server) authenticateClient(w http.ResponseWriter, r *http.Request, rec *RequestRecord) *RelyingParty {
-	id, secret, basic := r.BasicAuth()
-	if basic {
-		// RFC 6749 2.3.1: form-urlencoded before base64.
-		if u, err := url.QueryUnescape(id); err == nil {
-			id = u
-		}
-		if u, err := url.QueryUnescape(secret); err == nil {
-			secret = u
-		}
-		rec.AuthStyle = "basic"
-		if r.PostForm.Get("client_secret") != "" {
-			writeError(w, http.StatusBadRequest, "invalid_request", "use one client authentication method, not two")
-			return nil
-		}
-		if bid := r.PostForm.Get("client_id"); bid != "" && bid != id {
-			writeError(w, http.StatusBadRequest, "invalid_request", "client_id in body differs from the Basic credentials")
-			return nil
-		}
-	} else if r.PostForm.Has("client_secret") {
-		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
-		rec.AuthStyle = "post"
-	} else {
-		rec.ClientID = r.PostForm.Get("client_id")
-		writeError(w, http.StatusUnauthorized, "invalid_client", "client authentication required")
-		return nil
-	}
-	rec.ClientID = id
-	key := r.Header.Get("x-imauth-apikey")
-	rec.APIKey = key != ""
-	c, ok := p.clients[id]
-	if !ok {
-		writeError(w, http.StatusUnauthorized, "invalid_client", "Client id not found")
-		return nil
-	}
-	if subtle.ConstantTimeCompare([]byte(secret), []byte(c.Secret)) != 1 {
-		writeError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return nil
-	}
-	if c.APIKey != "" && subtle.ConstantTimeCompare([]byte(key), []byte(c.APIKey)) != 1 {
-		writeError(w, http.StatusUnauthorized, "unauthorized_client", "missing or wrong x-imauth-apikey")
-		return nil
-	}
-	return c
-}
-
-// parsePost checks method and content type and parses the form. On failure it writes the
-// error and returns false.
-func parsePost(w http.ResponseWriter, r *http.Request) bool {
-	if r.Method != http.MethodPost {
-		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
-		return false
-	}
-	ct := r.Header.Get("Content-Type")
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
-	if strings.TrimSpace(strings.ToLower(ct)) != "application/x-www-form-urlencoded" {
-		writeError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
-		return false
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
-	if err := r.ParseForm(); err != nil {
-		writeError(w, http.StatusBadRequest, "invalid_request", "malformed form body")
-		return false
-	}
-	return true
-}
 
 // serveToken answers /api/v2/oauth2/token/.
 func (p *Server) serveToken(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
@@ -302,23 +229,6 @@ func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time
 	return tok, err
 }
 
-// tokenParam reads the token parameter of an introspection or revocation request in the form
-// the endpoint takes (Options.IntrospectTokenForm, Options.RevokeTokenForm). ok is false when
-// a bare token was sent to an endpoint that takes only "Bearer <t>".
-func (p *Server) tokenParam(r *http.Request, rec *RequestRecord, form TokenForm) (tok string, ok bool) {
-	t := strings.TrimSpace(r.PostForm.Get("token"))
-	rec.TokenTypeHint = r.PostForm.Get("token_type_hint")
-	prefixed := len(t) > 7 && strings.EqualFold(t[:7], "bearer ")
-	rec.BearerPrefix = prefixed
-	switch {
-	case prefixed && form != TokenFormBare:
-		return strings.TrimSpace(t[7:]), true
-	case !prefixed && form == TokenFormBearer && t != "":
-		return "", false
-	}
-	return t, true // TokenFormBare takes "Bearer <t>" as it is: a token that does not exist
-}
-
 // codeError is the error code for a bad authorization code or redirect_uri at the token
 // endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors.
 func (p *Server) codeError() string {
@@ -326,105 +236,4 @@ func (p *Server) codeError() string {
 		return "invalid_grant"
 	}
 	return "invalid_request"
-}
-
-// tokenRequest reads what introspect and revoke share: a POST form, an authenticated client and
-// the token parameter in the endpoint's form. On failure it has answered the request and
-// returns ok=false.
-func (p *Server) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord, form TokenForm) (c *RelyingParty, tok string, ok bool) {
-	if !parsePost(w, r) {
-		return nil, "", false
-	}
-	if c = p.authenticateClient(w, r, rec); c == nil {
-		return nil, "", false
-	}
-	tok, ok = p.tokenParam(r, rec, form)
-	switch {
-	case !ok:
-		writeError(w, http.StatusBadRequest, "invalid_request", `token must be sent as "Bearer <token>"`)
-		return nil, "", false
-	case tok == "":
-		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
-		return nil, "", false
-	}
-	return c, tok, true
-}
-
-// serveIntrospect answers /api/v2/oauth2/introspect/.
-func (p *Server) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	c, tok, ok := p.tokenRequest(w, r, rec, p.opts.IntrospectTokenForm)
-	if !ok {
-		return
-	}
-	p.mu.Lock()
-	now := p.now()
-	t, ok := p.tokens[tok]
-	active := ok && t.live(now) && t.grant.clientID == c.ID
-	p.mu.Unlock()
-	if !active {
-		writeJSON(w, http.StatusOK, map[string]any{"active": false})
-		return
-	}
-	typ := "access_token"
-	if t.refresh {
-		typ = "refresh_token"
-	}
-	writeJSON(w, http.StatusOK, map[string]any{
-		"active":     true,
-		"sub":        t.grant.citizen.Sub,
-		"scope":      strings.Join(t.scopes, " "),
-		"client_id":  t.grant.clientID,
-		"token_type": typ,
-		"iat":        t.issued.Unix(),
-		"exp":        t.expires.Unix(),
-		"iss":        p.issuer,
-	})
-}
-
-// serveRevoke answers /api/v2/oauth2/revoke/. Revoking a refresh token revokes its whole grant
-// (all access tokens of the login); unknown tokens are answered OK (RFC 7009).
-func (p *Server) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	c, tok, ok := p.tokenRequest(w, r, rec, p.opts.RevokeTokenForm)
-	if !ok {
-		return
-	}
-	p.mu.Lock()
-	if t, ok := p.tokens[tok]; ok && t.grant.clientID == c.ID {
-		t.revoked = true
-		if t.refresh {
-			t.grant.revoked = true
-		}
-	}
-	p.mu.Unlock()
-	writeJSON(w, http.StatusOK, map[string]string{"status": "OK", "message": "revoked"})
-}
-
-// serveUserInfo answers /api/v2/oauth2/userinfo/ for a Bearer access token.
-func (p *Server) serveUserInfo(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use GET or POST")
-		return
-	}
-	h := r.Header.Get("Authorization")
-	if len(h) < 8 || !strings.EqualFold(h[:7], "bearer ") {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="thaid-mock"`)
-		writeError(w, http.StatusUnauthorized, "invalid_token", "Bearer access token required")
-		return
-	}
-	tok := strings.TrimSpace(h[7:])
-	p.mu.Lock()
-	now := p.now()
-	t, ok := p.tokens[tok]
-	valid := ok && !t.refresh && t.live(now)
-	p.mu.Unlock()
-	if !valid {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="thaid-mock", error="invalid_token"`)
-		writeError(w, http.StatusUnauthorized, "invalid_token", "invalid, expired or revoked access token")
-		return
-	}
-	rec.ClientID = t.grant.clientID
-	rec.Scopes = t.scopes
-	out := map[string]any{"sub": t.grant.citizen.Sub}
-	p.claims(t.grant.citizen, t.scopes, out)
-	writeJSON(w, http.StatusOK, out)
 }

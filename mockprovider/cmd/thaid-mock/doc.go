@@ -37,6 +37,13 @@
 //	                     one); a file named like a built-in profile is read with ./NAME
 //
 // On start it prints the issuer, the endpoints, the client, the profile, and the citizens with
-// masked PIDs and their (fictional) app passwords. Logs go to stderr, one line per request, with PIDs masked and
-// no tokens or secrets. SIGINT or SIGTERM shut it down gracefully.
+// masked PIDs and their (fictional) app passwords. Logs go to stderr, one line per request, with
+// PIDs masked and no tokens or secrets. SIGINT or SIGTERM shut it down gracefully.
+//
+// Exit status: 0 after a graceful shutdown, and for -h (which prints the flags on stdout);
+// 1 when it failed: a -citizens or -profile file that cannot be read or is invalid (a -profile
+// that names neither a built-in profile nor a file), an address that cannot be listened on;
+// 2 for a wrong command line: an unknown flag, an argument, a flag value that the provider
+// refuses (-alg HS256, an unknown scope, a relative -redirect-uri, an empty -client-id). go run
+// reports any non-zero status of the program as 1; the installed binary tells 1 from 2.
 package main

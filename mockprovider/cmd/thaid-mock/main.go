@@ -19,15 +19,18 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
+// Exit statuses.
+const (
+	exitOK    = 0 // shut down gracefully, or -h
+	exitFail  = 1 // a file could not be read, the address could not be listened on
+	exitUsage = 2 // a wrong command line
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr, nil); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "thaid-mock:", err)
-		}
-		os.Exit(2)
-	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 // repeated is a repeatable string flag.
@@ -45,10 +48,13 @@ type config struct {
 	autoApprove                                                          bool
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags parses the command line. It returns the exit status to end with, or -1 to go on:
+// -h prints the flags on stdout (exitOK); a wrong command line is told on stderr (exitUsage).
+func parseFlags(args []string, stdout, stderr io.Writer) (config, int) {
 	var c config
 	fs := flag.NewFlagSet("thaid-mock", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:9090", "listen address")
 	fs.StringVar(&c.issuer, "issuer", "", "public base URL (default http:// + the bound address)")
 	fs.StringVar(&c.clientID, "client-id", mockprovider.DemoClientID, "client_id of the registered client")
@@ -60,22 +66,42 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.scopes, "scopes", "", "scopes the client is granted, separated by spaces or commas (default: every ThaID scope)")
 	fs.StringVar(&c.profile, "profile", mockprovider.DefaultProfileName,
 		"provider profile: "+strings.Join(mockprovider.BuiltinProfileNames(), " or ")+" (built in), or a profile file")
-	if err := fs.Parse(args); err != nil {
-		return c, err
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "Usage: thaid-mock [flags]\n\nServes a ThaID-compatible OpenID provider for tests and demos (NOT DOPA's ThaID).\n\n")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return c, exitOK
+	case err != nil: // the flag package has said what is wrong
+		fmt.Fprintln(stderr, "Run thaid-mock -h for the flags.")
+		return c, exitUsage
+	case fs.NArg() > 0:
+		fmt.Fprintf(stderr, "thaid-mock: unexpected arguments: %q\n", fs.Args())
+		return c, exitUsage
 	}
-	if fs.NArg() > 0 {
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	}
-	return c, nil
+	return c, -1
 }
 
-// run starts the server and blocks until ctx is done. ready, if not nil, is called with the
-// issuer once the server listens.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready func(issuer string)) error {
-	cfg, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
+// run runs the command with args (without the program name): it serves until ctx is done and
+// returns the exit status.
+func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, st := parseFlags(args, stdout, stderr)
+	if st >= 0 {
+		return st
 	}
+	if err := serve(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintln(stderr, "thaid-mock:", err)
+		if errors.Is(err, mockprovider.ErrInvalidOptions) { // from the flags' values
+			return exitUsage
+		}
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve starts the provider and serves until ctx is done.
+func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	var citizens []mockprovider.Citizen
 	if cfg.citizens != "" {
 		f, err := os.Open(cfg.citizens)
@@ -120,9 +146,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	if ready != nil {
-		ready(p.Issuer())
-	}
 	select {
 	case err := <-errc:
 		return err

@@ -4,9 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"flag"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -19,42 +18,57 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test. When issuer is not
+// nil, the issuer of the banner's line "  issuer  URL" is sent on it once that line is written.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu     sync.Mutex
+	b      bytes.Buffer
+	issuer chan string
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.issuer != nil {
+		for _, line := range strings.Split(s.b.String(), "\n") {
+			if f := strings.Fields(line); len(f) == 2 && f[0] == "issuer" && strings.HasSuffix(s.b.String(), "\n") {
+				s.issuer <- f[1]
+				s.issuer = nil
+				break
+			}
+		}
+	}
+	return n, err
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-// startCmd runs the command in-process and returns its issuer and a stop func.
-func startCmd(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer, func() error) {
+// startCmd runs the command in-process and returns its issuer, its stdout and stderr, and a
+// stop func that ends it (as SIGINT does) and returns its exit status. The banner is printed
+// once the provider listens.
+func startCmd(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var stdout, stderr syncBuffer
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
+	stdout := &syncBuffer{issuer: ready}
+	var stderr syncBuffer
+	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), &stdout, &stderr, func(iss string) { ready <- iss })
+		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), strings.NewReader(""), stdout, &stderr)
 	}()
 	select {
 	case iss := <-ready:
 		var once sync.Once
-		var stopErr error
-		stop := func() error {
-			once.Do(func() { cancel(); stopErr = <-done })
-			return stopErr
+		code := -1
+		stop := func() int {
+			once.Do(func() { cancel(); code = <-done })
+			return code
 		}
 		t.Cleanup(func() { _ = stop() })
-		return iss, &stdout, &stderr, stop
-	case err := <-done:
+		return iss, stdout, &stderr, stop
+	case code := <-done:
 		cancel()
-		t.Fatalf("run: %v", err)
+		t.Fatalf("run: exit %d: %s", code, stderr.String())
 	case <-time.After(10 * time.Second):
 		cancel()
 		t.Fatal("server did not start")
@@ -85,8 +99,8 @@ func TestDefaults(t *testing.T) {
 	if !strings.Contains(string(page), "หมายเลขอ้างอิง") {
 		t.Fatal("no QR page")
 	}
-	if err := stop(); err != nil {
-		t.Fatalf("graceful stop: %v", err)
+	if code := stop(); code != exitOK {
+		t.Fatalf("graceful stop: exit %d, want %d", code, exitOK)
 	}
 	out := stdout.String()
 	for _, want := range []string{iss, "WARNING", "ANY", "thaid-demo", "demo-secret", "1-5099-xxxxx-82-8", "24681357", "ธนวัฒน์"} {
@@ -151,28 +165,46 @@ func TestFlags(t *testing.T) {
 	}
 }
 
-func TestBadFlags(t *testing.T) {
+// TestExitStatus: 1 when the command failed, 2 for a wrong command line, 0 for -h (with the
+// flags on stdout); a graceful shutdown's 0 is checked by TestDefaults.
+func TestExitStatus(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
 	for _, tc := range []struct {
 		name string
 		args []string
+		code int
+		want string // in stderr
 	}{
-		{"unknown flag", []string{"-nope"}},
-		{"bad alg", []string{"-addr", "127.0.0.1:0", "-alg", "HS256"}},
-		{"missing citizens file", []string{"-addr", "127.0.0.1:0", "-citizens", "/nonexistent/c.json"}},
-		{"bad redirect", []string{"-addr", "127.0.0.1:0", "-redirect-uri", "/relative"}},
-		{"extra args", []string{"serve"}},
-		{"unknown profile", []string{"-addr", "127.0.0.1:0", "-profile", "sandbox-2027"}},
-		{"unknown scope", []string{"-addr", "127.0.0.1:0", "-scopes", "openid email"}},
+		{"unknown flag", []string{"-nope"}, exitUsage, "flag provided but not defined: -nope"},
+		{"missing value", []string{"-addr"}, exitUsage, "flag needs an argument"},
+		{"extra args", []string{"serve"}, exitUsage, `unexpected arguments: ["serve"]`},
+		{"bad alg", []string{"-addr", "127.0.0.1:0", "-alg", "HS256"}, exitUsage, "HS256"},
+		{"bad redirect", []string{"-addr", "127.0.0.1:0", "-redirect-uri", "/relative"}, exitUsage, "/relative"},
+		{"unknown scope", []string{"-addr", "127.0.0.1:0", "-scopes", "openid email"}, exitUsage, `unknown scope "email"`},
+		{"empty client ID", []string{"-addr", "127.0.0.1:0", "-client-id", ""}, exitUsage, "no ID"},
+		{"missing citizens file", []string{"-addr", "127.0.0.1:0", "-citizens", "/nonexistent/c.json"}, exitFail, "/nonexistent/c.json"},
+		{"unknown profile", []string{"-addr", "127.0.0.1:0", "-profile", "sandbox-2027"}, exitFail, "neither a built-in profile"},
+		{"address in use", []string{"-addr", busy.Addr().String()}, exitFail, "address already in use"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := run(context.Background(), tc.args, io.Discard, io.Discard, nil)
-			if err == nil {
-				t.Fatal("want an error")
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tc.args, strings.NewReader(""), &stdout, &stderr)
+			if code != tc.code || !strings.Contains(stderr.String(), tc.want) {
+				t.Errorf("exit %d, want %d with %q; stderr:\n%s", code, tc.code, tc.want, stderr.String())
+			}
+			if stdout.Len() != 0 {
+				t.Errorf("stdout: %s", stdout.String())
 			}
 		})
 	}
-	if err := run(context.Background(), []string{"-h"}, io.Discard, io.Discard, nil); !errors.Is(err, flag.ErrHelp) {
-		t.Fatalf("-h: %v", err)
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, strings.NewReader(""), &stdout, &stderr); code != exitOK ||
+		!strings.Contains(stdout.String(), "Usage: thaid-mock") || !strings.Contains(stdout.String(), "-auto-approve") || stderr.Len() != 0 {
+		t.Errorf("-h: exit %d, stdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
 	}
 }
 
@@ -231,9 +263,10 @@ func TestProfileFlag(t *testing.T) {
 		if err := os.WriteFile(file, []byte(`{"profile": "thaid-provider/1", "claims": {"subb": "opaque"}}`), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-profile", file}, io.Discard, io.Discard, nil)
-		if !errors.Is(err, mockprovider.ErrInvalidProfile) || !strings.Contains(err.Error(), `"subb"`) {
-			t.Errorf("err %v, want ErrInvalidProfile naming the member", err)
+		var stderr bytes.Buffer
+		code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-profile", file}, strings.NewReader(""), io.Discard, &stderr)
+		if code != exitFail || !strings.Contains(stderr.String(), "invalid profile") || !strings.Contains(stderr.String(), `"subb"`) {
+			t.Errorf("exit %d, want %d naming the member; stderr: %s", code, exitFail, stderr.String())
 		}
 	})
 }

@@ -67,11 +67,12 @@
 // observed: ..." (for example, the application did not ask for the openid scope, so no ID token
 // was sent; or it sent no nonce). Progress and setup errors go to stderr.
 //
-// Exit status: 0 when every case passed, 1 when a case failed, 2 on a usage or setup error (a
-// required flag missing, -only matching no case, the address in use, the application not
-// answering within -wait, the probe saying signed in before any login). -h prints the flags and
-// an example, and exits 0. go run reports any non-zero status of the program as 1: in CI, run
-// the installed binary (go install) to tell a failed case from a setup error.
+// Exit status: 0 when every case passed; 1 when a case failed or the check could not run (the
+// address in use, the application not answering within -wait, the probe saying signed in
+// before any login, a report file that cannot be written), with the reason on stderr; 2 for a
+// wrong command line (an unknown flag, a required flag missing, an argument, -only matching no
+// case). -h prints the flags and an example on stdout, and exits 0. go run reports any non-zero
+// status of the program as 1: run the installed binary (go install) to tell 1 from 2.
 //
 // The JSON file holds {"passed", "total", "cases": [{"name", "passed", "unobservable",
 // "detail", "sends", "expect", "reference", "seconds"}]}. The JUnit file has one testsuite per

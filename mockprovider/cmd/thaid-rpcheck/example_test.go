@@ -52,7 +52,7 @@ func Example() {
 
 	code := run(context.Background(), []string{"-addr", provider,
 		"-login", srv.URL + "/login", "-probe", srv.URL + "/me", "-redirect-uri", srv.URL + "/callback",
-		"-only", "^redirect/"}, os.Stdout, io.Discard)
+		"-only", "^redirect/"}, nil, os.Stdout, io.Discard)
 	fmt.Println("exit status", code)
 	// Output:
 	// PASS redirect/state-wrong

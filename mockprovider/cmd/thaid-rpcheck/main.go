@@ -16,9 +16,16 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
+// Exit statuses.
+const (
+	exitOK    = 0 // every case passed, or -h
+	exitFail  = 1 // a case failed, or the check could not run
+	exitUsage = 2 // a wrong command line
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }
@@ -32,54 +39,57 @@ type config struct {
 	jsonFile, junitFile                  string
 }
 
-// run runs the plan and returns the exit status: 0 all passed, 1 a case failed, 2 a usage or
-// setup error.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseFlags(args, stderr)
+// run runs the command with args (without the program name) and returns the exit status.
+func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
-		return 0 // -h: the usage is printed; asking for it is no error
+		return exitOK // -h: the usage is printed; asking for it is no error
 	}
 	if err != nil {
-		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		return 2
+		fmt.Fprintf(stderr, "thaid-rpcheck: %v\nRun thaid-rpcheck -h for the flags and an example.\n", err)
+		return exitUsage
 	}
 	r, err := newRunner(ctx, cfg)
 	if err != nil {
 		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		return 2
+		return exitFail
 	}
 	defer r.close()
 	fmt.Fprintf(stderr, "thaid-rpcheck: provider %s; waiting up to %s for %s\n", r.p.Issuer(), cfg.wait, cfg.probe)
 	if err := r.ready(); err != nil {
 		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		return 2
+		return exitFail
 	}
 	results, err := r.runPlan(stdout)
 	if err != nil {
 		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		return 2
+		return exitFail
 	}
 	pass := printSummary(stdout, results)
 	if err := writeReports(cfg, results); err != nil {
 		fmt.Fprintln(stderr, "thaid-rpcheck:", err)
-		return 2
+		return exitFail
 	}
 	if pass < len(results) {
-		return 1
+		return exitFail
 	}
-	return 0
+	return exitOK
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags parses the command line. -h prints the usage on stdout and gives flag.ErrHelp.
+func parseFlags(args []string, stdout io.Writer) (config, error) {
 	cfg := config{}
 	var redirect, login, probe, only string
 	fs := flag.NewFlagSet("thaid-rpcheck", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		w := fs.Output()
+	fs.SetOutput(io.Discard) // run prints the error
+	fs.Usage = func() {}
+	help := func() {
+		w := stdout
+		fs.SetOutput(w)
 		fmt.Fprintf(w, "Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL [flags]\n\n"+
 			"Plays a mock ThaID and a browser against a relying party and prints PASS or FAIL per case,\n"+
-			"then \"N/M cases passed\". Exit 0 all passed, 1 a case failed, 2 usage or setup error.\n\n")
+			"then \"N/M cases passed\". Exit 0 all passed, 1 a case failed or the check could not run,\n"+
+			"2 a wrong command line.\n\n")
 		fs.PrintDefaults()
 		fmt.Fprintf(w, "\nExample (the RP configured with issuer http://127.0.0.1:9099, client thaid-demo / demo-secret):\n"+
 			"  thaid-rpcheck -login http://127.0.0.1:8080/auth/login -probe http://127.0.0.1:8080/me \\\n"+
@@ -97,6 +107,9 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&cfg.jsonFile, "json", "", "write the results as JSON to this file")
 	fs.StringVar(&cfg.junitFile, "junit", "", "write the results as JUnit XML to this file")
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			help()
+		}
 		return cfg, err
 	}
 	if fs.NArg() > 0 {

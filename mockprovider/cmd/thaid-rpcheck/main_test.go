@@ -112,7 +112,7 @@ func check(t *testing.T, addr, app string, extra ...string) (int, string, string
 	var stdout, stderr bytes.Buffer
 	args := append([]string{"-addr", addr, "-login", app + "/login", "-probe", app + "/me",
 		"-redirect-uri", app + "/callback", "-wait", "10s"}, extra...)
-	code := run(context.Background(), args, &stdout, &stderr)
+	code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
@@ -458,6 +458,8 @@ func alwaysSignedIn(string) (http.Handler, error) {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}), nil
 }
 
+// TestSetupErrors: a wrong command line exits 2; a check that cannot run exits 1, as a failed
+// case does, with the reason on stderr. Neither prints a result.
 func TestSetupErrors(t *testing.T) {
 	closed := "http://" + freeAddr(t)
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
@@ -469,15 +471,18 @@ func TestSetupErrors(t *testing.T) {
 		name string
 		args []string
 		app  func(string) (http.Handler, error)
+		code int
 		want string
 	}{
-		{"no flags", []string{}, nil, "-redirect-uri is required"},
-		{"relative login", []string{"-redirect-uri", "http://a/cb", "-login", "/login", "-probe", "http://a/me"}, nil, "-login \"/login\" is not an absolute"},
-		{"bad regexp", []string{"-only", "("}, alwaysSignedIn, "-only: "},
-		{"no case selected", []string{"-only", "^nothing$"}, alwaysSignedIn, "matches no case"},
-		{"address in use", []string{"-addr", busy.Addr().String()}, alwaysSignedIn, "provider: listen"},
-		{"RP unreachable", []string{"-login", closed + "/login", "-probe", closed + "/me", "-redirect-uri", closed + "/cb", "-wait", "300ms"}, nil, "does not answer at " + closed + "/me after 300ms"},
-		{"signed in before any login", nil, alwaysSignedIn, "says signed in (200) before any login"},
+		{"no flags", []string{}, nil, exitUsage, "-redirect-uri is required"},
+		{"unknown flag", []string{"-nope"}, nil, exitUsage, "flag provided but not defined: -nope"},
+		{"argument", []string{"http://a/"}, alwaysSignedIn, exitUsage, "unexpected arguments"},
+		{"relative login", []string{"-redirect-uri", "http://a/cb", "-login", "/login", "-probe", "http://a/me"}, nil, exitUsage, "-login \"/login\" is not an absolute"},
+		{"bad regexp", []string{"-only", "("}, alwaysSignedIn, exitUsage, "-only: "},
+		{"no case selected", []string{"-only", "^nothing$"}, alwaysSignedIn, exitUsage, "matches no case"},
+		{"address in use", []string{"-addr", busy.Addr().String()}, alwaysSignedIn, exitFail, "provider: listen"},
+		{"RP unreachable", []string{"-login", closed + "/login", "-probe", closed + "/me", "-redirect-uri", closed + "/cb", "-wait", "300ms"}, nil, exitFail, "does not answer at " + closed + "/me after 300ms"},
+		{"signed in before any login", nil, alwaysSignedIn, exitFail, "says signed in (200) before any login"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
@@ -487,8 +492,8 @@ func TestSetupErrors(t *testing.T) {
 				args = append([]string{"-addr", freeAddr(t), "-login", app + "/login", "-probe", app + "/me",
 					"-redirect-uri", app + "/callback", "-wait", "2s"}, args...)
 			}
-			if code := run(context.Background(), args, &stdout, &stderr); code != 2 {
-				t.Fatalf("exit %d, want 2; stderr %s", code, stderr.String())
+			if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %s", code, tc.code, stderr.String())
 			}
 			if !strings.Contains(stderr.String(), tc.want) {
 				t.Fatalf("stderr %q, want %q", stderr.String(), tc.want)
@@ -500,16 +505,19 @@ func TestSetupErrors(t *testing.T) {
 	}
 }
 
-// TestHelp: -h prints the usage with an example and exits 0, without starting anything.
+// TestHelp: -h prints the usage with an example on stdout and exits 0, without starting anything.
 func TestHelp(t *testing.T) {
 	var stdout, stderr bytes.Buffer
-	if code := run(context.Background(), []string{"-h"}, &stdout, &stderr); code != 0 {
+	if code := run(context.Background(), []string{"-h"}, strings.NewReader(""), &stdout, &stderr); code != exitOK {
 		t.Fatalf("exit %d, want 0", code)
 	}
 	for _, want := range []string{"Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL", "-only string", "Example", "-junit rpcheck.xml"} {
-		if !strings.Contains(stderr.String(), want) {
-			t.Errorf("usage lacks %q:\n%s", want, stderr.String())
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, stdout.String())
 		}
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr: %s", stderr.String())
 	}
 }
 

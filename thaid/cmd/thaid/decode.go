@@ -13,8 +13,8 @@ import (
 
 const decodeSynopsis = `thaid decode [-issuer production|sandbox|URL] [-client-id ID] [-show-pid] [-json] TOKEN|-
 
-Prints a JWT's header and claims, with PID-looking numbers masked, without
-verifying anything. With -issuer it also verifies the token as the thaid package
+Prints a JWT's header and claims, with every PID masked (in any form, in values
+and names), without verifying anything. With -issuer it also verifies the token as the thaid package
 does (signature against the provider's JWKS with an allowed asymmetric algorithm,
 iss, exp, nbf and iat; aud too when -client-id is given) and exits 1 when it does
 not verify. "-" reads the token from stdin.`
@@ -56,7 +56,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 	if err != nil {
 		return fail(e, "decode", exitFail, "%v", err)
 	}
-	out := decodeJSON{Header: t.header, Claims: maskClaims(t.claims, *showPID)}
+	out := decodeJSON{Header: maskClaims(t.header, *showPID), Claims: maskClaims(t.claims, *showPID)}
 	var verr error
 	if *issuer != "" {
 		iss, err := parseIssuer(*issuer)
@@ -67,7 +67,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 		ok := verr == nil
 		out.Verified = &ok
 		if verr != nil {
-			out.Error = thaid.MaskPID(verr.Error())
+			out.Error = maskText(verr.Error())
 		}
 	}
 	if *asJSON {
@@ -83,8 +83,12 @@ func runDecode(ctx context.Context, e env, args []string) int {
 			}
 		}
 		if out.Verified != nil && *out.Verified {
+			kid := t.kid()
+			if !*showPID {
+				kid = maskText(kid)
+			}
 			fmt.Fprintf(e.stdout, "verified: signature (%s, kid %s), iss, exp, nbf and iat checked against %s\n",
-				t.alg(), orDash(t.kid()), *issuer)
+				maskText(t.alg()), orDash(kid), *issuer)
 		}
 	}
 	if verr != nil {

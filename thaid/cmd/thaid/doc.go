@@ -34,10 +34,14 @@
 // once for an unknown response_type, which every provider refuses, to see how
 // this one answers refusals. It then prints the authorization URL to stderr on a
 // line of its own, "open: <url>", opens the system browser (xdg-open, open or
-// rundll32; not with -no-browser), and waits for the callback. The browser shows
-// a result page; the terminal shows the identity (the PID masked as
-// 1-5099-xxxxx-82-8 unless -show-pid), what the provider sent, and the
-// thaid.Config that fits it, as Go source.
+// rundll32; not with -no-browser), and waits for the callback. A request to the
+// callback without this login's state (an old tab, another program, a web page's
+// <img src=http://127.0.0.1:PORT/callback>) is answered 400 and ignored: only the
+// callback with the state, or the timeout, ends the login, and a refusal with the
+// state (error=access_denied) ends it too. The browser shows a result page; the
+// terminal shows the identity (the PID masked as 1-5099-xxxxx-82-8 unless
+// -show-pid), what the provider sent, and the thaid.Config that fits it, as Go
+// source.
 //
 // What the provider sent is read from the raw answers, through the http.Client
 // the command gives the thaid package: the ID token's signing algorithm and key
@@ -82,7 +86,7 @@
 //
 // On failure it prints {"verified": false, "error": "...", "reason": "...",
 // "provider": {...}} (provider only when the token endpoint answered), with
-// reason, for example, denied (refused on the phone), state_mismatch, timeout,
+// reason, for example, denied (refused on the phone), timeout,
 // invalid_client (bad client credentials), redirect_not_registered,
 // scope_not_granted (with "scopes_not_granted": [...]), unknown_client,
 // provider_error, invalid_grant, invalid_id_token, provider_unavailable,
@@ -107,7 +111,6 @@
 // issuer, audience, expiry and nonce checked out), 1 when it failed or its
 // claims were not verified, with the reason on stderr, 2 for a wrong command
 // line (a missing secret, a redirect URL that is not loopback, an unknown flag).
-// Error messages, of every subcommand, mask any PID in them, also with -show-pid.
 //
 // # thaid check
 //
@@ -136,13 +139,43 @@
 //
 //	thaid decode [-issuer production|sandbox|URL] [-client-id ID] [-show-pid] [-json] TOKEN|-
 //
-// Prints a JWT's header and claims, PID-looking numbers masked, and the times
-// of iat, nbf, exp and auth_time. "-" reads the token from stdin (a "Bearer "
+// Prints a JWT's header and claims, every PID masked (unless -show-pid), and the
+// times of iat, nbf, exp and auth_time. "-" reads the token from stdin (a "Bearer "
 // prefix is dropped). With -issuer it verifies the token with the SDK's own
 // verifier (thaid.Client.VerifyIDToken): an allowed asymmetric algorithm, the
 // signature against the provider's JWKS, iss, exp, nbf and iat; the audience
 // only with -client-id (otherwise the token's own aud is taken); neither nonce
 // nor at_hash, which need the login. It exits 1 when the token does not verify.
+//
+// A PID is masked wherever the token holds it: in header members and claims, in
+// their names, at any depth, in Thai digits too. Digits joined by separators
+// (spaces, dashes, '.', ',', '_', '/') count as one run, so 1-1017-00230-70-8,
+// 1.1017.00230.70.8 and a PID next to other digits are runs. A run of 13 digits
+// prints as 1-1017-xxxxx-70-8, whatever its check digit; a longer one, which may
+// hide a PID, keeps only its first digit and its last two (99110170023070 prints
+// as 9xxxxxxxxxxx70); a shorter one (a 10-digit exp, a date) is left as it is. A
+// JSON number is masked, as a string, when its literal holds such a run or its
+// value is an integer of 13 digits or more (1.101700230708e12, 1101700230708.0).
+// thaid login masks its claims the same way.
+//
+// # Output and exit status
+//
+// Error messages, of every subcommand, mask any PID in them, also with -show-pid.
+//
+// Much of what the command prints comes from the provider (the kid, claim names,
+// names, error descriptions, discovery members). So that a hostile provider
+// cannot drive the terminal, every subcommand prints control characters other
+// than newline and tab (C0, DEL, C1) and Unicode bidi controls as \uXXXX escapes,
+// and invalid UTF-8 as \xNN. In -json output the same escapes are JSON's own, so
+// the JSON decodes to exactly what the provider sent.
+//
+// Every subcommand exits 0 when it did what was asked (a verified login, a usable
+// provider, only valid PIDs, a token decoded and, with -issuer, verified), and for
+// -h, which prints its flags and examples on stdout; 1 when it ran and failed, or
+// the answer is no, with the reason on stderr; 2 for a wrong command line (an
+// unknown command or flag, a missing or impossible value, a stray argument, a
+// flag after an argument). go run reports any non-zero status of the program as
+// 1: a script that tells 1 from 2 runs the installed binary.
 //
 // # Examples
 //

@@ -2,17 +2,13 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
@@ -129,54 +125,6 @@ func parseRedirect(s string) (*url.URL, error) {
 	return u, nil
 }
 
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
-
-// listen listens on the redirect URL's host and port. localhost gets 127.0.0.1
-// and, when available, [::1], since a browser may try either.
-func listen(u *url.URL) ([]net.Listener, error) {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
-	hosts := []string{u.Hostname()}
-	if strings.EqualFold(u.Hostname(), "localhost") {
-		hosts = []string{"127.0.0.1", "::1"}
-	}
-	var lns []net.Listener
-	for i, h := range hosts {
-		ln, err := net.Listen("tcp", net.JoinHostPort(h, port))
-		if err != nil {
-			if i > 0 { // [::1] for localhost is a bonus
-				continue
-			}
-			return nil, fmt.Errorf("cannot listen on the redirect URL's address %s: %w", net.JoinHostPort(h, port), err)
-		}
-		lns = append(lns, ln)
-	}
-	return lns, nil
-}
-
-// loginOutcome is what the callback handler learned.
-type loginOutcome struct {
-	res *thaid.Result
-	err error
-}
-
-// loginFailure is a failed login, with a short machine-readable reason.
-type loginFailure struct {
-	reason string // denied, state_mismatch, timeout, invalid_client, redirect_not_registered, ...
-	msg    string
-	scopes []string // scope_not_granted: the scopes the client is not granted
-}
-
-func (f *loginFailure) Error() string { return f.msg }
-
 func login(ctx context.Context, e env, o loginOptions) int {
 	hc, rec := newHTTPClient()
 	loginTTL := o.timeout + time.Minute
@@ -220,7 +168,13 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	wctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
 	done := make(chan loginOutcome, 1)
-	srv := &http.Server{Handler: callbackHandler(wctx, client, l, o.redirect.Path, done), ReadHeaderTimeout: 10 * time.Second}
+	var wrongState atomic.Int64
+	refused := func() {
+		if wrongState.Add(1) == 1 {
+			fmt.Fprintf(e.stderr, "refused a callback without this login's state (an old browser tab, another program or a web page); still waiting\n")
+		}
+	}
+	srv := &http.Server{Handler: callbackHandler(wctx, client, l, o.redirect.Path, done, refused), ReadHeaderTimeout: 10 * time.Second}
 	for _, ln := range lns {
 		go func() { _ = srv.Serve(ln) }()
 	}
@@ -246,9 +200,15 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		if ctx.Err() != nil {
 			out.err = &loginFailure{reason: "interrupted", msg: "interrupted before the callback came"}
 		} else {
-			out.err = &loginFailure{reason: "timeout", msg: fmt.Sprintf(
-				"timed out after %s without a callback to %s: nobody approved on the phone, or the browser did not come back (a 'Bad data request' page means the redirect URL is not registered)",
-				o.timeout, o.redirect)}
+			msg := fmt.Sprintf("timed out after %s without a callback to %s: nobody approved on the phone, or the browser did not come back (a 'Bad data request' page means the redirect URL is not registered)",
+				o.timeout, o.redirect)
+			switch n := wrongState.Load(); {
+			case n == 1:
+				msg += "; 1 callback with a wrong or missing state was refused"
+			case n > 1:
+				msg += fmt.Sprintf("; %d callbacks with a wrong or missing state were refused", n)
+			}
+			out.err = &loginFailure{reason: "timeout", msg: msg}
 		}
 	}
 	report, seen := buildReport(rec, cfg, o.issuer, cfg.Scopes, l.Nonce)
@@ -274,188 +234,4 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		fmt.Fprintf(e.stderr, "profile written to %s\n", o.profile)
 	}
 	return loginSucceeded(e, o, out.res, report, fittingConfig(cfg, o.issuer, report))
-}
-
-func closeAll(lns []net.Listener) {
-	for _, ln := range lns {
-		ln.Close()
-	}
-}
-
-var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
-<html lang="th"><head><meta charset="utf-8"><title>thaid login</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:3em auto;padding:0 1em}.ok{color:#0a6b2a}.bad{color:#a40e26}</style></head>
-<body>{{if and .OK .Verified}}<h1 class="ok">เข้าสู่ระบบสำเร็จ · Login verified</h1>
-{{else if .OK}}<h1 class="bad">ข้อมูลไม่ได้รับการยืนยัน · Login completed, claims NOT verified</h1><p>The claims came without a signed ID token: ask for the openid scope.</p>
-{{else}}<h1 class="bad">เข้าสู่ระบบไม่สำเร็จ · Login failed</h1><p>{{.Reason}}</p>
-{{end}}<p>ปิดแท็บนี้แล้วกลับไปที่เทอร์มินัล · You can close this tab and go back to the terminal.</p></body></html>
-`))
-
-// callbackHandler serves the redirect URL's path: the first callback completes
-// the login (Exchange) and is reported on done; later ones are told the login is over.
-func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, path string, done chan<- loginOutcome) http.Handler {
-	if path == "" {
-		path = "/"
-	}
-	var once sync.Once
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != path {
-			http.NotFound(w, r)
-			return
-		}
-		first := false
-		once.Do(func() { first = true })
-		if !first {
-			http.Error(w, "This login is already finished; see the terminal.", http.StatusConflict)
-			return
-		}
-		res, err := client.Exchange(ctx, l, r.URL.Query())
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Header().Set("Referrer-Policy", "no-referrer")
-		data := struct {
-			OK, Verified bool
-			Reason       string
-		}{OK: err == nil}
-		if err == nil && res != nil && res.Identity != nil {
-			data.Verified = res.Identity.Verified
-		}
-		if err != nil {
-			w.WriteHeader(http.StatusBadRequest)
-			data.Reason = classify(err).msg
-		}
-		_ = resultPage.Execute(w, data)
-		done <- loginOutcome{res: res, err: err}
-	})
-}
-
-// classify turns an error of the login into a reason and a message for people.
-func classify(err error) *loginFailure {
-	var f *loginFailure
-	if errors.As(err, &f) {
-		// its message may quote the provider (an error_description): mask it too
-		return &loginFailure{reason: f.reason, msg: thaid.MaskPID(f.msg), scopes: f.scopes}
-	}
-	msg := thaid.MaskPID(err.Error())
-	var pe *thaid.Error
-	errors.As(err, &pe)
-	switch {
-	case errors.Is(err, thaid.ErrUserDenied):
-		return &loginFailure{reason: "denied", msg: "the citizen refused the request in the ThaID app (" + msg + ")"}
-	case errors.Is(err, thaid.ErrStateMismatch):
-		return &loginFailure{reason: "state_mismatch", msg: "state mismatch: the callback does not belong to this login (an old browser tab, or a forged request)"}
-	case errors.Is(err, thaid.ErrInvalidClient):
-		return &loginFailure{reason: "invalid_client", msg: "bad client credentials: the token endpoint refused the client ID or secret (" + msg + "); check -client-id, the secret and -auth-style"}
-	case errors.Is(err, thaid.ErrInvalidGrant), pe != nil && pe.Code == "invalid_request":
-		return &loginFailure{reason: "invalid_grant", msg: "the token endpoint refused the code (" + msg + ")"}
-	case errors.Is(err, thaid.ErrProviderUnavailable):
-		return &loginFailure{reason: "provider_unavailable", msg: "the provider is unavailable (" + msg + ")"}
-	case errors.Is(err, thaid.ErrUnsupportedAlg), errors.Is(err, thaid.ErrBadSignature),
-		errors.Is(err, thaid.ErrIssuerMismatch), errors.Is(err, thaid.ErrAudienceMismatch),
-		errors.Is(err, thaid.ErrTokenExpired), errors.Is(err, thaid.ErrTokenNotYetValid),
-		errors.Is(err, thaid.ErrIssuedInFuture), errors.Is(err, thaid.ErrNonceMismatch),
-		errors.Is(err, thaid.ErrAtHashMismatch), errors.Is(err, thaid.ErrInvalidToken):
-		return &loginFailure{reason: "invalid_id_token", msg: "the ID token did not verify (" + msg + ")"}
-	case pe != nil:
-		return &loginFailure{reason: "provider_error", msg: "the provider answered with an error (" + msg + ")"}
-	}
-	return &loginFailure{reason: "error", msg: msg}
-}
-
-// loginJSON is the -json output of thaid login.
-type loginJSON struct {
-	Verified bool            `json:"verified"`
-	PID      *string         `json:"pid,omitempty"` // on every completed login, "" when no pid came
-	Subject  string          `json:"subject,omitempty"`
-	Name     string          `json:"name,omitempty"`
-	Claims   map[string]any  `json:"claims,omitempty"`
-	Provider *providerReport `json:"provider,omitempty"`
-	Config   *configReport   `json:"config,omitempty"`
-	Error    string          `json:"error,omitempty"`
-	Reason   string          `json:"reason,omitempty"`
-	// ScopesNotGranted names, with reason scope_not_granted, the scopes the client is not
-	// granted (each was asked for alone).
-	ScopesNotGranted []string `json:"scopes_not_granted,omitempty"`
-}
-
-func loginFailed(e env, o loginOptions, r *providerReport, err error) int {
-	f := classify(err)
-	if o.json {
-		writeJSON(e.stdout, loginJSON{Provider: r, Error: f.msg, Reason: f.reason, ScopesNotGranted: f.scopes})
-	} else if r != nil {
-		fmt.Fprintf(e.stdout, "What the provider sent\n")
-		r.writeText(e.stdout)
-	}
-	fmt.Fprintf(e.stderr, "thaid login: %s\n", f.msg)
-	return exitFail
-}
-
-func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, c configReport) int {
-	id := res.Identity
-	pid := id.PID.Masked()
-	if o.showPID {
-		pid = id.PID.Digits()
-	}
-	sub := id.Subject
-	if !o.showPID {
-		sub = thaid.MaskPID(sub)
-	}
-	if o.json {
-		out := loginJSON{Verified: id.Verified, PID: &pid, Subject: sub, Name: id.DisplayName(),
-			Claims: maskClaims(id.Raw, o.showPID), Provider: &r, Config: &c}
-		if !id.Verified {
-			out.Error, out.Reason = notVerified, "not_verified"
-		}
-		writeJSON(e.stdout, out)
-		return verifiedExit(e, id)
-	}
-	w := e.stdout
-	switch {
-	case id.Verified && r.NonceEchoed != nil && !*r.NonceEchoed:
-		fmt.Fprintf(w, "Login verified: the claims come from an ID token whose signature, issuer, audience and expiry checked out; it carried no nonce.\n\n")
-	case id.Verified:
-		fmt.Fprintf(w, "Login verified: the claims come from an ID token whose signature, issuer, audience, expiry and nonce checked out.\n\n")
-	default:
-		fmt.Fprintf(w, "Login completed, claims NOT verified: they came flat in the token response (no openid scope), resting on the connection (TLS) alone, not on a signature.\n\n")
-	}
-	fmt.Fprintf(w, "Citizen\n")
-	if pid != "" {
-		if o.showPID {
-			fmt.Fprintf(w, "  %-28s %s\n", "pid", pid)
-		} else {
-			fmt.Fprintf(w, "  %-28s %s (masked; -show-pid prints it in full)\n", "pid", pid)
-		}
-	}
-	if n := id.DisplayName(); n != "" {
-		fmt.Fprintf(w, "  %-28s %s\n", "name", n)
-	}
-	claims := maskClaims(id.Raw, o.showPID)
-	for _, k := range sortedKeys(claims) {
-		b, _ := json.Marshal(claims[k])
-		fmt.Fprintf(w, "  %-28s %s\n", "claim "+k, b)
-	}
-	fmt.Fprintf(w, "\nWhat the provider sent\n")
-	r.writeText(w)
-	fmt.Fprintf(w, "\nThe thaid.Config that fits this provider\n\n")
-	c.writeGo(w)
-	return verifiedExit(e, id)
-}
-
-const notVerified = `the claims came flat in the token response, not in a signed ID token: ask for the "openid" scope`
-
-// verifiedExit is exitOK for a verified login. Claims that no signature covers make the
-// command fail (exit 1), so that a script never takes an unverified login for a good one.
-func verifiedExit(e env, id *thaid.Identity) int {
-	if id.Verified {
-		return exitOK
-	}
-	fmt.Fprintf(e.stderr, "thaid login: %s\n", notVerified)
-	return exitFail
-}
-
-func writeJSON(w io.Writer, v any) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
 }

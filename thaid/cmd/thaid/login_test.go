@@ -193,6 +193,44 @@ func TestLoginJSONWithoutPIDScope(t *testing.T) {
 	}
 }
 
+// TestLoginWrongStateKeepsWaiting: a request to the callback without this login's state (a
+// web page's <img src=http://127.0.0.1:PORT/callback>, another local process, an old tab) is
+// answered 400 and does not end the login, which still completes with the right callback.
+func TestLoginWrongStateKeepsWaiting(t *testing.T) {
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	redirect := freeRedirect(t)
+	l := startLogin(t, loginArgs(p, redirect, "-json")...)
+	for _, q := range []string{
+		"",                                  // no state, no code
+		"?code=abc",                         // no state
+		"?code=abc&state=forged",            // a wrong state
+		"?error=access_denied&state=forged", // a wrong state with an error
+		"?error=access_denied",              // an error without state
+		"?code=abc&state=" + strings.Repeat("x", 43), // a state of the right length
+	} {
+		code, body := get(t, redirect+q)
+		if code != http.StatusBadRequest || !strings.Contains(body, "state") {
+			t.Errorf("callback%s: %d %q, want 400 saying why", q, code, body)
+		}
+	}
+	if code, body := get(t, l.openURL); code != http.StatusOK || !strings.Contains(body, "Login verified") {
+		t.Errorf("the real callback: %d %s", code, body)
+	}
+	r := l.wait(t)
+	if r.code != exitOK {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitOK, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "refused a callback") {
+		t.Errorf("stderr does not say a callback was refused:\n%s", r.stderr)
+	}
+	if field(loginJSONOf(t, r), "verified") != true {
+		t.Errorf("not verified: %s", r.stdout)
+	}
+	if toks := p.RequestsTo(mockprovider.EndpointToken); len(toks) != 1 {
+		t.Errorf("%d token requests, want 1: the forged callbacks must not reach the provider", len(toks))
+	}
+}
+
 // TestLoginShowPID prints the PID in full only when asked.
 func TestLoginShowPID(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
@@ -281,12 +319,14 @@ func TestLoginFailures(t *testing.T) {
 		}
 		wantFailure(t, l.wait(t), "denied", "refused the request in the ThaID app")
 	})
-	t.Run("state mismatch", func(t *testing.T) {
-		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	t.Run("a forged callback, then the timeout", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{})
 		redirect := freeRedirect(t)
-		l := startLogin(t, loginArgs(p, redirect, "-json")...)
-		get(t, redirect+"?code=abc&state=forged")
-		wantFailure(t, l.wait(t), "state_mismatch", "state mismatch")
+		l := startLogin(t, append(loginArgs(p, redirect, "-json"), "-timeout", "3s")...)
+		if code, _ := get(t, redirect+"?code=abc&state=forged"); code != http.StatusBadRequest {
+			t.Errorf("forged callback answered %d, want 400", code)
+		}
+		wantFailure(t, l.wait(t), "timeout", "1 callback with a wrong or missing state was refused")
 	})
 	t.Run("timeout", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{})

@@ -10,8 +10,6 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
-
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Exit statuses.
@@ -51,7 +49,12 @@ func subcommands() []subcommand {
 }
 
 // run runs the command with args (without the program name) and returns the exit status.
+// Everything it prints goes through a terminalWriter.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	out, errOut := newTerminalWriter(stdout), newTerminalWriter(stderr)
+	defer out.flush()
+	defer errOut.flush()
+	stdout, stderr = out, errOut
 	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
 	if len(args) == 0 {
 		usage(stderr)
@@ -124,6 +127,6 @@ func parseFlags(e env, fs *flag.FlagSet, args []string) int {
 // fail prints a one-line error for the subcommand and returns status. A PID in it (a stray
 // argument, a provider's message) is masked: -show-pid is for the identity, not for errors.
 func fail(e env, cmd string, status int, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "thaid %s: %s\n", cmd, thaid.MaskPID(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(e.stderr, "thaid %s: %s\n", cmd, maskText(fmt.Sprintf(format, args...)))
 	return status
 }

@@ -17,6 +17,32 @@ func TestUsage(t *testing.T) {
 	}
 }
 
+// TestExitStatus: every subcommand exits 0 when done, 1 when it failed or the answer is no,
+// 2 for a wrong command line.
+func TestExitStatus(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+	}{
+		{[]string{"-h"}, exitOK},
+		{[]string{"pid", "check", pidThanawat}, exitOK},
+		{[]string{"pid", "generate", "-n", "2"}, exitOK},
+		{[]string{"pid", "check", "1509900314829"}, exitFail}, // a wrong check digit
+		{[]string{"check", "-issuer", "http://127.0.0.1:1"}, exitFail},
+		{[]string{"decode", "not-a-token"}, exitFail},
+		{[]string{"nope"}, exitUsage},
+		{[]string{"pid", "check", "-nope", pidThanawat}, exitUsage},
+		{[]string{"pid", "generate", "-n"}, exitUsage},
+		{[]string{"check"}, exitUsage},
+		{[]string{"decode"}, exitUsage},
+		{[]string{"login", "-issuer", "sandbox", "-nope"}, exitUsage},
+	} {
+		if r := runCmd(t, "", tc.args...); r.code != tc.code {
+			t.Errorf("%q: exit %d, want %d; stderr:\n%s", tc.args, r.code, tc.code, r.stderr)
+		}
+	}
+}
+
 // TestHelpEverywhere: every subcommand answers -h with its usage and an example, on stdout, exit 0.
 func TestHelpEverywhere(t *testing.T) {
 	for _, args := range [][]string{

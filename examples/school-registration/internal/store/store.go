@@ -14,6 +14,12 @@
 // the SECURITY DEFINER function audit_log_purge, so that the app's role may
 // have no DELETE on audit_log at all (deploy/postgres-app-role.sql).
 //
+// Every read or write of an admin (the list with its search and filters, a
+// confirmation, a decision) is limited in its SQL to the areas the admin
+// administers, and leaves out the admin's own registration. Only a
+// super-admin's list (RegistrationFilter.AllAreas) reads every area; her
+// decisions are limited as anyone's.
+//
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
 // PostgreSQL (pgx through database/sql).

@@ -11,6 +11,10 @@
 //	result requests=200000 seconds=8.412 redirects=200000 others=0 statuses=302:200000
 //
 // where redirects counts 302 and 303 answers, and others everything else, transport errors
-// included (as the status "error"; the first one is printed on stderr). It exits with status 0
-// whatever the statuses: judging them is the caller's business.
+// included (as the status "error"; the first one is printed on stderr).
+//
+// Exit status: 0 when the flood was sent, whatever the statuses (judging them is the caller's
+// business), and for -h (which prints the flags on stdout); 1 when it was interrupted (SIGINT,
+// SIGTERM) before the end; 2 for a wrong command line (an unknown flag, an argument, a missing
+// or relative -url, -n below 0 or -c below 1).
 package main

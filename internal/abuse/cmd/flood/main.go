@@ -8,6 +8,7 @@ import (
 	"io"
 	"maps"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"slices"
@@ -19,15 +20,18 @@ import (
 	"time"
 )
 
+// Exit statuses.
+const (
+	exitOK    = 0 // the flood was sent, or -h
+	exitFail  = 1 // interrupted
+	exitUsage = 2 // a wrong command line
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "flood:", err)
-		}
-		os.Exit(2)
-	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 type config struct {
@@ -36,36 +40,59 @@ type config struct {
 	respTimeout time.Duration
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags parses the command line. It returns the exit status to end with, or -1 to go on:
+// -h prints the flags on stdout (exitOK); a wrong command line is told on stderr (exitUsage).
+func parseFlags(args []string, stdout, stderr io.Writer) (config, int) {
 	var c config
 	fs := flag.NewFlagSet("flood", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
 	fs.StringVar(&c.url, "url", "", "the URL to GET (required)")
 	fs.Int64Var(&c.n, "n", 200000, "number of requests")
 	fs.Int64Var(&c.c, "c", 64, "number of concurrent keep-alive connections")
 	fs.Int64Var(&c.mark, "mark", 0, `print "mark" before sending this request (1-based; 0 = never)`)
 	fs.DurationVar(&c.respTimeout, "timeout", time.Minute, "timeout of each request")
-	if err := fs.Parse(args); err != nil {
-		return c, err
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "Usage: flood -url URL [-n 200000] [-c 64] [-mark N]\n\n")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return c, exitOK
+	case err != nil: // the flag package has said what is wrong
+	default:
+		if err = c.check(fs.Args()); err == nil {
+			return c, -1
+		}
+		fmt.Fprintln(stderr, "flood:", err)
 	}
+	fmt.Fprintln(stderr, "Run flood -h for the flags.")
+	return c, exitUsage
+}
+
+// check checks the values of the flags, and that no argument is left.
+func (c config) check(args []string) error {
+	u, err := url.Parse(c.url)
 	switch {
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	case len(args) > 0:
+		return fmt.Errorf("unexpected arguments: %q", args)
 	case c.url == "":
-		return c, errors.New("-url is required")
+		return errors.New("-url is required")
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fmt.Errorf("-url %q is not an absolute http(s) URL", c.url)
 	case c.n < 0 || c.c < 1:
-		return c, errors.New("-n must be at least 0 and -c at least 1")
+		return errors.New("-n must be at least 0 and -c at least 1")
 	}
-	return c, nil
+	return nil
 }
 
 // counts is one connection's tally of answers by status, "error" for transport errors.
 type counts map[string]int64
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
+// run runs the command with args (without the program name) and returns the exit status.
+func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, st := parseFlags(args, stdout, stderr)
+	if st >= 0 {
+		return st
 	}
 	tr := &http.Transport{
 		Proxy:               nil,
@@ -120,7 +147,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	wg.Wait()
 	elapsed := time.Since(start)
 	if err := ctx.Err(); err != nil {
-		return err
+		fmt.Fprintln(stderr, "flood: interrupted:", err)
+		return exitFail
 	}
 
 	total := counts{}
@@ -145,5 +173,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "result requests=%d seconds=%.3f redirects=%d others=%d statuses=%s\n",
 		sent, elapsed.Seconds(), redirects, sent-redirects, statuses)
-	return nil
+	return exitOK
 }

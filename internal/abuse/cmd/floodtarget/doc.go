@@ -15,4 +15,9 @@
 //
 // The middleware's logs are discarded: a flood would write a line per request. SIGINT or SIGTERM
 // shut it down.
+//
+// Exit status: 0 after a graceful shutdown, and for -h (which prints the flags on stdout); 1
+// when it failed: the address cannot be listened on, Redis does not answer, the provider's
+// discovery fails; 2 for a wrong command line (an unknown flag, an argument, no -issuer, an
+// unknown -store, -store redis without -redis).
 package main

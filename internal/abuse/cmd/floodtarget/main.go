@@ -22,25 +22,31 @@ import (
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
+// Exit statuses.
+const (
+	exitOK    = 0 // shut down gracefully, or -h
+	exitFail  = 1 // could not start, or failed while serving
+	exitUsage = 2 // a wrong command line
+)
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "floodtarget:", err)
-		}
-		os.Exit(2)
-	}
+	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
 type config struct {
 	addr, issuer, store, redisAddr, redisPrefix, clientID, clientSecret string
 }
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags parses the command line. It returns the exit status to end with, or -1 to go on:
+// -h prints the flags on stdout (exitOK); a wrong command line is told on stderr (exitUsage).
+func parseFlags(args []string, stdout, stderr io.Writer) (config, int) {
 	var c config
 	fs := flag.NewFlagSet("floodtarget", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = func() {}
 	fs.StringVar(&c.addr, "addr", "127.0.0.1:0", "listen address")
 	fs.StringVar(&c.issuer, "issuer", "", "ThaID issuer URL, found by OpenID discovery (required)")
 	fs.StringVar(&c.store, "store", "memory", "session and pending-login store: memory or redis")
@@ -48,28 +54,54 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.StringVar(&c.redisPrefix, "redis-prefix", "floodtarget:", "key prefix in Redis")
 	fs.StringVar(&c.clientID, "client-id", mockprovider.DemoClientID, "ThaID client_id")
 	fs.StringVar(&c.clientSecret, "client-secret", mockprovider.DemoClientSecret, "ThaID client_secret")
-	if err := fs.Parse(args); err != nil {
-		return c, err
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, "Usage: floodtarget -issuer URL [flags]\n\n")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return c, exitOK
+	case err != nil: // the flag package has said what is wrong
+	default:
+		if err = c.check(fs.Args()); err == nil {
+			return c, -1
+		}
+		fmt.Fprintln(stderr, "floodtarget:", err)
 	}
-	switch {
-	case fs.NArg() > 0:
-		return c, fmt.Errorf("unexpected arguments: %q", fs.Args())
-	case c.issuer == "":
-		return c, errors.New("-issuer is required")
-	case c.store != "memory" && c.store != "redis":
-		return c, fmt.Errorf("-store %q: want memory or redis", c.store)
-	case c.store == "redis" && c.redisAddr == "":
-		return c, errors.New("-store redis needs -redis ADDR")
-	}
-	return c, nil
+	fmt.Fprintln(stderr, "Run floodtarget -h for the flags.")
+	return c, exitUsage
 }
 
-// run serves until ctx is done.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, err := parseFlags(args, stderr)
-	if err != nil {
-		return err
+// check checks the values of the flags, and that no argument is left.
+func (c config) check(args []string) error {
+	switch {
+	case len(args) > 0:
+		return fmt.Errorf("unexpected arguments: %q", args)
+	case c.issuer == "":
+		return errors.New("-issuer is required")
+	case c.store != "memory" && c.store != "redis":
+		return fmt.Errorf("-store %q: want memory or redis", c.store)
+	case c.store == "redis" && c.redisAddr == "":
+		return errors.New("-store redis needs -redis ADDR")
 	}
+	return nil
+}
+
+// run runs the command with args (without the program name): it serves until ctx is done and
+// returns the exit status.
+func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) int {
+	cfg, st := parseFlags(args, stdout, stderr)
+	if st >= 0 {
+		return st
+	}
+	if err := serve(ctx, cfg, stdout); err != nil {
+		fmt.Fprintln(stderr, "floodtarget:", err)
+		return exitFail
+	}
+	return exitOK
+}
+
+// serve serves until ctx is done.
+func serve(ctx context.Context, cfg config, stdout io.Writer) error {
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
