@@ -27,7 +27,8 @@
 // use (it is what the reader copies). The names it declares at its top level may go unused: the
 // code after it, which the documentation does not show, would use them.
 //
-// Package documentation cannot hide a comment, so the code blocks of doc.go files that are
+// Package documentation cannot hide a comment, so the code blocks of doc.go files (outside
+// examples/, whose modules build on web frameworks that this one does not require) that are
 // compiled are listed in this package's test (docFragments: the file, the heading the block
 // stands under, its imports and what is in scope). Every other code block of a doc.go that
 // parses as Go fails the test until it is listed, so that no Go code in a package's
