@@ -937,3 +937,71 @@ func TestRefreshNamingAnotherCitizen(t *testing.T) {
 		t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
 	}
 }
+
+// TestRetryKeepsReturnTo: the default error page's "try again" link starts a new login towards
+// the page the citizen was going to, when that path is safe; otherwise it is the plain login path
+// (issue 24).
+func TestRetryKeepsReturnTo(t *testing.T) {
+	for _, tt := range []struct{ returnTo, want string }{
+		{"/private/report?year=2569", `href="/login?return_to=%2fprivate%2freport%3fyear%3d2569"`},
+		{"//evil.example/x", `href="/login"`},
+		{"", `href="/login"`},
+	} {
+		t.Run(tt.returnTo, func(t *testing.T) {
+			app := newApp(t, appOptions{})
+			app.p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "access_denied"})
+			b := app.newBrowser()
+			p := b.get(b.startLogin(tt.returnTo))
+			if p.status != http.StatusForbidden {
+				t.Fatalf("status %d, want 403", p.status)
+			}
+			if !strings.Contains(strings.ToLower(p.body), tt.want) {
+				t.Errorf("the try-again link is not %s:\n%s", tt.want, p.body)
+			}
+		})
+	}
+}
+
+// TestLoginCookieOtherKeysWarns: a login cookie that no configured key opens (a login started on
+// an instance with other CookieKeys) is logged at warn level, naming the likely cause, at most
+// once a minute (issue 24).
+func TestLoginCookieOtherKeysWarns(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	keyA := thaid.Secret("instance A: at least thirty-two bytes of secret")
+	keyB := thaid.Secret("instance B: at least thirty-two bytes of secret")
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{CookieKeys: []thaid.Secret{keyA}}})
+	const warning = "thaid login cookie does not open with any of Config.CookieKeys"
+	type pending struct {
+		b  *browser
+		cb string
+	}
+	var logins []pending
+	for range 3 { // started on instance A
+		b := app.newBrowser()
+		logins = append(logins, pending{b, b.startLogin("/private/x")})
+	}
+	app.rebuild(func(cfg *middleware.Config) { cfg.CookieKeys = []thaid.Secret{keyB} }) // their callbacks reach B
+	callbackOnB := func(i int) {
+		t.Helper()
+		if p := logins[i].b.get(logins[i].cb); p.status != http.StatusBadRequest {
+			t.Fatalf("callback on another instance: status %d, want 400", p.status)
+		}
+	}
+	callbackOnB(0)
+	if n := strings.Count(app.logs.String(), warning); n != 1 {
+		t.Fatalf("%d warnings after the first foreign login cookie, want 1:\n%s", n, app.logs)
+	}
+	if !strings.Contains(app.logs.String(), `"level":"WARN","msg":"`+warning) || !strings.Contains(app.logs.String(), "same CookieKeys") {
+		t.Errorf("the warning is not at warn level or does not name the cause:\n%s", app.logs)
+	}
+	clk.Advance(30 * time.Second)
+	callbackOnB(1)
+	if n := strings.Count(app.logs.String(), warning); n != 1 {
+		t.Errorf("%d warnings within a minute, want 1", n)
+	}
+	clk.Advance(31 * time.Second)
+	callbackOnB(2)
+	if n := strings.Count(app.logs.String(), warning); n != 2 {
+		t.Errorf("%d warnings after a minute, want 2", n)
+	}
+}

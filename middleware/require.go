@@ -61,14 +61,19 @@ func (a *Auth) loginRequired(w http.ResponseWriter, r *http.Request) {
 	target := a.loginPath
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if rt := r.URL.RequestURI(); SafeReturnTo(rt) {
-			sep := "?"
-			if strings.Contains(target, "?") {
-				sep = "&"
-			}
-			target += sep + "return_to=" + url.QueryEscape(rt)
+			target = withReturnTo(target, rt)
 		}
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// withReturnTo returns loginPath with returnTo added as its return_to parameter.
+func withReturnTo(loginPath, returnTo string) string {
+	sep := "?"
+	if strings.Contains(loginPath, "?") {
+		sep = "&"
+	}
+	return loginPath + sep + "return_to=" + url.QueryEscape(returnTo)
 }
 
 // WantsJSON reports whether r is an API or script request that should get a JSON 401 rather

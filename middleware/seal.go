@@ -177,6 +177,7 @@ func newKeyring(secrets []thaid.Secret) (*keyring, error) {
 const (
 	stateRandom = 16
 	stateBytes  = stateRandom + 8 + 8
+	stateLen    = (stateBytes*8 + 5) / 6 // its length in base64url
 )
 
 // newState returns a fresh state for a login started at now.
