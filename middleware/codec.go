@@ -228,3 +228,15 @@ func decodeLogin(p []byte) (pendingLogin, error) {
 
 // putUnixNano writes t as Unix nanoseconds into the first 8 bytes of b.
 func putUnixNano(b []byte, t time.Time) { binary.BigEndian.PutUint64(b, uint64(t.UnixNano())) }
+
+// encodeIdentity encodes an identity for a session record.
+func encodeIdentity(id *thaid.Identity) ([]byte, error) { return id.MarshalBinary() }
+
+// decodeIdentity decodes what encodeIdentity wrote.
+func decodeIdentity(b []byte) (*thaid.Identity, error) {
+	id := new(thaid.Identity)
+	if err := id.UnmarshalBinary(b); err != nil {
+		return nil, err
+	}
+	return id, nil
+}

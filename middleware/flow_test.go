@@ -1005,3 +1005,51 @@ func TestLoginCookieOtherKeysWarns(t *testing.T) {
 		t.Errorf("%d warnings after a minute, want 2", n)
 	}
 }
+
+// TestRefreshNeverAddsCitizen: a session whose identity names no subject and no PID (flat claims,
+// scope name only) does not take the PID or subject of an unsigned refresh answer: the refresh is
+// refused and its tokens revoked, as for one naming another citizen (issue 21).
+func TestRefreshNeverAddsCitizen(t *testing.T) {
+	pid := mockprovider.DefaultCitizens()[1].PID
+	for _, extra := range []string{`"pid":"` + pid + `"`, `"sub":"` + pid + `"`} {
+		t.Run(extra, func(t *testing.T) {
+			clk := testclock.New(time.Now().Truncate(time.Second))
+			app := newApp(t, appOptions{clock: clk, thaidScope: []string{thaid.ScopeName}})
+			b := app.newBrowser()
+			b.get("/private/x")
+			s := app.sessionOf(t, b)
+			if id := s.Identity(); id == nil || id.Subject != "" || !id.PID.IsZero() || id.Name == "" {
+				t.Fatalf("the login's identity should have a name and no subject or PID: %v", id)
+			}
+			clk.Advance(16 * time.Minute)
+			revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
+			app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
+				Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other",` + extra + `,"name":"x"}`})
+			p := b.get("/token")
+			if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "verification_failed" {
+				t.Errorf("refresh adding a citizen: %d %q, want 502 verification_failed", p.status, p.body)
+			}
+			if id := app.sessionOf(t, b).Identity(); id.Subject != "" || !id.PID.IsZero() {
+				t.Errorf("the session took subject %q, PID %s from the refresh", thaid.MaskPID(id.Subject), id.PID)
+			}
+			if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
+				t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
+			}
+		})
+	}
+}
+
+// sessionOf returns the session that browser b is signed in with, as the app reads it.
+func (app *testApp) sessionOf(t *testing.T, b *browser) *middleware.Session {
+	t.Helper()
+	r := httptest.NewRequest("GET", "/", nil)
+	r.AddCookie(&http.Cookie{Name: app.auth.CookieName(), Value: b.sessionCookie()})
+	var s *middleware.Session
+	app.auth.Optional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, _ = middleware.SessionFrom(r.Context())
+	})).ServeHTTP(httptest.NewRecorder(), r)
+	if s == nil {
+		t.Fatal("the browser is not signed in")
+	}
+	return s
+}

@@ -22,7 +22,7 @@ func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Ident
 	var idBytes []byte
 	if id != nil {
 		var err error
-		if idBytes, err = id.MarshalBinary(); err != nil {
+		if idBytes, err = encodeIdentity(id); err != nil {
 			return "", fmt.Errorf("middleware: encode identity: %w", err)
 		}
 	}

@@ -55,8 +55,7 @@ func (s *Session) Identity() *thaid.Identity {
 	if !s.idDone {
 		s.idDone = true
 		if len(s.idBytes) > 0 {
-			id := new(thaid.Identity)
-			if err := id.UnmarshalBinary(s.idBytes); err == nil {
+			if id, err := decodeIdentity(s.idBytes); err == nil {
 				s.identity = id
 			}
 		}

@@ -43,9 +43,10 @@ const (
 // A session is refreshed once, however many requests find its token expired at the same moment,
 // on one instance or on several sharing a store: one request refreshes, the others wait for its
 // result (at most about 15 s) and get the new access token. A refused refresh token matches
-// thaid.ErrInvalidGrant: treat it as "log in again". A refresh answer whose identity names another
-// citizen than the session's (another sub or PID) is refused with thaid.ErrInvalidClaim and its
-// tokens revoked; claims that no signature covers never replace a verified identity.
+// thaid.ErrInvalidGrant: treat it as "log in again". The refresh itself is thaid.Client.Refresh:
+// an answer whose identity names another citizen than the session's (a sub or PID added, changed
+// or dropped) is refused with an error matching thaid.ErrInvalidClaim and its tokens revoked, and
+// claims that no signature covers never replace a verified identity.
 func (a *Auth) AccessToken(r *http.Request) (string, error) {
 	s, ok := SessionFrom(r.Context())
 	if !ok {
@@ -130,37 +131,26 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, err
 		return cur.tok, err
 	}
 	old, sealed, parts := cur.tok, cur.sealed, cur.parts
-	res, err := a.client.Refresh(ctx, old)
+	var login *thaid.Identity
+	if len(parts.identity) > 0 {
+		if login, err = decodeIdentity(parts.identity); err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrNotSignedIn, err)
+		}
+	}
+	res, err := a.client.Refresh(ctx, old, login)
 	if err != nil {
 		a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	if res == nil || res.Token == nil || res.Token.AccessToken == "" {
-		return nil, fmt.Errorf("%w: refresh returned no access token", thaid.ErrMalformedResponse)
-	}
-	nt := *res.Token
-	if nt.RefreshToken == "" {
-		nt.RefreshToken = old.RefreshToken
-	}
-	if nt.IDToken == "" {
-		nt.IDToken = old.IDToken
-	}
+	nt := res.Token
 	idBytes := parts.identity
 	if res.Identity != nil {
-		adopt, err := refreshedIdentity(parts.identity, res.Identity)
-		if err != nil {
-			a.revokeAll(ctx, &nt)
-			a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh refused", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
-			return nil, err
-		}
-		if adopt {
-			if idBytes, err = res.Identity.MarshalBinary(); err != nil {
-				return nil, fmt.Errorf("middleware: encode identity: %w", err)
-			}
+		if idBytes, err = encodeIdentity(res.Identity); err != nil {
+			return nil, fmt.Errorf("middleware: encode identity: %w", err)
 		}
 	}
 	for range rewriteTries {
-		newPlain := encodeSession(parts.created, parts.lastSeen, parts.userID, idBytes, &nt)
+		newPlain := encodeSession(parts.created, parts.lastSeen, parts.userID, idBytes, nt)
 		newSealed, err := seal(s.aead, kindSession, "", newPlain)
 		if err != nil {
 			return nil, err
@@ -173,33 +163,15 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, err
 			newParts, _ := decodeSession(newPlain)
 			s.adopt(newSealed, newPlain, newParts, res.Identity)
 			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid token refreshed", slog.Bool("refresh_rotated", res.RefreshRotated))
-			return &nt, nil
+			return nt, nil
 		}
 		// A last-seen update slipped in, or the session was deleted (a logout).
 		if sealed, parts, err = a.reload(ctx, s); err != nil {
-			a.revokeAll(ctx, &nt)
+			a.revokeAll(ctx, nt)
 			return nil, a.refreshStoreError(err)
 		}
 	}
 	return nil, fmt.Errorf("%w: the refreshed session could not be written", ErrStore)
-}
-
-// refreshedIdentity decides what a refresh's identity does to the session's stored one (encoded
-// as stored): it must name the same citizen (the same sub and PID, OpenID Connect Core 12.2),
-// or the refresh is refused; and claims that no signature covers never replace verified ones
-// (adopt is then false, and the session keeps its identity).
-func refreshedIdentity(stored []byte, got *thaid.Identity) (adopt bool, err error) {
-	if len(stored) == 0 {
-		return true, nil
-	}
-	var cur thaid.Identity
-	if err := cur.UnmarshalBinary(stored); err != nil {
-		return true, nil // nothing readable to keep: the new identity replaces it
-	}
-	if cur.Subject != "" && got.Subject != cur.Subject || !cur.PID.IsZero() && got.PID.Digits() != cur.PID.Digits() {
-		return false, fmt.Errorf("%w: the refresh answer names another citizen than the session's", thaid.ErrInvalidClaim)
-	}
-	return got.Verified || !cur.Verified, nil
 }
 
 // stored is a session record as read again from the store, with its token.

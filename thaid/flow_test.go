@@ -532,7 +532,7 @@ func TestRefresh(t *testing.T) {
 		if !res.Token.Expired(e.clock.Now()) {
 			t.Fatal("token not expired")
 		}
-		ref, err := e.c.Refresh(context.Background(), res.Token)
+		ref, err := e.c.Refresh(context.Background(), res.Token, res.Identity)
 		if err != nil {
 			t.Fatalf("rotate=%t: %v", rotate, err)
 		}
@@ -550,13 +550,13 @@ func TestRefresh(t *testing.T) {
 			t.Fatal("ID token lost on refresh")
 		}
 		if rotate {
-			if _, err := e.c.Refresh(context.Background(), res.Token); !errors.Is(err, thaid.ErrInvalidGrant) {
+			if _, err := e.c.Refresh(context.Background(), res.Token, res.Identity); !errors.Is(err, thaid.ErrInvalidGrant) {
 				t.Fatalf("old refresh token after rotation: %v", err)
 			}
 		}
 	}
 	e := start(t, mockprovider.Options{})
-	if _, err := e.c.Refresh(context.Background(), &thaid.Token{AccessToken: "a"}); !errors.Is(err, thaid.ErrInvalidGrant) {
+	if _, err := e.c.Refresh(context.Background(), &thaid.Token{AccessToken: "a"}, nil); !errors.Is(err, thaid.ErrInvalidGrant) {
 		t.Fatalf("no refresh token: %v", err)
 	}
 }
