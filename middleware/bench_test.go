@@ -171,7 +171,7 @@ func TestRequireAllocations(t *testing.T) {
 	if !reached {
 		t.Fatal("Require did not call the handler")
 	}
-	if got-base > 7 {
-		t.Errorf("Require adds %v allocations, want at most 7", got-base)
+	if got-base > 4 {
+		t.Errorf("Require adds %v allocations, want at most 4", got-base)
 	}
 }

@@ -153,7 +153,8 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 
 // Logout returns the handler that signs the user out: POST only, protected against cross-site
 // requests (http.CrossOriginProtection). It deletes the session, revokes its ThaID tokens (best
-// effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
+// effort: a failure is logged, not shown), those of a refresh that another instance ran at the
+// same moment included, clears the cookie and redirects to AfterLogoutPath.
 func (a *Auth) Logout() http.Handler {
 	return a.logout
 }
@@ -166,20 +167,20 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	cookie, ok := cookieValue(r.Header, a.cookie)
 	if ok && validID(cookie) {
-		s, err := a.openSession(ctx, cookie)
-		if err := a.store.Delete(ctx, sessionKey(cookie)); err != nil {
+		s, toks, err := a.endSession(ctx, cookie)
+		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrStore, err)
 			a.observe(ctx, EventLogout, start, err)
 			a.fail(w, r, err)
 			return
 		}
-		if err == nil {
+		if s != nil {
 			var pid thaid.PID
 			if id := s.Identity(); id != nil {
 				pid = id.PID
 			}
 			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid logout", slog.Any("pid", pid), slog.String("user_id", s.UserID))
-			a.revokeAll(ctx, s.currentToken())
+			a.revokeAll(ctx, toks...)
 		}
 	}
 	if ok {
@@ -200,15 +201,27 @@ func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) boo
 	return false
 }
 
-// revokeAll revokes the refresh and access tokens, best effort: failures are logged.
-func (a *Auth) revokeAll(ctx context.Context, tok *thaid.Token) {
-	if tok == nil {
+// revokeAll revokes the refresh and access tokens of toks (each once, refresh tokens first),
+// best effort: failures are logged.
+func (a *Auth) revokeAll(ctx context.Context, toks ...*thaid.Token) {
+	var seen []string
+	for _, tok := range toks {
+		if tok != nil {
+			seen = append(seen, tok.RefreshToken)
+		}
+	}
+	for _, tok := range toks {
+		if tok != nil {
+			seen = append(seen, tok.AccessToken)
+		}
+	}
+	if len(seen) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeTimeout)
 	defer cancel()
-	for _, t := range []string{tok.RefreshToken, tok.AccessToken} {
-		if t == "" {
+	for i, t := range seen {
+		if t == "" || slices.Contains(seen[:i], t) {
 			continue
 		}
 		if err := a.client.Revoke(ctx, t); err != nil {

@@ -38,15 +38,41 @@ const (
 	maxLoginScan = 32
 )
 
+// pendingLogin is what a login cookie seals: the login's secrets and where to go after it.
+type pendingLogin struct {
+	login    thaid.Login
+	returnTo string
+}
+
+// encodeLogin writes a login cookie's plaintext: created (8 bytes, Unix ns) | state | nonce |
+// PKCE verifier | return-to path.
+func encodeLogin(l pendingLogin) []byte {
+	e := encoder{b: make([]byte, 0, 16+len(l.login.State)+len(l.login.Nonce)+len(l.login.CodeVerifier)+len(l.returnTo))}
+	e.int64(l.login.CreatedAt.UnixNano())
+	e.string(l.login.State)
+	e.string(l.login.Nonce)
+	e.string(l.login.CodeVerifier)
+	e.string(l.returnTo)
+	return e.b
+}
+
+func decodeLogin(p []byte) (pendingLogin, error) {
+	d := decoder{s: string(p)}
+	var l pendingLogin
+	l.login.CreatedAt = time.Unix(0, d.int64())
+	l.login.State = d.string()
+	l.login.Nonce = d.string()
+	l.login.CodeVerifier = d.string()
+	l.returnTo = d.string()
+	if err := d.end(); err != nil {
+		return pendingLogin{}, err
+	}
+	return l, nil
+}
+
 // loginCookieName returns the name of the cookie of the login with this state.
 func (a *Auth) loginCookieName(state string) string {
 	return a.loginCookie + state[:loginNameState]
-}
-
-// usedKey returns the store key of the mark left by a completed login with this state.
-func usedKey(state string) string {
-	h := labelHash("thaid-go used state\x00", state)
-	return storeKey(prefixUsed, &h)
 }
 
 // openLogin returns the login sealed in the cookie named name, with value value.

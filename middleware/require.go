@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,7 +42,7 @@ func (a *Auth) attach(w http.ResponseWriter, r *http.Request) (*http.Request, bo
 		}
 		return r, false
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, s)), true
+	return withSession(r, s), true
 }
 
 // loginRequired answers a request that needs a session and has none.
