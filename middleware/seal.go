@@ -72,8 +72,9 @@ func open(aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte
 	return p, nil
 }
 
-// sessionIDLabel separates the hash that names a session record from other hashes.
-const sessionIDLabel = "thaid-go session id\x00"
+// sessionIDLabel separates the hash that names a session record from other hashes. It is short
+// enough that the label and a cookie value fit in one SHA-256 block (55 bytes).
+const sessionIDLabel = "thaid:sess\x00"
 
 // strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the
 // last character must be zero).

@@ -202,3 +202,11 @@ func TestSessionCookieOneSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionIDLabelOneBlock: the label and a cookie value fit in one SHA-256 block, so that
+// naming a session's record costs one compression.
+func TestSessionIDLabelOneBlock(t *testing.T) {
+	if n := len(sessionIDLabel) + idLen; n > 55 {
+		t.Errorf("label and cookie take %d bytes, more than one SHA-256 block holds (55)", n)
+	}
+}
