@@ -144,3 +144,25 @@ func FuzzDecodeRecords(f *testing.F) {
 		}
 	})
 }
+
+// TestIdentityCodecKnowsEveryField fails when thaid.Identity, Address or Date gain or lose a
+// field: the identity codec writes each field by name, and would silently drop a new one.
+func TestIdentityCodecKnowsEveryField(t *testing.T) {
+	for _, tt := range []struct {
+		typ  reflect.Type
+		want string
+	}{
+		{reflect.TypeFor[thaid.Identity](), "Subject PID Title GivenName MiddleName FamilyName Name TitleEN GivenNameEN MiddleNameEN " +
+			"FamilyNameEN NameEN Birthdate Gender Address SmartcardCode DateOfIssuance DateOfExpiry IAL AuthTime Issuer Verified Raw"},
+		{reflect.TypeFor[thaid.Address](), "Formatted Fields"},
+		{reflect.TypeFor[thaid.Date](), "Year Month Day"},
+	} {
+		var got []string
+		for i := range tt.typ.NumField() {
+			got = append(got, tt.typ.Field(i).Name)
+		}
+		if strings.Join(got, " ") != tt.want {
+			t.Errorf("%s has the fields %q; record.go's identity codec knows %q: teach it the new ones", tt.typ, got, tt.want)
+		}
+	}
+}

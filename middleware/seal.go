@@ -86,7 +86,7 @@ var strictB64 = base64.RawURLEncoding.Strict()
 // which is the cookie's own random bytes. ok is false for a value that newID cannot have made. It
 // does not allocate.
 func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte, ok bool) {
-	if !validID(cookie) {
+	if len(cookie) != idLen {
 		return storeHash, key, false
 	}
 	var buf [idLen]byte
