@@ -3,6 +3,7 @@ package middleware
 import (
 	"encoding/binary"
 	"encoding/json"
+	"math"
 	"reflect"
 	"time"
 
@@ -261,6 +262,9 @@ func (e *encoder) value(v any, depth int) error {
 			e.byte(valueFalse)
 		}
 	case float64:
+		if math.IsNaN(x) || math.IsInf(x, 0) { // no JSON number, so no claim
+			return errRecord
+		}
 		e.byte(valueNumber)
 		e.float64(x)
 	case string:
@@ -397,7 +401,11 @@ func (d *decoder) value(depth int) any {
 	case valueTrue:
 		return true
 	case valueNumber:
-		return d.float64()
+		f := d.float64()
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			d.bad = true
+		}
+		return f
 	case valueString:
 		return d.string()
 	case valueArray:
