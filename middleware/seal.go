@@ -112,8 +112,18 @@ const (
 	recordAADLen = 2 + sha256.Size + gcmNonceSize
 )
 
+// errHeadTooLong reports a head that the record's 2-byte length cannot hold: a user ID (from
+// Config.OnLogin) of tens of kilobytes.
+var errHeadTooLong = errors.New("middleware: the user ID is too long to store in a session (at most 65,000 bytes)")
+
+// maxHead is the longest head plaintext that a record holds.
+const maxHead = 65000
+
 // sealRecord seals a session record's head and body for the store key named by hash.
 func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
 	over := aead.Overhead()
 	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
 	var nonces [2 * gcmNonceSize]byte
@@ -132,6 +142,9 @@ func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([
 
 // resealHead returns sealed (a record of the same key) with its head replaced by head.
 func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
 	_, _, bodyNonce, body, ok := splitRecord(sealed)
 	if !ok {
 		return nil, errUnsealed

@@ -3,6 +3,7 @@ package middleware
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -208,5 +209,22 @@ func TestSessionCookieOneSpelling(t *testing.T) {
 func TestSessionIDLabelOneBlock(t *testing.T) {
 	if n := len(sessionIDLabel) + idLen; n > 55 {
 		t.Errorf("label and cookie take %d bytes, more than one SHA-256 block holds (55)", n)
+	}
+}
+
+// TestUserIDTooLong: a user ID longer than a record's head holds is refused with a clear error
+// at login, rather than stored as a record that never opens.
+func TestUserIDTooLong(t *testing.T) {
+	a := newTestAuth(t, Config{})
+	_, err := a.createSession(context.Background(), strings.Repeat("u", maxHead), nil, nil, testStart)
+	if !errors.Is(err, errHeadTooLong) {
+		t.Fatalf("createSession with a 65,000-byte user ID: %v, want errHeadTooLong", err)
+	}
+	cookie, err := a.createSession(context.Background(), strings.Repeat("u", 1000), nil, nil, testStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := a.openSession(context.Background(), cookie); err != nil || len(s.UserID) != 1000 {
+		t.Fatalf("a 1,000-byte user ID: %v", err)
 	}
 }
