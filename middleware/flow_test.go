@@ -755,7 +755,9 @@ func TestOnLogin(t *testing.T) {
 
 func TestAccessTokenRefresh(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true}})
+	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
+	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
+	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true, RefreshTokenTTL: time.Hour}})
 	b := app.newBrowser()
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
 	first := b.get("/token")
@@ -898,7 +900,9 @@ func TestLoginHint(t *testing.T) {
 
 func TestAccessTokenRefreshFails(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
+	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
+	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.newBrowser()
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
 	clk.Advance(16 * time.Minute)

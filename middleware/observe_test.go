@@ -47,7 +47,9 @@ func (e *events) take(t *testing.T) string {
 func TestObserve(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	var ev events
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe}})
+	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
+	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.newBrowser()
 
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
@@ -107,9 +109,11 @@ func TestObserve(t *testing.T) {
 // ever), nor a logout; each panic is logged.
 func TestObservePanics(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
+	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
+	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
 	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{
 		Observe: func(context.Context, middleware.Event) { panic("broken metrics") },
-	}})
+	}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.newBrowser()
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
 	for range 2 {

@@ -41,11 +41,11 @@ func (c *RelyingParty) displayName() string {
 // serveAuthorize answers /api/v2/oauth2/auth/.
 func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault) {
 	if r.Method != http.MethodGet && r.Method != http.MethodPost {
-		p.renderBadRequest(w, http.StatusMethodNotAllowed, "method not allowed")
+		p.refuseClient(w, http.StatusMethodNotAllowed, "invalid_request", "method not allowed")
 		return
 	}
 	if err := r.ParseForm(); err != nil {
-		p.renderBadRequest(w, http.StatusBadRequest, "malformed request")
+		p.refuseClient(w, http.StatusBadRequest, "invalid_request", "malformed request")
 		return
 	}
 	q := r.Form
@@ -69,50 +69,57 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 
 	c, ok := p.clients[rec.ClientID]
 	if !ok {
-		p.renderBadRequest(w, http.StatusBadRequest, "unknown client_id")
+		p.refuseClient(w, http.StatusUnauthorized, "unauthorized_client", "unknown client_id")
 		return
 	}
 	req.client = c
 	if !c.redirectAllowed(req.redirectURI) {
-		// As the real ThaID: no redirect to an unregistered URI, a "Bad data request" page.
-		p.renderBadRequest(w, http.StatusBadRequest, "redirect_uri does not match a registered redirect URI")
+		// Never a redirect to a URI that is not registered.
+		p.refuseClient(w, http.StatusBadRequest, "invalid_request", "The redirect or callback url mismatch")
 		return
 	}
 	if fault != nil {
 		redirectError(w, r, req, fault.Error, fault.Description)
 		return
 	}
+	refuse := func(code, desc string) {
+		if p.opts.AuthorizeErrors == AuthorizeErrorsRedirect {
+			redirectError(w, r, req, code, desc)
+			return
+		}
+		writeError(w, http.StatusBadRequest, code, desc)
+	}
 	if rt := q.Get("response_type"); rt != "code" {
 		if rt == "" {
-			redirectError(w, r, req, "invalid_request", "response_type is required")
+			refuse("invalid_request", "response_type is required")
 		} else {
-			redirectError(w, r, req, "unsupported_response_type", "only response_type=code is supported")
+			refuse("unsupported_response_type", "only response_type=code is supported")
 		}
 		return
 	}
 	if req.state == "" {
-		redirectError(w, r, req, "invalid_request", "state is required")
+		refuse("invalid_request", "state is required")
 		return
 	}
 	if len(req.scopes) == 0 {
-		redirectError(w, r, req, "invalid_scope", "scope is required")
+		refuse("invalid_scope", "scope is required")
 		return
 	}
 	for _, s := range req.scopes {
 		if _, known := scopeLabels[s]; !known || (c.Scopes != nil && !slices.Contains(c.Scopes, s)) {
-			redirectError(w, r, req, "invalid_scope", "scope not allowed for this client: "+s)
+			refuse("invalid_scope", "scope not allowed for this client: "+s)
 			return
 		}
 	}
 	switch {
 	case req.challenge == "" && req.challengeMethod != "":
-		redirectError(w, r, req, "invalid_request", "code_challenge_method without code_challenge")
+		refuse("invalid_request", "code_challenge_method without code_challenge")
 		return
 	case req.challenge != "" && req.challengeMethod != "S256":
-		redirectError(w, r, req, "invalid_request", "code_challenge_method must be S256")
+		refuse("invalid_request", "code_challenge_method must be S256")
 		return
 	case req.challenge != "" && !validPKCEValue(req.challenge, 43, 43):
-		redirectError(w, r, req, "invalid_request", "code_challenge must be 43 base64url characters")
+		refuse("invalid_request", "code_challenge must be 43 base64url characters")
 		return
 	}
 
@@ -124,7 +131,7 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 		if req.loginHint != "" {
 			var err error
 			if cit, err = p.citizen(req.loginHint); err != nil {
-				redirectError(w, r, req, "invalid_request", "login_hint does not name a known citizen")
+				refuse("invalid_request", "login_hint does not name a known citizen")
 				return
 			}
 		}
@@ -134,6 +141,20 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 	}
 	pa := p.newPending(req)
 	p.renderWait(w, r, pa)
+}
+
+// refuseClient answers an authorization request whose client or redirect_uri is refused, never
+// redirecting: with a JSON error (AuthorizeErrorsJSON), or with the manual's "Bad data
+// request" page (AuthorizeErrorsRedirect), with status, except that 401 becomes 400 there.
+func (p *Server) refuseClient(w http.ResponseWriter, status int, code, desc string) {
+	if p.opts.AuthorizeErrors == AuthorizeErrorsRedirect {
+		if status == http.StatusUnauthorized {
+			status = http.StatusBadRequest
+		}
+		p.renderBadRequest(w, status, desc)
+		return
+	}
+	writeError(w, status, code, desc)
 }
 
 // validPKCEValue checks length and the unreserved character set of RFC 7636.

@@ -15,8 +15,9 @@ type Citizen struct {
 	// PID is the 13-digit citizen ID (digits only, or with dashes/spaces, which are removed).
 	// Its mod-11 check digit must be valid.
 	PID string `json:"pid"`
-	// Sub is the subject (sub claim). "" = a stable 13-digit number derived from the PID (the
-	// real ThaID's sub looks like that; it is not the PID).
+	// Sub is the subject (sub claim). "" = as Options.SubStyle says: the PID itself (SubPID,
+	// the default, as recorded on DOPA's sandbox) or a stable 13-digit number derived from it
+	// (SubOpaque).
 	Sub string `json:"sub,omitempty"`
 	// Thai title and name parts. The name claim is built from them: "นาย สมชาย ใจดี".
 	Title      string `json:"title,omitempty"`       // นาย, นาง, นางสาว, เด็กชาย, ...

@@ -9,6 +9,21 @@
 // implementation of the protocol: it imports nothing of the thaid-go SDK, so a bug in one cannot
 // hide behind the same bug in the other.
 //
+// # Provider profiles
+//
+// What the provider does is data: a Profile (a versioned JSON document, "thaid-provider/1")
+// lists the members of the discovery document, the token answer's expiry member and form, the
+// token lifetimes, the form of sub, address and ial, whether the ID token echoes the nonce and
+// carries at_hash, how refused authorization requests are answered, and which token form
+// introspection and revocation take. By default the mock replays the built-in profile
+// "sandbox-2026-08": DOPA's ThaID sandbox as a public integration recorded it in August 2026
+// (DefaultProfile; its source and notes say which facts are recorded and which assumed).
+// Options.Profile replays another one, LoadProfile reads one from a file, and the Options fields
+// ExpiryStyle, AddressStyle, SubStyle, AuthorizeErrors, IntrospectTokenForm, RevokeTokenForm,
+// Alg, the TTLs and the booleans override single members. The built-in profile "legacy-mock"
+// (LegacyProfileName) is the mock's behaviour before it followed the sandbox. The thaid
+// command's "thaid login -profile FILE" writes the profile of the provider it logged in to.
+//
 // # In tests
 //
 // Start (or StartTLS) serves a Server on an httptest server, stops it in t.Cleanup and sets
@@ -28,8 +43,11 @@
 // tokens and QR codes expire) and QueueTokenFault (the next ID token is expired, not yet valid,
 // issued in the future, signed by an unpublished or not-yet-published key, by an unpublished key
 // under a published kid or with no kid at all, carries a wrong iss/aud/azp/nonce/at_hash or a PID
-// with a wrong check digit, has alg "none", is HMAC-signed with the public key, has a broken
-// signature, or is left out of the response). SetCodeReuse lets a code be redeemed more than
+// with a wrong check digit, or a near miss of iss, aud or azp, has alg "none", is HMAC-signed with
+// the public key in one of the forms a relying party may hold it in (PEM, DER, PKCS #1, JWK, raw,
+// the JWK's x or n), has a broken signature, or is left out of the response).
+// QueueForeignKeyToken signs the next ID token with a ForeignKey, an attacker's key, and names
+// it in the header (jwk, jku, x5c or x5u). SetCodeReuse lets a code be redeemed more than
 // once, so that a relying party's own replay check can be tested. RotateKey, SetActiveKey and
 // RetireKey exercise key rotation.
 //
@@ -40,8 +58,8 @@
 //	GET  /api/v2/oauth2/auth/                authorize (response_type=code, client_id, redirect_uri,
 //	                                         scope, state, nonce, code_challenge[_method]=S256, login_hint)
 //	POST /api/v2/oauth2/token/               authorization_code and refresh_token grants
-//	POST /api/v2/oauth2/introspect/          token=<t> or token=Bearer <t>
-//	POST /api/v2/oauth2/revoke/              token=<t> or token=Bearer <t>
+//	POST /api/v2/oauth2/introspect/          token=Bearer <t> (Options.IntrospectTokenForm)
+//	POST /api/v2/oauth2/revoke/              token=<t> (Options.RevokeTokenForm)
 //	GET  /api/v2/oauth2/userinfo/            Authorization: Bearer <access token>
 //	     /qr/...                             the mock's own QR, status and phone pages
 //
@@ -49,11 +67,16 @@
 // (client_secret_basic) or client_id/client_secret in the body (client_secret_post), plus the
 // x-imauth-apikey header when RelyingParty.APIKey is set.
 //
-// Behaviour worth knowing:
-//   - A redirect_uri that is not registered (exact match), or an unknown client_id, gives an
-//     HTML "Bad data request" page with status 400, never a redirect. Other authorize errors
-//     redirect with error, error_description and state: invalid_scope for a scope that is not a
-//     ThaID scope or not allowed for the client, unsupported_response_type, invalid_request.
+// Behaviour worth knowing (the default profile; each has an Options field or profile member):
+//   - Authorization requests are refused at once, never with a redirect, as JSON
+//     {"error", "error_description"}: 401 unauthorized_client for an unknown client_id; 400
+//     invalid_request "The redirect or callback url mismatch" for a redirect_uri that is not
+//     registered (exact match, so http where https is registered too); 400 invalid_scope for a
+//     scope that is not a ThaID scope or not granted to the client (RelyingParty.Scopes); 400
+//     unsupported_response_type; 400 invalid_request for the rest. With AuthorizeErrorsRedirect,
+//     an unknown client_id or redirect_uri gets the manual's HTML "Bad data request" page (400)
+//     and the other refusals redirect with error, error_description and state. A refusal of
+//     the citizen (access_denied) and a queued authorize Fault always redirect.
 //   - PKCE: if a code_challenge was sent (S256 only), the token request must carry the
 //     matching code_verifier; if none was sent, a code_verifier is refused too. PKCE failures
 //     give 400 invalid_grant.
@@ -65,11 +88,18 @@
 //     401 invalid_refresh_token for a bad, expired or revoked refresh token.
 //   - With the openid scope the response carries an id_token (iss, sub, aud, iat, exp,
 //     auth_time, at_hash, version, nonce when sent, and the claims of the granted scopes);
-//     without it, the claims come flat beside the tokens. Options choose expires_in
-//     (relative, default) or expire_in (absolute), the address as a string or an object, ial as
-//     a string or a number, and flat claims also beside an id_token.
-//   - sub is a stable 13-digit number derived from the PID (not the PID), unless Citizen.Sub
-//     is set.
+//     without it, the claims come flat beside the tokens. expires_in is an absolute Unix time
+//     (ExpiresInAbsolute; ExpiryRelative and ExpiryAbsolute, which sends expire_in, are the
+//     other forms); the address is an object {"formatted": ...} (AddressString sends a
+//     string); ial is a string (IALAsNumber); FlatClaimsWithOpenID adds the flat claims beside
+//     an id_token. Access and ID tokens live 15 minutes, refresh tokens 15 minutes too.
+//   - sub is the citizen's PID, as recorded on the sandbox, so a relying party learns the PID
+//     even without the pid scope (SubOpaque: a stable 13-digit number derived from the PID;
+//     Citizen.Sub wins over both).
+//   - Introspection takes "token=Bearer <t>" and refuses a bare token with 400
+//     invalid_request; revocation takes the bare token and answers {"status":"OK","message":
+//     "revoked"}, also for a token it does not know, so "token=Bearer <t>" revokes nothing
+//     there (IntrospectTokenForm, RevokeTokenForm; TokenFormEither takes both).
 //   - A code used a second time also revokes the tokens issued for it (RFC 6749 4.1.2).
 //   - Revoking a refresh token ends its whole login (its access tokens too); revoking an
 //     access token ends that token only. Introspect then says {"active":false}.
@@ -130,8 +160,9 @@
 //
 // mockprovider/cmd/thaid-mock serves the same provider on a port, for demos and browser
 // tests: go run ./mockprovider/cmd/thaid-mock. Its flags (-addr, -issuer, -client-id,
-// -client-secret, -redirect-uri, -citizens, -auto-approve, -alg), the auto-approve mode and the
-// login_hint parameter are a stable public interface; see the command's documentation.
+// -client-secret, -redirect-uri, -scopes, -citizens, -auto-approve, -alg, -profile), the
+// auto-approve mode and the login_hint parameter are a stable public interface; see the
+// command's documentation.
 //
 // mockprovider/cmd/thaid-rpcheck turns the faults into a conformance check of any relying party,
 // whatever its language: it serves this provider, drives the application's login like a browser

@@ -6,6 +6,8 @@ import "errors"
 var (
 	// ErrInvalidOptions: Options rejected by New.
 	ErrInvalidOptions = errors.New("mockprovider: invalid options")
+	// ErrInvalidProfile: a provider profile that LoadProfile or New refuses.
+	ErrInvalidProfile = errors.New("mockprovider: invalid profile")
 	// ErrInvalidCitizen: a citizen has an invalid PID, password or date (see validateCitizen).
 	ErrInvalidCitizen = errors.New("mockprovider: invalid citizen")
 	// ErrUnknownCitizen: no citizen with that PID.
@@ -22,4 +24,6 @@ var (
 	ErrActiveKey = errors.New("mockprovider: cannot retire the active key")
 	// ErrUnknownAlg: an algorithm other than ES256 or RS256.
 	ErrUnknownAlg = errors.New("mockprovider: unsupported algorithm")
+	// ErrInvalidFault: a fault that cannot be queued as given (see QueueForeignKeyToken).
+	ErrInvalidFault = errors.New("mockprovider: invalid fault")
 )

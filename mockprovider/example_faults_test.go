@@ -1,6 +1,8 @@
 package mockprovider_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -96,4 +98,59 @@ func ExampleServer_RotateKey() {
 	// 2 true
 	// true
 	// 1
+}
+
+// QueueForeignKeyToken signs the next ID token with an attacker's key and names the key in the
+// token's header: here by jku, the URL of a key set that the attacker serves (serve k.JWKS()
+// there in a real test). A relying party must refuse the token without fetching the URL: an ID
+// token's keys come from the provider's JWKS only.
+func ExampleServer_QueueForeignKeyToken() {
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		panic(err)
+	}
+	k, err := mockprovider.NewForeignKey("ES256")
+	if err != nil {
+		panic(err)
+	}
+	if err := p.QueueForeignKeyToken(k, mockprovider.HeaderJKU, "http://attacker.invalid/jwks.json"); err != nil {
+		panic(err)
+	}
+	client := &http.Client{Transport: handlerTransport{p}, CheckRedirect: func(*http.Request, []*http.Request) error {
+		return http.ErrUseLastResponse
+	}}
+	q := url.Values{"response_type": {"code"}, "client_id": {mockprovider.DemoClientID},
+		"redirect_uri": {"http://localhost:8080/callback"}, "scope": {"openid pid"}, "state": {"xyz"}}
+	resp, err := client.Get(p.URL(mockprovider.PathAuthorize) + "?" + q.Encode())
+	if err != nil {
+		panic(err)
+	}
+	resp.Body.Close()
+	cb, _ := url.Parse(resp.Header.Get("Location"))
+	form := url.Values{"grant_type": {"authorization_code"}, "code": {cb.Query().Get("code")},
+		"redirect_uri": {"http://localhost:8080/callback"}}
+	req, _ := http.NewRequest(http.MethodPost, p.URL(mockprovider.PathToken), strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(mockprovider.DemoClientID, mockprovider.DemoClientSecret)
+	resp, err = client.Do(req)
+	if err != nil {
+		panic(err)
+	}
+	defer resp.Body.Close()
+	var tok struct {
+		IDToken string `json:"id_token"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
+		panic(err)
+	}
+	header, _, _ := strings.Cut(tok.IDToken, ".")
+	b, _ := base64.RawURLEncoding.DecodeString(header)
+	var hdr struct{ Alg, Kid, Jku string }
+	if err := json.Unmarshal(b, &hdr); err != nil {
+		panic(err)
+	}
+	fmt.Println(hdr.Alg, hdr.Jku, hdr.Kid == k.KeyID())
+	// Output:
+	// ES256 http://attacker.invalid/jwks.json true
 }

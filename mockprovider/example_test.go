@@ -8,16 +8,20 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
 // The provider is an http.Handler: serve it anywhere. Here a login without openid returns
-// the flat claims beside the tokens, as the real ThaID does.
+// the flat claims beside the tokens, as the real ThaID does, and expires_in is an absolute
+// Unix time, as the recorded sandbox (the default profile) sends it.
 func Example() {
+	now := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 	p, err := mockprovider.New(mockprovider.Options{
 		Issuer:      "http://127.0.0.1:9090",
 		AutoApprove: true,
+		Now:         func() time.Time { return now },
 	})
 	if err != nil {
 		panic(err)
@@ -63,17 +67,17 @@ func Example() {
 	defer resp.Body.Close()
 	var tok struct {
 		TokenType string `json:"token_type"`
-		ExpiresIn int    `json:"expires_in"`
+		ExpiresIn int64  `json:"expires_in"`
 		Scope     string `json:"scope"`
 		PID       string `json:"pid"`
 		Name      string `json:"name"`
 	}
 	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	fmt.Println(tok.TokenType, tok.ExpiresIn, tok.Scope)
+	fmt.Println(tok.TokenType, time.Unix(tok.ExpiresIn, 0).UTC().Format(time.RFC3339), tok.Scope)
 	fmt.Println(mockprovider.MaskPID(tok.PID), tok.Name)
 	// Output:
 	// state: xyz
-	// Bearer 900 pid name
+	// Bearer 2026-12-01T09:15:00Z pid name
 	// 3-4099-xxxxx-54-9 นาง มาลี ศรีสุข
 }
 
@@ -115,4 +119,46 @@ func ExampleServer_Approve() {
 	}
 	fmt.Println(len(p.Pending()))
 	// Output: 0
+}
+
+// A provider profile is what a provider does, as data. LoadProfile reads one (as "thaid login
+// -profile FILE" writes it, or as an agency attaches it to an issue); members it leaves out are
+// the default profile's, the recorded sandbox's.
+func ExampleLoadProfile() {
+	pr, err := mockprovider.LoadProfile(strings.NewReader(`{
+	  "profile": "thaid-provider/1",
+	  "source": "an agency's production client, 2027",
+	  "token": {"expiry": "expire_in-absolute"},
+	  "claims": {"sub": "opaque"},
+	  "introspection": {"token": "bare"}
+	}`))
+	if err != nil {
+		panic(err) // errors.Is(err, mockprovider.ErrInvalidProfile): a typo is refused, never ignored
+	}
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", Profile: pr})
+	if err != nil {
+		panic(err)
+	}
+	eff := p.Profile()
+	fmt.Println(eff.Token.Expiry, eff.Claims.Sub, eff.Introspection.Token)
+	fmt.Println(eff.Revocation.Token, eff.Claims.Address, eff.Token.RefreshTokenSeconds) // from the default
+	// Output:
+	// expire_in-absolute opaque bare
+	// bare object 900
+}
+
+// A test suite written for the mock's older defaults keeps them with the legacy profile while it
+// is updated.
+func ExampleBuiltinProfile() {
+	pr, err := mockprovider.BuiltinProfile(mockprovider.LegacyProfileName)
+	if err != nil {
+		panic(err)
+	}
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", Profile: pr})
+	if err != nil {
+		panic(err)
+	}
+	eff := p.Profile()
+	fmt.Println(eff.Claims.Sub, eff.Token.Expiry, eff.Authorize.Errors, eff.Token.RefreshTokenSeconds)
+	// Output: opaque expires_in-relative redirect 86400
 }

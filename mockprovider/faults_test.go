@@ -87,10 +87,10 @@ func TestAuthorizeFaultRedirects(t *testing.T) {
 	if q.Get("error") != "server_error" || q.Get("error_description") != "maintenance" || q.Get("state") != testState || q.Get("code") != "" {
 		t.Fatalf("redirect %v", q)
 	}
-	// A bad redirect_uri still gets the Bad data request page, not a redirect.
+	// An unknown client is still refused at once (401 unauthorized_client), not redirected.
 	p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "server_error"})
-	if st, loc, _ := get(t, p, mockprovider.PathAuthorize+"?"+authParams(url.Values{"client_id": {"ghost"}}).Encode()); st != 400 || loc != "" {
-		t.Fatalf("%d %q", st, loc)
+	if st, loc, body := get(t, p, mockprovider.PathAuthorize+"?"+authParams(url.Values{"client_id": {"ghost"}}).Encode()); st != 401 || loc != "" || !strings.Contains(body, `"unauthorized_client"`) {
+		t.Fatalf("%d %q %s", st, loc, body)
 	}
 }
 
@@ -366,7 +366,7 @@ func TestSetCodeReuse(t *testing.T) {
 	if st, _ := redeem(code); st != http.StatusBadRequest {
 		t.Fatalf("after SetCodeReuse(false): %d", st)
 	}
-	if _, r := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {access[0]}}, authBasic); r["active"] != false {
+	if _, r := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {"Bearer " + access[0]}}, authBasic); r["active"] != false {
 		t.Fatalf("token still active: %v", r)
 	}
 }

@@ -1,6 +1,10 @@
 package mockprovider_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -37,6 +41,41 @@ func FuzzLoadCitizens(f *testing.F) {
 			if err := mockprovider.ValidateCitizens(cs); err != nil {
 				t.Fatalf("loaded invalid citizens: %v", err)
 			}
+		}
+	})
+}
+
+// FuzzLoadProfile: arbitrary input never panics; a profile that loads starts a provider, whose
+// effective profile loads again unchanged.
+func FuzzLoadProfile(f *testing.F) {
+	f.Add(replayed)
+	f.Add(`{"profile": "thaid-provider/1"}`)
+	f.Add(`{"profile": "thaid-provider/1", "discovery": {"members": ["issuer", "x_uri"], "values": {}}}`)
+	f.Add(`{"profile": "thaid-provider/1", "token": {"expiry": "expires_in-relative", "access_token_seconds": 1}}`)
+	f.Add(`[]`)
+	f.Fuzz(func(t *testing.T, s string) {
+		pr, err := mockprovider.LoadProfile(strings.NewReader(s))
+		if err != nil {
+			if !errors.Is(err, mockprovider.ErrInvalidProfile) {
+				t.Fatalf("error %v does not match ErrInvalidProfile", err)
+			}
+			return
+		}
+		p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9", Profile: pr})
+		if err != nil {
+			t.Fatalf("a loaded profile does not start a provider: %v", err)
+		}
+		b, err := json.Marshal(p.Profile())
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, err := mockprovider.LoadProfile(bytes.NewReader(b))
+		if err != nil {
+			t.Fatalf("the effective profile does not load: %v\n%s", err, b)
+		}
+		q, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9", Profile: again})
+		if err != nil || !reflect.DeepEqual(p.Profile(), q.Profile()) {
+			t.Fatalf("round trip: %v\n%+v\n%+v", err, p.Profile(), q.Profile())
 		}
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"testing"
+	"time"
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -107,9 +108,10 @@ func TestInteropGoOIDC(t *testing.T) {
 			if ui.Subject != idt.Subject {
 				t.Fatalf("userinfo sub %q, id token sub %q", ui.Subject, idt.Subject)
 			}
-			// Refresh through x/oauth2's token source.
+			// Refresh through x/oauth2's token source. x/oauth2 reads expires_in as seconds, so
+			// the sandbox's absolute expires_in gives it an expiry decades away: set one in the past.
 			expired := *tok
-			expired.Expiry = expired.Expiry.Add(-24 * 60 * 60 * 1e9)
+			expired.Expiry = time.Now().Add(-time.Hour)
 			nt, err := cfg.TokenSource(ctx, &expired).Token()
 			if err != nil || nt.AccessToken == tok.AccessToken {
 				t.Fatalf("refresh: %v", err)

@@ -69,11 +69,16 @@ func (k *signingKey) sign(input []byte) ([]byte, error) {
 
 var b64 = base64.RawURLEncoding
 
-// jwtHeader is the JOSE header of the ID tokens.
+// jwtHeader is the JOSE header of the ID tokens. The key members (jwk, jku, x5c, x5u) are set
+// only by QueueForeignKeyToken.
 type jwtHeader struct {
-	Alg string `json:"alg"`
-	Kid string `json:"kid,omitempty"`
-	Typ string `json:"typ,omitempty"`
+	Alg string          `json:"alg"`
+	Kid string          `json:"kid,omitempty"`
+	Typ string          `json:"typ,omitempty"`
+	JWK json.RawMessage `json:"jwk,omitempty"`
+	JKU string          `json:"jku,omitempty"`
+	X5C []string        `json:"x5c,omitempty"`
+	X5U string          `json:"x5u,omitempty"`
 }
 
 // encodeJWT signs claims with k. A nil k produces an unsigned token with alg given in hdr.
@@ -115,8 +120,8 @@ func randomToken(n int) string {
 	return b64.EncodeToString(b)
 }
 
-// subFor derives a stable 13-digit subject from a PID. It is not the PID and does not reveal it
-// at a glance, as the real ThaID's sub.
+// subFor derives a stable 13-digit subject from a PID (SubOpaque). It is not the PID and does
+// not reveal it at a glance. (The recorded sandbox's sub is the PID itself: SubPID.)
 func subFor(pid string) string {
 	h := sha256.Sum256([]byte("thaid-mock-sub:" + pid))
 	n := new(big.Int).SetBytes(h[:8])

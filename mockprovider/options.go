@@ -1,26 +1,32 @@
 package mockprovider
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/url"
+	"slices"
+	"strings"
 	"time"
 )
 
 // DemoClientID and DemoClientSecret are the credentials of the demo client that New registers
-// when Options.Clients is nil. The demo client accepts any redirect URI.
+// when Options.Clients is nil. The demo client accepts any redirect URI and is granted every
+// scope, as DOPA's sandbox demo client is.
 const (
 	DemoClientID     = "thaid-demo"
 	DemoClientSecret = "demo-secret"
 )
 
-// Default lifetimes used when the matching Options field is zero.
+// Default lifetimes used when neither the matching Options field nor Options.Profile sets one.
+// They are the default profile's (DefaultProfileName).
 const (
 	DefaultCodeTTL         = 60 * time.Second
 	DefaultAccessTokenTTL  = 15 * time.Minute
 	DefaultIDTokenTTL      = 15 * time.Minute
 	DefaultQRTTL           = 5 * time.Minute
-	DefaultRefreshTokenTTL = 24 * time.Hour
+	DefaultRefreshTokenTTL = 15 * time.Minute
 )
 
 // RelyingParty is a relying party registered at the mock, as an agency registers its service at
@@ -33,11 +39,12 @@ type RelyingParty struct {
 	// RedirectURIs are the registered redirect URIs. The redirect_uri of an authorization
 	// request must equal one of them exactly.
 	RedirectURIs []string
-	// AllowAnyRedirectURI accepts any absolute http(s) redirect URI. Only for demos and tests:
-	// the real ThaID never does this.
+	// AllowAnyRedirectURI accepts any absolute http(s) redirect URI, as DOPA's sandbox demo
+	// client does. Only for demos and tests: a production client has exact redirect URIs.
 	AllowAnyRedirectURI bool
-	// Scopes are the scopes this client may request. nil means every ThaID scope (allScopes).
-	// Requesting any other scope gives error=invalid_scope.
+	// Scopes are the scopes this client is granted, as DOPA grants them per client. nil means
+	// every ThaID scope (allScopes). An authorization request for any other scope is refused
+	// with invalid_scope.
 	Scopes []string
 	// APIKey, when set, must be sent in the x-imauth-apikey header to the token, introspect and
 	// revoke endpoints (an old ThaID habit, off by default).
@@ -46,45 +53,47 @@ type RelyingParty struct {
 	Name string
 }
 
-// ExpiryStyle selects how the token response tells the access token's lifetime.
-type ExpiryStyle int
-
-const (
-	// ExpiryRelative sends "expires_in": seconds from now (as the official samples read it).
-	ExpiryRelative ExpiryStyle = iota
-	// ExpiryAbsolute sends "expire_in": an absolute Unix time (as DOPA's manual shows it).
-	ExpiryAbsolute
-)
-
-// AddressStyle selects how the address claim is encoded.
-type AddressStyle int
-
-const (
-	// AddressString sends the address as one string.
-	AddressString AddressStyle = iota
-	// AddressObject sends {"formatted": "...", ...Citizen.AddressDetail}.
-	AddressObject
-)
-
 // Options configure a Server. The zero value of every field has a documented default.
+//
+// What the provider does (discovery members, token answer, claim forms, authorize errors, token
+// forms, lifetimes) comes from Profile, by default DOPA's sandbox as recorded in August 2026
+// (DefaultProfileName). The fields ExpiryStyle, AddressStyle, SubStyle, AuthorizeErrors,
+// IntrospectTokenForm, RevokeTokenForm, Alg, the TTLs and the booleans below override the
+// profile when they are set (non-zero, or true).
 type Options struct {
 	// Issuer is the public base URL, without trailing slash, e.g. "http://127.0.0.1:9090".
 	// Required by New; Start and StartTLS set it to the test server's URL.
 	Issuer string
 	// Clients are the registered relying parties. nil = one demo client
-	// (DemoClientID/DemoClientSecret, AllowAnyRedirectURI).
+	// (DemoClientID/DemoClientSecret, AllowAnyRedirectURI, every scope granted).
 	Clients []RelyingParty
 	// Citizens who can log in. nil = DefaultCitizens().
 	Citizens []Citizen
-	// Alg is the ID token signing algorithm of the first key: "ES256" (default) or "RS256".
+	// Profile is the provider's behaviour to replay (see Profile; LoadProfile reads a file).
+	// nil = DefaultProfile(). Members it leaves zero are the default profile's.
+	Profile *Profile
+	// Alg is the ID token signing algorithm of the first key: "ES256" or "RS256"
+	// ("" = the profile's, ES256 by default).
 	Alg string
 	// AutoApprove makes the authorize endpoint redirect at once with a code, as the citizen whose
 	// PID is in login_hint, else as the first citizen. false = the interactive QR page.
 	AutoApprove bool
-	// ExpiryStyle of the token response (default ExpiryRelative).
+	// ExpiryStyle of the token response ("" = the profile's, ExpiresInAbsolute by default).
 	ExpiryStyle ExpiryStyle
-	// AddressStyle of the address claim (default AddressString).
+	// AddressStyle of the address claim ("" = the profile's, AddressObject by default).
 	AddressStyle AddressStyle
+	// SubStyle: what the sub claim holds ("" = the profile's, SubPID by default).
+	// Citizen.Sub, when set, wins over both.
+	SubStyle SubStyle
+	// AuthorizeErrors: how refused authorization requests are answered ("" = the profile's,
+	// AuthorizeErrorsJSON by default).
+	AuthorizeErrors AuthorizeErrorStyle
+	// IntrospectTokenForm: the token form introspection takes ("" = the profile's,
+	// TokenFormBearer by default).
+	IntrospectTokenForm TokenForm
+	// RevokeTokenForm: the token form revocation takes ("" = the profile's, TokenFormBare by
+	// default).
+	RevokeTokenForm TokenForm
 	// IALAsNumber sends the ial claim as a JSON number (2.3) instead of a string ("2.3").
 	IALAsNumber bool
 	// FlatClaimsWithOpenID also puts the flat claims beside the id_token when openid was
@@ -100,13 +109,14 @@ type Options struct {
 	RotateRefreshTokens bool
 	// CodeTTL is the authorization code lifetime (0 = 60 s).
 	CodeTTL time.Duration
-	// AccessTokenTTL is the access token lifetime (0 = 15 min).
+	// AccessTokenTTL is the access token lifetime (0 = the profile's, 15 min by default).
 	AccessTokenTTL time.Duration
-	// IDTokenTTL is the ID token lifetime (0 = 15 min).
+	// IDTokenTTL is the ID token lifetime (0 = the profile's, 15 min by default).
 	IDTokenTTL time.Duration
 	// QRTTL is how long a QR code (reference) can be approved (0 = 5 min).
 	QRTTL time.Duration
-	// RefreshTokenTTL is the refresh token lifetime (0 = 24 h).
+	// RefreshTokenTTL is the refresh token lifetime (0 = the profile's, 15 min by default, as
+	// DOPA's C# sample documents it).
 	RefreshTokenTTL time.Duration
 	// Now is the clock (nil = time.Now). SetNow changes it later.
 	Now func() time.Time
@@ -115,24 +125,50 @@ type Options struct {
 	Logger *slog.Logger
 }
 
-func (o *Options) setDefaults() {
-	if o.Alg == "" {
-		o.Alg = "ES256"
+// setDefaults applies the profile and the fixed defaults, and returns the effective profile:
+// what the Server will do, Options overrides included.
+func (o *Options) setDefaults() (Profile, error) {
+	def := DefaultProfile()
+	pr := *def
+	if o.Profile != nil {
+		if err := o.Profile.Validate(); err != nil {
+			return Profile{}, err
+		}
+		pr = o.Profile.withDefaults(def)
+	}
+	pick := func(v *string, fromProfile string) {
+		if *v == "" {
+			*v = fromProfile
+		}
+	}
+	pick(&o.Alg, pr.IDToken.Alg)
+	pick((*string)(&o.ExpiryStyle), string(pr.Token.Expiry))
+	pick((*string)(&o.AddressStyle), string(pr.Claims.Address))
+	pick((*string)(&o.SubStyle), string(pr.Claims.Sub))
+	pick((*string)(&o.AuthorizeErrors), string(pr.Authorize.Errors))
+	pick((*string)(&o.IntrospectTokenForm), string(pr.Introspection.Token))
+	pick((*string)(&o.RevokeTokenForm), string(pr.Revocation.Token))
+	o.IALAsNumber = o.IALAsNumber || pr.Claims.IAL == "number"
+	o.FlatClaimsWithOpenID = o.FlatClaimsWithOpenID || pr.Token.FlatClaimsWithOpenID
+	o.RFCGrantErrors = o.RFCGrantErrors || pr.Token.CodeError == "invalid_grant"
+	o.RotateRefreshTokens = o.RotateRefreshTokens || pr.Token.RotateRefreshTokens
+	for _, d := range []struct {
+		v       *time.Duration
+		seconds int
+	}{
+		{&o.AccessTokenTTL, pr.Token.AccessTokenSeconds},
+		{&o.IDTokenTTL, pr.IDToken.Seconds},
+		{&o.RefreshTokenTTL, pr.Token.RefreshTokenSeconds},
+	} {
+		if *d.v == 0 {
+			*d.v = time.Duration(d.seconds) * time.Second
+		}
 	}
 	if o.CodeTTL == 0 {
 		o.CodeTTL = DefaultCodeTTL
 	}
-	if o.AccessTokenTTL == 0 {
-		o.AccessTokenTTL = DefaultAccessTokenTTL
-	}
-	if o.IDTokenTTL == 0 {
-		o.IDTokenTTL = DefaultIDTokenTTL
-	}
 	if o.QRTTL == 0 {
 		o.QRTTL = DefaultQRTTL
-	}
-	if o.RefreshTokenTTL == 0 {
-		o.RefreshTokenTTL = DefaultRefreshTokenTTL
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -143,6 +179,38 @@ func (o *Options) setDefaults() {
 	if o.Citizens == nil {
 		o.Citizens = DefaultCitizens()
 	}
+
+	// The effective profile, Options overrides written back.
+	pr.IDToken.Alg = o.Alg
+	pr.Token.Expiry = o.ExpiryStyle
+	pr.Claims.Address = o.AddressStyle
+	pr.Claims.Sub = o.SubStyle
+	pr.Authorize.Errors = o.AuthorizeErrors
+	pr.Introspection.Token = o.IntrospectTokenForm
+	pr.Revocation.Token = o.RevokeTokenForm
+	pr.Claims.IAL = map[bool]string{true: "number", false: "string"}[o.IALAsNumber]
+	pr.Token.FlatClaimsWithOpenID = o.FlatClaimsWithOpenID
+	pr.Token.CodeError = map[bool]string{true: "invalid_grant", false: "invalid_request"}[o.RFCGrantErrors]
+	pr.Token.RotateRefreshTokens = o.RotateRefreshTokens
+	pr.Token.AccessTokenSeconds = int(o.AccessTokenTTL / time.Second)
+	pr.Token.RefreshTokenSeconds = int(o.RefreshTokenTTL / time.Second)
+	pr.IDToken.Seconds = int(o.IDTokenTTL / time.Second)
+	pr.Discovery.Members = slices.Clone(pr.Discovery.Members)
+	if len(pr.Discovery.Values) == 0 {
+		pr.Discovery.Values = nil
+	} else {
+		vals := make(map[string]json.RawMessage, len(pr.Discovery.Values))
+		for k, v := range pr.Discovery.Values {
+			var b bytes.Buffer
+			if err := json.Compact(&b, v); err != nil {
+				return Profile{}, fmt.Errorf("%w: discovery.values: %q: %v", ErrInvalidProfile, k, err)
+			}
+			vals[k] = b.Bytes()
+		}
+		pr.Discovery.Values = vals
+	}
+	pr.Notes = slices.Clone(pr.Notes)
+	return pr, nil
 }
 
 func (o *Options) validate() error {
@@ -162,11 +230,20 @@ func (o *Options) validate() error {
 			return fmt.Errorf("%w: %s is negative", ErrInvalidOptions, name)
 		}
 	}
-	if o.ExpiryStyle != ExpiryRelative && o.ExpiryStyle != ExpiryAbsolute {
-		return fmt.Errorf("%w: unknown ExpiryStyle %d", ErrInvalidOptions, o.ExpiryStyle)
-	}
-	if o.AddressStyle != AddressString && o.AddressStyle != AddressObject {
-		return fmt.Errorf("%w: unknown AddressStyle %d", ErrInvalidOptions, o.AddressStyle)
+	for _, e := range []struct {
+		name, v string
+		ok      []string
+	}{
+		{"ExpiryStyle", string(o.ExpiryStyle), []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}},
+		{"AddressStyle", string(o.AddressStyle), []string{string(AddressObject), string(AddressString)}},
+		{"SubStyle", string(o.SubStyle), []string{string(SubPID), string(SubOpaque)}},
+		{"AuthorizeErrors", string(o.AuthorizeErrors), []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}},
+		{"IntrospectTokenForm", string(o.IntrospectTokenForm), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
+		{"RevokeTokenForm", string(o.RevokeTokenForm), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
+	} {
+		if !slices.Contains(e.ok, e.v) {
+			return fmt.Errorf("%w: unknown %s %q (want one of %s)", ErrInvalidOptions, e.name, e.v, strings.Join(e.ok, ", "))
+		}
 	}
 	if len(o.Clients) == 0 {
 		return fmt.Errorf("%w: no clients", ErrInvalidOptions)

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -32,6 +33,7 @@ const (
 // for concurrent use.
 type Server struct {
 	opts     Options // defaults applied; immutable after New
+	profile  Profile // the effective profile (Options overrides applied); immutable after New
 	issuer   string
 	basePath string // the issuer's URL path ("" at the root), under which the mock's own pages live
 	clients  map[string]*RelyingParty
@@ -53,7 +55,7 @@ type Server struct {
 	pending     map[string]*pendingAuth
 	faults      map[Endpoint][]Fault
 	latency     map[Endpoint]time.Duration
-	tokenFaults []TokenFault
+	tokenFaults []tokenFaultDef // QueueTokenFault, QueueForeignKeyToken
 	requests    []RequestRecord
 	lastSweep   time.Time
 }
@@ -90,10 +92,13 @@ func (t *tokenRec) live(now time.Time) bool {
 	return !t.revoked && !t.grant.revoked && now.Before(t.expires)
 }
 
-// New validates opts, applies defaults and returns a provider with one fresh signing key.
-// Errors wrap ErrInvalidOptions or ErrInvalidCitizen.
+// New validates opts, applies the profile and the defaults, and returns a provider with one
+// fresh signing key. Errors wrap ErrInvalidOptions, ErrInvalidProfile or ErrInvalidCitizen.
 func New(opts Options) (*Server, error) {
-	opts.setDefaults()
+	profile, err := opts.setDefaults()
+	if err != nil {
+		return nil, err
+	}
 	opts.Issuer = strings.TrimRight(opts.Issuer, "/")
 	opts.Clients = slices.Clone(opts.Clients)
 	opts.Citizens = slices.Clone(opts.Citizens)
@@ -105,6 +110,7 @@ func New(opts Options) (*Server, error) {
 	}
 	p := &Server{
 		opts:        opts,
+		profile:     profile,
 		issuer:      opts.Issuer,
 		basePath:    issuerPath(opts.Issuer),
 		clients:     make(map[string]*RelyingParty, len(opts.Clients)),
@@ -127,8 +133,12 @@ func New(opts Options) (*Server, error) {
 	}
 	for i := range p.people {
 		c := &p.people[i]
-		if c.Sub == "" {
+		switch {
+		case c.Sub != "":
+		case opts.SubStyle == SubOpaque:
 			c.Sub = subFor(c.PID)
+		default:
+			c.Sub = c.PID
 		}
 		p.byPID[c.PID] = c
 	}
@@ -187,6 +197,17 @@ func issuerPath(issuer string) string {
 		return ""
 	}
 	return strings.TrimSuffix(u.Path, "/")
+}
+
+// Profile returns the provider's effective profile: Options.Profile (or the default profile)
+// with the Options fields that override it applied. Writing it to a file and loading it with
+// LoadProfile gives a provider that behaves the same.
+func (p *Server) Profile() Profile {
+	pr := p.profile
+	pr.Notes = slices.Clone(pr.Notes)
+	pr.Discovery.Members = slices.Clone(pr.Discovery.Members)
+	pr.Discovery.Values = maps.Clone(pr.Discovery.Values)
+	return pr
 }
 
 // Issuer returns the issuer URL (no trailing slash).

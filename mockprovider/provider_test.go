@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -71,59 +72,102 @@ func TestNewValidates(t *testing.T) {
 	}
 }
 
+// TestDiscovery: by default the document has exactly the members recorded on the sandbox (the
+// non-standard subject_type_supported included, no code_challenge_methods_supported and no
+// claims_supported); the legacy profile serves the older, standard document.
 func TestDiscovery(t *testing.T) {
-	p := mockprovider.Start(t, mockprovider.Options{})
+	for _, tc := range []struct {
+		name    string
+		profile string
+		members []string
+		lists   map[string][]string
+	}{
+		{"default: the recorded sandbox", "", []string{
+			"issuer", "authorization_endpoint", "token_endpoint", "introspection_endpoint", "revocation_endpoint",
+			"userinfo_endpoint", "jwks_uri", "grant_types_supported", "response_types_supported", "subject_type_supported",
+			"scopes_supported", "id_token_signing_alg_values_supported", "token_endpoint_auth_methods_supported"},
+			map[string][]string{"subject_type_supported": {"public"}}},
+		{"legacy", mockprovider.LegacyProfileName, []string{
+			"issuer", "authorization_endpoint", "token_endpoint", "introspection_endpoint", "revocation_endpoint",
+			"userinfo_endpoint", "jwks_uri", "response_types_supported", "response_modes_supported", "grant_types_supported",
+			"subject_types_supported", "id_token_signing_alg_values_supported", "code_challenge_methods_supported",
+			"scopes_supported", "claims_supported", "token_endpoint_auth_methods_supported",
+			"introspection_endpoint_auth_methods_supported", "revocation_endpoint_auth_methods_supported",
+			"claims_parameter_supported", "request_parameter_supported"},
+			map[string][]string{"code_challenge_methods_supported": {"S256"}, "subject_types_supported": {"public"}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var opts mockprovider.Options
+			if tc.profile != "" {
+				pr, err := mockprovider.BuiltinProfile(tc.profile)
+				if err != nil {
+					t.Fatal(err)
+				}
+				opts.Profile = pr
+			}
+			p := mockprovider.Start(t, opts)
+			d := discovery(t, p)
+			if got := slices.Sorted(maps.Keys(d)); !slices.Equal(got, slices.Sorted(slices.Values(tc.members))) {
+				t.Errorf("members %q,\nwant %q", got, slices.Sorted(slices.Values(tc.members)))
+			}
+			want := map[string]any{
+				"issuer":                 p.Issuer(),
+				"authorization_endpoint": p.Issuer() + "/api/v2/oauth2/auth/",
+				"token_endpoint":         p.Issuer() + "/api/v2/oauth2/token/",
+				"introspection_endpoint": p.Issuer() + "/api/v2/oauth2/introspect/",
+				"revocation_endpoint":    p.Issuer() + "/api/v2/oauth2/revoke/",
+				"userinfo_endpoint":      p.Issuer() + "/api/v2/oauth2/userinfo/",
+				"jwks_uri":               p.Issuer() + "/jwks/",
+			}
+			for k, v := range want {
+				if d[k] != v {
+					t.Errorf("%s = %v, want %v", k, d[k], v)
+				}
+			}
+			lists := map[string][]string{
+				"id_token_signing_alg_values_supported": {"ES256"},
+				"response_types_supported":              {"code"},
+				"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post"},
+				"grant_types_supported":                 {"authorization_code", "refresh_token"},
+			}
+			maps.Copy(lists, tc.lists)
+			for k, v := range lists {
+				if got := strs(d[k]); !slices.Equal(got, v) {
+					t.Errorf("%s = %v, want %v", k, got, v)
+				}
+			}
+			if got := strs(d["scopes_supported"]); !slices.Equal(got, mockprovider.AllScopes) {
+				t.Errorf("scopes_supported = %v", got)
+			}
+			// After a rotation to RS256 both algorithms are announced.
+			if _, err := p.RotateKey("RS256"); err != nil {
+				t.Fatal(err)
+			}
+			if got := strs(discovery(t, p)["id_token_signing_alg_values_supported"]); !slices.Equal(got, []string{"ES256", "RS256"}) {
+				t.Errorf("algs after rotation = %v", got)
+			}
+		})
+	}
+}
+
+// discovery fetches the discovery document.
+func discovery(t *testing.T, p *mockprovider.Server) map[string]any {
+	t.Helper()
 	st, _, body := get(t, p, mockprovider.PathDiscovery)
 	if st != 200 {
-		t.Fatalf("status %d", st)
+		t.Fatalf("discovery: status %d", st)
 	}
 	var d map[string]any
 	if err := json.Unmarshal([]byte(body), &d); err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]any{
-		"issuer":                 p.Issuer(),
-		"authorization_endpoint": p.Issuer() + "/api/v2/oauth2/auth/",
-		"token_endpoint":         p.Issuer() + "/api/v2/oauth2/token/",
-		"introspection_endpoint": p.Issuer() + "/api/v2/oauth2/introspect/",
-		"revocation_endpoint":    p.Issuer() + "/api/v2/oauth2/revoke/",
-		"userinfo_endpoint":      p.Issuer() + "/api/v2/oauth2/userinfo/",
-		"jwks_uri":               p.Issuer() + "/jwks/",
-	}
-	for k, v := range want {
-		if d[k] != v {
-			t.Errorf("%s = %v, want %v", k, d[k], v)
-		}
-	}
-	lists := map[string][]string{
-		"id_token_signing_alg_values_supported": {"ES256"},
-		"code_challenge_methods_supported":      {"S256"},
-		"response_types_supported":              {"code"},
-		"token_endpoint_auth_methods_supported": {"client_secret_basic", "client_secret_post"},
-		"grant_types_supported":                 {"authorization_code", "refresh_token"},
-	}
-	for k, v := range lists {
-		if got := strs(d[k]); !slices.Equal(got, v) {
-			t.Errorf("%s = %v, want %v", k, got, v)
-		}
-	}
-	if got := strs(d["scopes_supported"]); !slices.Equal(got, mockprovider.AllScopes) {
-		t.Errorf("scopes_supported = %v", got)
-	}
-	// After a rotation to RS256 both algorithms are announced.
-	if _, err := p.RotateKey("RS256"); err != nil {
-		t.Fatal(err)
-	}
-	_, _, body = get(t, p, mockprovider.PathDiscovery)
-	_ = json.Unmarshal([]byte(body), &d)
-	if got := strs(d["id_token_signing_alg_values_supported"]); !slices.Equal(got, []string{"ES256", "RS256"}) {
-		t.Errorf("algs after rotation = %v", got)
-	}
+	return d
 }
 
 func strs(v any) []string {
 	var out []string
-	for _, x := range v.([]any) {
+	xs, _ := v.([]any)
+	for _, x := range xs {
 		out = append(out, x.(string))
 	}
 	return out
@@ -138,56 +182,76 @@ func TestPathsNeedTrailingSlash(t *testing.T) {
 	}
 }
 
+// TestAuthorizeErrors: by default (the recorded sandbox) every refusal is answered at once as
+// JSON, never redirected; with AuthorizeErrorsRedirect (the manual, RFC 6749, the older mock)
+// an unknown client or redirect_uri gets the "Bad data request" page and the rest a redirect.
 func TestAuthorizeErrors(t *testing.T) {
-	p := mockprovider.Start(t, mockprovider.Options{
-		AutoApprove: true,
-		Clients: []mockprovider.RelyingParty{
-			{ID: "strict", Secret: "s", RedirectURIs: []string{testRedirect}, Scopes: []string{"openid", "pid"}},
-		},
-	})
-	for _, tc := range []struct {
+	cases := []struct {
 		name      string
 		over      url.Values
-		badPage   bool   // 400 HTML "Bad data request", no redirect
-		wantError string // error param of the redirect
+		status    int    // JSON style: status of the JSON answer
+		wantError string // its error, and the redirect's error in the redirect style
+		badPage   bool   // redirect style: 400 HTML "Bad data request", no redirect
 	}{
-		{"unknown client", url.Values{"client_id": {"nobody"}}, true, ""},
-		{"redirect mismatch", url.Values{"redirect_uri": {testRedirect + "/other"}}, true, ""},
-		{"redirect differs by slash", url.Values{"redirect_uri": {testRedirect + "/"}}, true, ""},
-		{"redirect missing", url.Values{"redirect_uri": {""}}, true, ""},
-		{"unknown scope", url.Values{"scope": {"openid email"}}, false, "invalid_scope"},
-		{"scope not allowed for client", url.Values{"scope": {"openid pid name"}}, false, "invalid_scope"},
-		{"no scope", url.Values{"scope": {""}}, false, "invalid_scope"},
-		{"response_type token", url.Values{"response_type": {"token"}}, false, "unsupported_response_type"},
-		{"no response_type", url.Values{"response_type": {""}}, false, "invalid_request"},
-		{"no state", url.Values{"state": {""}}, false, "invalid_request"},
-		{"plain PKCE", url.Values{"code_challenge_method": {"plain"}}, false, "invalid_request"},
-		{"PKCE method without challenge", url.Values{"code_challenge": {""}}, false, "invalid_request"},
-		{"short challenge", url.Values{"code_challenge": {"abc"}}, false, "invalid_request"},
-		{"unknown login_hint", url.Values{"login_hint": {"1112034563562"}}, false, "invalid_request"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			over := url.Values{"client_id": {"strict"}, "scope": {"openid pid"}}
-			for k, v := range tc.over {
-				over[k] = v
-			}
-			st, loc, body := get(t, p, mockprovider.PathAuthorize+"?"+authParams(over).Encode())
-			if tc.badPage {
-				if st != http.StatusBadRequest || loc != "" || !strings.Contains(body, "Bad data request") {
-					t.Fatalf("status %d, location %q, want the Bad data request page", st, loc)
-				}
-				return
-			}
-			if st != http.StatusFound {
-				t.Fatalf("status %d, want 302", st)
-			}
-			u, _ := url.Parse(loc)
-			q := u.Query()
-			if !strings.HasPrefix(loc, testRedirect+"?") || q.Get("error") != tc.wantError || q.Get("code") != "" {
-				t.Fatalf("redirect %q, want error=%s", loc, tc.wantError)
-			}
-			if over.Get("state") != "" && q.Get("state") != testState {
-				t.Fatalf("state not echoed: %q", loc)
+		{"unknown client", url.Values{"client_id": {"nobody"}}, 401, "unauthorized_client", true},
+		{"redirect mismatch", url.Values{"redirect_uri": {testRedirect + "/other"}}, 400, "invalid_request", true},
+		{"http where https is registered", url.Values{"redirect_uri": {strings.Replace(testRedirect, "https:", "http:", 1)}}, 400, "invalid_request", true},
+		{"redirect differs by slash", url.Values{"redirect_uri": {testRedirect + "/"}}, 400, "invalid_request", true},
+		{"redirect missing", url.Values{"redirect_uri": {""}}, 400, "invalid_request", true},
+		{"unknown scope", url.Values{"scope": {"openid email"}}, 400, "invalid_scope", false},
+		{"scope not granted to the client", url.Values{"scope": {"openid pid name"}}, 400, "invalid_scope", false},
+		{"no scope", url.Values{"scope": {""}}, 400, "invalid_scope", false},
+		{"response_type token", url.Values{"response_type": {"token"}}, 400, "unsupported_response_type", false},
+		{"response_type nonsense", url.Values{"response_type": {"nonsense"}}, 400, "unsupported_response_type", false},
+		{"no response_type", url.Values{"response_type": {""}}, 400, "invalid_request", false},
+		{"no state", url.Values{"state": {""}}, 400, "invalid_request", false},
+		{"plain PKCE", url.Values{"code_challenge_method": {"plain"}}, 400, "invalid_request", false},
+		{"PKCE method without challenge", url.Values{"code_challenge": {""}}, 400, "invalid_request", false},
+		{"short challenge", url.Values{"code_challenge": {"abc"}}, 400, "invalid_request", false},
+		{"unknown login_hint", url.Values{"login_hint": {"1112034563562"}}, 400, "invalid_request", false},
+	}
+	for _, style := range []mockprovider.AuthorizeErrorStyle{"", mockprovider.AuthorizeErrorsJSON, mockprovider.AuthorizeErrorsRedirect} {
+		t.Run(string(style), func(t *testing.T) {
+			p := mockprovider.Start(t, mockprovider.Options{
+				AutoApprove: true, AuthorizeErrors: style,
+				Clients: []mockprovider.RelyingParty{
+					{ID: "strict", Secret: "s", RedirectURIs: []string{testRedirect}, Scopes: []string{"openid", "pid"}},
+				},
+			})
+			for _, tc := range cases {
+				t.Run(tc.name, func(t *testing.T) {
+					over := url.Values{"client_id": {"strict"}, "scope": {"openid pid"}}
+					maps.Copy(over, tc.over)
+					st, loc, body := get(t, p, mockprovider.PathAuthorize+"?"+authParams(over).Encode())
+					if style != mockprovider.AuthorizeErrorsRedirect {
+						var e map[string]any
+						_ = json.Unmarshal([]byte(body), &e)
+						if st != tc.status || loc != "" || e["error"] != tc.wantError || e["error_description"] == nil {
+							t.Fatalf("status %d, location %q, body %s; want %d %s at once", st, loc, body, tc.status, tc.wantError)
+						}
+						if tc.name == "redirect mismatch" && e["error_description"] != "The redirect or callback url mismatch" {
+							t.Errorf("error_description %v, want the sandbox's text", e["error_description"])
+						}
+						return
+					}
+					if tc.badPage {
+						if st != http.StatusBadRequest || loc != "" || !strings.Contains(body, "Bad data request") {
+							t.Fatalf("status %d, location %q, want the Bad data request page", st, loc)
+						}
+						return
+					}
+					if st != http.StatusFound {
+						t.Fatalf("status %d, want 302", st)
+					}
+					u, _ := url.Parse(loc)
+					q := u.Query()
+					if !strings.HasPrefix(loc, testRedirect+"?") || q.Get("error") != tc.wantError || q.Get("code") != "" {
+						t.Fatalf("redirect %q, want error=%s", loc, tc.wantError)
+					}
+					if over.Get("state") != "" && q.Get("state") != testState {
+						t.Fatalf("state not echoed: %q", loc)
+					}
+				})
 			}
 		})
 	}
@@ -212,7 +276,7 @@ func TestIDTokenClaims(t *testing.T) {
 			if tok["pid"] != nil || tok["name"] != nil {
 				t.Errorf("flat claims beside id_token by default: %v", tok)
 			}
-			if tok["expires_in"] != float64(900) || tok["token_type"] != "Bearer" || tok["scope"] != scope {
+			if tok["expires_in"] != float64(now.Add(15*time.Minute).Unix()) || tok["token_type"] != "Bearer" || tok["scope"] != scope {
 				t.Errorf("token response %v", tok)
 			}
 			kid, cl := verifyIDToken(t, p, tok["id_token"].(string))
@@ -229,7 +293,7 @@ func TestIDTokenClaims(t *testing.T) {
 				"title": "นาย", "title_en": "Mr.", "given_name": "จอห์น", "middle_name": "ไมเคิล",
 				"family_name": "สมิธ", "given_name_en": "John", "middle_name_en": "Michael",
 				"family_name_en": "Smith", "birthdate": "1978-07-21", "gender": "male",
-				"address": c.Address, "smartcard_code": c.SmartcardCode, "date_of_issuance": c.DateOfIssuance,
+				"smartcard_code": c.SmartcardCode, "date_of_issuance": c.DateOfIssuance,
 				"date_of_expiry": c.DateOfExpiry, "ial": "2.3",
 			}
 			for k, v := range want {
@@ -237,8 +301,11 @@ func TestIDTokenClaims(t *testing.T) {
 					t.Errorf("claim %s = %v, want %v", k, cl[k], v)
 				}
 			}
-			if sub, _ := cl["sub"].(string); len(sub) != 13 || sub == c.PID {
-				t.Errorf("sub %q: want a 13-digit subject that is not the PID", sub)
+			if a, _ := cl["address"].(map[string]any); a["formatted"] != c.Address {
+				t.Errorf("address %v, want an object with formatted", cl["address"])
+			}
+			if cl["sub"] != c.PID {
+				t.Errorf("sub %v: want the PID, as on the recorded sandbox", cl["sub"])
 			}
 		})
 	}
@@ -258,18 +325,28 @@ func TestTokenResponseVariants(t *testing.T) {
 				t.Errorf("%v", tok)
 			}
 		}},
-		{"absolute expiry", mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute}, "pid", func(t *testing.T, tok map[string]any) {
+		{"default: expires_in absolute", mockprovider.Options{}, "pid", func(t *testing.T, tok map[string]any) {
+			if tok["expires_in"] != float64(now.Add(15*time.Minute).Unix()) || tok["expire_in"] != nil {
+				t.Errorf("%v", tok)
+			}
+		}},
+		{"expires_in relative", mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative}, "pid", func(t *testing.T, tok map[string]any) {
+			if tok["expires_in"] != float64(900) || tok["expire_in"] != nil {
+				t.Errorf("%v", tok)
+			}
+		}},
+		{"expire_in absolute", mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute}, "pid", func(t *testing.T, tok map[string]any) {
 			if tok["expire_in"] != float64(now.Add(15*time.Minute).Unix()) || tok["expires_in"] != nil {
 				t.Errorf("%v", tok)
 			}
 		}},
-		{"address object", mockprovider.Options{AddressStyle: mockprovider.AddressObject}, "address", func(t *testing.T, tok map[string]any) {
+		{"default: address object", mockprovider.Options{}, "address", func(t *testing.T, tok map[string]any) {
 			a, ok := tok["address"].(map[string]any)
 			if !ok || a["formatted"] != first.Address || a["province"] != "เชียงใหม่" {
 				t.Errorf("%v", tok["address"])
 			}
 		}},
-		{"address string", mockprovider.Options{}, "address", func(t *testing.T, tok map[string]any) {
+		{"address string", mockprovider.Options{AddressStyle: mockprovider.AddressString}, "address", func(t *testing.T, tok map[string]any) {
 			if tok["address"] != first.Address {
 				t.Errorf("%v", tok["address"])
 			}
@@ -284,7 +361,7 @@ func TestTokenResponseVariants(t *testing.T) {
 				t.Errorf("%v", tok)
 			}
 		}},
-		{"custom access TTL", mockprovider.Options{AccessTokenTTL: time.Minute}, "pid", func(t *testing.T, tok map[string]any) {
+		{"custom access TTL", mockprovider.Options{AccessTokenTTL: time.Minute, ExpiryStyle: mockprovider.ExpiryRelative}, "pid", func(t *testing.T, tok map[string]any) {
 			if tok["expires_in"] != float64(60) {
 				t.Errorf("%v", tok)
 			}
@@ -493,25 +570,42 @@ func TestRefreshRotationRace(t *testing.T) {
 	}
 }
 
+// TestIntrospectRevokeUserInfo runs a token's life (introspect, userinfo, revoke) with each
+// combination of token forms: by default introspection takes "Bearer <t>" and revocation the
+// bare token, as both official samples send them.
 func TestIntrospectRevokeUserInfo(t *testing.T) {
 	clock := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
-	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	p.SetNow(func() time.Time { return clock })
 	first := mockprovider.DefaultCitizens()[0]
-	for _, bearer := range []bool{false, true} {
-		name := map[bool]string{false: "bare token", true: "Bearer prefix"}[bearer]
-		t.Run(name, func(t *testing.T) {
+	bare := func(t string) string { return t }
+	bearer := func(t string) string { return "Bearer " + t }
+	for _, tc := range []struct {
+		name                  string
+		opts                  mockprovider.Options
+		introspect, revoke    func(string) string
+		wrongIntro, wrongRevo func(string) string // nil: every form is taken
+	}{
+		{"default: introspect Bearer, revoke bare", mockprovider.Options{}, bearer, bare, bare, bearer},
+		{"either form, bare", mockprovider.Options{IntrospectTokenForm: mockprovider.TokenFormEither, RevokeTokenForm: mockprovider.TokenFormEither}, bare, bare, nil, nil},
+		{"either form, Bearer", mockprovider.Options{IntrospectTokenForm: mockprovider.TokenFormEither, RevokeTokenForm: mockprovider.TokenFormEither}, bearer, bearer, nil, nil},
+		{"introspect bare, revoke Bearer", mockprovider.Options{IntrospectTokenForm: mockprovider.TokenFormBare, RevokeTokenForm: mockprovider.TokenFormBearer}, bare, bearer, bearer, bare},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			opts := tc.opts
+			opts.AutoApprove = true
+			p := mockprovider.Start(t, opts)
+			p.SetNow(func() time.Time { return clock })
 			tok := exchange(t, p, url.Values{"scope": {"openid pid name"}})
 			at, rt := tok["access_token"].(string), tok["refresh_token"].(string)
-			send := func(t string) string {
-				if bearer {
-					return "Bearer " + t
-				}
-				return t
-			}
-			st, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {send(at)}}, authBasic)
-			if st != 200 || in["active"] != true || in["scope"] != "openid pid name" || in["sub"] == nil || in["client_id"] != mockprovider.DemoClientID {
+			st, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tc.introspect(at)}}, authBasic)
+			if st != 200 || in["active"] != true || in["scope"] != "openid pid name" || in["sub"] != first.PID || in["client_id"] != mockprovider.DemoClientID {
 				t.Fatalf("introspect: %d %v", st, in)
+			}
+			if tc.wrongIntro != nil {
+				// The other form: refused (Bearer required) or naming no token (bare taken as is).
+				st, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tc.wrongIntro(at)}}, authBasic)
+				if st == 200 && in["active"] != false || st != 200 && (st != 400 || in["error"] != "invalid_request") {
+					t.Fatalf("introspect in the other form: %d %v", st, in)
+				}
 			}
 			// userinfo with the access token.
 			req, _ := http.NewRequest(http.MethodGet, p.URL(mockprovider.PathUserInfo), nil)
@@ -526,29 +620,41 @@ func TestIntrospectRevokeUserInfo(t *testing.T) {
 			if resp.StatusCode != 200 || ui["pid"] != first.PID || ui["sub"] != in["sub"] {
 				t.Fatalf("userinfo: %d %v", resp.StatusCode, ui)
 			}
+			if tc.wrongRevo != nil {
+				// The other form revokes nothing: refused, or answered OK for a token that does not exist.
+				st, rv := post(t, p, mockprovider.PathRevoke, url.Values{"token": {tc.wrongRevo(at)}}, authBasic)
+				if st != 200 && (st != 400 || rv["error"] != "invalid_request") {
+					t.Fatalf("revoke in the other form: %d %v", st, rv)
+				}
+				if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tc.introspect(at)}}, authBasic); in["active"] != true {
+					t.Fatalf("revoked by the other form: %v", in)
+				}
+			}
 			// revoke the access token
-			st, rv := post(t, p, mockprovider.PathRevoke, url.Values{"token": {send(at)}}, authBasic)
+			st, rv := post(t, p, mockprovider.PathRevoke, url.Values{"token": {tc.revoke(at)}}, authBasic)
 			if st != 200 || rv["status"] != "OK" || rv["message"] != "revoked" {
 				t.Fatalf("revoke: %d %v", st, rv)
 			}
-			if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {send(at)}}, authBasic); in["active"] != false || len(in) != 1 {
+			if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tc.introspect(at)}}, authBasic); in["active"] != false || len(in) != 1 {
 				t.Fatalf("introspect after revoke: %v", in)
 			}
 			// The refresh token still works until revoked; revoking it ends the grant.
-			if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {send(rt)}}, authPost); in["active"] != true {
+			if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tc.introspect(rt)}}, authPost); in["active"] != true {
 				t.Fatalf("refresh token introspect: %v", in)
 			}
-			post(t, p, mockprovider.PathRevoke, url.Values{"token": {send(rt)}}, authPost)
+			post(t, p, mockprovider.PathRevoke, url.Values{"token": {tc.revoke(rt)}}, authPost)
 			if st, body := post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {rt}}, authBasic); st != 401 {
 				t.Fatalf("refresh after revoke: %d %v", st, body)
 			}
 		})
 	}
+	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+	p.SetNow(func() time.Time { return clock })
 	t.Run("expiry", func(t *testing.T) {
 		tok := exchange(t, p, nil)
 		at := tok["access_token"].(string)
 		clock = clock.Add(15*time.Minute + time.Second)
-		if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {at}}, authBasic); in["active"] != false {
+		if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {"Bearer " + at}}, authBasic); in["active"] != false {
 			t.Fatalf("introspect after expiry: %v", in)
 		}
 	})
@@ -646,7 +752,7 @@ func TestCodeReuseRevokesTokens(t *testing.T) {
 		t.Fatalf("second use: %d %v", st, body)
 	}
 	for _, k := range []string{"access_token", "refresh_token"} {
-		if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {tok[k].(string)}}, authBasic); in["active"] != false {
+		if _, in := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {"Bearer " + tok[k].(string)}}, authBasic); in["active"] != false {
 			t.Errorf("%s still active after code reuse: %v", k, in)
 		}
 	}

@@ -205,7 +205,7 @@ func render(w http.ResponseWriter, status int, name string, data any) {
 	_ = pages[name].ExecuteTemplate(w, "layout", data)
 }
 
-// renderBadRequest is the "Bad data request" page of the real ThaID.
+// renderBadRequest is the "Bad data request" page of DOPA's manual (AuthorizeErrorsRedirect).
 func (p *Server) renderBadRequest(w http.ResponseWriter, status int, detail string) {
 	render(w, status, "bad", map[string]any{"Title": "Bad data request", "Detail": detail})
 }

@@ -241,10 +241,13 @@ func (p *Server) issueTokens(w http.ResponseWriter, g *grant, scopes []string, n
 	if refresh != "" {
 		resp["refresh_token"] = refresh
 	}
-	if p.opts.ExpiryStyle == ExpiryAbsolute {
+	switch p.opts.ExpiryStyle {
+	case ExpiryAbsolute:
 		resp["expire_in"] = now.Add(p.opts.AccessTokenTTL).Unix()
-	} else {
+	case ExpiryRelative:
 		resp["expires_in"] = int64(p.opts.AccessTokenTTL / time.Second)
+	default: // ExpiresInAbsolute
+		resp["expires_in"] = now.Add(p.opts.AccessTokenTTL).Unix()
 	}
 	if openid && !fault.noIDToken {
 		idt, err := p.idToken(g, scopes, access, now, key, fault)
@@ -278,9 +281,11 @@ func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time
 	c["iat"] = now.Unix()
 	c["exp"] = now.Add(p.opts.IDTokenTTL).Unix()
 	c["auth_time"] = g.authTime.Unix()
-	c["at_hash"] = atHash(accessToken)
+	if p.profile.IDToken.AtHash != "absent" {
+		c["at_hash"] = atHash(accessToken)
+	}
 	c["version"] = "2.0"
-	if g.nonce != "" {
+	if g.nonce != "" && p.profile.IDToken.Nonce != "absent" {
 		c["nonce"] = g.nonce
 	}
 	if fault.idToken != nil {
@@ -297,15 +302,21 @@ func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time
 	return tok, err
 }
 
-// tokenParam reads a token sent as "t" or "Bearer t".
-func (p *Server) tokenParam(r *http.Request, rec *RequestRecord) string {
+// tokenParam reads the token parameter of an introspection or revocation request in the form
+// the endpoint takes (Options.IntrospectTokenForm, Options.RevokeTokenForm). ok is false when
+// a bare token was sent to an endpoint that takes only "Bearer <t>".
+func (p *Server) tokenParam(r *http.Request, rec *RequestRecord, form TokenForm) (tok string, ok bool) {
 	t := strings.TrimSpace(r.PostForm.Get("token"))
-	if len(t) > 7 && strings.EqualFold(t[:7], "bearer ") {
-		rec.BearerPrefix = true
-		t = strings.TrimSpace(t[7:])
-	}
 	rec.TokenTypeHint = r.PostForm.Get("token_type_hint")
-	return t
+	prefixed := len(t) > 7 && strings.EqualFold(t[:7], "bearer ")
+	rec.BearerPrefix = prefixed
+	switch {
+	case prefixed && form != TokenFormBare:
+		return strings.TrimSpace(t[7:]), true
+	case !prefixed && form == TokenFormBearer && t != "":
+		return "", false
+	}
+	return t, true // TokenFormBare takes "Bearer <t>" as it is: a token that does not exist
 }
 
 // codeError is the error code for a bad authorization code or redirect_uri at the token
@@ -318,15 +329,21 @@ func (p *Server) codeError() string {
 }
 
 // tokenRequest reads what introspect and revoke share: a POST form, an authenticated client and
-// the token parameter. On failure it has answered the request and returns ok=false.
-func (p *Server) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord) (c *RelyingParty, tok string, ok bool) {
+// the token parameter in the endpoint's form. On failure it has answered the request and
+// returns ok=false.
+func (p *Server) tokenRequest(w http.ResponseWriter, r *http.Request, rec *RequestRecord, form TokenForm) (c *RelyingParty, tok string, ok bool) {
 	if !parsePost(w, r) {
 		return nil, "", false
 	}
 	if c = p.authenticateClient(w, r, rec); c == nil {
 		return nil, "", false
 	}
-	if tok = p.tokenParam(r, rec); tok == "" {
+	tok, ok = p.tokenParam(r, rec, form)
+	switch {
+	case !ok:
+		writeError(w, http.StatusBadRequest, "invalid_request", `token must be sent as "Bearer <token>"`)
+		return nil, "", false
+	case tok == "":
 		writeError(w, http.StatusBadRequest, "invalid_request", "token is required")
 		return nil, "", false
 	}
@@ -335,7 +352,7 @@ func (p *Server) tokenRequest(w http.ResponseWriter, r *http.Request, rec *Reque
 
 // serveIntrospect answers /api/v2/oauth2/introspect/.
 func (p *Server) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	c, tok, ok := p.tokenRequest(w, r, rec)
+	c, tok, ok := p.tokenRequest(w, r, rec, p.opts.IntrospectTokenForm)
 	if !ok {
 		return
 	}
@@ -367,7 +384,7 @@ func (p *Server) serveIntrospect(w http.ResponseWriter, r *http.Request, rec *Re
 // serveRevoke answers /api/v2/oauth2/revoke/. Revoking a refresh token revokes its whole grant
 // (all access tokens of the login); unknown tokens are answered OK (RFC 7009).
 func (p *Server) serveRevoke(w http.ResponseWriter, r *http.Request, rec *RequestRecord, _ *Fault) {
-	c, tok, ok := p.tokenRequest(w, r, rec)
+	c, tok, ok := p.tokenRequest(w, r, rec, p.opts.RevokeTokenForm)
 	if !ok {
 		return
 	}

@@ -1,10 +1,15 @@
 package mockprovider
 
 import (
+	"crypto/ecdsa"
 	"crypto/hmac"
+	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/json"
 	"encoding/pem"
+	"fmt"
+	"net/url"
 	"time"
 )
 
@@ -58,6 +63,61 @@ const (
 	// TokenNoIDToken: the token response has no id_token although openid was granted; the
 	// claims come flat beside the tokens instead.
 	TokenNoIDToken
+
+	// The key-confusion attack with the other forms in which a relying party may hold the
+	// provider's public key (TokenHS256PublicKey is the PEM form): alg HS256, the HMAC keyed
+	// with the bytes of the active key in that form. The header keeps the active key's kid.
+
+	// TokenHS256PublicKeyDER: keyed with the DER of the active public key (X.509
+	// SubjectPublicKeyInfo, the bytes inside the PEM).
+	TokenHS256PublicKeyDER
+	// TokenHS256PublicKeyPKCS1: keyed with the PKCS #1 DER of the active RSA public key. With
+	// an EC key active there is no such form: the token endpoint answers server_error.
+	TokenHS256PublicKeyPKCS1
+	// TokenHS256PublicKeyPKCS1PEM: keyed with that PKCS #1 key in PEM ("RSA PUBLIC KEY"); RSA
+	// only, as TokenHS256PublicKeyPKCS1.
+	TokenHS256PublicKeyPKCS1PEM
+	// TokenHS256PublicKeyJWK: keyed with the active key's JWK, the JSON text exactly as the JWKS
+	// endpoint serves it in its "keys" array.
+	TokenHS256PublicKeyJWK
+	// TokenHS256PublicKeyRaw: keyed with the raw key: the uncompressed EC point (0x04, X, Y) of
+	// an EC key, the modulus (big-endian, no leading zero) of an RSA key.
+	TokenHS256PublicKeyRaw
+	// TokenHS256PublicKeyJWKMember: keyed with the base64url text of the JWK's x (EC) or n
+	// (RSA) member, as the JWKS serves it.
+	TokenHS256PublicKeyJWKMember
+
+	// Near misses of the identifiers: each looks like the right value to a comparison that is
+	// not exact. (A trailing slash on iss is no near miss: relying parties may tolerate it.)
+
+	// TokenIssuerSuffix: iss is the issuer followed by ".attacker.invalid".
+	TokenIssuerSuffix
+	// TokenIssuerPrefix: iss is "https://attacker.invalid/" followed by the issuer.
+	TokenIssuerPrefix
+	// TokenIssuerCase: iss is the issuer with the case of every letter swapped
+	// (HTTP://127.0.0.1:9090).
+	TokenIssuerCase
+	// TokenIssuerOtherHost: iss is the issuer with its host replaced by attacker.invalid
+	// (scheme, port and path kept).
+	TokenIssuerOtherHost
+	// TokenIssuerOtherThaID: iss is ThaID's sandbox issuer (https://imauthsbx.bora.dopa.go.th),
+	// or its production issuer (https://imauth.bora.dopa.go.th) when the provider's issuer is
+	// the sandbox's: a real ThaID issuer that is not the one the relying party is configured for.
+	TokenIssuerOtherThaID
+	// TokenAudienceSuperstring: aud is the client ID followed by "-attacker".
+	TokenAudienceSuperstring
+	// TokenAudienceSubstring: aud is the client ID without its last character.
+	TokenAudienceSubstring
+	// TokenAzpLookalike: aud is [client, client + "-attacker"] and azp the second, which starts
+	// with the client ID.
+	TokenAzpLookalike
+)
+
+// The issuers of the real ThaID (as thaid.Production and thaid.Sandbox; this package does not
+// import thaid), for TokenIssuerOtherThaID.
+const (
+	thaidProductionIssuer = "https://imauth.bora.dopa.go.th"
+	thaidSandboxIssuer    = "https://imauthsbx.bora.dopa.go.th"
 )
 
 // idTokenDraft is an ID token before it is signed; token faults edit it.
@@ -138,20 +198,13 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 		d.sign = nil
 		return nil
 	}},
-	TokenHS256PublicKey: {name: "TokenHS256PublicKey", idToken: func(d *idTokenDraft) error {
-		der, err := x509.MarshalPKIXPublicKey(d.key.priv.Public())
-		if err != nil {
-			return err
-		}
-		secret := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der})
-		d.hdr.Alg = "HS256"
-		d.sign = func(in []byte) ([]byte, error) {
-			m := hmac.New(sha256.New, secret)
-			m.Write(in)
-			return m.Sum(nil), nil
-		}
-		return nil
-	}},
+	TokenHS256PublicKey:          {name: "TokenHS256PublicKey", idToken: hs256With(publicKeyPEM)},
+	TokenHS256PublicKeyDER:       {name: "TokenHS256PublicKeyDER", idToken: hs256With(publicKeyDER)},
+	TokenHS256PublicKeyPKCS1:     {name: "TokenHS256PublicKeyPKCS1", idToken: hs256With(publicKeyPKCS1)},
+	TokenHS256PublicKeyPKCS1PEM:  {name: "TokenHS256PublicKeyPKCS1PEM", idToken: hs256With(publicKeyPKCS1PEM)},
+	TokenHS256PublicKeyJWK:       {name: "TokenHS256PublicKeyJWK", idToken: hs256With(publicKeyJWK)},
+	TokenHS256PublicKeyRaw:       {name: "TokenHS256PublicKeyRaw", idToken: hs256With(publicKeyRaw)},
+	TokenHS256PublicKeyJWKMember: {name: "TokenHS256PublicKeyJWKMember", idToken: hs256With(publicKeyJWKMember)},
 	TokenBadSignature: {name: "TokenBadSignature", idToken: func(d *idTokenDraft) error {
 		inner := d.sign
 		d.sign = func(in []byte) ([]byte, error) {
@@ -196,6 +249,151 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 		flat:    breakPID,
 	},
 	TokenNoIDToken: {name: "TokenNoIDToken", noIDToken: true},
+	TokenIssuerSuffix: {name: "TokenIssuerSuffix", idToken: func(d *idTokenDraft) error {
+		d.claims["iss"] = d.issuer() + ".attacker.invalid"
+		return nil
+	}},
+	TokenIssuerPrefix: {name: "TokenIssuerPrefix", idToken: func(d *idTokenDraft) error {
+		d.claims["iss"] = "https://attacker.invalid/" + d.issuer()
+		return nil
+	}},
+	TokenIssuerCase: {name: "TokenIssuerCase", idToken: func(d *idTokenDraft) error {
+		d.claims["iss"] = swapCase(d.issuer())
+		return nil
+	}},
+	TokenIssuerOtherHost: {name: "TokenIssuerOtherHost", idToken: func(d *idTokenDraft) error {
+		u, err := url.Parse(d.issuer())
+		if err != nil {
+			return err
+		}
+		port := u.Port()
+		u.Host = "attacker.invalid"
+		if port != "" {
+			u.Host += ":" + port
+		}
+		d.claims["iss"] = u.String()
+		return nil
+	}},
+	TokenIssuerOtherThaID: {name: "TokenIssuerOtherThaID", idToken: func(d *idTokenDraft) error {
+		other := thaidSandboxIssuer
+		if d.issuer() == thaidSandboxIssuer {
+			other = thaidProductionIssuer
+		}
+		d.claims["iss"] = other
+		return nil
+	}},
+	TokenAudienceSuperstring: {name: "TokenAudienceSuperstring", idToken: func(d *idTokenDraft) error {
+		d.claims["aud"] = d.clientID + "-attacker"
+		return nil
+	}},
+	TokenAudienceSubstring: {name: "TokenAudienceSubstring", idToken: func(d *idTokenDraft) error {
+		d.claims["aud"] = d.clientID[:len(d.clientID)-1]
+		return nil
+	}},
+	TokenAzpLookalike: {name: "TokenAzpLookalike", idToken: func(d *idTokenDraft) error {
+		d.claims["aud"] = []string{d.clientID, d.clientID + "-attacker"}
+		d.claims["azp"] = d.clientID + "-attacker"
+		return nil
+	}},
+}
+
+// issuer is the iss the provider put in the draft.
+func (d *idTokenDraft) issuer() string {
+	iss, _ := d.claims["iss"].(string)
+	return iss
+}
+
+// swapCase swaps the case of every ASCII letter of s.
+func swapCase(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case 'a' <= c && c <= 'z':
+			b[i] = c - 'a' + 'A'
+		case 'A' <= c && c <= 'Z':
+			b[i] = c - 'A' + 'a'
+		}
+	}
+	return string(b)
+}
+
+// hs256With signs the ID token with HS256, keyed with the active public key in the form that
+// secret gives (the key-confusion attack).
+func hs256With(secret func(k *signingKey) ([]byte, error)) func(d *idTokenDraft) error {
+	return func(d *idTokenDraft) error {
+		key, err := secret(d.key)
+		if err != nil {
+			return err
+		}
+		d.hdr.Alg = "HS256"
+		d.sign = func(in []byte) ([]byte, error) {
+			m := hmac.New(sha256.New, key)
+			m.Write(in)
+			return m.Sum(nil), nil
+		}
+		return nil
+	}
+}
+
+// The forms of a public key for hs256With.
+
+func publicKeyDER(k *signingKey) ([]byte, error) { return x509.MarshalPKIXPublicKey(k.priv.Public()) }
+
+func publicKeyPEM(k *signingKey) ([]byte, error) {
+	der, err := publicKeyDER(k)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
+}
+
+func publicKeyPKCS1(k *signingKey) ([]byte, error) {
+	pub, ok := k.priv.Public().(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("%w: PKCS #1 holds RSA keys only, the active key is %s", ErrUnknownAlg, k.alg)
+	}
+	return x509.MarshalPKCS1PublicKey(pub), nil
+}
+
+func publicKeyPKCS1PEM(k *signingKey) ([]byte, error) {
+	der, err := publicKeyPKCS1(k)
+	if err != nil {
+		return nil, err
+	}
+	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: der}), nil
+}
+
+// publicKeyJWK is the JWK as the JWKS endpoint serves it: writeJSON marshals the key set with
+// encoding/json, which writes each key as json.Marshal does.
+func publicKeyJWK(k *signingKey) ([]byte, error) { return json.Marshal(k.jwk()) }
+
+func publicKeyRaw(k *signingKey) ([]byte, error) {
+	switch pub := k.priv.Public().(type) {
+	case *ecdsa.PublicKey:
+		e, err := pub.ECDH()
+		if err != nil {
+			return nil, err
+		}
+		return e.Bytes(), nil
+	case *rsa.PublicKey:
+		return pub.N.Bytes(), nil
+	}
+	return nil, fmt.Errorf("%w: key type %T", ErrUnknownAlg, k.priv)
+}
+
+func publicKeyJWKMember(k *signingKey) ([]byte, error) {
+	b, err := publicKeyJWK(k)
+	if err != nil {
+		return nil, err
+	}
+	var m struct{ X, N string }
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	if m.X != "" {
+		return []byte(m.X), nil
+	}
+	return []byte(m.N), nil
 }
 
 // breakPID replaces the check digit of a pid claim by another digit.
@@ -217,10 +415,17 @@ func (f TokenFault) String() string {
 
 // QueueTokenFault makes the next ID token issued (by the token endpoint, for either grant)
 // defective as f says; TokenBadPID is also used up by a response with flat claims only.
-// Several queued faults apply to successive responses, FIFO.
+// Several queued faults (QueueForeignKeyToken queues in the same line) apply to successive
+// responses, FIFO.
 func (p *Server) QueueTokenFault(f TokenFault) {
+	p.queueTokenFault(tokenFaults[f])
+}
+
+// queueTokenFault queues what a token fault does. The zero tokenFaultDef (an unknown
+// TokenFault) is used up by the next response with an ID token, and changes nothing.
+func (p *Server) queueTokenFault(def tokenFaultDef) {
 	p.mu.Lock()
-	p.tokenFaults = append(p.tokenFaults, f)
+	p.tokenFaults = append(p.tokenFaults, def)
 	p.mu.Unlock()
 }
 
@@ -232,8 +437,7 @@ func (p *Server) nextTokenFault(openid bool) (*signingKey, tokenFaultDef) {
 	if len(p.tokenFaults) == 0 {
 		return p.active, tokenFaultDef{}
 	}
-	f := p.tokenFaults[0]
-	def := tokenFaults[f]
+	def := p.tokenFaults[0]
 	if !openid && def.flat == nil {
 		return p.active, tokenFaultDef{}
 	}

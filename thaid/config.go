@@ -60,6 +60,38 @@ func (s AuthStyle) String() string {
 	return "invalid"
 }
 
+// TokenForm is how the token is sent to the introspection or revocation
+// endpoint, in the form parameter token.
+type TokenForm int
+
+const (
+	// TokenFormDefault is each endpoint's default: TokenFormBearer for
+	// introspection, TokenFormBare for revocation, as both of DOPA's official
+	// samples (PHP, C#) send them.
+	TokenFormDefault TokenForm = iota
+	// TokenFormBearer sends "token=Bearer <token>", as DOPA's manual shows it.
+	TokenFormBearer
+	// TokenFormBare sends "token=<token>" (RFC 7009, RFC 7662).
+	TokenFormBare
+)
+
+// String returns "default", "bearer" or "bare".
+func (f TokenForm) String() string {
+	switch f {
+	case TokenFormDefault:
+		return "default"
+	case TokenFormBearer:
+		return "bearer"
+	case TokenFormBare:
+		return "bare"
+	}
+	return "invalid"
+}
+
+// DefaultAPIKeyHeader is the header that carries Config.APIKey when
+// Config.APIKeyHeader is empty.
+const DefaultAPIKeyHeader = "x-imauth-apikey"
+
 // Defaults applied by New for zero Config fields.
 const (
 	DefaultLeeway              = 30 * time.Second
@@ -84,15 +116,32 @@ type Config struct {
 	Now        func() time.Time // nil = time.Now
 	Leeway     time.Duration    // clock skew allowed on exp/nbf/iat; 0 = 30 s; above 60 s is refused
 	AuthStyle  AuthStyle        // AuthStyleBasic by default; never auto-detected
-	APIKey     Secret           // when set, sent as header x-imauth-apikey on token, introspect and revoke
+	APIKey     Secret           // when set, sent in the APIKeyHeader header on token, introspect and revoke
+	// APIKeyHeader names the header that carries APIKey: "" = DefaultAPIKeyHeader
+	// (x-imauth-apikey); working integrations also send x-api-key. It must be a
+	// valid HTTP header name.
+	APIKeyHeader string
 
 	// NonceOptional relaxes the nonce check: when false (the default), the ID
 	// token of a login must carry the login's nonce; when true, the nonce is
 	// checked only if the token carries one.
 	NonceOptional bool
-	// RevokeWithBearerPrefix sends "token=Bearer <token>" to the revocation
-	// and introspection endpoints, as the ThaID manual shows, instead of the
-	// bare token that the official samples send.
+	// IntrospectTokenForm is how Introspect sends the token. The zero value,
+	// TokenFormDefault, sends "token=Bearer <token>", as both official samples
+	// introspect; the bare form was reported refused there.
+	IntrospectTokenForm TokenForm
+	// RevokeTokenForm is how Revoke sends the token. The zero value,
+	// TokenFormDefault, sends the bare token, as both official samples revoke.
+	RevokeTokenForm TokenForm
+	// RevokeWithBearerPrefix sends "token=Bearer <token>" to both the
+	// revocation and the introspection endpoint, unless RevokeTokenForm or
+	// IntrospectTokenForm says otherwise.
+	//
+	// Deprecated: one switch for both endpoints cannot match the official
+	// samples, which introspect with the Bearer form and revoke with the bare
+	// token, the SDK's defaults since December 2026. Set RevokeTokenForm (and,
+	// if needed, IntrospectTokenForm) instead; RevokeWithBearerPrefix: true is
+	// RevokeTokenForm: TokenFormBearer.
 	RevokeWithBearerPrefix bool
 
 	LoginTTL            time.Duration // 0 = 10 min: an older Login is refused on callback
@@ -187,6 +236,30 @@ func validateStatic(cfg *Config) error {
 	if cfg.AuthStyle != AuthStyleBasic && cfg.AuthStyle != AuthStylePost {
 		return wrapf(ErrInvalidConfig, "unknown AuthStyle %d", int(cfg.AuthStyle))
 	}
+	for _, f := range []struct {
+		name string
+		v    *TokenForm
+		def  TokenForm
+	}{
+		{"IntrospectTokenForm", &cfg.IntrospectTokenForm, TokenFormBearer},
+		{"RevokeTokenForm", &cfg.RevokeTokenForm, TokenFormBare},
+	} {
+		switch *f.v {
+		case TokenFormDefault:
+			*f.v = f.def
+			if cfg.RevokeWithBearerPrefix {
+				*f.v = TokenFormBearer
+			}
+		case TokenFormBearer, TokenFormBare:
+		default:
+			return wrapf(ErrInvalidConfig, "unknown %s %d", f.name, int(*f.v))
+		}
+	}
+	if cfg.APIKeyHeader == "" {
+		cfg.APIKeyHeader = DefaultAPIKeyHeader
+	} else if !validHeaderName(cfg.APIKeyHeader) {
+		return wrapf(ErrInvalidConfig, "APIKeyHeader %q is not a valid HTTP header name", truncate(cfg.APIKeyHeader, 64))
+	}
 	for _, d := range []struct {
 		name string
 		v    *time.Duration
@@ -242,6 +315,21 @@ func validateProvider(cfg *Config) error {
 	return nil
 }
 
+// validHeaderName reports whether s is an HTTP header field name (an RFC 9110
+// token).
+func validHeaderName(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func checkURL(name, v string, required bool) error {
 	if v == "" {
 		if required {
@@ -268,7 +356,8 @@ func intersectAlgs(want []string) []string {
 }
 
 // Config returns a copy of the effective configuration: defaults filled in
-// and, when discovery ran, the discovered Provider.
+// (IntrospectTokenForm and RevokeTokenForm are never TokenFormDefault there,
+// APIKeyHeader never "") and, when discovery ran, the discovered Provider.
 func (c *Client) Config() Config {
 	cfg := c.cfg
 	cfg.Scopes = slices.Clone(cfg.Scopes)

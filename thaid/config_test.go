@@ -54,6 +54,12 @@ func TestNewValidation(t *testing.T) {
 		{name: "bad JWKS URL", mod: func(c *Config) { c.Provider.JWKSURL = "jwks" }},
 		{name: "only HMAC algs", mod: func(c *Config) { c.Provider.SigningAlgs = []string{"HS256", "none"} }},
 		{name: "ES256 only", mod: func(c *Config) { c.Provider.SigningAlgs = []string{"ES256", "HS256"} }, ok: true},
+		{name: "bad introspect token form", mod: func(c *Config) { c.IntrospectTokenForm = 9 }},
+		{name: "bad revoke token form", mod: func(c *Config) { c.RevokeTokenForm = -1 }},
+		{name: "API key header x-api-key", mod: func(c *Config) { c.APIKeyHeader = "x-api-key" }, ok: true},
+		{name: "API key header with a space", mod: func(c *Config) { c.APIKeyHeader = "x api key" }},
+		{name: "API key header with a colon", mod: func(c *Config) { c.APIKeyHeader = "x-api-key:" }},
+		{name: "API key header with a newline", mod: func(c *Config) { c.APIKeyHeader = "x\r\nEvil: 1" }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -82,8 +88,28 @@ func TestNewDefaults(t *testing.T) {
 	cfg := c.Config()
 	if !slices.Equal(cfg.Scopes, DefaultScopes) || cfg.Leeway != DefaultLeeway || cfg.LoginTTL != DefaultLoginTTL ||
 		cfg.JWKSRefreshInterval != DefaultJWKSRefreshInterval || cfg.JWKSCacheTTL != DefaultJWKSCacheTTL ||
-		cfg.HTTPClient == nil || cfg.HTTPClient.Timeout != DefaultHTTPTimeout || cfg.Now == nil || cfg.AuthStyle != AuthStyleBasic {
+		cfg.HTTPClient == nil || cfg.HTTPClient.Timeout != DefaultHTTPTimeout || cfg.Now == nil || cfg.AuthStyle != AuthStyleBasic ||
+		cfg.IntrospectTokenForm != TokenFormBearer || cfg.RevokeTokenForm != TokenFormBare || cfg.APIKeyHeader != DefaultAPIKeyHeader {
 		t.Fatalf("defaults not applied: %+v", cfg)
+	}
+	// The deprecated switch still sends Bearer to both, unless a form is set.
+	for _, tc := range []struct {
+		intro, revo         TokenForm
+		wantIntro, wantRevo TokenForm
+	}{
+		{TokenFormDefault, TokenFormDefault, TokenFormBearer, TokenFormBearer},
+		{TokenFormBare, TokenFormDefault, TokenFormBare, TokenFormBearer},
+		{TokenFormDefault, TokenFormBare, TokenFormBearer, TokenFormBare},
+	} {
+		c, err := New(context.Background(), Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp/cb", Provider: Production,
+			RevokeWithBearerPrefix: true, IntrospectTokenForm: tc.intro, RevokeTokenForm: tc.revo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.Config(); got.IntrospectTokenForm != tc.wantIntro || got.RevokeTokenForm != tc.wantRevo {
+			t.Errorf("RevokeWithBearerPrefix with %v/%v: %v/%v, want %v/%v", tc.intro, tc.revo,
+				got.IntrospectTokenForm, got.RevokeTokenForm, tc.wantIntro, tc.wantRevo)
+		}
 	}
 	cfg.Scopes[0] = "changed"
 	if c.Config().Scopes[0] != ScopeOpenID {
@@ -197,5 +223,41 @@ func TestDiscover(t *testing.T) {
 	}
 	if _, err := Discover(context.Background(), "http://127.0.0.1:1", nil); !errors.Is(err, ErrProviderUnavailable) {
 		t.Errorf("unreachable: %v", err)
+	}
+}
+
+// TestAPIKeyHeaderName: the API key goes in the configured header, and only there.
+func TestAPIKeyHeaderName(t *testing.T) {
+	for _, name := range []string{"", "x-api-key", "API_KEY"} {
+		t.Run(name, func(t *testing.T) {
+			var got http.Header
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				got = r.Header.Clone()
+				w.Header().Set("Content-Type", "application/json")
+				_, _ = w.Write([]byte(`{"status":"OK","message":"revoked"}`))
+			}))
+			t.Cleanup(srv.Close)
+			c, err := New(context.Background(), Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp/cb",
+				Scopes: []string{ScopePID}, APIKey: "KEY-1", APIKeyHeader: name,
+				Provider: Provider{AuthURL: srv.URL + "/a/", TokenURL: srv.URL + "/t/", RevokeURL: srv.URL + "/r/"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := c.Revoke(context.Background(), "tok"); err != nil {
+				t.Fatal(err)
+			}
+			want := name
+			if want == "" {
+				want = DefaultAPIKeyHeader
+			}
+			if got.Get(want) != "KEY-1" {
+				t.Errorf("header %s = %q", want, got.Get(want))
+			}
+			for k := range got {
+				if !strings.EqualFold(k, want) && got.Get(k) == "KEY-1" {
+					t.Errorf("the key also went in %s", k)
+				}
+			}
+		})
 	}
 }

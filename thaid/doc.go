@@ -44,9 +44,12 @@
 //
 // A PID (the 13-digit citizen ID) is personal data under the PDPA. PID prints
 // masked (1-1017-xxxxx-70-8) through fmt and log/slog; Digits returns the
-// number. Identity, Token, Login and Secret likewise redact themselves when
-// printed or logged, while Identity and Token still JSON round-trip in full for
-// session stores.
+// number. On DOPA's sandbox sub is the PID too, so Identity.Subject and
+// Introspection.Subject print masked as well. Identity.PID comes only from a
+// pid claim, never from sub: a client that was not granted the pid scope does
+// not get a PID from the SDK, although sub carries it. Identity, Token, Login,
+// Introspection and Secret redact themselves when printed or logged, while
+// Identity and Token still JSON round-trip in full for session stores.
 //
 // # Errors
 //
@@ -59,5 +62,8 @@
 //
 // Refresh renews tokens (a new ID token is verified again, and a rotated
 // refresh token is reported in Result.RefreshRotated); Revoke and Introspect
-// call the matching ThaID endpoints.
+// call the matching ThaID endpoints. Introspect sends "token=Bearer <t>" and
+// Revoke the bare token by default, as DOPA's official samples do
+// (Config.IntrospectTokenForm, Config.RevokeTokenForm). UserInfo calls the
+// userinfo endpoint with the access token and returns its claims, unverified.
 package thaid

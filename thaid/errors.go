@@ -54,6 +54,9 @@ var (
 	// ErrInvalidGrant reports that the provider refused the code or refresh token
 	// (expired, replayed, or revoked).
 	ErrInvalidGrant = errors.New("thaid: invalid grant")
+	// ErrInvalidAccessToken reports that the provider refused an access token
+	// (invalid_token: expired, revoked or unknown), for example at userinfo.
+	ErrInvalidAccessToken = errors.New("thaid: access token refused")
 	// ErrInvalidClaim reports a claim whose value has the wrong type or format
 	// (for example a birthdate that is not a date).
 	ErrInvalidClaim = errors.New("thaid: invalid claim")
@@ -66,8 +69,9 @@ var (
 // errors.Is maps well-known codes onto the sentinels: access_denied and
 // user_denied match ErrUserDenied; invalid_client and unauthorized_client match
 // ErrInvalidClient; invalid_grant and invalid_refresh_token match
-// ErrInvalidGrant; server_error, temporarily_unavailable and any StatusCode of
-// 500 or more match ErrProviderUnavailable.
+// ErrInvalidGrant; invalid_token matches ErrInvalidAccessToken; server_error,
+// temporarily_unavailable and any StatusCode of 500 or more match
+// ErrProviderUnavailable.
 type Error struct {
 	Code        string `json:"error"`
 	Description string `json:"error_description,omitempty"`
@@ -99,6 +103,8 @@ func (e *Error) Is(target error) bool {
 		return e.Code == "invalid_client" || e.Code == "unauthorized_client"
 	case ErrInvalidGrant:
 		return e.Code == "invalid_grant" || e.Code == "invalid_refresh_token"
+	case ErrInvalidAccessToken:
+		return e.Code == "invalid_token"
 	case ErrProviderUnavailable:
 		return e.Code == "server_error" || e.Code == "temporarily_unavailable" || e.StatusCode >= 500
 	}

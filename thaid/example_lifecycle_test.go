@@ -105,6 +105,21 @@ func ExampleClient_Revoke() {
 	// Output: active: false
 }
 
+// UserInfo asks ThaID's userinfo endpoint for the claims behind an access token. They are not
+// signed (Verified is false), and sub is the citizen's PID, so it prints masked.
+func ExampleClient_UserInfo() {
+	client, _, res := exampleLogin(mockprovider.Options{})
+	id, err := client.UserInfo(context.Background(), res.Token.AccessToken)
+	if err != nil {
+		log.Fatal(err) // errors.Is(err, thaid.ErrInvalidAccessToken): expired or revoked
+	}
+	fmt.Println(id.Verified, id.PID, id.Name)
+	fmt.Println(id.Subject == res.Identity.Subject, thaid.MaskPID(id.Subject))
+	// Output:
+	// false 3-4099-xxxxx-54-9 นาง มาลี ศรีสุข
+	// true 3-4099-xxxxx-54-9
+}
+
 // VerifyIDToken checks an ID token kept from an earlier exchange (signature, issuer, audience,
 // expiry, nonce, and at_hash when present) and returns the citizen it names. Exchange already
 // does this at the callback.

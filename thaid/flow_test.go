@@ -139,7 +139,20 @@ func TestLoginHappyPath(t *testing.T) {
 				}
 			}},
 		{name: "partial birthdate", scopes: all, pid: pidPrasert, verified: true, birthdate: thaid.Date{Year: 1950}},
-		{name: "flat claims without openid", scopes: flat, pid: pidPimchan, birthdate: thaid.Date{Year: 1995, Month: 11, Day: 2},
+		{name: "default: expires_in as an absolute Unix time", verified: true,
+			check: func(t *testing.T, e *env, res *thaid.Result) {
+				if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
+					t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
+				}
+			}},
+		{name: "relative expires_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative}, verified: true,
+			check: func(t *testing.T, e *env, res *thaid.Result) {
+				if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
+					t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
+				}
+			}},
+		{name: "flat claims without openid, address string", opts: mockprovider.Options{AddressStyle: mockprovider.AddressString},
+			scopes: flat, pid: pidPimchan, birthdate: thaid.Date{Year: 1995, Month: 11, Day: 2},
 			check: func(t *testing.T, _ *env, res *thaid.Result) {
 				if res.Token.IDToken != "" || res.Identity.Address == nil || res.Identity.Address.Fields != nil {
 					t.Fatalf("identity %v, address %#v", res.Identity, res.Identity.Address)
@@ -520,7 +533,8 @@ func TestAPIKey(t *testing.T) {
 
 func TestRefresh(t *testing.T) {
 	for _, rotate := range []bool{false, true} {
-		e := start(t, mockprovider.Options{RotateRefreshTokens: rotate})
+		// The refresh token outlives the access token here (by default both live 15 min).
+		e := start(t, mockprovider.Options{RotateRefreshTokens: rotate, RefreshTokenTTL: time.Hour})
 		_, res, err := e.login(t, pidPimchan)
 		if err != nil {
 			t.Fatal(err)
@@ -561,41 +575,96 @@ func TestRefresh(t *testing.T) {
 	}
 }
 
+// TestIntrospectAndRevoke: each token form the client can send, against a provider that takes
+// it. By default introspection sends "token=Bearer <t>" and revocation the bare token, as the
+// official samples do and as the mock's default (the recorded sandbox) takes them.
 func TestIntrospectAndRevoke(t *testing.T) {
-	for _, bearer := range []bool{false, true} {
+	for _, tc := range []struct {
+		name                    string
+		mock                    mockprovider.Options
+		client                  func(*thaid.Config)
+		introBearer, revoBearer bool
+	}{
+		{"defaults", mockprovider.Options{}, func(*thaid.Config) {}, true, false},
+		{"deprecated RevokeWithBearerPrefix: Bearer for both", mockprovider.Options{RevokeTokenForm: mockprovider.TokenFormBearer},
+			func(c *thaid.Config) { c.RevokeWithBearerPrefix = true }, true, true},
+		{"bare for both (the SDK's default before December 2026)", mockprovider.Options{IntrospectTokenForm: mockprovider.TokenFormBare},
+			func(c *thaid.Config) {
+				c.IntrospectTokenForm, c.RevokeTokenForm = thaid.TokenFormBare, thaid.TokenFormBare
+			}, false, false},
+		{"Bearer revocation", mockprovider.Options{RevokeTokenForm: mockprovider.TokenFormBearer},
+			func(c *thaid.Config) { c.RevokeTokenForm = thaid.TokenFormBearer }, true, true},
+		{"explicit forms win over the deprecated switch", mockprovider.Options{},
+			func(c *thaid.Config) {
+				c.RevokeWithBearerPrefix, c.IntrospectTokenForm, c.RevokeTokenForm = true, thaid.TokenFormBearer, thaid.TokenFormBare
+			}, true, false},
+	} {
 		for _, style := range []thaid.AuthStyle{thaid.AuthStyleBasic, thaid.AuthStylePost} {
-			e := start(t, mockprovider.Options{}, func(cfg *thaid.Config) {
-				cfg.RevokeWithBearerPrefix = bearer
-				cfg.AuthStyle = style
-			})
-			_, res, err := e.login(t, "")
-			if err != nil {
-				t.Fatal(err)
-			}
-			ctx := context.Background()
-			in, err := e.c.Introspect(ctx, res.Token.AccessToken)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !in.Active || in.Subject == "" || len(in.Scopes) == 0 || in.Raw == nil {
-				t.Fatalf("introspection %+v", in)
-			}
-			if err := e.c.Revoke(ctx, res.Token.AccessToken); err != nil {
-				t.Fatal(err)
-			}
-			in, err = e.c.Introspect(ctx, res.Token.AccessToken)
-			if err != nil || in.Active {
-				t.Fatalf("after revoke: %+v, %v", in, err)
-			}
-			for _, ep := range []mockprovider.Endpoint{mockprovider.EndpointIntrospect, mockprovider.EndpointRevoke} {
-				for _, r := range e.op.RequestsTo(ep) {
-					if r.BearerPrefix != bearer || r.AuthStyle != style.String() {
-						t.Fatalf("%s request %+v", ep, r)
+			t.Run(tc.name+" "+style.String(), func(t *testing.T) {
+				e := start(t, tc.mock, func(cfg *thaid.Config) {
+					tc.client(cfg)
+					cfg.AuthStyle = style
+				})
+				_, res, err := e.login(t, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				ctx := context.Background()
+				in, err := e.c.Introspect(ctx, res.Token.AccessToken)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !in.Active || in.Subject != pidThanawat || len(in.Scopes) == 0 || in.Raw == nil {
+					t.Fatalf("introspection %+v", in)
+				}
+				if err := e.c.Revoke(ctx, res.Token.AccessToken); err != nil {
+					t.Fatal(err)
+				}
+				in, err = e.c.Introspect(ctx, res.Token.AccessToken)
+				if err != nil || in.Active {
+					t.Fatalf("after revoke: %+v, %v", in, err)
+				}
+				for ep, want := range map[mockprovider.Endpoint]bool{mockprovider.EndpointIntrospect: tc.introBearer, mockprovider.EndpointRevoke: tc.revoBearer} {
+					for _, r := range e.op.RequestsTo(ep) {
+						if r.BearerPrefix != want || r.AuthStyle != style.String() {
+							t.Fatalf("%s request %+v, want Bearer prefix %t", ep, r, want)
+						}
 					}
 				}
-			}
+			})
 		}
 	}
+	// The measured failures of the older defaults against the recorded sandbox: a bare token is
+	// refused by introspection; with the Bearer form, revocation answers OK and revokes nothing.
+	t.Run("older forms against the sandbox", func(t *testing.T) {
+		e := start(t, mockprovider.Options{}, func(c *thaid.Config) {
+			c.IntrospectTokenForm, c.RevokeTokenForm = thaid.TokenFormBare, thaid.TokenFormBearer
+		})
+		_, res, err := e.login(t, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pe *thaid.Error
+		if _, err := e.c.Introspect(context.Background(), res.Token.AccessToken); !errors.As(err, &pe) || pe.Code != "invalid_request" || pe.StatusCode != 400 {
+			t.Fatalf("bare introspection: %v, want 400 invalid_request", err)
+		}
+		if err := e.c.Revoke(context.Background(), res.Token.AccessToken); err != nil {
+			t.Fatalf("Bearer revocation: %v", err)
+		}
+		rec := e.op.RequestsTo(mockprovider.EndpointRevoke)
+		if len(rec) != 1 || !rec[0].BearerPrefix {
+			t.Fatalf("revoke requests %+v", rec)
+		}
+		cfg := e.c.Config()
+		cfg.IntrospectTokenForm = thaid.TokenFormDefault
+		c, err := thaid.New(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in, err := c.Introspect(context.Background(), res.Token.AccessToken); err != nil || !in.Active {
+			t.Fatalf("after a Bearer revocation: %+v, %v; want the token still active", in, err)
+		}
+	})
 	e := start(t, mockprovider.Options{})
 	e.op.QueueFault(mockprovider.EndpointRevoke, mockprovider.Fault{Status: 502})
 	if err := e.c.Revoke(context.Background(), "x"); !errors.Is(err, thaid.ErrProviderUnavailable) {

@@ -174,7 +174,7 @@ func TestNoCredentialsFollowRedirects(t *testing.T) {
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_ = r.ParseForm()
 		mu.Lock()
-		seen = append(seen, fmt.Sprintf("apikey=%q secret=%q", r.Header.Get(apiKeyHeader), r.PostForm.Get("client_secret")))
+		seen = append(seen, fmt.Sprintf("apikey=%q secret=%q", r.Header.Get(DefaultAPIKeyHeader), r.PostForm.Get("client_secret")))
 		mu.Unlock()
 		w.WriteHeader(http.StatusBadRequest)
 	}))

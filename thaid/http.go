@@ -14,9 +14,6 @@ import (
 // maxBody bounds every provider answer that thaid reads.
 const maxBody = 1 << 20
 
-// apiKeyHeader is the legacy ThaID API-key header (Config.APIKey).
-const apiKeyHeader = "x-imauth-apikey"
-
 // noRedirects returns a shallow copy of hc that follows no redirect, for the
 // POSTs to the token, introspection and revocation endpoints: a 307 or 308
 // would send the client secret (AuthStylePost) or the API key on to wherever
@@ -47,7 +44,7 @@ func (c *Client) post(ctx context.Context, endpoint string, form url.Values) ([]
 		req.SetBasicAuth(url.QueryEscape(c.cfg.ClientID), url.QueryEscape(c.cfg.ClientSecret.Reveal()))
 	}
 	if c.cfg.APIKey != "" {
-		req.Header.Set(apiKeyHeader, c.cfg.APIKey.Reveal())
+		req.Header.Set(c.cfg.APIKeyHeader, c.cfg.APIKey.Reveal())
 	}
 	return send(c.hc, req)
 }

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strconv"
 	"strings"
-	"unicode"
 )
 
 // PID is a Thai citizen identification number (เลขประจำตัวประชาชน): 13 digits,
@@ -98,38 +96,6 @@ func checkDigit(d []byte) byte {
 	return byte((11-sum%11)%10) + '0'
 }
 
-// maskInput masks an invalid input for error messages: every digit (ASCII, Thai or any other
-// script's) but the first and the last two is hidden when the input has more than four.
-func maskInput(s string) string {
-	s = strings.ToValidUTF8(s, "?")
-	if r := []rune(s); len(r) > 64 {
-		s = string(r[:64])
-	}
-	if m := MaskPID(s); m != s {
-		return m
-	}
-	r := []rune(s)
-	digits := 0
-	for _, c := range r {
-		if unicode.IsDigit(c) {
-			digits++
-		}
-	}
-	if digits <= 4 {
-		return s
-	}
-	seen := 0
-	for i, c := range r {
-		if unicode.IsDigit(c) {
-			seen++
-			if seen > 1 && seen <= digits-2 {
-				r[i] = 'x'
-			}
-		}
-	}
-	return string(r)
-}
-
 // Digits returns the 13 digits, for the places that need the real number
 // (a database key, a call to another government API). Never log it.
 func (p PID) Digits() string { return p.digits }
@@ -194,154 +160,4 @@ func (p *PID) UnmarshalJSON(b []byte) error {
 	}
 	*p = v
 	return nil
-}
-
-// PersonKind is the kind of person a PID was issued to, read from its first
-// digit (see Kind).
-type PersonKind int
-
-// Person kinds, one per first digit of a PID.
-const (
-	KindUnknown                  PersonKind = -1 // zero PID
-	KindNonThai                  PersonKind = 0  // 0: not issued to Thai nationals
-	KindThaiBornRegisteredOnTime PersonKind = 1  // 1: Thai, born from 1984, registered on time
-	KindThaiBornRegisteredLate   PersonKind = 2  // 2: Thai, born from 1984, registered late
-	KindHouseRegister1984        PersonKind = 3  // 3: in a house register when numbering began in 1984
-	KindMovedIn1984              PersonKind = 4  // 4: moved in 1984 without a number yet
-	KindMissedOrSpecial          PersonKind = 5  // 5: missed by the census, or special cases
-	KindForeignerTemporary       PersonKind = 6  // 6: foreigner living in Thailand temporarily
-	KindChildOfForeignerTemp     PersonKind = 7  // 7: child of group 6, born in Thailand
-	KindForeignerPermanent       PersonKind = 8  // 8: foreigner living permanently, or naturalised Thai
-)
-
-var personKindNames = [...]string{
-	"not issued to Thai nationals",
-	"Thai national born from 1984, registered on time",
-	"Thai national born from 1984, registered late",
-	"in a house register when numbering began (1984)",
-	"moved in 1984 without a number yet",
-	"missed by the census or special case",
-	"foreigner living in Thailand temporarily",
-	"child of a temporary foreign resident, born in Thailand",
-	"foreigner living permanently or naturalised Thai",
-}
-
-// String returns an English description of the kind.
-func (k PersonKind) String() string {
-	if k >= 0 && int(k) < len(personKindNames) {
-		return personKindNames[k]
-	}
-	return "unknown"
-}
-
-// Kind returns the kind of person, from the first digit. The zero PID gives KindUnknown.
-func (p PID) Kind() PersonKind {
-	if p.digits == "" {
-		return KindUnknown
-	}
-	return PersonKind(p.digits[0] - '0')
-}
-
-// GeneratePID returns a random valid PID whose first digit is firstDigit (0 to 8),
-// for tests and fixtures. A nil rng uses the global math/rand/v2 source.
-func GeneratePID(rng *rand.Rand, firstDigit int) (PID, error) {
-	if firstDigit < 0 || firstDigit > 8 {
-		return PID{}, &PIDError{Input: strconv.Itoa(firstDigit), Rule: PIDRuleFirstDigit}
-	}
-	intN := rand.IntN
-	if rng != nil {
-		intN = rng.IntN
-	}
-	var b [13]byte
-	b[0] = byte(firstDigit) + '0'
-	for i := 1; i < 12; i++ {
-		b[i] = byte(intN(10)) + '0'
-	}
-	b[12] = checkDigit(b[:12])
-	return PID{digits: string(b[:])}, nil
-}
-
-// MaskPID masks every PID-looking number in s (13 digits in a row, or grouped
-// 1-4-5-2-1 with dashes or spaces), whether or not its check digit is valid, so
-// that free text can be logged. Example: "pid=1101700230708" becomes
-// "pid=1-1017-xxxxx-70-8".
-func MaskPID(s string) string {
-	var out strings.Builder
-	last := 0
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) || (i > 0 && isDigit(s[i-1])) {
-			i++
-			continue
-		}
-		digits, end, ok := matchPID(s, i)
-		if !ok {
-			// skip the rest of this digit run
-			for i < len(s) && isDigit(s[i]) {
-				i++
-			}
-			continue
-		}
-		if out.Len() == 0 {
-			out.Grow(len(s))
-		}
-		out.WriteString(s[last:i])
-		out.WriteString(PID{digits: digits}.Masked())
-		last = end
-		i = end
-	}
-	if last == 0 {
-		return s
-	}
-	out.WriteString(s[last:])
-	return out.String()
-}
-
-func isDigit(c byte) bool { return c >= '0' && c <= '9' }
-
-// matchPID matches a PID starting at s[i]: 13 digits in a row, or groups of
-// 1, 4, 5, 2 and 1 digits separated by one consistent '-' or ' '. The match must
-// not be followed by another digit.
-func matchPID(s string, i int) (digits string, end int, ok bool) {
-	if i+13 <= len(s) {
-		all := true
-		for j := i; j < i+13; j++ {
-			if !isDigit(s[j]) {
-				all = false
-				break
-			}
-		}
-		if all && (i+13 == len(s) || !isDigit(s[i+13])) {
-			return s[i : i+13], i + 13, true
-		}
-	}
-	if i+17 > len(s) {
-		return "", 0, false
-	}
-	sep := s[i+1]
-	if sep != '-' && sep != ' ' {
-		return "", 0, false
-	}
-	var b [13]byte
-	n := 0
-	j := i
-	for g, size := range [5]int{1, 4, 5, 2, 1} {
-		if g > 0 {
-			if s[j] != sep {
-				return "", 0, false
-			}
-			j++
-		}
-		for k := 0; k < size; k++ {
-			if !isDigit(s[j]) {
-				return "", 0, false
-			}
-			b[n] = s[j]
-			n++
-			j++
-		}
-	}
-	if j < len(s) && isDigit(s[j]) {
-		return "", 0, false
-	}
-	return string(b[:]), j, true
 }

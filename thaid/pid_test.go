@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"strings"
 	"testing"
 )
@@ -127,84 +126,6 @@ func TestPIDJSON(t *testing.T) {
 		}
 		if err != nil || got != tt.want {
 			t.Errorf("Unmarshal(%s) = %v, %v; want %v", tt.in, got, err, tt.want)
-		}
-	}
-}
-
-func TestPIDKind(t *testing.T) {
-	tests := []struct {
-		first int
-		kind  PersonKind
-	}{
-		{0, KindNonThai}, {1, KindThaiBornRegisteredOnTime}, {2, KindThaiBornRegisteredLate},
-		{3, KindHouseRegister1984}, {4, KindMovedIn1984}, {5, KindMissedOrSpecial},
-		{6, KindForeignerTemporary}, {7, KindChildOfForeignerTemp}, {8, KindForeignerPermanent},
-	}
-	rng := rand.New(rand.NewPCG(1, 2))
-	seen := map[string]bool{}
-	for _, tt := range tests {
-		p, err := GeneratePID(rng, tt.first)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ParsePID(p.Digits()); err != nil {
-			t.Fatalf("GeneratePID(%d) = invalid %v: %v", tt.first, p, err)
-		}
-		if p.Kind() != tt.kind {
-			t.Errorf("Kind() of %v = %v, want %v", p, p.Kind(), tt.kind)
-		}
-		if s := p.Kind().String(); s == "" || s == "unknown" {
-			t.Errorf("Kind(%d).String() = %q", tt.first, s)
-		}
-		if seen[p.Kind().String()] {
-			t.Errorf("duplicate kind description %q", p.Kind())
-		}
-		seen[p.Kind().String()] = true
-	}
-	if (PID{}).Kind() != KindUnknown || !(PID{}).IsZero() || (PID{}).String() != "" {
-		t.Fatal("zero PID is not unknown/zero/empty")
-	}
-	for _, bad := range []int{-1, 9, 10} {
-		if _, err := GeneratePID(rng, bad); !errors.Is(err, ErrInvalidPID) {
-			t.Errorf("GeneratePID(%d) error %v, want ErrInvalidPID", bad, err)
-		}
-	}
-	if p, err := GeneratePID(nil, 1); err != nil || p.Kind() != KindThaiBornRegisteredOnTime {
-		t.Errorf("GeneratePID(nil, 1) = %v, %v", p, err)
-	}
-}
-
-func TestGeneratePIDAlwaysValid(t *testing.T) {
-	rng := rand.New(rand.NewPCG(7, 7))
-	for i := 0; i < 2000; i++ {
-		p, err := GeneratePID(rng, i%9)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ParsePID(p.Digits()); err != nil {
-			t.Fatalf("generated %s...: %v", p.Masked(), err)
-		}
-	}
-}
-
-func TestMaskPID(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"pid=1101700230708", "pid=1-1017-xxxxx-70-8"},
-		{"1101700230708", "1-1017-xxxxx-70-8"},
-		{"a 1-1017-00230-70-8 b", "a 1-1017-xxxxx-70-8 b"},
-		{"a 1 1017 00230 70 8 b", "a 1-1017-xxxxx-70-8 b"},
-		{"two 1101700230708,1112034563562.", "two 1-1017-xxxxx-70-8,1-1120-xxxxx-56-2."},
-		{"invalid check 1101700230709", "invalid check 1-1017-xxxxx-70-9"},
-		{"14 digits 11017002307081 stay", "14 digits 11017002307081 stay"},
-		{"12 digits 110170023070 stay", "12 digits 110170023070 stay"},
-		{"mixed 1-1017 00230-70-8 stays", "mixed 1-1017 00230-70-8 stays"},
-		{"", ""},
-		{"no digits", "no digits"},
-		{"ต่อท้าย1101700230708ไทย", "ต่อท้าย1-1017-xxxxx-70-8ไทย"},
-	}
-	for _, tt := range tests {
-		if got := MaskPID(tt.in); got != tt.want {
-			t.Errorf("MaskPID(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

@@ -12,15 +12,17 @@ import (
 // Revocation (RFC 7009) and introspection (RFC 7662): the two endpoints that
 // take a token and answer about it.
 
-// Revoke revokes an access or refresh token at Provider.RevokeURL
-// ("token=<token>", or "token=Bearer <token>" with
-// Config.RevokeWithBearerPrefix), authenticating like the token request.
+// Revoke revokes an access or refresh token at Provider.RevokeURL, sending it
+// as Config.RevokeTokenForm says ("token=<token>" by default) and
+// authenticating like the token request. A provider may answer OK for a token
+// it does not know, so a token sent in a form it does not take can be left
+// unrevoked without an error: Introspect tells.
 func (c *Client) Revoke(ctx context.Context, token string) error {
 	if c.cfg.Provider.RevokeURL == "" {
 		return wrapf(ErrInvalidConfig, "Provider.RevokeURL is not set")
 	}
 	// The answer, {"status":"OK","message":"revoked"}, says nothing more.
-	_, err := c.post(ctx, c.cfg.Provider.RevokeURL, c.tokenForm(token))
+	_, err := c.post(ctx, c.cfg.Provider.RevokeURL, tokenForm(token, c.cfg.RevokeTokenForm))
 	return err
 }
 
@@ -56,13 +58,15 @@ func (in Introspection) LogValue() slog.Value {
 	)
 }
 
-// Introspect asks Provider.IntrospectURL about a token ("token=<token>", or
-// "token=Bearer <token>" with Config.RevokeWithBearerPrefix).
+// Introspect asks Provider.IntrospectURL about a token, sending it as
+// Config.IntrospectTokenForm says ("token=Bearer <token>" by default). The
+// answer's sub is ThaID's subject, which is the citizen's PID: Introspection
+// masks it when printed or logged.
 func (c *Client) Introspect(ctx context.Context, token string) (*Introspection, error) {
 	if c.cfg.Provider.IntrospectURL == "" {
 		return nil, wrapf(ErrInvalidConfig, "Provider.IntrospectURL is not set")
 	}
-	body, err := c.post(ctx, c.cfg.Provider.IntrospectURL, c.tokenForm(token))
+	body, err := c.post(ctx, c.cfg.Provider.IntrospectURL, tokenForm(token, c.cfg.IntrospectTokenForm))
 	if err != nil {
 		return nil, err
 	}
@@ -95,8 +99,8 @@ func (c *Client) Introspect(ctx context.Context, token string) (*Introspection, 
 }
 
 // tokenForm is the form of a revocation or introspection request.
-func (c *Client) tokenForm(token string) url.Values {
-	if c.cfg.RevokeWithBearerPrefix {
+func tokenForm(token string, f TokenForm) url.Values {
+	if f == TokenFormBearer {
 		token = "Bearer " + token
 	}
 	return url.Values{"token": {token}}

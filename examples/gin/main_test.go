@@ -1,22 +1,35 @@
 package main
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/gin-gonic/gin"
-	"github.com/thaid-go/thaid-go/internal/demo/demotest"
+
+	"github.com/thaid-go/thaid-go/internal/exampletest"
+	"github.com/thaid-go/thaid-go/middleware"
 )
-
-// TestRun starts the command as main does (on a free port), follows /me to the embedded mock's
-// QR page, stops it, and checks that it printed the demo citizens with masked PIDs only.
-func TestRun(t *testing.T) { demotest.CheckRun(t, server) }
-
-// TestFlow walks a login through the app's router header by header (demotest.CheckFlow): HEAD,
-// scripts' 401, return_to, every Set-Cookie with its attributes (also __Host- for HTTPS),
-// Cache-Control, the cross-site logout refused and the logout.
-func TestFlow(t *testing.T) { demotest.CheckFlow(t, server) }
 
 func TestMain(m *testing.M) {
 	gin.SetMode(gin.TestMode)
 	m.Run()
 }
+
+// TestRun runs the command as main does (exampletest.CheckRun): with the demo mock, with a
+// provider given by THAID_ISSUER through a whole login, with DOPA's endpoints named, and
+// misconfigured; a PID is never printed in full.
+func TestRun(t *testing.T) { exampletest.CheckRun(t, run) }
+
+// TestFlow walks a login through the app's router header by header (exampletest.CheckFlow):
+// HEAD, scripts' 401, return_to, every Set-Cookie with its attributes (also __Host- for HTTPS),
+// Cache-Control, the cross-site logout refused and the logout.
+func TestFlow(t *testing.T) {
+	exampletest.CheckFlow(t, func(auth *middleware.Auth) exampletest.Server {
+		return &http.Server{Handler: routes(auth)}
+	})
+}
+
+// TestCopy copies the example's files, package thaidgin included and tests left out, into a
+// module of its own, as a user does, and builds it (exampletest.CheckCopy): no file may import
+// an internal package.
+func TestCopy(t *testing.T) { exampletest.CheckCopy(t, ".") }

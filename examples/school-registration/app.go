@@ -27,6 +27,10 @@ import (
 // mockPrefix is where the embedded mock ThaID is mounted.
 const mockPrefix = "/mock-thaid"
 
+// shutdownTimeout bounds how long a shutdown waits for the requests in
+// flight (after the drain, SHUTDOWN_DRAIN_SECONDS).
+const shutdownTimeout = 10 * time.Second
+
 // serve runs the server until ctx is cancelled, then shuts it down
 // gracefully. The request log goes to stderr, the start-up banner to stdout.
 // ready, when set, is called with the base URL once the app answers (tests).
@@ -82,6 +86,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 	}
 	defer closeDeps()
 	top.Handle("/", NewServer(app, cfg.BaseURL))
+	var handler http.Handler = top
+	if cfg.mockMode() && !cfg.remoteDemo {
+		// A reverse proxy in front of a loopback ADDR would publish the mock.
+		handler = demoGuard(app.views, log, top)
+	}
 
 	// Background work: the outbox worker and the audit retention purge. They
 	// stop after the HTTP server, so that a request in flight can still queue
@@ -98,7 +107,7 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 		go purgeAudit(workCtx, &work, st, cfg.AuditRetention, log)
 	}
 
-	srv := &http.Server{Handler: top, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 2 * time.Minute,
 		BaseContext: func(net.Listener) context.Context { return context.WithoutCancel(ctx) }}
 	serveErr := make(chan error, 1)
@@ -111,8 +120,21 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 
 	select {
 	case <-ctx.Done():
+		if cfg.ShutdownDrain > 0 {
+			// Behind a load balancer: be taken out by its health check (/readyz) before the
+			// connections close, so that no request is sent on one as it closes.
+			app.draining.Store(true)
+			log.Info("draining: /readyz answers 503 while requests are still served", "for", cfg.ShutdownDrain)
+			drained := time.NewTimer(cfg.ShutdownDrain)
+			select {
+			case <-drained.C:
+			case err := <-serveErr:
+				drained.Stop()
+				return err
+			}
+		}
 		log.Info("shutting down: finishing requests in flight and mail being sent")
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
 		defer cancel()
 		err := srv.Shutdown(sctx)
 		stopWork()
@@ -125,13 +147,13 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer, ready func
 }
 
 // purgeAudit removes audit records older than retention at start and then
-// daily, each purge leaving a note in the trail.
+// daily (purgeExpired).
 func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retention time.Duration, log *slog.Logger) {
 	defer wg.Done()
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		if n, err := st.PurgeAudit(ctx, time.Now().Add(-retention)); err != nil {
+		if n, err := purgeExpired(ctx, st, retention); err != nil {
 			log.Error("audit purge", "err", err)
 		} else if n > 0 {
 			log.Info("audit purge", "removed", n, "retention", retention)
@@ -142,6 +164,19 @@ func purgeAudit(ctx context.Context, wg *sync.WaitGroup, st *store.Store, retent
 		case <-t.C:
 		}
 	}
+}
+
+// purgeExpired removes the audit records older than retention, leaving a
+// note in the trail, and returns how many it removed. Their age is judged by
+// the database's clock, as the database's own checks judge it: a host clock
+// ahead of the database's would otherwise have every purge at the minimum
+// retention refused.
+func purgeExpired(ctx context.Context, st *store.Store, retention time.Duration) (int64, error) {
+	now, err := st.DatabaseNow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return st.PurgeAudit(ctx, now.Add(-retention))
 }
 
 // embeddedMock makes the mock ThaID served under mockPrefix, with a client
@@ -162,7 +197,7 @@ func embeddedMock(cfg *config, log *slog.Logger) (*mockprovider.Server, error) {
 	switch {
 	case cfg.remoteDemo:
 		// Anybody who reaches the mock can log in as any demo citizen.
-		log.Warn("the embedded mock ThaID is reachable beyond loopback (DEMO_ALLOW_REMOTE=1): " +
+		log.Warn("the embedded mock ThaID may be reached beyond loopback (DEMO_ALLOW_REMOTE=1): " +
 			"anybody who reaches it can log in as any demo citizen; no demo area admins are made, only ADMIN_PIDS makes admins")
 	case !cfg.adminsSet:
 		cfg.Admins = demoAdmins(mock.Citizens())
@@ -225,7 +260,7 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 	if err != nil {
 		return nil, nil, fmt.Errorf("thaid: %w", err)
 	}
-	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled()}
+	app := &application{log: log, store: st, metrics: newMetrics(st), mailOn: cfg.SMTP.enabled(), proxies: cfg.TrustedProxies}
 	if app.mailOn {
 		st.SetMailComposer(composeMail(cfg.BaseURL))
 		app.outbox = newOutbox(st, cfg.SMTP, log.With("component", "outbox"))

@@ -71,17 +71,14 @@ func (app *application) handleAudit() http.Handler {
 		for _, d := range []struct {
 			field string
 			into  *time.Time
-			add   int
-		}{{"from", &f.From, 0}, {"to", &f.To, 1}} {
+		}{{"from", &f.From}, {"to", &f.To}} {
 			if v := form[d.field]; v != "" {
-				t, err := time.ParseInLocation(time.DateOnly, v, bangkok)
-				// Years of four digits after the filter's day is added: SQLite compares
-				// times as text, and "10000-01-01" sorts before "2026-...".
-				if err != nil || t.Year() < 1000 || t.Year() > 9998 {
+				t, ok := parseDay(v, d.field == "to")
+				if !ok {
 					errs[d.field] = "date"
 					continue
 				}
-				*d.into = t.AddDate(0, 0, d.add)
+				*d.into = t
 			}
 		}
 		p := page{User: c.view, Form: form, Errors: errs}

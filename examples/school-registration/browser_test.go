@@ -11,9 +11,12 @@ import (
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
+	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // screenshotEnv names a directory where the browser test saves its
@@ -190,6 +193,27 @@ func (c *chrome) shot(ctx context.Context, name string) {
 	}
 }
 
+// shotScreen saves a screenshot of what the screen shows (not the whole
+// page: a list of 50 would make a picture many screens long) as
+// PREFIX-name.jpg.
+func (c *chrome) shotScreen(ctx context.Context, name string) {
+	c.t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	quality := int64(70)
+	img, err := chromedp.Run(sctx, chromedp.Action[[]byte](func(ctx context.Context, t *chromedp.Target) ([]byte, error) {
+		r, err := cdp.Call(ctx, t, cdppage.CaptureScreenshot, cdppage.CaptureScreenshotParams{
+			Format: cdppage.CaptureScreenshotFormatJpeg, Quality: &quality})
+		return r.Data, err
+	}))
+	if err != nil {
+		c.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(c.shots, c.vp.prefix+"-"+name+".jpg"), img, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
 // typeText types text into the field with id as an input method does
 // (Input.insertText): chromedp's key events turn some Thai letters (ข) into
 // media keys. The caller reads the field back to check.
@@ -242,11 +266,11 @@ func (c *chrome) loginFromOtherPhone(ctx context.Context, base string, i int) {
 	c.do(ctx, "back in the app", chromedp.WaitVisible(chromedp.CSS(`a.site`)))
 }
 
-func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
-	base, _, _ := startRun(t, map[string]string{"ADDR": "127.0.0.1:0",
-		"DATABASE_URL": filepath.Join(t.TempDir(), "browser.db")})
-	c := &chrome{t: t, vp: vp, shots: shots}
-
+// startChromium starts a fresh headless Chromium for the test (stopped when
+// it ends) and returns its first tab, at the viewport's size.
+func (c *chrome) startChromium(chromium string) context.Context {
+	c.t.Helper()
+	t, vp := c.t, c.vp
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
 		chromedp.ExecPath(chromium),
 		chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
@@ -257,13 +281,21 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(int(vp.width), int(vp.height)),
 	)
-	defer cancelAlloc()
-	userCtx, cancelUser := chromedp.NewContext(allocCtx)
-	defer cancelUser()
-	if err := chromedp.Do(userCtx); err != nil { // start the browser without a time limit
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(allocCtx)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil { // start the browser without a time limit
 		t.Fatalf("start chromium: %v", err)
 	}
-	c.tab(userCtx)
+	c.tab(ctx)
+	return ctx
+}
+
+func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
+	base, _, _ := startRun(t, map[string]string{"ADDR": "127.0.0.1:0",
+		"DATABASE_URL": filepath.Join(t.TempDir(), "browser.db")})
+	c := &chrome{t: t, vp: vp, shots: shots}
+	userCtx := c.startChromium(chromium)
 
 	// 1. Login with ThaID: QR page, phone page on the same device.
 	user := citizens[0]
@@ -444,7 +476,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	}
 
 	// 6. The admin revokes, with a reason typed in Thai; the applicant sees it and logs out.
-	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
+	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin?status=approved"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
 	reasonID := eval[string](c, adminCtx, `document.querySelector('input[id^="revoke-reason-"]').id`)
 	c.typeThai(adminCtx, reasonID, "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
 	c.do(adminCtx, "revoke asks",
@@ -462,4 +494,119 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	)
 	c.mustShow(userCtx, "after logout", "ออกจากระบบแล้ว", "เข้าสู่ระบบด้วย ThaID (ไทยดี)")
 	c.layoutOK(userCtx, "after logout")
+}
+
+// TestBrowserAdminSearch (issue 26) drives Chromium through the admin list of
+// an area at its real size (testdb.SeedBigArea: 800 pending registrations in
+// the area of 400 schools, 10,000 in all), served as `go run .` serves it,
+// on a desktop screen and at 390 px. The demo admin of สพป.บุรีรัมย์ เขต 3 logs
+// in and sees the first 50 with the counts per status; opens page 2 from the
+// pager and returns with the browser's back button; types a school's name (in
+// Thai) in the search box and sees only its two applicants; approves one,
+// after confirming, and lands back on the same search; finds an applicant by
+// the last 4 digits of the ID; and cannot send a whole ID (the browser
+// refuses the form, the server the address). Screenshots: PREFIX-10-admin-list,
+// PREFIX-11-admin-search, PREFIX-12-admin-decided.
+func TestBrowserAdminSearch(t *testing.T) {
+	chromium := testdb.Need(t, "THAID_TEST_CHROMIUM")
+	shots := os.Getenv(screenshotEnv)
+	if shots == "" {
+		shots = t.TempDir()
+	} else if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) { browserAdminSearch(t, chromium, shots, vp) })
+	}
+}
+
+func browserAdminSearch(t *testing.T, chromium, shots string, vp viewport) {
+	ctx := context.Background()
+	db := filepath.Join(t.TempDir(), "big.db")
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SeedSample(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	seed := testdb.SeedBigArea(t, testdb.SQLite, db)
+	var pending []testdb.BigRegistration
+	for _, r := range seed.Registrations {
+		if r.Area == testdb.BigArea && r.Status == "pending" {
+			pending = append(pending, r)
+		}
+	}
+	school := seed.Schools[200]
+	target := pending[444]
+	base, _, _ := startRun(t, map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": db})
+	c := &chrome{t: t, vp: vp, shots: shots}
+	adminCtx := c.startChromium(chromium)
+	c.loginFromOtherPhone(adminCtx, base, 3) // ประเสริฐ, the demo admin of สพป.บุรีรัมย์ เขต 3
+	listed := func() int { return eval[int](c, adminCtx, `document.querySelectorAll('li.reg').length`) }
+	query := func(key string) string {
+		return eval[string](c, adminCtx, `new URLSearchParams(location.search).get(`+strconv.Quote(key)+`) || ''`)
+	}
+
+	// The first page, with the counts.
+	c.do(adminCtx, "admin list", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("result-count")))
+	c.mustShow(adminCtx, "admin list", "รอการอนุมัติ 800", "รายการที่ 1–50 จาก 800", "4 ตัวท้าย")
+	if n := listed(); n != 50 {
+		t.Errorf("the first page lists %d, want 50", n)
+	}
+	if size := eval[int](c, adminCtx, `document.documentElement.outerHTML.length`); size > maxAdminPageBytes {
+		t.Errorf("the list is %d characters", size)
+	}
+	c.layoutOK(adminCtx, "admin list")
+	c.shotScreen(adminCtx, "10-admin-list")
+
+	// Page 2 from the pager, and back.
+	c.do(adminCtx, "page 2", chromedp.Click(chromedp.CSS(`nav.pager a[href="/admin?page=2"]`)))
+	c.waitJS(adminCtx, "page 2", `location.search === '?page=2' && document.readyState === 'complete'`)
+	c.mustShow(adminCtx, "page 2", "รายการที่ 51–100 จาก 800")
+	eval[bool](c, adminCtx, `(history.back(), true)`) // the browser's back button
+	c.waitJS(adminCtx, "back on page 1", `location.search === '' && document.readyState === 'complete'`)
+	c.mustShow(adminCtx, "back on page 1", "รายการที่ 1–50 จาก 800")
+	// chromedp finds no element on a page the history restored: load it again.
+	c.do(adminCtx, "admin list again", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.ID("q")))
+
+	// A school by its name, typed in Thai.
+	c.typeThai(adminCtx, "q", school.Name)
+	c.do(adminCtx, "search", chromedp.Click(chromedp.CSS(`.searchbox button`)))
+	c.waitJS(adminCtx, "search results", `new URLSearchParams(location.search).get('q') === `+strconv.Quote(school.Name)+` && document.readyState === 'complete'`)
+	if n := listed(); n != 2 {
+		t.Errorf("the search for %s lists %d, want its 2 applicants", school.Name, n)
+	}
+	c.mustShow(adminCtx, "search", "รายการที่ 1–2 จาก 2", school.Name)
+	c.layoutOK(adminCtx, "search")
+	c.shot(adminCtx, "11-admin-search")
+
+	// Approve one from the search; back on the search.
+	c.do(adminCtx, "approve asks", chromedp.Click(chromedp.CSS(`li.reg button.ok`)), chromedp.WaitVisible(chromedp.ID("confirm")))
+	c.do(adminCtx, "approve", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(adminCtx, "approved")
+	if q := query("q"); q != school.Name || listed() != 1 {
+		t.Errorf("after the decision: q=%q with %d listed, want the search with the other applicant", q, listed())
+	}
+	c.mustShow(adminCtx, "after the decision", "อนุมัติแล้ว", "รายการที่ 1–1 จาก 1")
+	c.layoutOK(adminCtx, "after the decision")
+	c.shot(adminCtx, "12-admin-decided")
+
+	// The last 4 digits of an applicant's ID.
+	c.typeThai(adminCtx, "q", target.PID[9:])
+	c.do(adminCtx, "search by digits", chromedp.Click(chromedp.CSS(`.searchbox button`)))
+	c.waitJS(adminCtx, "digits results", `new URLSearchParams(location.search).get('q') === `+strconv.Quote(target.PID[9:])+` && document.readyState === 'complete'`)
+	c.mustShow(adminCtx, "search by digits", thaid.MaskPID(target.PID), formatPhone(target.Phone))
+
+	// A whole ID: the browser does not send the form; the server refuses the address.
+	c.typeThai(adminCtx, "q", target.PID)
+	c.do(adminCtx, "search by a whole ID", chromedp.Click(chromedp.CSS(`.searchbox button`)))
+	if !eval[bool](c, adminCtx, `document.getElementById('q').validity.patternMismatch`) || query("q") != target.PID[9:] {
+		t.Errorf("the browser sent a search by a whole ID (now at ?%s)", eval[string](c, adminCtx, `location.search`))
+	}
+	c.do(adminCtx, "a whole ID in the address", chromedp.Navigate(base+"/admin?q="+target.PID), chromedp.WaitVisible(chromedp.ID("q-error")))
+	if v := eval[string](c, adminCtx, `document.getElementById('q').value`); v != "" || listed() != 0 {
+		t.Errorf("the refused search shows %q and %d registrations", v, listed())
+	}
 }

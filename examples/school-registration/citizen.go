@@ -4,7 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"strings"
+	"sync/atomic"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/middleware"
@@ -22,6 +22,8 @@ type application struct {
 	redisPing func(ctx context.Context) error // nil: no Redis
 	mailOn    bool                            // decisions are mailed to the applicant
 	outbox    *outbox                         // nil when mail is off
+	proxies   trustedProxies                  // whose X-Forwarded-For names the client
+	draining  atomic.Bool                     // stopping: /readyz answers 503
 }
 
 // decided counts a decision and wakes the outbox to send its mail.
@@ -51,7 +53,7 @@ func (c *citizen) isAdmin() bool { return len(c.areas) > 0 }
 
 // actor is the citizen as the audit trail records them.
 func (c *citizen) actor() store.Actor {
-	return store.Actor{PID: c.pid, Masked: c.view.MaskedPID, Name: c.view.Name}
+	return store.Actor{PID: c.pid, Masked: c.view.MaskedPID, Name: c.view.Name.Full()}
 }
 
 // currentCitizen reads the ThaID identity of the session (set by
@@ -70,7 +72,7 @@ func (app *application) currentCitizen(r *http.Request) *citizen {
 	if c.areasErr != nil {
 		app.log.Error("admin areas", "err", c.areasErr)
 	}
-	c.view = &viewer{Name: displayName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin(), IsSuper: c.super}
+	c.view = &viewer{Name: citizenName(id), MaskedPID: id.PID.Masked(), IsAdmin: c.isAdmin(), IsSuper: c.super}
 	return c
 }
 
@@ -80,34 +82,6 @@ func (app *application) viewerOf(r *http.Request) *viewer {
 		return c.view
 	}
 	return nil
-}
-
-func displayName(id *thaid.Identity) string {
-	given, family := nameParts(id)
-	if given != "" || family != "" {
-		return strings.TrimSpace(given + " " + family)
-	}
-	return id.DisplayName()
-}
-
-// nameParts returns the Thai given and family names, split from the full
-// name when the provider sent only that.
-func nameParts(id *thaid.Identity) (given, family string) {
-	given, family = strings.TrimSpace(id.GivenName), strings.TrimSpace(id.FamilyName)
-	if given != "" || family != "" {
-		return given, family
-	}
-	f := strings.Fields(id.Name)
-	if len(f) > 0 && id.Title != "" && f[0] == id.Title {
-		f = f[1:]
-	}
-	switch len(f) {
-	case 0:
-		return "", ""
-	case 1:
-		return f[0], ""
-	}
-	return strings.Join(f[:len(f)-1], " "), f[len(f)-1]
 }
 
 // requireCitizen wraps a handler that needs a logged-in citizen with a PID.

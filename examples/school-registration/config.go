@@ -13,6 +13,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/redact"
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
@@ -29,13 +30,21 @@ type config struct {
 	RedisURL     string            // REDIS_URL: "" = sessions in memory; shown only redacted
 	CookieKeys   []thaid.Secret    // THAID_COOKIE_KEYS: seal the login cookies; required with REDIS_URL
 	Admins       []adminAssignment // ADMIN_PIDS; AreaCode superAdminArea makes a super-admin
-	adminsSet    bool              // ADMIN_PIDS was non-empty (an empty value counts as unset)
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names the
+	// client (TRUSTED_PROXIES; none by default).
+	TrustedProxies trustedProxies
+	// ShutdownDrain is how long the app, asked to stop, keeps serving while
+	// /readyz answers 503, so that a load balancer's health check takes it out
+	// before it closes its connections (SHUTDOWN_DRAIN_SECONDS; 0 by default).
+	ShutdownDrain time.Duration
+	adminsSet     bool // ADMIN_PIDS was non-empty (an empty value counts as unset)
 	// AuditRetention is how long audit records are kept (AUDIT_RETENTION_DAYS,
 	// default 1825 days; 0 keeps them for ever).
 	AuditRetention time.Duration
 	SMTP           smtpConfig
-	// remoteDemo: the embedded mock is reachable beyond loopback (ADDR,
-	// BASE_URL or THAID_REDIRECT_URL is not loopback, and DEMO_ALLOW_REMOTE=1).
+	// remoteDemo: the embedded mock may be reached beyond loopback
+	// (DEMO_ALLOW_REMOTE=1 with THAID_ISSUER unset): ADDR, BASE_URL and
+	// THAID_REDIRECT_URL may be public, and demoGuard lets every request in.
 	// Then no demo area admins are made: only ADMIN_PIDS makes admins.
 	remoteDemo bool
 
@@ -59,6 +68,13 @@ const defaultAuditRetentionDays = 1825
 // records for ever). A larger number of days would not fit a time.Duration
 // and could wrap around into a short retention that purges the whole trail.
 const maxAuditRetentionDays = 36500
+
+// maxShutdownDrainSeconds bounds SHUTDOWN_DRAIN_SECONDS.
+const maxShutdownDrainSeconds = 300
+
+// minAuditRetentionDays is the shortest AUDIT_RETENTION_DAYS but 0: the
+// database refuses to delete a younger record (store.MinAuditRetention).
+const minAuditRetentionDays = int(store.MinAuditRetention / (24 * time.Hour))
 
 // adminAssignment makes a citizen an area admin, or a super-admin.
 type adminAssignment struct {
@@ -101,15 +117,14 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	if err := checkHTTPURL("THAID_REDIRECT_URL", c.RedirectURL); err != nil {
 		return c, err
 	}
-	if exposed := c.mockExposure(); len(exposed) > 0 {
-		// The embedded mock lets anybody who reaches it log in as any demo citizen.
-		if getenv("DEMO_ALLOW_REMOTE") != "1" {
-			return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) runs on loopback only, "+
-				"but %s; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
-				"(so that a real phone can scan the QR code; then no demo area admins are made, only ADMIN_PIDS makes admins)",
-				errConfig, strings.Join(exposed, " and "))
-		}
+	if c.mockMode() && getenv("DEMO_ALLOW_REMOTE") == "1" {
 		c.remoteDemo = true
+	} else if exposed := c.mockExposure(); len(exposed) > 0 {
+		// The embedded mock lets anybody who reaches it log in as any demo citizen.
+		return c, fmt.Errorf("%w: the embedded mock ThaID (THAID_ISSUER unset) runs on loopback only, "+
+			"but %s; set THAID_ISSUER for real use, or DEMO_ALLOW_REMOTE=1 for a demo on a trusted network "+
+			"(so that a real phone can scan the QR code; then no demo area admins are made, only ADMIN_PIDS makes admins)",
+			errConfig, strings.Join(exposed, " and "))
 	}
 	if !c.mockMode() && c.ClientID == "" {
 		return c, fmt.Errorf("%w: THAID_CLIENT_ID is required when THAID_ISSUER is set", errConfig)
@@ -118,6 +133,10 @@ func configFromEnv(getenv func(string) string) (config, error) {
 		if _, err := redisOptions(c.RedisURL); err != nil {
 			return c, err
 		}
+	}
+	var err error
+	if c.TrustedProxies, err = parseTrustedProxies(getenv("TRUSTED_PROXIES")); err != nil {
+		return c, err
 	}
 	keys, err := cookieKeys(getenv("THAID_COOKIE_KEYS"))
 	if err != nil {
@@ -131,12 +150,21 @@ func configFromEnv(getenv func(string) string) (config, error) {
 	c.CookieKeys = keys
 	days := defaultAuditRetentionDays
 	if v := strings.TrimSpace(getenv("AUDIT_RETENTION_DAYS")); v != "" {
-		if days, err = strconv.Atoi(v); err != nil || days < 0 || days > maxAuditRetentionDays {
-			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want a number of days from 0 to %d (0 keeps records for ever)",
-				errConfig, v, maxAuditRetentionDays)
+		days, err = strconv.Atoi(v)
+		if err != nil || days < 0 || days > maxAuditRetentionDays || (days > 0 && days < minAuditRetentionDays) {
+			return c, fmt.Errorf("%w: AUDIT_RETENTION_DAYS %q: want 0 (keep records for ever) or a number of days from %d "+
+				"(the minimum the database enforces) to %d", errConfig, v, minAuditRetentionDays, maxAuditRetentionDays)
 		}
 	}
 	c.AuditRetention = time.Duration(days) * 24 * time.Hour
+	if v := strings.TrimSpace(getenv("SHUTDOWN_DRAIN_SECONDS")); v != "" {
+		secs, err := strconv.Atoi(v)
+		if err != nil || secs < 0 || secs > maxShutdownDrainSeconds {
+			return c, fmt.Errorf("%w: SHUTDOWN_DRAIN_SECONDS %q: want a number of seconds from 0 to %d",
+				errConfig, v, maxShutdownDrainSeconds)
+		}
+		c.ShutdownDrain = time.Duration(secs) * time.Second
+	}
 	if c.SMTP, err = smtpFromEnv(getenv); err != nil {
 		return c, err
 	}

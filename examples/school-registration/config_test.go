@@ -59,7 +59,8 @@ func TestMockStaysOnLoopback(t *testing.T) {
 		{name: "redirect public, BASE_URL loopback", env: map[string]string{"BASE_URL": "http://localhost:8080", redirect: public + "/callback"},
 			wantErr: "THAID_REDIRECT_URL's host"},
 		{name: "redirect public, allowed", env: map[string]string{redirect: public + "/callback", allow: "1"}, remote: true},
-		{name: "all loopback, allowed", env: map[string]string{"BASE_URL": "http://127.0.0.1:8080", allow: "1"}},
+		// Allowed, the app serves requests from anywhere (a proxy's too): no demo admins.
+		{name: "all loopback, allowed", env: map[string]string{"BASE_URL": "http://127.0.0.1:8080", allow: "1"}, remote: true},
 
 		{name: "issuer set, all public", env: merge(withIssuer, map[string]string{"ADDR": "0.0.0.0:8080", "BASE_URL": public, redirect: public + "/callback"})},
 		{name: "issuer set, public and allowed", env: merge(withIssuer, map[string]string{"BASE_URL": public, allow: "1"})},

@@ -34,11 +34,12 @@ func TestOddInputNeverServerError(t *testing.T) {
 		paths := []string{"/register/form", "/manage/about", "/manage/news", "/manage/news/x", "/manage/news/x/delete",
 			"/admin/registrations/x/approve", "/admin/registrations/x/reject", "/admin/registrations/" + ids[0] + "/revoke",
 			"/admin/people", "/admin/people/x/remove"}
-		gets := []string{"/register/school?area=", "/register/form?school=", "/admin/audit?from=", "/admin/audit?action=", "/admin/audit?area=", "/schools/", "/manage/news/x/edit?", "/status?", "/admin?done="}
+		gets := []string{"/register/school?area=", "/register/form?school=", "/admin/audit?from=", "/admin/audit?action=", "/admin/audit?area=", "/schools/", "/manage/news/x/edit?", "/status?", "/admin?done=",
+			"/admin?q=", "/admin?status=", "/admin?area=", "/admin?school=", "/admin?from=", "/admin?to=", "/admin?sort=", "/admin?page="}
 		for _, b := range []*browser{user, admin, super} {
 			for _, v := range vals {
 				for _, p := range paths {
-					got := b.post(p, url.Values{"school": {v}, "phone": {v}, "email": {v}, "about": {v}, "title": {v}, "body": {v}, "reason": {v}, "pid": {v}, "area": {v}, "confirm": {"yes"}})
+					got := b.post(p, url.Values{"school": {v}, "phone": {v}, "email": {v}, "about": {v}, "title": {v}, "body": {v}, "reason": {v}, "pid": {v}, "area": {v}, "list": {"q=" + url.QueryEscape(v) + "&page=" + url.QueryEscape(v)}, "confirm": {"yes"}})
 					if strings.Contains(got.Body, "<script>") {
 						t.Errorf("%s POST %s: typed HTML shown unescaped", kind, p)
 					}

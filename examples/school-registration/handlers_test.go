@@ -34,8 +34,7 @@ func TestRegistrationFlow(t *testing.T) {
 			mustContain(t, schools, "โรงเรียนวัดก้านเหลือง", "เริ่มทำการลงทะเบียน", `value="`+kanLueang+`"`)
 			form := user.get("/register/form?school=" + kanLueang)
 			mustStatus(t, form, http.StatusOK, "/register/form")
-			mustContain(t, form, "สมัครสมาชิก", `value="`+applicant1.GivenName+`" readonly`,
-				`value="`+applicant1.FamilyName+`" readonly`, maskOf(applicant1))
+			mustContain(t, form, "สมัครสมาชิก", `value="`+applicant1.Name()+`" readonly`, maskOf(applicant1))
 
 			// Server-side validation: errors beside the fields, input kept.
 			bad := user.post("/register/form", url.Values{"school": {kanLueang}, "phone": {"12345"}, "email": {"not-an-email"}})
@@ -333,7 +332,7 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
 			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
 
-			list := admin.get("/admin")
+			list := admin.get("/admin?status=approved")
 			mustContain(t, list, "เพิกถอน", "Revoke", applicant1.GivenName, maskOf(applicant1))
 			var revokeIDs []string
 			for _, m := range revokeIDPattern.FindAllStringSubmatch(list.Body, -1) {
@@ -346,7 +345,7 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			// Another area's admin, a non-admin and a request without a reason or a CSRF token change nothing.
 			other := newBrowser(t, app.URL)
 			other.login(adminBRM1)
-			if got := registrationIDs(other.get("/admin").Body); len(got) != 0 || strings.Contains(other.get("/admin").Body, ids[0]) {
+			if got := registrationIDs(other.get("/admin").Body); len(got) != 0 || strings.Contains(other.get("/admin?status=approved").Body, ids[0]) {
 				t.Errorf("admin of another area sees the approved registration")
 			}
 			mustStatus(t, other.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"x"}}), http.StatusNotFound, "")
@@ -361,9 +360,10 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			}
 			mustStatus(t, user.get("/manage"), http.StatusOK, "/manage")
 
-			done := admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"ย้ายไปสังกัดอื่นแล้ว"}})
+			done := admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"ย้ายไปสังกัดอื่นแล้ว"}, "list": {"status=approved"}})
 			mustStatus(t, done, http.StatusOK, "/admin")
-			mustContain(t, done, "เพิกถอนสิทธิ์แล้ว")
+			// Back on the list of approved registrations it came from.
+			mustContain(t, done, "เพิกถอนสิทธิ์แล้ว", `href="/admin?status=approved" aria-current="page"`)
 			if strings.Contains(done.Body, ids[0]) {
 				t.Errorf("revoked registration still on the admin page")
 			}

@@ -64,7 +64,7 @@ type testApp struct {
 
 // startMock starts a mock ThaID in AutoApprove mode: logins complete at once
 // as the citizen named by login_hint.
-func startMock(t *testing.T) *mockprovider.Server {
+func startMock(t testing.TB) *mockprovider.Server {
 	t.Helper()
 	return mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 }
@@ -74,7 +74,7 @@ func startMock(t *testing.T) *mockprovider.Server {
 // the end that the log never contained a full PID.
 //
 // tweaks change the configuration after it is read (test-only settings).
-func startApp(t *testing.T, mock *mockprovider.Server, env map[string]string, tweaks ...func(*config)) *testApp {
+func startApp(t testing.TB, mock *mockprovider.Server, env map[string]string, tweaks ...func(*config)) *testApp {
 	t.Helper()
 	full := map[string]string{
 		"ADDR":                "127.0.0.1:0",
@@ -152,12 +152,12 @@ func serveOnce(t *testing.T, cfg config) string {
 }
 
 // startAppOn starts an app on a fresh database of the given kind.
-func startAppOn(t *testing.T, kind testdb.Kind, mock *mockprovider.Server) *testApp {
+func startAppOn(t testing.TB, kind testdb.Kind, mock *mockprovider.Server) *testApp {
 	t.Helper()
 	return startApp(t, mock, map[string]string{"DATABASE_URL": testdb.URL(t, kind)})
 }
 
-func assertNoFullPID(t *testing.T, where, s string) {
+func assertNoFullPID(t testing.TB, where, s string) {
 	t.Helper()
 	for _, c := range citizens {
 		if strings.Contains(s, c.PID) {
@@ -169,13 +169,13 @@ func assertNoFullPID(t *testing.T, where, s string) {
 // browser is a cookie-keeping HTTP client that does not follow redirects
 // unless asked, and checks that no page shows a full PID.
 type browser struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	hc   *http.Client
 	jar  *cookiejar.Jar
 }
 
-func newBrowser(t *testing.T, base string) *browser {
+func newBrowser(t testing.TB, base string) *browser {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -189,6 +189,7 @@ type fetched struct {
 	Status   int
 	Body     string
 	Location string // final URL path after redirects
+	Query    string // and its query
 }
 
 func (b *browser) do(req *http.Request) fetched {
@@ -203,7 +204,7 @@ func (b *browser) do(req *http.Request) fetched {
 		b.t.Fatal(err)
 	}
 	assertNoFullPID(b.t, req.URL.Path, string(body))
-	return fetched{Status: resp.StatusCode, Body: string(body), Location: resp.Request.URL.Path}
+	return fetched{Status: resp.StatusCode, Body: string(body), Location: resp.Request.URL.Path, Query: resp.Request.URL.RawQuery}
 }
 
 func (b *browser) get(path string) fetched {
@@ -222,6 +223,28 @@ func (b *browser) peek(path string) (int, string) {
 	hc := *b.hc
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	resp, err := hc.Get(b.base + path)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode, resp.Header.Get("Location")
+}
+
+// postPeek submits a form as post does, without following a redirect, and
+// returns the status and Location.
+func (b *browser) postPeek(path string, form url.Values) (int, string) {
+	b.t.Helper()
+	if b.csrf() == "" {
+		b.get("/")
+	}
+	f := url.Values{}
+	for k, v := range form {
+		f[k] = v
+	}
+	f.Set(csrfField, b.csrf())
+	hc := *b.hc
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	resp, err := hc.PostForm(b.base+path, f)
 	if err != nil {
 		b.t.Fatal(err)
 	}
@@ -298,7 +321,7 @@ func registrationIDs(body string) []string {
 	return ids
 }
 
-func mustContain(t *testing.T, got fetched, wants ...string) {
+func mustContain(t testing.TB, got fetched, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
 		if !strings.Contains(got.Body, w) {
@@ -307,7 +330,7 @@ func mustContain(t *testing.T, got fetched, wants ...string) {
 	}
 }
 
-func mustStatus(t *testing.T, got fetched, status int, path string) {
+func mustStatus(t testing.TB, got fetched, status int, path string) {
 	t.Helper()
 	if got.Status != status || (path != "" && got.Location != path) {
 		t.Fatalf("got status %d at %s, want %d at %s\n%s", got.Status, got.Location, status, path, snippet(got.Body))

@@ -179,7 +179,7 @@ func TestMailLastAttemptGivenUp(t *testing.T) {
 			}
 			st.SetMailComposer(composeMail("http://localhost"))
 			reg, err := st.Apply(ctx, store.Application{CitizenPID: applicant1.PID, SchoolCode: kanLueang,
-				GivenName: applicant1.GivenName, FamilyName: applicant1.FamilyName, Phone: "0812345678", Email: "late@example.ac.th"})
+				Name: store.PersonName{Given: applicant1.GivenName, Family: applicant1.FamilyName}, Phone: "0812345678", Email: "late@example.ac.th"})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,6 +4,10 @@
 //
 // Run it with no configuration for a demo: an embedded mock ThaID (QR page
 // included) and a SQLite file. See README.md for the environment variables.
+//
+// Flags: -import-areas and -import-schools import CSV files, -add-super-admin
+// makes a super-admin, -migrate applies the database migrations; each then
+// exits. Without a flag it serves.
 package main
 
 import (
@@ -39,12 +43,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	areasCSV := flags.String("import-areas", "", "import areas from this CSV file (code,name,name_en,province), then exit")
 	schoolsCSV := flags.String("import-schools", "", "import schools from this CSV file (code,area_code,name,name_en,district,province), then exit")
 	superPID := flags.String("add-super-admin", "", "make the citizen with this PID (13 digits) a super-admin, who assigns area admins in the app, then exit")
+	migrateOnly := flags.Bool("migrate", false, "apply the database migrations, then exit (with the owner role's DATABASE_URL, when the app's role may not change the schema)")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
 	cfg, err := configFromEnv(getenv)
 	if err != nil {
 		return err
+	}
+	if *migrateOnly {
+		return runMigrate(ctx, cfg, stdout)
 	}
 	if *superPID != "" {
 		return runAddSuperAdmin(ctx, cfg, *superPID, stdout)
@@ -81,6 +89,17 @@ func runImport(ctx context.Context, cfg config, areasPath, schoolsPath string, s
 		}
 		fmt.Fprintf(stdout, "imported %d %s from %s\n", n, job.what, job.path)
 	}
+	return nil
+}
+
+// runMigrate applies the migrations (store.Open does) and closes the database.
+func runMigrate(ctx context.Context, cfg config, stdout io.Writer) error {
+	st, err := store.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	fmt.Fprintln(stdout, "the database is migrated")
 	return nil
 }
 

@@ -213,17 +213,21 @@ func TestConfigErrors(t *testing.T) {
 
 // TestAuditRetentionBounds: a retention too long for a time.Duration is
 // refused, never wrapped around into a short one (213504 days wrapped to 25
-// minutes, and the purge deleted the whole trail but its last 25 minutes).
+// minutes, and the purge deleted the whole trail but its last 25 minutes); so
+// is one shorter than the minimum retention (store.MinAuditRetention).
 func TestAuditRetentionBounds(t *testing.T) {
-	for _, days := range []string{"213504", "106752", "36501", "99999999999"} {
+	// Below the minimum retention, which the database enforces anyway.
+	for _, days := range []string{"213504", "106752", "36501", "99999999999", "1", "30", "364"} {
 		cfg, err := configFromEnv(func(k string) string { return map[string]string{"AUDIT_RETENTION_DAYS": days}[k] })
 		if !errors.Is(err, errConfig) {
 			t.Errorf("AUDIT_RETENTION_DAYS=%s: retention %v, err %v; want a config error", days, cfg.AuditRetention, err)
 		}
 	}
-	cfg, err := configFromEnv(func(k string) string { return map[string]string{"AUDIT_RETENTION_DAYS": "36500"}[k] })
-	if err != nil || cfg.AuditRetention != 36500*24*time.Hour {
-		t.Errorf("AUDIT_RETENTION_DAYS=36500: retention %v, err %v", cfg.AuditRetention, err)
+	for days, want := range map[string]time.Duration{"36500": 36500 * 24 * time.Hour, "365": store.MinAuditRetention, "0": 0} {
+		cfg, err := configFromEnv(func(k string) string { return map[string]string{"AUDIT_RETENTION_DAYS": days}[k] })
+		if err != nil || cfg.AuditRetention != want {
+			t.Errorf("AUDIT_RETENTION_DAYS=%s: retention %v, err %v; want %v", days, cfg.AuditRetention, err, want)
+		}
 	}
 }
 

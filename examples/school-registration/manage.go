@@ -119,7 +119,7 @@ func (app *application) handleManageNews() http.Handler {
 			app.renderManage(w, r, c, school, http.StatusUnprocessableEntity, page{Form: form, Errors: errs})
 			return
 		}
-		_, err := app.store.PostNews(r.Context(), c.pid, school.Code, form["title"], form["body"], c.view.Name)
+		_, err := app.store.PostNews(r.Context(), c.pid, school.Code, form["title"], form["body"], c.view.Name.Full())
 		app.finishManageWrite(w, r, c, err, "news_posted")
 	})
 }

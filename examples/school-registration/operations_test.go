@@ -136,7 +136,7 @@ func TestManageWriteOfVanishedNews(t *testing.T) {
 	}
 	var log syncBuffer
 	app := &application{log: slog.New(slog.NewTextHandler(&log, nil)), views: views}
-	c := &citizen{view: &viewer{Name: "สมชาย ใจดี", MaskedPID: "1-0000-xxxxx-00-1"}}
+	c := &citizen{view: &viewer{Name: store.PersonName{Given: "สมชาย", Family: "ใจดี"}, MaskedPID: "1-0000-xxxxx-00-1"}}
 	w := httptest.NewRecorder()
 	app.finishManageWrite(w, httptest.NewRequest(http.MethodPost, "/manage/news/x", nil), c, store.ErrNotFound, "news_saved")
 	if w.Code != http.StatusNotFound || strings.Contains(log.String(), "request failed") {

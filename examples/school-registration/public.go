@@ -66,12 +66,18 @@ func (app *application) handleHealth() http.Handler {
 
 // handleReady answers ok while the database and, when configured, Redis
 // answer (readiness), within 3 seconds; otherwise 503 naming what failed.
+// While the app drains before stopping (SHUTDOWN_DRAIN_SECONDS), it answers
+// 503 "shutting down".
 func (app *application) handleReady() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if app.draining.Load() {
+			http.Error(w, "shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		if err := app.store.Ping(ctx); err != nil {
 			app.log.Warn("readyz: database", "err", err)
 			http.Error(w, "database unavailable", http.StatusServiceUnavailable)

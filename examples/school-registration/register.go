@@ -10,7 +10,7 @@ import (
 // handleStart sends a citizen who just logged in to where they belong.
 func (app *application) handleStart() http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.isAdmin() {
+		if c.isAdmin() || c.super {
 			http.Redirect(w, r, "/admin", http.StatusSeeOther)
 			return
 		}
@@ -94,9 +94,8 @@ func (app *application) handleChooseSchool() http.Handler {
 }
 
 type registerFormData struct {
-	School     store.School
-	GivenName  string
-	FamilyName string
+	School store.School
+	Name   store.PersonName // from ThaID
 }
 
 func (app *application) handleRegisterForm() http.Handler {
@@ -117,9 +116,8 @@ func (app *application) handleRegisterForm() http.Handler {
 			http.Redirect(w, r, "/register/school?full=1&area="+school.AreaCode, http.StatusSeeOther)
 			return
 		}
-		given, family := nameParts(c.id)
 		app.views.render(w, r, http.StatusOK, "register_form", page{User: c.view,
-			Data: registerFormData{School: school, GivenName: given, FamilyName: family}})
+			Data: registerFormData{School: school, Name: c.view.Name}})
 	})
 }
 
@@ -134,7 +132,6 @@ func (app *application) handleRegisterSubmit() http.Handler {
 			app.serverError(w, r, c, err)
 			return
 		}
-		given, family := nameParts(c.id)
 		form := map[string]string{"phone": r.PostFormValue("phone"), "email": r.PostFormValue("email")}
 		phone, phoneErr := normalizePhone(form["phone"])
 		email, emailErr := normalizeEmail(form["email"])
@@ -146,14 +143,14 @@ func (app *application) handleRegisterSubmit() http.Handler {
 			errs["email"] = emailErr
 		}
 		p := page{User: c.view, Form: form, Errors: errs,
-			Data: registerFormData{School: school, GivenName: given, FamilyName: family}}
+			Data: registerFormData{School: school, Name: c.view.Name}}
 		if len(errs) > 0 {
 			p.Notice = "invalid"
 			app.views.render(w, r, http.StatusUnprocessableEntity, "register_form", p)
 			return
 		}
 		_, err = app.store.Apply(r.Context(), store.Application{CitizenPID: c.pid, SchoolCode: school.Code,
-			GivenName: given, FamilyName: family, Phone: phone, Email: email})
+			Name: c.view.Name, Phone: phone, Email: email})
 		switch {
 		case err == nil, errors.Is(err, store.ErrAlreadyRegistered):
 			http.Redirect(w, r, "/status", http.StatusSeeOther)

@@ -11,7 +11,8 @@ import (
 
 // NewServer builds the app's HTTP handler: the routes, behind CSRF
 // protection, the refusal of malformed input, security headers, panic
-// recovery and a request log.
+// recovery, a request log, and the client's address taken from
+// X-Forwarded-For when a trusted proxy sends it (app.proxies).
 //
 // baseURL is the app's public URL: https makes the CSRF cookie Secure. Its
 // origin, trusted for POSTs even when a reverse proxy changes the Host header,
@@ -20,7 +21,7 @@ func NewServer(app *application, baseURL string) http.Handler {
 	mux := http.NewServeMux()
 	addRoutes(mux, app)
 	csrf := newCSRFGuard(baseURL, app.auth, func(w http.ResponseWriter, r *http.Request) {
-		app.log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path)
+		app.log.Warn("csrf check failed", "method", r.Method, "path", r.URL.Path, "client", clientHost(r))
 		app.views.renderError(w, r, http.StatusForbidden, "csrf", nil)
 	})
 	var h http.Handler = csrf.protect(refuseMalformed(app, mux))
@@ -30,6 +31,7 @@ func NewServer(app *application, baseURL string) http.Handler {
 	h = securityHeaders(h)
 	h = recoverPanics(app.log, h)
 	h = logRequests(app.log, h)
+	h = realClient(app.proxies, h)
 	return h
 }
 
@@ -96,7 +98,8 @@ func (s *statusWriter) WriteHeader(code int) {
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // logRequests logs method, path (never the query: it may carry codes and
-// state) and status. Paths of this app never contain a PID.
+// state), status and the client's address (see realClient). Paths of this
+// app never contain a PID.
 func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -105,6 +108,7 @@ func logRequests(log *slog.Logger, next http.Handler) http.Handler {
 		if sw.status == 0 {
 			sw.status = http.StatusOK
 		}
-		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start))
+		log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status, "dur", time.Since(start),
+			"client", clientHost(r))
 	})
 }

@@ -3,8 +3,6 @@ package main
 import (
 	"strings"
 	"testing"
-
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // FuzzNormalizePhone: any input either fails with a code or gives a national
@@ -25,25 +23,6 @@ func FuzzNormalizePhone(f *testing.F) {
 			t.Fatalf("normalizePhone(%q) = %q", s, got)
 		}
 	})
-}
-
-func TestNameParts(t *testing.T) {
-	tests := []struct {
-		id            thaid.Identity
-		given, family string
-	}{
-		{thaid.Identity{GivenName: "สมชาย", FamilyName: "ใจดี", Name: "นาย สมชาย ใจดี"}, "สมชาย", "ใจดี"},
-		{thaid.Identity{Title: "นาย", Name: "นาย สมชาย ใจดี"}, "สมชาย", "ใจดี"},
-		{thaid.Identity{Name: "จอห์น ไมเคิล สมิธ"}, "จอห์น ไมเคิล", "สมิธ"},
-		{thaid.Identity{Name: "มาลี"}, "มาลี", ""},
-		{thaid.Identity{}, "", ""},
-	}
-	for _, tc := range tests {
-		given, family := nameParts(&tc.id)
-		if given != tc.given || family != tc.family {
-			t.Errorf("nameParts(%q) = %q, %q; want %q, %q", tc.id.Name, given, family, tc.given, tc.family)
-		}
-	}
 }
 
 func TestFormatPhone(t *testing.T) {

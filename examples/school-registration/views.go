@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
@@ -60,7 +61,7 @@ func newViews(log *slog.Logger) (*views, error) {
 
 // viewer is the logged-in citizen as pages show them.
 type viewer struct {
-	Name      string
+	Name      store.PersonName // as ThaID sent it
 	MaskedPID string
 	IsAdmin   bool // administers an area
 	IsSuper   bool // a super-admin

@@ -32,7 +32,9 @@ func newApp(tb testing.TB, observe func(context.Context, middleware.Event), wrap
 	tb.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	clk := testclock.New(time.Now().Truncate(time.Second))
-	p := mockprovider.Start(tb, mockprovider.Options{AutoApprove: true, Now: clk.Now, Logger: quiet})
+	// RefreshTokenTTL: the recorded sandbox's refresh token lives 15 min, as long as the access
+	// token, so a refresh after expiry could never succeed against it; the tests refresh.
+	p := mockprovider.Start(tb, mockprovider.Options{AutoApprove: true, RefreshTokenTTL: time.Hour, Now: clk.Now, Logger: quiet})
 	mux := http.NewServeMux()
 	var h http.Handler = mux
 	if wrap != nil {

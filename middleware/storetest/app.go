@@ -42,7 +42,8 @@ type testApp struct {
 
 // appOptions vary startApp's app.
 type appOptions struct {
-	// mock adds to the mock's options (AutoApprove, RotateRefreshTokens, Now and Logger are set).
+	// mock adds to the mock's options (AutoApprove, RotateRefreshTokens, Now and Logger are set;
+	// RefreshTokenTTL is an hour unless given).
 	mock mockprovider.Options
 	// store, when set, gives instance i its view of the shared store.
 	store func(i int, st middleware.Store) middleware.Store
@@ -67,8 +68,14 @@ func startApp(t *testing.T, st middleware.Store, n int, opts ...appOptions) *tes
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := &testApp{clock: testclock.New(time.Now().Truncate(time.Second))}
+	// RefreshTokenTTL: the recorded sandbox's refresh token lives 15 min, as long as the access
+	// token, so a refresh after expiry could never succeed against it; these checks are about
+	// refresh through a store, not that lifetime.
 	mo := o.mock
 	mo.AutoApprove, mo.RotateRefreshTokens, mo.Now, mo.Logger = true, true, h.clock.Now, quiet
+	if mo.RefreshTokenTTL == 0 {
+		mo.RefreshTokenTTL = time.Hour
+	}
 	h.mock = mockprovider.Start(t, mo)
 	instances := make([]http.Handler, n)
 	var next atomic.Uint32

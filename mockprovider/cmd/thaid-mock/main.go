@@ -4,8 +4,12 @@
 //	go run github.com/thaid-go/thaid-go/mockprovider/cmd/thaid-mock [flags]
 //
 // With no flags it listens on 127.0.0.1:9090, registers the demo client
-// (client_id "thaid-demo", client_secret "demo-secret") that accepts ANY redirect URI, loads the
-// default fictional citizens and shows the interactive QR page at the authorize endpoint.
+// (client_id "thaid-demo", client_secret "demo-secret") that accepts ANY redirect URI and is
+// granted every scope (as DOPA's sandbox demo client), loads the default fictional citizens,
+// shows the interactive QR page at the authorize endpoint, and behaves as DOPA's sandbox was
+// recorded to behave in August 2026 (the built-in profile sandbox-2026-08): sub is the PID,
+// expires_in an absolute Unix time, refused authorization requests answered at once as JSON,
+// introspection with token=Bearer <t>, revocation with the bare token.
 //
 // The flags below, the -auto-approve mode and the login_hint parameter are a stable public
 // interface for other projects' test suites:
@@ -16,10 +20,17 @@
 //	-client-secret S     its client_secret (default demo-secret)
 //	-redirect-uri URI    a registered redirect URI, exact match; repeat for several. None given:
 //	                     any http(s) redirect URI is accepted (demo only; a warning is printed)
+//	-scopes "S1 S2"      the scopes the client is granted (separated by spaces or commas); an
+//	                     authorization request for another scope is refused with invalid_scope.
+//	                     None given: every ThaID scope
 //	-citizens FILE       JSON array of citizens (mockprovider.Citizen fields) instead of the defaults
 //	-auto-approve        authorize redirects at once with a code, as the citizen whose PID is in the
 //	                     login_hint parameter, else as the first citizen (no QR page)
-//	-alg ALG             ID token signing algorithm: ES256 (default) or RS256
+//	-alg ALG             ID token signing algorithm: ES256 or RS256 (default: the profile's, ES256)
+//	-profile P           the provider's behaviour: a built-in profile (sandbox-2026-08, the default,
+//	                     or legacy-mock, the mock's behaviour before it followed the sandbox) or a
+//	                     profile file (mockprovider.Profile, as "thaid login -profile FILE" writes
+//	                     one); a file named like a built-in profile is read with ./NAME
 //
 // On start it prints the issuer, the endpoints, the client, and the citizens with masked PIDs and
 // their (fictional) app passwords. Logs go to stderr, one line per request, with PIDs masked and
@@ -37,6 +48,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -65,9 +77,9 @@ func (r *repeated) String() string { return strings.Join(*r, ",") }
 func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
 
 type config struct {
-	addr, issuer, clientID, clientSecret, citizens, alg string
-	redirectURIs                                        repeated
-	autoApprove                                         bool
+	addr, issuer, clientID, clientSecret, citizens, alg, profile, scopes string
+	redirectURIs                                                         repeated
+	autoApprove                                                          bool
 }
 
 func parseFlags(args []string, stderr io.Writer) (config, error) {
@@ -81,7 +93,10 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.Var(&c.redirectURIs, "redirect-uri", "registered redirect URI, exact match (repeatable; none = any, demo only)")
 	fs.StringVar(&c.citizens, "citizens", "", "JSON file of citizens (default: the built-in fictional citizens)")
 	fs.BoolVar(&c.autoApprove, "auto-approve", false, "approve at once as login_hint's citizen or the first one (no QR page)")
-	fs.StringVar(&c.alg, "alg", "ES256", "ID token signing algorithm: ES256 or RS256")
+	fs.StringVar(&c.alg, "alg", "", "ID token signing algorithm: ES256 or RS256 (default: the profile's)")
+	fs.StringVar(&c.scopes, "scopes", "", "scopes the client is granted, separated by spaces or commas (default: every ThaID scope)")
+	fs.StringVar(&c.profile, "profile", mockprovider.DefaultProfileName,
+		"provider profile: "+strings.Join(mockprovider.BuiltinProfileNames(), " or ")+" (built in), or a profile file")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -110,6 +125,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 			return fmt.Errorf("%s: %w", cfg.citizens, err)
 		}
 	}
+	profile, err := loadProfile(cfg.profile)
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
@@ -122,11 +141,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	client := mockprovider.RelyingParty{
 		ID: cfg.clientID, Secret: cfg.clientSecret,
 		RedirectURIs: cfg.redirectURIs, AllowAnyRedirectURI: len(cfg.redirectURIs) == 0,
+		Scopes: grantedScopes(cfg.scopes),
 	}
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	p, err := mockprovider.New(mockprovider.Options{
 		Issuer: issuer, Clients: []mockprovider.RelyingParty{client}, Citizens: citizens,
-		Alg: cfg.alg, AutoApprove: cfg.autoApprove, Logger: logger,
+		Alg: cfg.alg, AutoApprove: cfg.autoApprove, Logger: logger, Profile: profile,
 	})
 	if err != nil {
 		return err
@@ -157,6 +177,33 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, ready fun
 	return nil
 }
 
+// loadProfile returns the built-in profile of that name, else reads the file.
+func loadProfile(nameOrFile string) (*mockprovider.Profile, error) {
+	if slices.Contains(mockprovider.BuiltinProfileNames(), nameOrFile) {
+		return mockprovider.BuiltinProfile(nameOrFile)
+	}
+	f, err := os.Open(nameOrFile)
+	if err != nil {
+		return nil, fmt.Errorf("-profile: %q is neither a built-in profile (%s) nor a readable file: %w",
+			nameOrFile, strings.Join(mockprovider.BuiltinProfileNames(), ", "), err)
+	}
+	defer f.Close()
+	p, err := mockprovider.LoadProfile(f)
+	if err != nil {
+		return nil, fmt.Errorf("-profile %s: %w", nameOrFile, err)
+	}
+	return p, nil
+}
+
+// grantedScopes splits the -scopes value; nil (every scope) when it is empty.
+func grantedScopes(s string) []string {
+	fs := strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' || r == '\t' })
+	if len(fs) == 0 {
+		return nil
+	}
+	return fs
+}
+
 func printBanner(w io.Writer, p *mockprovider.Server, cfg config, addr string) {
 	fmt.Fprintf(w, "thaid-mock: a ThaID-compatible OpenID provider for tests and demos (NOT DOPA's ThaID)\n\n")
 	fmt.Fprintf(w, "  listening on   %s\n", addr)
@@ -175,6 +222,11 @@ func printBanner(w io.Writer, p *mockprovider.Server, cfg config, addr string) {
 	} else {
 		fmt.Fprintf(w, "  client_secret  (as given by -client-secret)\n")
 	}
+	if sc := grantedScopes(cfg.scopes); sc != nil {
+		fmt.Fprintf(w, "  scopes         %s (granted; others are refused with invalid_scope)\n", strings.Join(sc, " "))
+	} else {
+		fmt.Fprintf(w, "  scopes         every ThaID scope\n")
+	}
 	if len(cfg.redirectURIs) == 0 {
 		fmt.Fprintf(w, "  redirect URIs  ANY\n")
 		fmt.Fprintf(w, "  WARNING: no -redirect-uri given: ANY http(s) redirect URI is accepted. Fine for a demo on\n")
@@ -188,7 +240,23 @@ func printBanner(w io.Writer, p *mockprovider.Server, cfg config, addr string) {
 	if cfg.autoApprove {
 		mode = "auto-approve: as the citizen in login_hint, else the first one"
 	}
-	fmt.Fprintf(w, "  mode           %s\n  signing alg    %s (kid %s)\n", mode, cfg.alg, p.ActiveKeyID())
+	pr := p.Profile()
+	fmt.Fprintf(w, "  mode           %s\n  signing alg    %s (kid %s)\n", mode, pr.IDToken.Alg, p.ActiveKeyID())
+	fmt.Fprintf(w, "\n  profile        %s\n", cfg.profile)
+	if pr.Source != "" {
+		fmt.Fprintf(w, "                 %s\n", pr.Source)
+	}
+	for _, r := range [][2]string{
+		{"sub", string(pr.Claims.Sub)},
+		{"expiry", string(pr.Token.Expiry)},
+		{"address", string(pr.Claims.Address)},
+		{"auth. errors", string(pr.Authorize.Errors)},
+		{"introspection", "token form " + string(pr.Introspection.Token)},
+		{"revocation", "token form " + string(pr.Revocation.Token)},
+		{"refresh token", (time.Duration(pr.Token.RefreshTokenSeconds) * time.Second).String()},
+	} {
+		fmt.Fprintf(w, "  %-14s %s\n", r[0], r[1])
+	}
 	fmt.Fprintf(w, "\n  citizens (fictional; PIDs masked, app passwords are demo data):\n")
 	for _, c := range p.Citizens() {
 		fmt.Fprintf(w, "    %s  password %s  %s (%s)\n", c.MaskedPID(), c.Password, c.Name(), c.NameEN())

@@ -138,7 +138,7 @@ func TestFlags(t *testing.T) {
 	if tok["pid"] != cs[0].PID {
 		t.Fatalf("token %v", tok)
 	}
-	// An unregistered redirect URI gets the Bad data request page.
+	// An unregistered redirect URI is refused at once (400 invalid_request), never redirected to.
 	q.Set("redirect_uri", "http://localhost:8080/other")
 	resp, _ = hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
 	resp.Body.Close()
@@ -161,6 +161,8 @@ func TestBadFlags(t *testing.T) {
 		{"missing citizens file", []string{"-addr", "127.0.0.1:0", "-citizens", "/nonexistent/c.json"}},
 		{"bad redirect", []string{"-addr", "127.0.0.1:0", "-redirect-uri", "/relative"}},
 		{"extra args", []string{"serve"}},
+		{"unknown profile", []string{"-addr", "127.0.0.1:0", "-profile", "sandbox-2027"}},
+		{"unknown scope", []string{"-addr", "127.0.0.1:0", "-scopes", "openid email"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := run(context.Background(), tc.args, io.Discard, io.Discard, nil)
@@ -171,5 +173,92 @@ func TestBadFlags(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"-h"}, io.Discard, io.Discard, nil); !errors.Is(err, flag.ErrHelp) {
 		t.Fatalf("-h: %v", err)
+	}
+}
+
+// TestProfileFlag: -profile takes a built-in profile or a file, and refuses a file with a typo.
+func TestProfileFlag(t *testing.T) {
+	authorize := func(iss string, q url.Values) (*http.Response, string) {
+		t.Helper()
+		hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	q := url.Values{"response_type": {"code"}, "client_id": {"ghost"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}}
+
+	t.Run("default: the recorded sandbox", func(t *testing.T) {
+		iss, stdout, _, _ := startCmd(t)
+		resp, body := authorize(iss, q)
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized_client"`) {
+			t.Errorf("unknown client: %d %s", resp.StatusCode, body)
+		}
+		if out := stdout.String(); !strings.Contains(out, "sandbox-2026-08") || !strings.Contains(out, "token form bearer") {
+			t.Errorf("banner does not name the profile:\n%s", out)
+		}
+	})
+	t.Run("built-in legacy-mock", func(t *testing.T) {
+		iss, stdout, _, _ := startCmd(t, "-profile", "legacy-mock")
+		resp, body := authorize(iss, q)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Bad data request") {
+			t.Errorf("unknown client: %d %.200s", resp.StatusCode, body)
+		}
+		if out := stdout.String(); !strings.Contains(out, "legacy-mock") || !strings.Contains(out, "expires_in-relative") {
+			t.Errorf("banner:\n%s", out)
+		}
+	})
+	t.Run("file", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "p.json")
+		doc := `{"profile": "thaid-provider/1", "source": "a file", "id_token": {"alg": "RS256"}, "authorize": {"errors": "redirect"}}`
+		if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		iss, stdout, _, _ := startCmd(t, "-profile", file)
+		resp, _ := authorize(iss, url.Values{"response_type": {"token"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}})
+		if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), "error=unsupported_response_type") {
+			t.Errorf("authorize error: %d %q, want a redirect", resp.StatusCode, resp.Header.Get("Location"))
+		}
+		if out := stdout.String(); !strings.Contains(out, "RS256") || !strings.Contains(out, "a file") {
+			t.Errorf("banner:\n%s", out)
+		}
+	})
+	t.Run("file with a typo", func(t *testing.T) {
+		file := filepath.Join(t.TempDir(), "p.json")
+		if err := os.WriteFile(file, []byte(`{"profile": "thaid-provider/1", "claims": {"subb": "opaque"}}`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		err := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-profile", file}, io.Discard, io.Discard, nil)
+		if !errors.Is(err, mockprovider.ErrInvalidProfile) || !strings.Contains(err.Error(), `"subb"`) {
+			t.Errorf("err %v, want ErrInvalidProfile naming the member", err)
+		}
+	})
+}
+
+// TestScopesFlag: -scopes grants the client those scopes only; others are refused at once.
+func TestScopesFlag(t *testing.T) {
+	iss, stdout, _, _ := startCmd(t, "-scopes", "openid, pid name", "-auto-approve")
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tc := range []struct {
+		scope  string
+		status int
+	}{{"openid pid", http.StatusFound}, {"openid pid address", http.StatusBadRequest}} {
+		q := url.Values{"response_type": {"code"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {tc.scope}, "state": {"s"}}
+		resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var e map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&e)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || tc.status == http.StatusBadRequest && e["error"] != "invalid_scope" {
+			t.Errorf("scope %q: %d %v, want %d", tc.scope, resp.StatusCode, e, tc.status)
+		}
+	}
+	if !strings.Contains(stdout.String(), "openid pid name (granted") {
+		t.Errorf("banner:\n%s", stdout.String())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -76,6 +77,7 @@ func (r *runner) newBrowser() *browser { return r.browserWith(newRecordingJar())
 
 func (r *runner) browserWith(jar *recordingJar) *browser {
 	return &browser{r: r, jar: jar, hc: &http.Client{
+		Transport:     r.transport,
 		Jar:           jar,
 		Timeout:       tokenStall + 15*time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -93,6 +95,9 @@ func (b *browser) get(u *url.URL) (int, *url.URL, error) {
 	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
 	resp, err := b.hc.Do(req)
+	if ue := (*url.Error)(nil); errors.As(err, &ue) {
+		err = fmt.Errorf("%s %s: %w", ue.Op, redact(u), ue.Err) // the URL may carry a code
+	}
 	if err != nil {
 		return 0, nil, err
 	}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
+	"log"
 	"log/slog"
 	"net"
 	"net/http"
@@ -65,11 +66,14 @@ func (l *lazyRP) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h.ServeHTTP(w, r)
 }
 
-// startRP serves build's handler (built lazily) and returns its base URL.
+// startRP serves build's handler (built lazily) and returns its base URL. The server logs
+// nothing: some careless RPs crash (panic) on purpose.
 func startRP(t *testing.T, build func(app string) (http.Handler, error)) string {
 	t.Helper()
 	l := &lazyRP{}
-	srv := httptest.NewServer(l)
+	srv := httptest.NewUnstartedServer(l)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
 	t.Cleanup(srv.Close)
 	l.build = func() (http.Handler, error) { return build(srv.URL) }
 	return srv.URL
@@ -207,47 +211,190 @@ func readJUnit(t *testing.T, name string) junitSuites {
 	return s
 }
 
+// baselineCase is the one case that no RP can fail alone: it is the good login that every
+// refusal case needs (see TestEveryCaseIsProven).
+const baselineCase = "accept/es256"
+
+// carelessRPTest is a test RP of TestCarelessRPs and the cases it fails.
+type carelessRPTest struct {
+	name  string
+	rp    carelessness
+	fails []string
+}
+
+// carelessRPs are the test RPs of TestCarelessRPs, each careless in one way (name, as doc.go's
+// table calls it, says which: the carelessness fields set), and the cases each fails, exactly,
+// in plan order. The first part proves every case able to fail: each RP fails one case and no
+// other (TestEveryCaseIsProven).
+var carelessRPs = []carelessRPTest{
+	// ---- one case each (the five careless RPs that issue 20 found passing every case are
+	// marked: each now fails its case)
+	{"algs=RS256", carelessness{algs: []string{"RS256"}}, allBut("accept/rs256")},
+	{"algs=ES256", carelessness{algs: []string{"ES256"}}, []string{"accept/rs256"}},
+	{"jwksOnce", carelessness{jwksOnce: true}, []string{"accept/key-rotation"}},
+	{"noRSACheck", carelessness{noRSACheck: true}, []string{"signature/tampered"}},
+	{"acceptNone", carelessness{acceptNone: true}, []string{"signature/alg-none"}},
+	{"hs256Key=pem", carelessness{hs256Key: formPEM}, []string{"signature/hs256-pem"}},
+	{"hs256Key=der", carelessness{hs256Key: formDER}, []string{"signature/hs256-der"}}, // issue 20's RP 2
+	{"hs256Key=pkcs1-der", carelessness{hs256Key: formPKCS1DER}, []string{"signature/hs256-pkcs1-der"}},
+	{"hs256Key=pkcs1-pem", carelessness{hs256Key: formPKCS1PEM}, []string{"signature/hs256-pkcs1-pem"}},
+	{"hs256Key=jwk", carelessness{hs256Key: formJWK}, []string{"signature/hs256-jwk"}},
+	{"hs256Key=ec-point", carelessness{hs256Key: formECPoint}, []string{"signature/hs256-ec-point"}},
+	{"hs256Key=rsa-modulus", carelessness{hs256Key: formRSAModulus}, []string{"signature/hs256-rsa-modulus"}},
+	{"hs256Key=jwk-x", carelessness{hs256Key: formJWKX}, []string{"signature/hs256-jwk-x"}},
+	{"hs256Key=jwk-n", carelessness{hs256Key: formJWKN}, []string{"signature/hs256-jwk-n"}},
+	{"unknownKidUnverified", carelessness{unknownKidUnverified: true}, []string{"signature/unknown-kid"}},
+	{"noECCheck", carelessness{noECCheck: true}, []string{"signature/unpublished-key-published-kid"}},
+	{"noKidUnverified", carelessness{noKidUnverified: true}, []string{"signature/no-kid-several-keys"}},
+	{"headerKey=jwk", carelessness{headerKey: "jwk"}, []string{"signature/header-jwk"}}, // issue 20's RP 3
+	{"headerKey=jku", carelessness{headerKey: "jku"}, []string{"signature/header-jku"}},
+	{"headerKey=x5c", carelessness{headerKey: "x5c"}, []string{"signature/header-x5c"}},
+	{"headerKey=x5u", carelessness{headerKey: "x5u"}, []string{"signature/header-x5u"}},
+	{"trustsThaIDIssuers", carelessness{trustsThaIDIssuers: true}, []string{"claims/iss-wrong"}},
+	{"issHasPrefix", carelessness{issHasPrefix: true}, []string{"claims/iss-suffix"}}, // issue 20's RP 4
+	{"issHasSuffix", carelessness{issHasSuffix: true}, []string{"claims/iss-prefix"}},
+	{"issFoldCase", carelessness{issFoldCase: true}, []string{"claims/iss-case"}},
+	{"issIgnoresHost", carelessness{issIgnoresHost: true}, []string{"claims/iss-other-host"}},
+	{"audAnyOwnClient", carelessness{audAnyOwnClient: true}, []string{"claims/aud-wrong"}},
+	{"audContains", carelessness{audContains: true}, []string{"claims/aud-superstring"}}, // issue 20's RP 5
+	{"audWithin", carelessness{audWithin: true}, []string{"claims/aud-substring"}},
+	{"noAzpRequired", carelessness{noAzpRequired: true}, []string{"claims/aud-several-no-azp"}},
+	{"azpAnyOwnClient", carelessness{azpAnyOwnClient: true}, []string{"claims/azp-wrong"}},
+	{"azpContains", carelessness{azpContains: true}, []string{"claims/azp-lookalike"}},
+	{"noExp", carelessness{noExp: true}, []string{"claims/expired"}},
+	{"noNbf", carelessness{noNbf: true}, []string{"claims/nbf-future"}},
+	{"noIat", carelessness{noIat: true}, []string{"claims/iat-future"}},
+	{"nonceAnyValue", carelessness{nonceAnyValue: true}, []string{"claims/nonce-wrong"}},
+	{"nonceWhenPresent", carelessness{nonceWhenPresent: true}, []string{"claims/nonce-missing"}},
+	{"noAtHash", carelessness{noAtHash: true}, []string{"claims/at-hash-wrong"}},
+	{"noPIDCheck", carelessness{noPIDCheck: true}, []string{"claims/pid-check-digit"}},
+	{"ignoreState", carelessness{ignoreState: true}, []string{"redirect/state-wrong"}},
+	{"noReplayCheck", carelessness{noReplayCheck: true}, []string{"redirect/replay"}},
+	{"idempotentCallback", carelessness{idempotentCallback: true}, []string{"redirect/replay-other-browser"}},
+	{"stateOnly", carelessness{stateOnly: true}, []string{"redirect/login-csrf"}}, // issue 20's RP 1
+	{"sessionBeforeError", carelessness{sessionBeforeError: true}, []string{"redirect/access-denied"}},
+	{"uncheckedErrorJSON", carelessness{uncheckedErrorJSON: true}, []string{"token-endpoint/500"}},
+	{"noTimeout", carelessness{noTimeout: true}, []string{"token-endpoint/timeout"}},
+	{"uncheckedTokenJSON", carelessness{uncheckedTokenJSON: true}, []string{"token-endpoint/malformed-json"}},
+	{"flatFallback", carelessness{flatFallback: true}, []string{"token-endpoint/no-id-token"}},
+	{"noPKCE+nonceAnyLogin", carelessness{noPKCE: true, nonceAnyLogin: true}, []string{"flat-claims/code-injection"}},
+
+	// ---- more
+	// The other half of redirect/login-csrf: the other browser is refused, but too late.
+	{"redeemBeforeBinding", carelessness{redeemBeforeBinding: true}, []string{"redirect/login-csrf"}},
+	// Fetching a URL that the token names fails the case even when the token is refused.
+	{"fetchHeaderURLs", carelessness{fetchHeaderURLs: true}, []string{"signature/header-jku", "signature/header-x5u"}},
+	{"skipSignature", carelessness{skipSignature: true}, casesIn("signature")},
+	{"skipNonce", carelessness{skipNonce: true}, []string{"claims/nonce-wrong", "claims/nonce-missing"}},
+	// Each defence alone stops code injection.
+	{"noPKCE", carelessness{noPKCE: true}, nil},
+	{"nonceAnyLogin", carelessness{nonceAnyLogin: true}, nil},
+	// No openid: every case about the ID token cannot be observed.
+	{"flatNoPKCE", carelessness{flatNoPKCE: true}, append(casesNeeding(needOpenID), "flat-claims/code-injection")},
+	{"noTimeout+twoStepCallback", carelessness{noTimeout: true, twoStepCallback: true}, []string{"token-endpoint/timeout"}},
+	{"twoStepCallback", carelessness{twoStepCallback: true}, nil},
+	{"careful", carelessness{}, nil},
+}
+
+// allBut is every case of the plan except those named.
+func allBut(except ...string) []string {
+	var names []string
+	for _, tc := range plan {
+		if !slices.Contains(except, tc.name) {
+			names = append(names, tc.name)
+		}
+	}
+	return names
+}
+
+// casesIn is every case of a group.
+func casesIn(group string) []string {
+	var names []string
+	for _, tc := range plan {
+		if tc.group() == group {
+			names = append(names, tc.name)
+		}
+	}
+	return names
+}
+
+// casesNeeding is every case whose needs include n.
+func casesNeeding(n needs) []string {
+	var names []string
+	for _, tc := range plan {
+		if tc.needs&n != 0 {
+			names = append(names, tc.name)
+		}
+	}
+	return names
+}
+
 func TestCarelessRPs(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		rp   carelessness
-		want []string
-	}{
-		{"no signature check", carelessness{skipSignature: true}, []string{
-			"signature/tampered", "signature/alg-none", "signature/hs256-public-key", "signature/unknown-kid",
-			"signature/unpublished-key-published-kid", "signature/no-kid-several-keys",
-		}},
-		{"no nonce check", carelessness{skipNonce: true}, []string{"claims/nonce-wrong", "claims/nonce-missing"}},
-		{"ignores state", carelessness{ignoreState: true}, []string{"redirect/state-wrong"}},
-		{"no replay check", carelessness{noReplayCheck: true}, []string{"redirect/replay"}},
-		{"no timeout", carelessness{noTimeout: true}, []string{"token-endpoint/timeout"}},
-		{"no PID check", carelessness{noPIDCheck: true}, []string{"claims/pid-check-digit"}},
-		{"flat claims when the ID token is missing", carelessness{flatFallback: true}, []string{"token-endpoint/no-id-token"}},
-		{"flat claims only, no PKCE", carelessness{flatNoPKCE: true}, []string{
-			"accept/es256", "accept/rs256", "accept/key-rotation",
-			"signature/tampered", "signature/alg-none", "signature/hs256-public-key", "signature/unknown-kid",
-			"signature/unpublished-key-published-kid", "signature/no-kid-several-keys",
-			"claims/iss-wrong", "claims/aud-wrong", "claims/aud-several-no-azp", "claims/azp-wrong",
-			"claims/expired", "claims/nbf-future", "claims/iat-future", "claims/nonce-wrong", "claims/nonce-missing",
-			"claims/at-hash-wrong", "token-endpoint/no-id-token", "flat-claims/code-injection",
-		}},
-		{"no timeout, code redeemed after a redirect", carelessness{noTimeout: true, twoStepCallback: true}, []string{"token-endpoint/timeout"}},
-		{"careful, code redeemed after a redirect", carelessness{twoStepCallback: true}, nil},
-		{"careful (the control)", carelessness{}, nil},
-	} {
+	for _, tc := range carelessRPs {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			addr := freeAddr(t)
 			app := startRP(t, carelessRP("http://"+addr, tc.rp))
 			code, out, errOut := check(t, addr, app)
+			if testing.Verbose() {
+				t.Logf("output:\n%s", out)
+			}
 			got := failing(t, out)
-			if want := min(len(tc.want), 1); code != want {
+			if want := min(len(tc.fails), 1); code != want {
 				t.Errorf("exit %d, want %d (stderr %s)", code, want, errOut)
 			}
-			if !slices.Equal(got, tc.want) {
-				t.Fatalf("failing cases\n got %v\nwant %v\noutput:\n%s", got, tc.want, out)
+			if !slices.Equal(got, tc.fails) {
+				t.Fatalf("failing cases\n got %v\nwant %v\noutput:\n%s", got, tc.fails, out)
 			}
 		})
+	}
+}
+
+// proofs maps each case to the careless RPs that fail it and no other case.
+func proofs() map[string][]string {
+	m := map[string][]string{}
+	for _, c := range carelessRPs {
+		if len(c.fails) == 1 {
+			m[c.fails[0]] = append(m[c.fails[0]], c.name)
+		}
+	}
+	return m
+}
+
+// TestEveryCaseIsProven: for every case of the plan, a careless RP of TestCarelessRPs fails
+// that case and no other, so that every case is shown able to fail, and to fail for its own
+// reason. The one exception is baselineCase, the good login that every refusal case needs:
+// an RP that refuses it refuses the baseline login too, and fails every refusal case as
+// unobservable; its proof is such an RP (which passes accept/rs256).
+func TestEveryCaseIsProven(t *testing.T) {
+	p := proofs()
+	for _, tc := range plan {
+		if tc.name == baselineCase {
+			continue
+		}
+		if len(p[tc.name]) == 0 {
+			t.Errorf("%s: no careless RP fails this case and only it; add one to carelessRPs", tc.name)
+		}
+	}
+	if !slices.ContainsFunc(carelessRPs, func(c carelessRPTest) bool { return slices.Contains(c.fails, baselineCase) }) {
+		t.Errorf("no careless RP fails %s", baselineCase)
+	}
+	names := map[string]bool{}
+	for _, c := range carelessRPs {
+		if names[c.name] {
+			t.Errorf("two careless RPs are named %q", c.name)
+		}
+		names[c.name] = true
+		// In plan order, and cases of the plan: else TestCarelessRPs could never pass.
+		var inPlan []string
+		for _, tc := range plan {
+			if slices.Contains(c.fails, tc.name) {
+				inPlan = append(inPlan, tc.name)
+			}
+		}
+		if !slices.Equal(inPlan, c.fails) {
+			t.Errorf("%s: fails %v, not cases of the plan in its order", c.name, c.fails)
+		}
 	}
 }
 
@@ -434,18 +581,34 @@ func TestCodeInjectionNeedsTheTokenEndpoint(t *testing.T) {
 	}
 }
 
-// TestDocListsThePlan: doc.go lists every case, in the order they run, and every case is
-// documented.
-func TestDocListsThePlan(t *testing.T) {
+// docTable returns the rows of the table that follows the heading in doc.go, split in fields:
+// the preformatted lines whose first field is a case name.
+func docTable(t *testing.T, heading string) [][]string {
+	t.Helper()
 	b, err := os.ReadFile("doc.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var listed []string
-	for _, l := range strings.Split(string(b), "\n") {
+	_, section, ok := strings.Cut(string(b), "\n// # "+heading+"\n")
+	if !ok {
+		t.Fatalf("doc.go has no section %q", heading)
+	}
+	section, _, _ = strings.Cut(section, "\n// # ")
+	var rows [][]string
+	for _, l := range strings.Split(section, "\n") {
 		if f := strings.Fields(strings.TrimPrefix(l, "//\t")); strings.HasPrefix(l, "//\t") && len(f) > 1 && strings.Contains(f[0], "/") && !strings.HasPrefix(f[0], "-") {
-			listed = append(listed, f[0])
+			rows = append(rows, f)
 		}
+	}
+	return rows
+}
+
+// TestDocListsThePlan: doc.go lists every case, in the order they run, and every case is
+// documented.
+func TestDocListsThePlan(t *testing.T) {
+	var listed []string
+	for _, row := range docTable(t, "The plan") {
+		listed = append(listed, row[0])
 	}
 	if !slices.Equal(listed, allCases()) {
 		t.Fatalf("doc.go lists\n%v\nthe plan is\n%v", listed, allCases())
@@ -454,5 +617,33 @@ func TestDocListsThePlan(t *testing.T) {
 		if tc.sends == "" || tc.expect == "" || tc.ref == "" || tc.run == nil {
 			t.Errorf("%s is not fully documented", tc.name)
 		}
+	}
+}
+
+// TestDocNamesTheProofs: doc.go's table of proofs has a row per case, in plan order, whose
+// last field names a careless RP of TestCarelessRPs that fails this case and no other (for
+// baselineCase: that fails it).
+func TestDocNamesTheProofs(t *testing.T) {
+	rows := docTable(t, "Every case can fail")
+	byName := map[string][]string{}
+	for _, c := range carelessRPs {
+		byName[c.name] = c.fails
+	}
+	var listed []string
+	for _, row := range rows {
+		name, rp := row[0], row[len(row)-1]
+		listed = append(listed, name)
+		fails, ok := byName[rp]
+		switch {
+		case !ok:
+			t.Errorf("%s: doc.go names the test RP %q, which carelessRPs does not have", name, rp)
+		case name == baselineCase && !slices.Contains(fails, name):
+			t.Errorf("%s: the test RP %q does not fail it", name, rp)
+		case name != baselineCase && !slices.Equal(fails, []string{name}):
+			t.Errorf("%s: the test RP %q fails %v, not this case alone", name, rp, fails)
+		}
+	}
+	if !slices.Equal(listed, allCases()) {
+		t.Fatalf("doc.go's proofs list\n%v\nthe plan is\n%v", listed, allCases())
 	}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -67,11 +68,11 @@ var plan = []testCase{
 	// ---- signatures and keys
 	{
 		name:   "signature/tampered",
-		sends:  "an ID token whose signature has one byte changed",
+		sends:  "an RS256 ID token whose signature has one byte changed",
 		expect: "refuse the login",
-		ref:    "OpenID Connect Core 3.1.3.7 (6); RP tests oidcc-client-test-invalid-sig-es256 and -rs256 (rp-id_token-bad-sig-es256)",
+		ref:    "OpenID Connect Core 3.1.3.7 (6); RP tests oidcc-client-test-invalid-sig-rs256 and -es256 (rp-id_token-bad-sig-rs256)",
 		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenBadSignature),
+		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenBadSignature),
 	},
 	{
 		name:   "signature/alg-none",
@@ -82,12 +83,76 @@ var plan = []testCase{
 		run:    refuseTokenFault(mockprovider.TokenAlgNone),
 	},
 	{
-		name:   "signature/hs256-public-key",
-		sends:  "an ID token with alg HS256, its HMAC keyed with the provider's public key (PEM)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key",
+		name:   "signature/hs256-pem",
+		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that public key in PEM (SubjectPublicKeyInfo, as -----BEGIN PUBLIC KEY-----)",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
 		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
 		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenHS256PublicKey),
+		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKey),
+	},
+	{
+		name:   "signature/hs256-der",
+		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with the DER bytes of that public key (SubjectPublicKeyInfo, the bytes inside the PEM)",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyDER),
+	},
+	{
+		name:   "signature/hs256-pkcs1-der",
+		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with the PKCS #1 DER bytes of that RSA public key",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyPKCS1),
+	},
+	{
+		name:   "signature/hs256-pkcs1-pem",
+		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with that RSA public key in PKCS #1 PEM (-----BEGIN RSA PUBLIC KEY-----)",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyPKCS1PEM),
+	},
+	{
+		name:   "signature/hs256-jwk",
+		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that key's JWK, the JSON text exactly as the JWKS serves it",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyJWK),
+	},
+	{
+		name:   "signature/hs256-ec-point",
+		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that key's raw EC point (0x04, X, Y: 65 bytes)",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyRaw),
+	},
+	{
+		name:   "signature/hs256-rsa-modulus",
+		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with that key's raw modulus (big-endian bytes)",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyRaw),
+	},
+	{
+		name:   "signature/hs256-jwk-x",
+		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with the base64url text of that key's JWK member x",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyJWKMember),
+	},
+	{
+		name:   "signature/hs256-jwk-n",
+		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with the base64url text of that key's JWK member n",
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyJWKMember),
 	},
 	{
 		name:   "signature/unknown-kid",
@@ -113,23 +178,109 @@ var plan = []testCase{
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenNoKid),
 	},
+	{
+		name: "signature/header-jwk",
+		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid (not published), " +
+			"with the public key in the header's jwk",
+		expect: "refuse the login: a key that the token brings proves nothing; keys come from the provider's JWKS only",
+		ref:    headerKeyRef,
+		needs:  needOpenID | needToken200,
+		run:    refuseForeignKey(mockprovider.HeaderJWK),
+	},
+	{
+		name: "signature/header-jku",
+		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid, with the header's " +
+			"jku the URL of a JWK Set holding it, served by thaid-rpcheck (under /thaid-rpcheck/attacker/ of the issuer)",
+		expect: "refuse the login, without fetching the URL",
+		ref:    headerKeyRef + "; RFC 8725 3.10 (a URL in a token is an SSRF)",
+		needs:  needOpenID | needToken200,
+		run:    refuseForeignKey(mockprovider.HeaderJKU),
+	},
+	{
+		name: "signature/header-x5c",
+		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid, with a self-signed " +
+			"certificate of it in the header's x5c",
+		expect: "refuse the login: a certificate that the token brings proves nothing",
+		ref:    headerKeyRef,
+		needs:  needOpenID | needToken200,
+		run:    refuseForeignKey(mockprovider.HeaderX5C),
+	},
+	{
+		name: "signature/header-x5u",
+		sends: "an ID token signed by a key of thaid-rpcheck's own, under that key's kid, with the header's " +
+			"x5u the URL of a self-signed certificate of it (PEM), served by thaid-rpcheck (under /thaid-rpcheck/attacker/ of the issuer)",
+		expect: "refuse the login, without fetching the URL",
+		ref:    headerKeyRef + "; RFC 8725 3.10 (a URL in a token is an SSRF)",
+		needs:  needOpenID | needToken200,
+		run:    refuseForeignKey(mockprovider.HeaderX5U),
+	},
 
 	// ---- claims
 	{
-		name:   "claims/iss-wrong",
-		sends:  "an ID token with iss https://wrong-issuer.invalid",
-		expect: "refuse the login",
+		name: "claims/iss-wrong",
+		sends: "an ID token with iss https://imauthsbx.bora.dopa.go.th, ThaID's sandbox (its production issuer " +
+			"https://imauth.bora.dopa.go.th if the provider's issuer is the sandbox's): a real ThaID issuer, not " +
+			"the one the RP is configured for",
+		expect: "refuse the login: trust the one issuer configured, not every ThaID environment",
 		ref:    "OpenID Connect Core 3.1.3.7 (2); RP test oidcc-client-test-invalid-iss (rp-id_token-issuer-mismatch)",
 		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenWrongIssuer),
+		run:    refuseTokenFault(mockprovider.TokenIssuerOtherThaID),
+	},
+	{
+		name:   "claims/iss-suffix",
+		sends:  "an ID token whose iss is the issuer followed by .attacker.invalid (it starts with the issuer)",
+		expect: issExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenIssuerSuffix),
+	},
+	{
+		name:   "claims/iss-prefix",
+		sends:  "an ID token whose iss is https://attacker.invalid/ followed by the issuer (it ends with the issuer)",
+		expect: issExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenIssuerPrefix),
+	},
+	{
+		name:   "claims/iss-case",
+		sends:  "an ID token whose iss is the issuer with the case of every letter swapped (HTTP://...)",
+		expect: issExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenIssuerCase),
+	},
+	{
+		name:   "claims/iss-other-host",
+		sends:  "an ID token whose iss is the issuer with its host replaced by attacker.invalid (scheme, port and path kept)",
+		expect: issExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenIssuerOtherHost),
 	},
 	{
 		name:   "claims/aud-wrong",
-		sends:  "an ID token whose aud is another client",
-		expect: "refuse the login",
+		sends:  "an ID token whose aud is another client (another-client)",
+		expect: "refuse the login: only the RP's own client ID is its audience",
 		ref:    "OpenID Connect Core 3.1.3.7 (3); RP test oidcc-client-test-invalid-aud (rp-id_token-aud)",
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenWrongAudience),
+	},
+	{
+		name:   "claims/aud-superstring",
+		sends:  "an ID token whose aud is the client ID followed by -attacker (it contains the client ID)",
+		expect: audExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (3)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenAudienceSuperstring),
+	},
+	{
+		name:   "claims/aud-substring",
+		sends:  "an ID token whose aud is the client ID without its last character (the client ID contains it)",
+		expect: audExact,
+		ref:    "OpenID Connect Core 3.1.3.7 (3)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenAudienceSubstring),
 	},
 	{
 		name:   "claims/aud-several-no-azp",
@@ -146,6 +297,15 @@ var plan = []testCase{
 		ref:    "OpenID Connect Core 3.1.3.7 (4) and (5)",
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenWrongAzp),
+	},
+	{
+		name: "claims/azp-lookalike",
+		sends: "an ID token whose aud lists the RP and the client ID followed by -attacker, with azp the latter " +
+			"(it starts with the client ID)",
+		expect: "refuse the login: azp, when present, must equal the client ID exactly",
+		ref:    "OpenID Connect Core 3.1.3.7 (4) and (5)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(mockprovider.TokenAzpLookalike),
 	},
 	{
 		name:   "claims/expired",
@@ -232,6 +392,17 @@ var plan = []testCase{
 		run:    replay(true),
 	},
 	{
+		name: "redirect/login-csrf",
+		sends: "browser A starts a login and stops before its callback; browser B, which started none, opens " +
+			"A's callback (login CSRF: B would be signed in as A's citizen, or a leaked link would sign its " +
+			"finder in)",
+		expect: "sign B in as no one, and leave the login to A: A's own callback then still signs A in (a " +
+			"browser that did not start the login is refused before the login or its code is used)",
+		ref:   "RFC 6749 10.12; RFC 9700 4.7; OpenID Connect Core 3.1.2.1 (state)",
+		needs: needToken200,
+		run:   loginCSRF,
+	},
+	{
 		name:   "redirect/access-denied",
 		sends:  "the provider redirects back with error=access_denied and the right state (the citizen refused)",
 		expect: "sign no one in, and answer the callback",
@@ -286,6 +457,14 @@ var plan = []testCase{
 	},
 }
 
+// Texts that several cases share.
+const (
+	headerKeyRef = "OpenID Connect Core 2 (ID tokens should not use jwk, jku, x5c or x5u) and 3.1.3.7 (6) " +
+		"(use the keys provided by the issuer); RFC 8725 3.10"
+	issExact = "refuse the login: iss must equal the issuer exactly (a trailing slash may be tolerated, nothing else)"
+	audExact = "refuse the login: aud must hold the client ID exactly"
+)
+
 // ---- what the cases do
 
 func acceptWith(key string) func(r *runner) outcome {
@@ -311,6 +490,41 @@ func refuseTokenFault(f mockprovider.TokenFault) func(r *runner) outcome {
 	return func(r *runner) outcome {
 		r.p.QueueTokenFault(f)
 		return r.login().refused()
+	}
+}
+
+// refuseTokenFaultWith is refuseTokenFault with the key named (keyES256, keyRS256) active.
+func refuseTokenFaultWith(key string, f mockprovider.TokenFault) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		if err := r.p.SetActiveKey(r.kids[key]); err != nil {
+			return cannot("%v", err)
+		}
+		r.p.QueueTokenFault(f)
+		return r.login().refused()
+	}
+}
+
+// refuseForeignKey sends an ID token signed by the runner's foreign key, which the header
+// gives as in says. An RP that fetches a jku or x5u URL fails, even if it then refuses.
+func refuseForeignKey(in mockprovider.HeaderKey) func(r *runner) outcome {
+	return func(r *runner) outcome {
+		keyURL := ""
+		switch in {
+		case mockprovider.HeaderJKU:
+			keyURL = r.jkuURL
+		case mockprovider.HeaderX5U:
+			keyURL = r.x5uURL
+		}
+		if err := r.p.QueueForeignKeyToken(r.foreign, in, keyURL); err != nil {
+			return cannot("%v", err)
+		}
+		a := r.login()
+		out := a.refused()
+		if n := r.attackerHits.Load(); n > 0 && !out.unobservable {
+			return failed("%s; and it fetched %s, the token header's %s, %s: a URL that a token names must never be fetched",
+				a, keyURL, in, times(n))
+		}
+		return out
 	}
 }
 
@@ -378,6 +592,39 @@ func replay(other bool) func(r *runner) outcome {
 	}
 }
 
+// loginCSRF: browser b opens browser a's callback, which a never opened. b must be refused,
+// and a's login left alone: a's own callback must still sign a in afterwards.
+func loginCSRF(r *runner) outcome {
+	a := r.newBrowser()
+	cb, err := a.toCallback()
+	if err != nil {
+		return cannot("%v", err)
+	}
+	other := r.newBrowser().finish(cb)
+	if out := other.refused(); !out.pass {
+		if out.unobservable {
+			return out
+		}
+		return failed("the browser that did not start the login: %s", other)
+	}
+	redeemed := r.tokenHits.Load() > 0
+	own := a.finish(cb)
+	if own.signedIn {
+		return passed("the browser that did not start the login: %s; the one that did then signed in", other)
+	}
+	// Either the other browser's callback spent A's login, or the RP refuses everything now:
+	// a good login tells which.
+	if control := r.login(); !control.signedIn {
+		return cannot("the browser that started the login could not complete it (%s), and a good login is refused too (%s)", own, control)
+	}
+	how := "it"
+	if redeemed {
+		how = "it (the RP redeemed the code for the other browser)"
+	}
+	return failed("refused the browser that did not start the login (%s), but spent %s: the browser that started the login could no longer complete it (%s)",
+		other, how, own)
+}
+
 func codeInjection(r *runner) outcome {
 	victim := r.newBrowser()
 	cb, err := victim.toCallback()
@@ -392,4 +639,12 @@ func codeInjection(r *runner) outcome {
 	q.Set("code", other.Query().Get("code"))
 	cb.RawQuery = q.Encode()
 	return victim.finish(cb).refused()
+}
+
+// times says how many times: "once", "2 times".
+func times(n int64) string {
+	if n == 1 {
+		return "once"
+	}
+	return strconv.FormatInt(n, 10) + " times"
 }

@@ -31,9 +31,23 @@ type runner struct {
 	srv       *http.Server
 	kids      map[string]string // published key ID by key name (keyES256, keyRS256)
 	tokenPath string
+	// transport opens a connection per request: Go's transport would repeat a GET whose
+	// reused connection broke, so a callback that the RP crashed on would be opened again,
+	// a replay that no case asked for.
+	transport *http.Transport
 	tokenHits atomic.Int64 // calls of the token endpoint since the last reset, answered or not
 	baseline  string       // why a good login failed before the plan ran; "" = it worked
+
+	// The attacker's side of the signature/header-* cases: a key that no provider publishes,
+	// served by the provider's server under attackerPrefix, at jkuURL and x5uURL.
+	foreign        *mockprovider.ForeignKey
+	attackerPrefix string
+	jkuURL, x5uURL string
+	attackerHits   atomic.Int64 // requests under attackerPrefix since the last reset
 }
+
+// attackerPath is where, under the issuer, the provider's server plays the attacker.
+const attackerPath = "/thaid-rpcheck/attacker/"
 
 // setupError is a usage or setup error: exit status 2.
 type setupError struct{ msg string }
@@ -75,19 +89,49 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 		ln.Close()
 		return nil, setupErrorf("provider keys: %v", err)
 	}
+	foreign, err := mockprovider.NewForeignKey("ES256")
+	if err != nil {
+		ln.Close()
+		return nil, setupErrorf("foreign key: %v", err)
+	}
+	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New
 	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
-	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path}
+	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path,
+		foreign: foreign, attackerPrefix: iu.Path + attackerPath,
+		jkuURL: p.URL(attackerPath + "jwks.json"), x5uURL: p.URL(attackerPath + "cert.pem")}
+	r.transport = http.DefaultTransport.(*http.Transport).Clone()
+	r.transport.DisableKeepAlives = true
 	r.srv = &http.Server{Handler: http.HandlerFunc(r.serveProvider), ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog: slog.NewLogLogger(slog.DiscardHandler, slog.LevelError)}
 	go func() { _ = r.srv.Serve(ln) }()
 	return r, nil
 }
 
+// serveAttacker serves the foreign key as an attacker would, for the jku and x5u a token
+// names, and counts every request: a careful RP sends none.
+func (r *runner) serveAttacker(w http.ResponseWriter, req *http.Request) {
+	r.attackerHits.Add(1)
+	switch req.URL.Path {
+	case r.attackerPrefix + "jwks.json":
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(r.foreign.JWKS())
+	case r.attackerPrefix + "cert.pem":
+		w.Header().Set("Content-Type", "application/x-pem-file")
+		_, _ = w.Write(r.foreign.CertificatePEM())
+	default:
+		http.NotFound(w, req)
+	}
+}
+
 // serveProvider counts the calls of the token endpoint (the provider's own log misses a call
 // whose client hung up), then lets the provider answer.
 func (r *runner) serveProvider(w http.ResponseWriter, req *http.Request) {
-	if req.URL.Path == r.tokenPath {
+	switch {
+	case req.URL.Path == r.tokenPath:
 		r.tokenHits.Add(1)
+	case strings.HasPrefix(req.URL.Path, r.attackerPrefix):
+		r.serveAttacker(w, req)
+		return
 	}
 	r.p.ServeHTTP(w, req)
 }
@@ -140,6 +184,7 @@ func (r *runner) reset() {
 	_ = r.p.SetActiveKey(r.kids[keyES256])
 	r.p.ResetRequests()
 	r.tokenHits.Store(0)
+	r.attackerHits.Store(0)
 }
 
 // result is the outcome of one case.

@@ -9,7 +9,7 @@
 //
 //	thaid login -issuer production|sandbox|URL -client-id ID -redirect-url URL
 //	            [-client-secret S] [-scopes "openid pid name"] [-auth-style basic|post]
-//	            [-json] [-show-pid] [-no-browser] [-timeout 5m]
+//	            [-json] [-show-pid] [-no-browser] [-timeout 5m] [-profile FILE]
 //
 // The client secret comes from -client-secret or, better (flags show in ps and
 // in the shell's history), from the environment variable THAID_CLIENT_SECRET.
@@ -23,22 +23,37 @@
 // http://127.0.0.1:PORT/... redirect URL for your sandbox client.
 //
 // Before anything else it requests the authorization URL once itself, without
-// following redirects, so that a redirect URL that is not registered or an
-// unknown client ID (an HTTP 4xx answer, or any page saying "Bad data request",
-// as ThaID's does; the mock answers it with 400) or a scope the
-// client may not ask for (error=invalid_scope) is reported at once. It then
-// prints the authorization URL to stderr on a line of its own, "open: <url>",
-// opens the system browser (xdg-open, open or rundll32; not with -no-browser),
-// and waits for the callback. The browser shows a result page; the terminal
-// shows the identity (the PID masked as 1-5099-xxxxx-82-8 unless -show-pid),
-// what the provider sent, and the thaid.Config that fits it, as Go source.
+// following redirects, so that a refusal is reported at once with the provider's
+// own error: invalid_scope as scope_not_granted, naming the scopes the client is
+// not granted (it asks for each scope alone); a redirect URL that is not
+// registered (invalid_request, which DOPA's sandbox answers with "The redirect or
+// callback url mismatch", or any 4xx page and any page saying "Bad data
+// request", as DOPA's manual shows one) as redirect_not_registered;
+// unauthorized_client or invalid_client as unknown_client; anything else as
+// provider_error with the provider's error and error_description. It also asks
+// once for an unknown response_type, which every provider refuses, to see how
+// this one answers refusals. It then prints the authorization URL to stderr on a
+// line of its own, "open: <url>", opens the system browser (xdg-open, open or
+// rundll32; not with -no-browser), and waits for the callback. The browser shows
+// a result page; the terminal shows the identity (the PID masked as
+// 1-5099-xxxxx-82-8 unless -show-pid), what the provider sent, and the
+// thaid.Config that fits it, as Go source.
 //
 // What the provider sent is read from the raw answers, through the http.Client
 // the command gives the thaid package: the ID token's signing algorithm and key
 // ID, expire_in or expires_in (absolute or relative), claims from the ID token
 // or flat beside the tokens (and flat claims beside an ID token), the scopes
 // granted, whether the nonce and at_hash came back, a refresh token, the form
-// of the address and ial claims. The login itself is the SDK's: thaid.Client
+// of the address and ial claims, whether sub is the citizen's PID (it is on DOPA's
+// sandbox, which makes sub personal data: it is masked like the PID), the token
+// lifetimes, and the members of the discovery document that no OpenID or OAuth
+// specification defines (the sandbox's subject_type_supported) or that a relying
+// party looks for and does not find (subject_types_supported, claims_supported,
+// code_challenge_methods_supported on the sandbox). After the login it tries both
+// token forms, "token=Bearer <t>" and the bare token, at the introspection
+// endpoint, and at the revocation endpoint (checking each by introspection), and
+// reports which each takes; the probe revokes the login's tokens. The login
+// itself is the SDK's: thaid.Client
 // Exchange, with one difference: the command sets NonceOptional, so that a
 // provider that does not echo the nonce is reported (nonce_echoed false, and
 // NonceOptional true in the fitting config) rather than refused. A wrong nonce
@@ -51,18 +66,39 @@
 //	  "pid": "1-5099-xxxxx-82-8",     // masked unless -show-pid; "" when no pid came
 //	  "subject": "...", "name": "...",
 //	  "claims": {...},                // every claim received, PID-looking numbers masked unless -show-pid
-//	  "provider": {"id_token_alg": "ES256", "expiry_field": "expires_in", "claims_source": "id_token",
-//	               "scopes_granted": ["openid", "pid", "name"], ...},
+//	  "provider": {"id_token_alg": "ES256", "expiry_field": "expires_in", "expiry_form": "absolute",
+//	               "claims_source": "id_token", "scopes_granted": ["openid", "pid", "name"],
+//	               "sub_is_pid": "yes",                    // yes, likely (no pid claim, but a valid PID), no
+//	               "access_token_seconds": 900, "id_token_seconds": 900, "refresh_token_seconds": 900,
+//	               "discovery_members": [...], "discovery_nonstandard": ["subject_type_supported"],
+//	               "discovery_missing": ["subject_types_supported", "claims_supported", "code_challenge_methods_supported"],
+//	               "authorize_errors": "json",             // json, redirect, page, accepted
+//	               "introspection_token_form": "bearer",   // bearer, bare, either, neither
+//	               "revocation_token_form": "bare", ...},
 //	  "config": {"ClientID": "...", "RedirectURL": "...", "Scopes": [...], "Provider": {...},
-//	             "AuthStyle": "basic", "NonceOptional": false}
+//	             "AuthStyle": "basic", "NonceOptional": false,
+//	             "IntrospectTokenForm": "bearer", "RevokeTokenForm": "bare"}
 //	}
 //
 // On failure it prints {"verified": false, "error": "...", "reason": "...",
 // "provider": {...}} (provider only when the token endpoint answered), with
 // reason, for example, denied (refused on the phone), state_mismatch, timeout,
 // invalid_client (bad client credentials), redirect_not_registered,
+// scope_not_granted (with "scopes_not_granted": [...]), unknown_client,
 // provider_error, invalid_grant, invalid_id_token, provider_unavailable,
-// provider_unusable (discovery failed), listen (the port is taken), interrupted.
+// provider_unusable (discovery failed), listen (the port is taken), interrupted,
+// profile (the -profile file could not be written).
+//
+// -profile FILE writes the provider's profile after a completed login: the
+// format "thaid-provider/1" of mockprovider.Profile, with what this login
+// observed (discovery members and their values, the refusal form, the expiry
+// member and form, the lifetimes, the ID token's algorithm, nonce and at_hash,
+// the forms of sub, address and ial, the introspection and revocation token
+// forms) and a note naming what it could not observe. It holds shapes and forms
+// only: no secret, token, code, PID, name or other personal value, and not the
+// client ID. "thaid-mock -profile FILE" (or mockprovider.Options.Profile) then
+// replays that provider, so that a test suite runs against its behaviour; a
+// profile of the real sandbox or production is worth attaching to an issue.
 // A login whose claims came flat, with no signed ID token (scopes without
 // openid), prints the whole report too, with verified false and reason
 // not_verified.

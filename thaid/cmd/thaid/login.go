@@ -29,6 +29,9 @@ sent, and the thaid.Config that fits it. The client secret comes from
 const loginExamples = `  export THAID_CLIENT_SECRET='...'   # from DOPA's sandbox credentials
   thaid login -issuer sandbox -client-id 6b2e... -redirect-url http://127.0.0.1:8080/callback
 
+  # also write the provider's profile, for thaid-mock -profile sandbox.json
+  thaid login -issuer sandbox -client-id 6b2e... -redirect-url http://127.0.0.1:8080/callback -profile sandbox.json
+
   # against the mock provider (go run ./mockprovider/cmd/thaid-mock), as JSON
   THAID_CLIENT_SECRET=demo-secret thaid login -issuer http://127.0.0.1:9090 \
       -client-id thaid-demo -redirect-url http://127.0.0.1:8080/callback -json
@@ -46,6 +49,7 @@ type loginOptions struct {
 	showPID   bool
 	noBrowser bool
 	timeout   time.Duration
+	profile   string // -profile: where to write the provider's profile ("" = not written)
 }
 
 func runLogin(ctx context.Context, e env, args []string) int {
@@ -60,6 +64,7 @@ func runLogin(ctx context.Context, e env, args []string) int {
 	showPID := fs.Bool("show-pid", false, "print the PID in full (personal data: masked by default)")
 	noBrowser := fs.Bool("no-browser", false, "do not open the system browser; open the printed URL yourself")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the callback")
+	profile := fs.String("profile", "", "write the provider's profile (shapes and forms, no personal data) to this file, for thaid-mock -profile")
 	if st := parseFlags(e, fs, args); st >= 0 {
 		return st
 	}
@@ -67,7 +72,7 @@ func runLogin(ctx context.Context, e env, args []string) int {
 		return fail(e, "login", exitUsage, "unexpected arguments %q", fs.Args())
 	}
 	o := loginOptions{clientID: strings.TrimSpace(*clientID), json: *asJSON, showPID: *showPID,
-		noBrowser: *noBrowser, timeout: *timeout}
+		noBrowser: *noBrowser, timeout: *timeout, profile: *profile}
 	var err error
 	if o.issuer, err = parseIssuer(*issuer); err != nil {
 		return fail(e, "login", exitUsage, "%v", err)
@@ -167,6 +172,7 @@ type loginOutcome struct {
 type loginFailure struct {
 	reason string // denied, state_mismatch, timeout, invalid_client, redirect_not_registered, ...
 	msg    string
+	scopes []string // scope_not_granted: the scopes the client is not granted
 }
 
 func (f *loginFailure) Error() string { return f.msg }
@@ -209,6 +215,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		closeAll(lns)
 		return loginFailed(e, o, nil, f)
 	}
+	authorizeErrors := probeAuthorizeErrors(ctx, hc, authURL, o.redirect)
 
 	wctx, cancel := context.WithTimeout(ctx, o.timeout)
 	defer cancel()
@@ -245,6 +252,8 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		}
 	}
 	report, seen := buildReport(rec, cfg, o.issuer, cfg.Scopes, l.Nonce)
+	report.AuthorizeErrors = authorizeErrors
+	report.addDiscovery(readDiscovery(ctx, hc, rec, cfg.Provider.Issuer))
 	if out.err != nil {
 		var rp *providerReport
 		if seen {
@@ -255,6 +264,15 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	if out.res == nil || out.res.Identity == nil {
 		return loginFailed(e, o, &report, &loginFailure{reason: "no_identity", msg: "the login completed without an identity"})
 	}
+	tf := probeTokenForms(ctx, cfg, out.res.Token)
+	report.IntrospectionTokenForm, report.RevocationTokenForm = tf.introspection, tf.revocation
+	report.RefreshTokenSeconds = tf.refreshSeconds
+	if o.profile != "" {
+		if err := writeProfile(o.profile, report, time.Now()); err != nil {
+			return loginFailed(e, o, &report, &loginFailure{reason: "profile", msg: fmt.Sprintf("cannot write the profile: %v", err)})
+		}
+		fmt.Fprintf(e.stderr, "profile written to %s\n", o.profile)
+	}
 	return loginSucceeded(e, o, out.res, report, fittingConfig(cfg, o.issuer, report))
 }
 
@@ -262,51 +280,6 @@ func closeAll(lns []net.Listener) {
 	for _, ln := range lns {
 		ln.Close()
 	}
-}
-
-// preflight requests the authorization URL once, without following redirects,
-// so that an unregistered redirect URL or client ID (ThaID's "Bad data request"
-// page) or a refused scope is reported at once instead of after the timeout.
-func preflight(ctx context.Context, hc *http.Client, authURL string, o loginOptions) *loginFailure {
-	c := *hc
-	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, authURL, nil)
-	if err != nil {
-		return &loginFailure{reason: "internal", msg: err.Error()}
-	}
-	resp, err := c.Do(req)
-	if err != nil {
-		return &loginFailure{reason: "provider_unavailable", msg: fmt.Sprintf("cannot reach the authorization endpoint: %v", err)}
-	}
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-	resp.Body.Close()
-	switch {
-	case resp.StatusCode >= 300 && resp.StatusCode < 400:
-		loc, err := resp.Request.URL.Parse(resp.Header.Get("Location"))
-		if err != nil || stripQuery(loc.String()) != stripQuery(o.redirect.String()) {
-			return nil // on to a login page of the provider
-		}
-		q := loc.Query()
-		if code := q.Get("error"); code != "" {
-			return &loginFailure{reason: "provider_error", msg: fmt.Sprintf(
-				"the provider refused the authorization request: %s: %s (a scope it does not allow this client?)",
-				code, q.Get("error_description"))}
-		}
-		return nil
-	case resp.StatusCode >= 500:
-		return &loginFailure{reason: "provider_unavailable", msg: fmt.Sprintf("the authorization endpoint answered HTTP %d", resp.StatusCode)}
-	case resp.StatusCode >= 400, strings.Contains(string(body), "Bad data request"):
-		// ThaID's manual shows a "Bad data request" page for a redirect_uri
-		// mismatch without saying its status: a 200 with that page counts too.
-		page := ""
-		if strings.Contains(string(body), "Bad data request") {
-			page = ` with its "Bad data request" page`
-		}
-		return &loginFailure{reason: "redirect_not_registered", msg: fmt.Sprintf(
-			"the provider refused the authorization request (HTTP %d%s): the redirect URL %s is not registered for client ID %q (it must match exactly, path and trailing slash included), or the client ID is unknown",
-			resp.StatusCode, page, o.redirect, o.clientID)}
-	}
-	return nil
 }
 
 var resultPage = template.Must(template.New("result").Parse(`<!doctype html>
@@ -361,32 +334,32 @@ func classify(err error) *loginFailure {
 	var f *loginFailure
 	if errors.As(err, &f) {
 		// its message may quote the provider (an error_description): mask it too
-		return &loginFailure{reason: f.reason, msg: thaid.MaskPID(f.msg)}
+		return &loginFailure{reason: f.reason, msg: thaid.MaskPID(f.msg), scopes: f.scopes}
 	}
 	msg := thaid.MaskPID(err.Error())
 	var pe *thaid.Error
 	errors.As(err, &pe)
 	switch {
 	case errors.Is(err, thaid.ErrUserDenied):
-		return &loginFailure{"denied", "the citizen refused the request in the ThaID app (" + msg + ")"}
+		return &loginFailure{reason: "denied", msg: "the citizen refused the request in the ThaID app (" + msg + ")"}
 	case errors.Is(err, thaid.ErrStateMismatch):
-		return &loginFailure{"state_mismatch", "state mismatch: the callback does not belong to this login (an old browser tab, or a forged request)"}
+		return &loginFailure{reason: "state_mismatch", msg: "state mismatch: the callback does not belong to this login (an old browser tab, or a forged request)"}
 	case errors.Is(err, thaid.ErrInvalidClient):
-		return &loginFailure{"invalid_client", "bad client credentials: the token endpoint refused the client ID or secret (" + msg + "); check -client-id, the secret and -auth-style"}
+		return &loginFailure{reason: "invalid_client", msg: "bad client credentials: the token endpoint refused the client ID or secret (" + msg + "); check -client-id, the secret and -auth-style"}
 	case errors.Is(err, thaid.ErrInvalidGrant), pe != nil && pe.Code == "invalid_request":
-		return &loginFailure{"invalid_grant", "the token endpoint refused the code (" + msg + ")"}
+		return &loginFailure{reason: "invalid_grant", msg: "the token endpoint refused the code (" + msg + ")"}
 	case errors.Is(err, thaid.ErrProviderUnavailable):
-		return &loginFailure{"provider_unavailable", "the provider is unavailable (" + msg + ")"}
+		return &loginFailure{reason: "provider_unavailable", msg: "the provider is unavailable (" + msg + ")"}
 	case errors.Is(err, thaid.ErrUnsupportedAlg), errors.Is(err, thaid.ErrBadSignature),
 		errors.Is(err, thaid.ErrIssuerMismatch), errors.Is(err, thaid.ErrAudienceMismatch),
 		errors.Is(err, thaid.ErrTokenExpired), errors.Is(err, thaid.ErrTokenNotYetValid),
 		errors.Is(err, thaid.ErrIssuedInFuture), errors.Is(err, thaid.ErrNonceMismatch),
 		errors.Is(err, thaid.ErrAtHashMismatch), errors.Is(err, thaid.ErrInvalidToken):
-		return &loginFailure{"invalid_id_token", "the ID token did not verify (" + msg + ")"}
+		return &loginFailure{reason: "invalid_id_token", msg: "the ID token did not verify (" + msg + ")"}
 	case pe != nil:
-		return &loginFailure{"provider_error", "the provider answered with an error (" + msg + ")"}
+		return &loginFailure{reason: "provider_error", msg: "the provider answered with an error (" + msg + ")"}
 	}
-	return &loginFailure{"error", msg}
+	return &loginFailure{reason: "error", msg: msg}
 }
 
 // loginJSON is the -json output of thaid login.
@@ -400,12 +373,15 @@ type loginJSON struct {
 	Config   *configReport   `json:"config,omitempty"`
 	Error    string          `json:"error,omitempty"`
 	Reason   string          `json:"reason,omitempty"`
+	// ScopesNotGranted names, with reason scope_not_granted, the scopes the client is not
+	// granted (each was asked for alone).
+	ScopesNotGranted []string `json:"scopes_not_granted,omitempty"`
 }
 
 func loginFailed(e env, o loginOptions, r *providerReport, err error) int {
 	f := classify(err)
 	if o.json {
-		writeJSON(e.stdout, loginJSON{Provider: r, Error: f.msg, Reason: f.reason})
+		writeJSON(e.stdout, loginJSON{Provider: r, Error: f.msg, Reason: f.reason, ScopesNotGranted: f.scopes})
 	} else if r != nil {
 		fmt.Fprintf(e.stdout, "What the provider sent\n")
 		r.writeText(e.stdout)

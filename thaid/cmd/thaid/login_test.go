@@ -23,24 +23,28 @@ func TestLoginReportsEveryVariant(t *testing.T) {
 		flatBeside, verified                               bool
 	}{
 		{name: "ES256 expires_in id_token", opts: mockprovider.Options{Alg: "ES256"},
-			alg: "ES256", expiryField: "expires_in", expiryForm: "relative", source: "id_token", verified: true},
+			alg: "ES256", expiryField: "expires_in", expiryForm: "absolute", source: "id_token", verified: true},
 		{name: "RS256 expires_in id_token", opts: mockprovider.Options{Alg: "RS256"},
-			alg: "RS256", expiryField: "expires_in", expiryForm: "relative", source: "id_token", verified: true},
+			alg: "RS256", expiryField: "expires_in", expiryForm: "absolute", source: "id_token", verified: true},
+		{name: "ES256 relative expires_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative},
+			alg: "ES256", expiryField: "expires_in", expiryForm: "relative", source: "id_token", verified: true},
 		{name: "ES256 expire_in id_token", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute},
 			alg: "ES256", expiryField: "expire_in", expiryForm: "absolute", source: "id_token", verified: true},
 		{name: "RS256 expire_in id_token", opts: mockprovider.Options{Alg: "RS256", ExpiryStyle: mockprovider.ExpiryAbsolute},
 			alg: "RS256", expiryField: "expire_in", expiryForm: "absolute", source: "id_token", verified: true},
 		{name: "flat claims expires_in", opts: mockprovider.Options{}, scopes: "pid name",
+			expiryField: "expires_in", expiryForm: "absolute", source: "flat"},
+		{name: "flat claims relative expires_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative}, scopes: "pid name",
 			expiryField: "expires_in", expiryForm: "relative", source: "flat"},
 		{name: "flat claims expire_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute}, scopes: "pid,name",
 			expiryField: "expire_in", expiryForm: "absolute", source: "flat"},
 		{name: "flat claims beside id_token", opts: mockprovider.Options{FlatClaimsWithOpenID: true},
-			alg: "ES256", expiryField: "expires_in", expiryForm: "relative", source: "id_token", flatBeside: true, verified: true},
-		{name: "address object, ial number", opts: mockprovider.Options{AddressStyle: mockprovider.AddressObject, IALAsNumber: true},
-			scopes: "openid pid address ial", alg: "ES256", expiryField: "expires_in", expiryForm: "relative", source: "id_token",
+			alg: "ES256", expiryField: "expires_in", expiryForm: "absolute", source: "id_token", flatBeside: true, verified: true},
+		{name: "address object, ial number", opts: mockprovider.Options{IALAsNumber: true},
+			scopes: "openid pid address ial", alg: "ES256", expiryField: "expires_in", expiryForm: "absolute", source: "id_token",
 			address: "object", ial: "number", verified: true},
-		{name: "address string, ial string", opts: mockprovider.Options{}, scopes: "openid pid address ial",
-			alg: "ES256", expiryField: "expires_in", expiryForm: "relative", source: "id_token",
+		{name: "address string, ial string", opts: mockprovider.Options{AddressStyle: mockprovider.AddressString}, scopes: "openid pid address ial",
+			alg: "ES256", expiryField: "expires_in", expiryForm: "absolute", source: "id_token",
 			address: "string", ial: "string", verified: true},
 	}
 	for _, tc := range tests {
@@ -301,8 +305,8 @@ func TestLoginFailures(t *testing.T) {
 			t.Errorf("provider.token_status = %v, want 401", got)
 		}
 	})
-	t.Run("redirect URL not registered", func(t *testing.T) {
-		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
+	t.Run("redirect URL not registered, the manual's page", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, AuthorizeErrors: mockprovider.AuthorizeErrorsRedirect, Clients: []mockprovider.RelyingParty{
 			{ID: "agency", Secret: "s", RedirectURIs: []string{"http://127.0.0.1:1/registered"}}}})
 		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 			"-redirect-url", freeRedirect(t), "-no-browser", "-json")
@@ -321,12 +325,44 @@ func TestLoginFailures(t *testing.T) {
 		}
 		wantFailure(t, l.wait(t), "redirect_not_registered", `HTTP 200 with its "Bad data request" page`)
 	})
-	t.Run("scope not allowed", func(t *testing.T) {
+	for _, style := range []mockprovider.AuthorizeErrorStyle{mockprovider.AuthorizeErrorsJSON, mockprovider.AuthorizeErrorsRedirect} {
+		t.Run("scopes not granted, errors as "+string(style), func(t *testing.T) {
+			p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, AuthorizeErrors: style, Clients: []mockprovider.RelyingParty{
+				{ID: "agency", Secret: "s", AllowAnyRedirectURI: true, Scopes: []string{"openid", "pid", "name"}}}})
+			l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
+				"-redirect-url", freeRedirect(t), "-no-browser", "-json", "-scopes", "openid pid address name gender")
+			if l.openURL != "" {
+				t.Errorf("printed open: %s although a scope is not granted", l.openURL)
+			}
+			r := l.wait(t)
+			wantFailure(t, r, "scope_not_granted", `client ID "agency" is not granted the scope(s) address gender (the provider said: invalid_scope`)
+			if !strings.Contains(r.stderr, "granted: openid pid name") {
+				t.Errorf("stderr does not name the granted scopes:\n%s", r.stderr)
+			}
+			if got := stringList(field(loginJSONOf(t, r), "scopes_not_granted")); !slices.Equal(got, []string{"address", "gender"}) {
+				t.Errorf("scopes_not_granted = %q", got)
+			}
+		})
+	}
+	t.Run("unknown client ID", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+		args := loginArgs(p, freeRedirect(t), "-json")
+		args[slices.Index(args, mockprovider.DemoClientID)] = "nobody"
+		r := startLogin(t, args...).wait(t)
+		wantFailure(t, r, "unknown_client", `the provider does not know the client ID "nobody" (the provider said: unauthorized_client`)
+	})
+	t.Run("redirect URL not registered, the sandbox's JSON answer", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
-			{ID: "agency", Secret: "s", AllowAnyRedirectURI: true, Scopes: []string{"openid", "pid"}}}})
-		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
-			"-redirect-url", freeRedirect(t), "-no-browser", "-json", "-scopes", "openid pid address")
-		wantFailure(t, l.wait(t), "provider_error", "invalid_scope")
+			{ID: "agency", Secret: "s", RedirectURIs: []string{"http://127.0.0.1:1/registered"}}}})
+		r := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
+			"-redirect-url", freeRedirect(t), "-no-browser", "-json").wait(t)
+		wantFailure(t, r, "redirect_not_registered", "(HTTP 400 (the provider said: invalid_request: The redirect or callback url mismatch))")
+	})
+	t.Run("other refusal: the provider's own error", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Status: http.StatusBadRequest, Error: "duplicate_request", Description: "try again later"})
+		r := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...).wait(t)
+		wantFailure(t, r, "provider_error", "the provider refused the authorization request: duplicate_request: try again later")
 	})
 	t.Run("provider error quoting a PID", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
@@ -347,6 +383,12 @@ func TestLoginFailures(t *testing.T) {
 		if got := field(loginJSONOf(t, r), "provider", "id_token_alg"); got != "RS256" {
 			t.Errorf("provider.id_token_alg = %v", got)
 		}
+	})
+	t.Run("profile cannot be written", func(t *testing.T) {
+		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
+		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-profile", "/nonexistent/dir/provider.json")...)
+		get(t, l.openURL)
+		wantFailure(t, l.wait(t), "profile", "cannot write the profile")
 	})
 	t.Run("token endpoint down", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -47,6 +48,33 @@ type providerReport struct {
 	AddressForm     string   `json:"address_form,omitempty"`
 	IALType         string   `json:"ial_type,omitempty"`
 	ClaimNames      []string `json:"claim_names,omitempty"`
+
+	// SubIsPID tells whether sub is the citizen's PID: "yes" (it equals the pid claim),
+	// "likely" (no pid claim to compare, but sub is 13 digits with a valid check digit), "no";
+	// "" without a sub. When it is, sub is personal data (this report masks it).
+	SubIsPID string `json:"sub_is_pid,omitempty"`
+	// AccessTokenSeconds is the access token's lifetime by the token answer (absolute forms
+	// rounded to whole minutes); IDTokenSeconds is the ID token's exp − iat;
+	// RefreshTokenSeconds is exp − iat of the refresh token's introspection, when it has both.
+	AccessTokenSeconds  int `json:"access_token_seconds,omitempty"`
+	IDTokenSeconds      int `json:"id_token_seconds,omitempty"`
+	RefreshTokenSeconds int `json:"refresh_token_seconds,omitempty"`
+	// DiscoveryMembers are the members of the discovery document; DiscoveryNonstandard those
+	// no OpenID or OAuth specification defines; DiscoveryMissing the expected ones it lacks.
+	DiscoveryMembers     []string `json:"discovery_members,omitempty"`
+	DiscoveryNonstandard []string `json:"discovery_nonstandard,omitempty"`
+	DiscoveryMissing     []string `json:"discovery_missing,omitempty"`
+	// AuthorizeErrors is how a refused authorization request is answered (probed with an
+	// unknown response_type): "json" (at once), "redirect" (back to the redirect URL),
+	// "page" (an HTML page), "accepted" (not refused).
+	AuthorizeErrors string `json:"authorize_errors,omitempty"`
+	// IntrospectionTokenForm and RevocationTokenForm are the token forms each endpoint
+	// accepts, found by trying both with the login's tokens: "bearer" (token=Bearer <t>),
+	// "bare" (token=<t>), "either", "neither". The login's tokens are revoked by the probe.
+	IntrospectionTokenForm string `json:"introspection_token_form,omitempty"`
+	RevocationTokenForm    string `json:"revocation_token_form,omitempty"`
+
+	discoveryValues map[string]json.RawMessage // for a profile; not printed
 }
 
 // configReport is the thaid.Config that fits the provider, with the field names
@@ -58,7 +86,11 @@ type configReport struct {
 	Provider      thaid.Provider `json:"Provider"`
 	AuthStyle     string         `json:"AuthStyle"`
 	NonceOptional bool           `json:"NonceOptional"`
-	preset        string         // "thaid.Sandbox", "thaid.Production" or ""
+	// IntrospectTokenForm and RevokeTokenForm are the forms the probe found to work
+	// ("bearer" or "bare"; the SDK's defaults when both work or the probe did not run).
+	IntrospectTokenForm string `json:"IntrospectTokenForm"`
+	RevokeTokenForm     string `json:"RevokeTokenForm"`
+	preset              string // "thaid.Sandbox", "thaid.Production" or ""
 }
 
 // buildReport reads the recorded token answer of a login. seen is false when the
@@ -107,6 +139,7 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 			if n > 1e9 {
 				r.ExpiryForm = "absolute"
 			}
+			r.AccessTokenSeconds = accessSeconds(r.ExpiryForm, n, x.at)
 		}
 	}
 	r.ScopesGranted = requested
@@ -134,6 +167,11 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 			r.NonceEchoed = &echoed
 			_, hasAtHash := t.claims["at_hash"]
 			r.AtHash = &hasAtHash
+			exp, err1 := numberClaim(t.claims["exp"])
+			iat, err2 := numberClaim(t.claims["iat"])
+			if err1 == nil && err2 == nil && exp > iat {
+				r.IDTokenSeconds = int(exp - iat)
+			}
 		} else {
 			r.IDTokenAlg = "(undecodable)"
 		}
@@ -153,8 +191,29 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 	for k := range claims {
 		r.ClaimNames = append(r.ClaimNames, k)
 	}
+	if sub, _ := claims["sub"].(string); sub != "" {
+		pid, _ := claims["pid"].(string)
+		_, err := thaid.ParsePID(sub)
+		switch {
+		case pid != "" && sub == pid:
+			r.SubIsPID = "yes"
+		case pid == "" && err == nil:
+			r.SubIsPID = "likely"
+		default:
+			r.SubIsPID = "no"
+		}
+	}
 	sort.Strings(r.ClaimNames)
 	return r, true
+}
+
+// numberClaim reads a JSON number claim (decoded as json.Number).
+func numberClaim(v any) (float64, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, fmt.Errorf("not a number")
+	}
+	return n.Float64()
 }
 
 func presetName(iss issuerFlag) string {
@@ -177,6 +236,15 @@ func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configRep
 		AuthStyle:     cfg.AuthStyle.String(),
 		NonceOptional: r.NonceEchoed != nil && !*r.NonceEchoed,
 		preset:        presetName(iss),
+		// The SDK's defaults, unless the probe found that only the other form works.
+		IntrospectTokenForm: thaid.TokenFormBearer.String(),
+		RevokeTokenForm:     thaid.TokenFormBare.String(),
+	}
+	if r.IntrospectionTokenForm == "bare" {
+		c.IntrospectTokenForm = thaid.TokenFormBare.String()
+	}
+	if r.RevocationTokenForm == "bearer" {
+		c.RevokeTokenForm = thaid.TokenFormBearer.String()
 	}
 	if r.IDTokenAlg != "" && slices.Contains(thaid.AllowedSigningAlgs(), r.IDTokenAlg) {
 		c.Provider.SigningAlgs = []string{r.IDTokenAlg}
@@ -222,6 +290,12 @@ func (c configReport) writeGo(w io.Writer) {
 	if c.NonceOptional {
 		fmt.Fprintf(w, "\t\tNonceOptional: true, // this provider's ID token carried no nonce\n")
 	}
+	if c.IntrospectTokenForm == thaid.TokenFormBare.String() {
+		fmt.Fprintf(w, "\t\tIntrospectTokenForm: thaid.TokenFormBare, // this provider's introspection takes the bare token only\n")
+	}
+	if c.RevokeTokenForm == thaid.TokenFormBearer.String() {
+		fmt.Fprintf(w, "\t\tRevokeTokenForm: thaid.TokenFormBearer, // this provider's revocation takes token=Bearer <t> only\n")
+	}
 	fmt.Fprintf(w, "\t})\n")
 }
 
@@ -250,6 +324,18 @@ func (r providerReport) writeText(w io.Writer) {
 		row("expiry_field", "%s", r.ExpiryField)
 	default:
 		row("expiry_field", "%s = %v (%s)", r.ExpiryField, r.ExpiryValue, r.ExpiryForm)
+	}
+	lifetimes := []string{}
+	for _, l := range []struct {
+		name string
+		s    int
+	}{{"access", r.AccessTokenSeconds}, {"id", r.IDTokenSeconds}, {"refresh", r.RefreshTokenSeconds}} {
+		if l.s > 0 {
+			lifetimes = append(lifetimes, fmt.Sprintf("%s %s", l.name, time.Duration(l.s)*time.Second))
+		}
+	}
+	if len(lifetimes) > 0 {
+		row("token lifetimes", "%s", strings.Join(lifetimes, ", "))
 	}
 	row("claims_source", "%s", r.ClaimsSource)
 	if r.ClaimsSource == "id_token" {
@@ -281,6 +367,31 @@ func (r providerReport) writeText(w io.Writer) {
 		row("ial type", "%s", r.IALType)
 	}
 	row("claims", "%s", strings.Join(r.ClaimNames, " "))
+	switch r.SubIsPID {
+	case "yes":
+		row("sub is the PID", "yes: sub equals the pid claim, so sub is personal data (masked here)")
+	case "likely":
+		row("sub is the PID", "likely: sub is 13 digits with a valid check digit (no pid claim to compare); treat it as personal data")
+	case "no":
+		row("sub is the PID", "no")
+	}
+	if r.DiscoveryMembers != nil {
+		row("discovery non-standard", "%s", orDash(strings.Join(r.DiscoveryNonstandard, " ")))
+		row("discovery missing", "%s", orDash(strings.Join(r.DiscoveryMissing, " ")))
+	}
+	if r.AuthorizeErrors != "" {
+		row("authorize refusals", "%s", map[string]string{
+			"json": "json (answered at once, never redirected)", "redirect": "redirect (back to the redirect URL with error=...)",
+			"page": "page (an HTML page, no JSON error)", "accepted": "accepted (an unknown response_type was not refused)",
+		}[r.AuthorizeErrors])
+	}
+	forms := map[string]string{"bearer": "token=Bearer <t>", "bare": "token=<t> (bare)", "either": "either form", "neither": "neither form"}
+	if r.IntrospectionTokenForm != "" {
+		row("introspection takes", "%s", forms[r.IntrospectionTokenForm])
+	}
+	if r.RevocationTokenForm != "" {
+		row("revocation takes", "%s", forms[r.RevocationTokenForm])
+	}
 }
 
 func orDash(s string) string {

@@ -130,12 +130,52 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 // at the same time take turns.
 const purgeLockID = 7_287_243_102
 
+// MinAuditRetention is the shortest time an audit record is kept: one year.
+// The database itself (migration 0007's triggers, by its own clock) refuses
+// to delete a younger record and a purge note whose cutoff is later than its
+// clock minus MinAuditRetention, so that a stolen database login with INSERT
+// and DELETE cannot erase the last year of the trail.
+const MinAuditRetention = 365 * 24 * time.Hour
+
+// DatabaseNow returns the database's clock, in UTC: the clock the triggers
+// judge a purge by (SQLite's is this machine's).
+func (s *Store) DatabaseNow(ctx context.Context) (time.Time, error) {
+	return s.databaseNow(ctx, s.db)
+}
+
+// rowQuerier is a *sql.DB or a *sql.Tx.
+type rowQuerier interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}
+
+func (s *Store) databaseNow(ctx context.Context, q rowQuerier) (time.Time, error) {
+	if s.dialect == Postgres {
+		var now time.Time
+		if err := q.QueryRowContext(ctx, `SELECT now() AT TIME ZONE 'UTC'`).Scan(&now); err != nil {
+			return time.Time{}, fmt.Errorf("store: database clock: %w", err)
+		}
+		return time.Date(now.Year(), now.Month(), now.Day(), now.Hour(), now.Minute(), now.Second(), now.Nanosecond(), time.UTC), nil
+	}
+	var text string
+	if err := q.QueryRowContext(ctx, `SELECT strftime('%Y-%m-%d %H:%M:%f', 'now')`).Scan(&text); err != nil {
+		return time.Time{}, fmt.Errorf("store: database clock: %w", err)
+	}
+	now, err := time.Parse("2006-01-02 15:04:05.999", text)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("store: database clock %q: %w", text, err)
+	}
+	return now, nil
+}
+
 // PurgeAudit deletes the audit entries older than cutoff (except earlier
 // purge notes) and the outbox messages sent or given up before it, in one
 // transaction that first writes a purge note with the cutoff and the
 // numbers: the database deletes a record only when a purge note covers it,
 // and a purge note cannot cover the future. It returns how many audit
 // entries it deleted; with nothing to delete it writes no note.
+//
+// A cutoff later than the database's clock (DatabaseNow) minus
+// MinAuditRetention purges nothing and returns ErrRetentionTooShort.
 func (s *Store) PurgeAudit(ctx context.Context, cutoff time.Time) (int64, error) {
 	cutoff = cutoff.UTC()
 	const oldRecords = `FROM audit_log WHERE at < $1 AND action <> $2`
@@ -148,6 +188,14 @@ func (s *Store) PurgeAudit(ctx context.Context, cutoff time.Time) (int64, error)
 				return fmt.Errorf("store: purge lock: %w", err)
 			}
 		}
+		now, err := s.databaseNow(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if floor := now.Add(-MinAuditRetention); cutoff.After(floor) {
+			return fmt.Errorf("%w: the cutoff %s is after %s, the database's clock minus %d days",
+				ErrRetentionTooShort, cutoff.Format(time.RFC3339), floor.Format(time.RFC3339), MinAuditRetention/(24*time.Hour))
+		}
 		var records, mails int64
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) `+oldRecords, cutoff, AuditPurged).Scan(&records); err != nil {
 			return fmt.Errorf("store: purge audit: %w", err)
@@ -158,17 +206,26 @@ func (s *Store) PurgeAudit(ctx context.Context, cutoff time.Time) (int64, error)
 		if records == 0 && mails == 0 {
 			return nil
 		}
-		err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditPurged, Actor: auditSystemActor, PurgeBefore: cutoff,
-			Reason: fmt.Sprintf("retention: %d audit records and %d mails older than %s removed",
-				records, mails, cutoff.Format(time.DateOnly))})
-		if err != nil {
-			return err
+		reason := fmt.Sprintf("retention: %d audit records and %d mails older than %s removed",
+			records, mails, cutoff.Format(time.DateOnly))
+		if s.dialect == Postgres {
+			// The note and the deletion, as the function's owner: the app's role needs no DELETE.
+			err := tx.QueryRowContext(ctx, `SELECT audit_log_purge($1, $2, $3, $4)`, newID(), s.nowUTC(), cutoff, reason).Scan(&n)
+			if err != nil {
+				return fmt.Errorf("store: purge audit: %w", err)
+			}
+		} else {
+			err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditPurged, Actor: auditSystemActor, PurgeBefore: cutoff, Reason: reason})
+			if err != nil {
+				return err
+			}
+			res, err := tx.ExecContext(ctx, `DELETE `+oldRecords, cutoff, AuditPurged)
+			if err != nil {
+				return fmt.Errorf("store: purge audit: %w", err)
+			}
+			n, _ = res.RowsAffected()
 		}
-		res, err := tx.ExecContext(ctx, `DELETE `+oldRecords, cutoff, AuditPurged)
-		if err != nil {
-			return fmt.Errorf("store: purge audit: %w", err)
-		}
-		if n, _ = res.RowsAffected(); n != records {
+		if n != records {
 			return fmt.Errorf("store: purge audit: counted %d records, deleted %d: nothing purged", records, n)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE `+oldMail, cutoff, MaxMailAttempts); err != nil {

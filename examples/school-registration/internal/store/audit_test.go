@@ -15,7 +15,7 @@ import (
 func TestAuditTrail(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+		now := longAgo()
 		s.SetClock(func() time.Time { return now })
 		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM1, areaBRM1}, {adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
@@ -138,6 +138,13 @@ func TestAuditTrail(t *testing.T) {
 			t.Errorf("%d purge notes, want 1", len(notes))
 		}
 	})
+}
+
+// longAgo is a time for a test's clock whose records the retention purge may
+// delete: a whole hour, two years ago (MinAuditRetention is one year, judged
+// by the database's clock).
+func longAgo() time.Time {
+	return time.Now().UTC().Add(-2 * MinAuditRetention).Truncate(time.Hour)
 }
 
 // sameSet compares two space-separated lists ignoring order.
@@ -335,7 +342,7 @@ func TestOutbox(t *testing.T) {
 func TestMailUndeliverable(t *testing.T) {
 	forEachDB(t, func(t *testing.T, s *Store) {
 		ctx := context.Background()
-		now := time.Date(2026, 1, 10, 9, 0, 0, 0, time.UTC)
+		now := longAgo()
 		s.SetClock(func() time.Time { return now })
 		s.SetMailComposer(func(r Registration) (Mail, bool, error) {
 			return Mail{To: r.Email, Subject: string(r.Status), Body: r.Reason}, true, nil

@@ -109,7 +109,7 @@ func TestKillDuringWrite(t *testing.T) {
 				if err != nil {
 					t.Fatalf("committed registration %s: %v", id, err)
 				}
-				if r.Status != StatusPending || r.GivenName == "" || r.FamilyName == "" || r.Phone == "" ||
+				if r.Status != StatusPending || r.Name.Given == "" || r.Name.Family == "" || r.Phone == "" ||
 					r.Email == "" || r.CitizenPID == "" || r.CreatedAt.IsZero() {
 					t.Errorf("registration %s is not whole: %+v", id, r)
 				}

@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 //go:embed migrations/*.sql
@@ -26,16 +29,14 @@ func (s *Store) migrate(ctx context.Context) error {
 		return fmt.Errorf("store: list migrations: %w", err)
 	}
 	sort.Strings(names)
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		if s.dialect == Postgres {
 			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, migrationLockID); err != nil {
 				return fmt.Errorf("store: migration lock: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version    TEXT PRIMARY KEY,
-			applied_at TIMESTAMP NOT NULL)`); err != nil {
-			return fmt.Errorf("store: create schema_migrations: %w", err)
+		if err := s.createMigrationsTable(ctx, tx); err != nil {
+			return err
 		}
 		for _, name := range names {
 			version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
@@ -66,6 +67,36 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 		return nil
 	})
+	if pe, ok := errors.AsType[*pgconn.PgError](err); ok && pe.Code == pgInsufficientPrivilege {
+		return fmt.Errorf("%w (this database role may not change the schema: run `school-registration -migrate` "+
+			"with the DATABASE_URL of the role that owns the tables first)", err)
+	}
+	return err
+}
+
+// pgInsufficientPrivilege is PostgreSQL's SQLSTATE for "permission denied".
+const pgInsufficientPrivilege = "42501"
+
+// createMigrationsTable creates schema_migrations unless it exists. On
+// PostgreSQL it looks first, so that an app role without CREATE on the
+// schema (the two-role deployment: the owner role migrates) starts on a
+// migrated database.
+func (s *Store) createMigrationsTable(ctx context.Context, tx *sql.Tx) error {
+	if s.dialect == Postgres {
+		var exists bool
+		if err := tx.QueryRowContext(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists); err != nil {
+			return fmt.Errorf("store: look for schema_migrations: %w", err)
+		}
+		if exists {
+			return nil
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version    TEXT PRIMARY KEY,
+			applied_at TIMESTAMP NOT NULL)`); err != nil {
+		return fmt.Errorf("store: create schema_migrations: %w", err)
+	}
+	return nil
 }
 
 // splitStatements splits a migration file on semicolons that end a line, and

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
@@ -134,7 +133,7 @@ func (s *Store) MailUndeliverable(ctx context.Context, id, reason string) error 
 		switch {
 		case err == nil:
 			e.AreaCode, e.SchoolCode = reg.AreaCode, reg.SchoolCode
-			e.Subject, e.SubjectName = thaid.MaskPID(reg.CitizenPID), strings.TrimSpace(reg.GivenName+" "+reg.FamilyName)
+			e.Subject, e.SubjectName = thaid.MaskPID(reg.CitizenPID), reg.Name.Full()
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("store: mail undeliverable: %w", err)
 		}

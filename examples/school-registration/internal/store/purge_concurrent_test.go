@@ -85,7 +85,7 @@ func TestConcurrentPurge(t *testing.T) {
 					purgeB = startPurgeHelper(t, url)
 				}
 
-				base := time.Now().UTC().Add(-30 * 24 * time.Hour).Truncate(time.Second)
+				base := time.Now().UTC().Add(-MinAuditRetention - 30*24*time.Hour).Truncate(time.Second)
 				for r := range rounds {
 					// Records older than this round's cutoff and newer than the last one's.
 					roundStart := base.Add(time.Duration(r) * time.Hour)

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 
@@ -33,8 +32,7 @@ type Registration struct {
 	SchoolName string
 	AreaCode   string
 	AreaName   string
-	GivenName  string
-	FamilyName string
+	Name       PersonName // as ThaID sent it
 	Phone      string
 	Email      string
 	Status     Status
@@ -48,15 +46,15 @@ type Registration struct {
 type Application struct {
 	CitizenPID string // 13 digits, from ThaID
 	SchoolCode string
-	GivenName  string // from ThaID
-	FamilyName string // from ThaID
-	Phone      string // validated by the caller
-	Email      string // validated by the caller
+	Name       PersonName // from ThaID
+	Phone      string     // validated by the caller
+	Email      string     // validated by the caller
 }
 
 const registrationColumns = `r.id, r.citizen_pid, r.school_code, s.name, s.area_code, a.name,
-	r.given_name, r.family_name, r.phone, r.email, r.status, r.reason, r.decided_by,
-	r.created_at, r.decided_at`
+	r.title, r.given_name, r.middle_name, r.family_name,
+	r.title_en, r.given_name_en, r.middle_name_en, r.family_name_en,
+	r.phone, r.email, r.status, r.reason, r.decided_by, r.created_at, r.decided_at`
 
 const registrationJoins = ` FROM registrations r
 	JOIN schools s ON s.code = r.school_code
@@ -66,7 +64,8 @@ func scanRegistration(sc rowScanner) (Registration, error) {
 	var r Registration
 	var decided sql.NullTime
 	err := sc.Scan(&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName,
-		&r.GivenName, &r.FamilyName, &r.Phone, &r.Email, &r.Status, &r.Reason, &r.DecidedBy,
+		&r.Name.Title, &r.Name.Given, &r.Name.Middle, &r.Name.Family,
+		&r.Name.TitleEN, &r.Name.GivenEN, &r.Name.MiddleEN, &r.Name.FamilyEN, &r.Phone, &r.Email, &r.Status, &r.Reason, &r.DecidedBy,
 		&r.CreatedAt, &decided)
 	r.CreatedAt = r.CreatedAt.UTC()
 	r.DecidedAt = nullTime(decided)
@@ -87,7 +86,7 @@ func scanRegistration(sc rowScanner) (Registration, error) {
 func (s *Store) Apply(ctx context.Context, app Application) (Registration, error) {
 	reg := Registration{
 		ID: newID(), CitizenPID: app.CitizenPID, SchoolCode: app.SchoolCode,
-		GivenName: strings.TrimSpace(app.GivenName), FamilyName: strings.TrimSpace(app.FamilyName),
+		Name:  app.Name.trimmed(),
 		Phone: strings.TrimSpace(app.Phone), Email: strings.TrimSpace(app.Email),
 		Status: StatusPending, CreatedAt: s.nowUTC(),
 	}
@@ -121,11 +120,13 @@ func (s *Store) Apply(ctx context.Context, app Application) (Registration, error
 			}
 			return ErrSchoolFull
 		}
+		n := reg.Name
 		_, err = tx.ExecContext(ctx, `INSERT INTO registrations
-			(id, citizen_pid, school_code, given_name, family_name, phone, email, status, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-			reg.ID, reg.CitizenPID, reg.SchoolCode, reg.GivenName, reg.FamilyName, reg.Phone, reg.Email,
-			string(reg.Status), reg.CreatedAt)
+			(id, citizen_pid, school_code, title, given_name, middle_name, family_name,
+			title_en, given_name_en, middle_name_en, family_name_en, phone, email, status, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+			reg.ID, reg.CitizenPID, reg.SchoolCode, n.Title, n.Given, n.Middle, n.Family,
+			n.TitleEN, n.GivenEN, n.MiddleEN, n.FamilyEN, reg.Phone, reg.Email, string(reg.Status), reg.CreatedAt)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return ErrAlreadyRegistered
@@ -136,7 +137,7 @@ func (s *Store) Apply(ctx context.Context, app Application) (Registration, error
 		if err := tx.QueryRowContext(ctx, `SELECT area_code FROM schools WHERE code = $1`, reg.SchoolCode).Scan(&area); err != nil {
 			return fmt.Errorf("store: apply: %w", err)
 		}
-		name := strings.TrimSpace(reg.GivenName + " " + reg.FamilyName)
+		name := reg.Name.Full()
 		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditRegistered, AreaCode: area, SchoolCode: reg.SchoolCode,
 			Actor: thaid.MaskPID(reg.CitizenPID), ActorName: name, Subject: thaid.MaskPID(reg.CitizenPID), SubjectName: name})
 	})
@@ -167,26 +168,6 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 		return Registration{}, ErrNotFound
 	}
 	return r, err
-}
-
-// RegistrationsForAdmin lists the registrations with one of the given
-// statuses in the areas the admin administers, oldest first. The admin's own
-// registrations are left out: another admin of the area decides them.
-func (s *Store) RegistrationsForAdmin(ctx context.Context, adminPID string, statuses ...Status) ([]Registration, error) {
-	if len(statuses) == 0 {
-		return nil, nil
-	}
-	// adminMayDecide takes the admin's PID as $2: the statuses are $1, $3, $4, ...
-	in := "$1"
-	args := []any{string(statuses[0]), adminPID}
-	for _, st := range statuses[1:] {
-		args = append(args, string(st))
-		in += ", $" + strconv.Itoa(len(args))
-	}
-	return queryAll(ctx, s.db, "registrations for admin", scanRegistration,
-		`SELECT `+registrationColumns+registrationJoins+`
-		WHERE r.status IN (`+in+`) AND `+adminMayDecide("r")+`
-		ORDER BY r.created_at, r.id`, args...)
 }
 
 // Approve approves a pending registration in one of the admin's areas
@@ -247,7 +228,7 @@ func (s *Store) decide(ctx context.Context, action string, from Status, by Actor
 		}
 		err = s.appendAudit(ctx, tx, AuditEntry{Action: action, AreaCode: reg.AreaCode, SchoolCode: reg.SchoolCode,
 			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(reg.CitizenPID),
-			SubjectName: strings.TrimSpace(reg.GivenName + " " + reg.FamilyName), Reason: reason})
+			SubjectName: reg.Name.Full(), Reason: reason})
 		if err != nil {
 			return err
 		}

@@ -6,9 +6,19 @@
 // decision its mail, through the MailComposer) in their own transaction. The
 // audit trail is append-only: dialect-specific migrations add triggers that
 // make the database refuse an UPDATE of it, and a DELETE of any record that
-// no purge note covers. The retention purge first writes a note with its
-// cutoff (which cannot lie in the future), then deletes the records older
-// than it; the database refuses to delete a purge note.
+// no purge note covers or that is younger than MinAuditRetention by the
+// database's own clock. The retention purge first writes a note with its
+// cutoff (which the database refuses unless it lies at least
+// MinAuditRetention before its clock), then deletes the records older than
+// it; the database refuses to delete a purge note. On PostgreSQL the purge is
+// the SECURITY DEFINER function audit_log_purge, so that the app's role may
+// have no DELETE on audit_log at all (deploy/postgres-app-role.sql).
+//
+// Every read or write of an admin (the list with its search and filters, a
+// confirmation, a decision) is limited in its SQL to the areas the admin
+// administers, and leaves out the admin's own registration. Only a
+// super-admin's list (RegistrationFilter.AllAreas) reads every area; her
+// decisions are limited as anyone's.
 //
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on
@@ -55,6 +65,9 @@ var (
 	ErrAlreadyAdmin = errors.New("store: already an admin of this area")
 	// ErrBadCSV means an import file is malformed.
 	ErrBadCSV = errors.New("store: malformed CSV")
+	// ErrRetentionTooShort means a purge's cutoff is not at least
+	// MinAuditRetention before the database's clock: nothing was purged.
+	ErrRetentionTooShort = errors.New("store: audit records are kept at least MinAuditRetention")
 	// ErrBadURL means the database URL is malformed or has an unsupported
 	// scheme. The error's text shows the URL only redacted, or not at all.
 	ErrBadURL = errors.New("store: bad DATABASE_URL")

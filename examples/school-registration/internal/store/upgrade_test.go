@@ -91,13 +91,16 @@ func oldRelease(t *testing.T, url string) {
 		for i, r := range []struct {
 			pid, school, status, reason, decidedBy string
 			decided                                bool
+			given, family                          string
 		}{
-			{upPending1, anubanBRM, "pending", "", "", false},
-			{upPending2, kanLueang, "pending", "", "", false},
-			{upApproved, anubanBRM, "approved", "", thaid.MaskPID(adminBRM1), true},
-			{upRejected, kanLueang, "rejected", "ไม่ใช่บุคลากรของโรงเรียน", thaid.MaskPID(upAdmin3), true},
-			{upRevoked, upSchool3, "rejected", "ย้ายไปโรงเรียนอื่นแล้ว", thaid.MaskPID(upAdmin3), true},
-			{upManager, upSchool3, "approved", "", thaid.MaskPID(upAdmin3), true},
+			{upPending1, anubanBRM, "pending", "", "", false, "สมหญิง", "รักเรียน"},
+			// That release split a name sent without its parts (scope "name" only)
+			// into all but the last word and the last word.
+			{upPending2, kanLueang, "pending", "", "", false, "จอห์น ไมเคิล", "สมิธ"},
+			{upApproved, anubanBRM, "approved", "", thaid.MaskPID(adminBRM1), true, "สมหญิง", "รักเรียน"},
+			{upRejected, kanLueang, "rejected", "ไม่ใช่บุคลากรของโรงเรียน", thaid.MaskPID(upAdmin3), true, "สมหญิง", "รักเรียน"},
+			{upRevoked, upSchool3, "rejected", "ย้ายไปโรงเรียนอื่นแล้ว", thaid.MaskPID(upAdmin3), true, "สมหญิง", "รักเรียน"},
+			{upManager, upSchool3, "approved", "", thaid.MaskPID(upAdmin3), true, "สมหญิง", "รักเรียน"},
 		} {
 			var decidedAt sql.NullTime
 			if r.decided {
@@ -105,7 +108,7 @@ func oldRelease(t *testing.T, url string) {
 			}
 			if err := exec(`INSERT INTO registrations (id, citizen_pid, school_code, given_name, family_name, phone, email,
 				status, reason, decided_by, created_at, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-				fmt.Sprintf("old-reg-%d", i), r.pid, r.school, "สมหญิง", "รักเรียน", "0812345678", fmt.Sprintf("teacher%d@example.ac.th", i),
+				fmt.Sprintf("old-reg-%d", i), r.pid, r.school, r.given, r.family, "0812345678", fmt.Sprintf("teacher%d@example.ac.th", i),
 				r.status, r.reason, r.decidedBy, at(3, 8+i), decidedAt); err != nil {
 				return err
 			}
@@ -214,7 +217,9 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			versions := dumpRows(t, s.db, `SELECT version FROM schema_migrations ORDER BY version`)
 			d := string(s.dialect)
 			want := []string{"version=0001_init|", "version=0002_audit_outbox_admins|", "version=0003_audit_append_only." + d + "|",
-				"version=0004_audit_purge_before|", "version=0005_audit_delete_guard." + d + "|", "version=0006_outbox_failed|"}
+				"version=0004_audit_purge_before|", "version=0005_audit_delete_guard." + d + "|", "version=0006_outbox_failed|",
+				"version=0007_audit_retention_floor." + d + "|", "version=0008_registration_names|",
+				"version=0009_registration_list_index|"}
 			if !slices.Equal(versions, want) {
 				t.Errorf("migrations after the upgrade: %v, want %v", versions, want)
 			}
@@ -227,6 +232,24 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			if len(before[oldTables[2]]) != 6 || len(before[oldTables[4]]) != 3 {
 				t.Fatalf("the old database holds %d registrations and %d news, want 6 and 3",
 					len(before[oldTables[2]]), len(before[oldTables[4]]))
+			}
+			// The names of the old rows are their given and family names as stored, with
+			// no title or middle name (that release did not keep them); the full name
+			// of a row split by that release reads as it was sent.
+			for id, want := range map[string]PersonName{
+				"old-reg-0": {Given: "สมหญิง", Family: "รักเรียน"},
+				"old-reg-1": {Given: "จอห์น ไมเคิล", Family: "สมิธ"},
+			} {
+				if r, err := s.Registration(ctx, id); err != nil || r.Name != want {
+					t.Errorf("name of %s after the upgrade: %+v, %v; want %+v", id, r.Name, err, want)
+				}
+			}
+			if r, _ := s.Registration(ctx, "old-reg-1"); r.Name.Full() != "จอห์น ไมเคิล สมิธ" {
+				t.Errorf("full name of old-reg-1: %q", r.Name.Full())
+			}
+			if got := dumpRows(t, s.db, `SELECT id FROM registrations WHERE title <> '' OR middle_name <> ''
+				OR title_en <> '' OR given_name_en <> '' OR middle_name_en <> '' OR family_name_en <> ''`); len(got) != 0 {
+				t.Errorf("old rows with name parts they never had: %v", got)
 			}
 			// The new tables start empty.
 			for _, table := range []string{"audit_log", "outbox", "super_admins"} {
@@ -271,7 +294,7 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			// The old registrations are decided as new ones.
 			admin1 := Actor{PID: adminBRM1, Masked: thaid.MaskPID(adminBRM1), Name: "ผอ.เขต 1"}
 			admin3 := Actor{PID: upAdmin3, Masked: thaid.MaskPID(upAdmin3), Name: "ผอ.เขต 3"}
-			pending, err := s.RegistrationsForAdmin(ctx, adminBRM1, StatusPending)
+			pending, err := adminList(ctx, s, adminBRM1, StatusPending)
 			if err != nil || len(pending) != 1 || pending[0].ID != "old-reg-0" {
 				t.Fatalf("pending for the admin of เขต 1: %+v, %v; want old-reg-0", pending, err)
 			}
@@ -297,16 +320,20 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			if _, err := s.ManagedSchool(ctx, upApproved); !errors.Is(err, ErrNotApproved) {
 				t.Errorf("ManagedSchool of the revoked manager: %v, want ErrNotApproved", err)
 			}
-			if _, err := s.Apply(ctx, Application{CitizenPID: upRejected, SchoolCode: anubanBRM, GivenName: "สมศรี",
-				FamilyName: "มีสุข", Phone: "0898765432", Email: "again@example.ac.th"}); err != nil {
+			reapply := PersonName{Title: "นาง", Given: "สมศรี", Middle: "แอนน์", Family: "มีสุข",
+				TitleEN: "Mrs.", GivenEN: "Somsri", MiddleEN: "Anne", FamilyEN: "Meesuk"}
+			if reg, err := s.Apply(ctx, Application{CitizenPID: upRejected, SchoolCode: anubanBRM, Name: reapply,
+				Phone: "0898765432", Email: "again@example.ac.th"}); err != nil {
 				t.Errorf("a citizen rejected before the upgrade applies again: %v", err)
+			} else if got, err := s.Registration(ctx, reg.ID); err != nil || got.Name != reapply {
+				t.Errorf("the name of a registration after the upgrade: %+v, %v; want %+v", got.Name, err, reapply)
 			}
-			if _, err := s.Apply(ctx, Application{CitizenPID: upManager, SchoolCode: kanLueang, GivenName: "สมหญิง",
-				FamilyName: "รักเรียน", Phone: "0812345678", Email: "x@example.ac.th"}); !errors.Is(err, ErrAlreadyRegistered) {
+			if _, err := s.Apply(ctx, Application{CitizenPID: upManager, SchoolCode: kanLueang, Name: PersonName{Given: "สมหญิง",
+				Family: "รักเรียน"}, Phone: "0812345678", Email: "x@example.ac.th"}); !errors.Is(err, ErrAlreadyRegistered) {
 				t.Errorf("a citizen approved before the upgrade applies again: %v, want ErrAlreadyRegistered", err)
 			}
-			if _, err := s.Apply(ctx, Application{CitizenPID: pid(900), SchoolCode: upSchool3, GivenName: "ก",
-				FamilyName: "ข", Phone: "0812345678", Email: "y@example.ac.th"}); !errors.Is(err, ErrSchoolFull) {
+			if _, err := s.Apply(ctx, Application{CitizenPID: pid(900), SchoolCode: upSchool3, Name: PersonName{Given: "ก",
+				Family: "ข"}, Phone: "0812345678", Email: "y@example.ac.th"}); !errors.Is(err, ErrSchoolFull) {
 				t.Errorf("apply at a school full before the upgrade: %v, want ErrSchoolFull", err)
 			}
 			if bad, err := s.SeatCheck(ctx); err != nil || len(bad) != 0 {
@@ -360,6 +387,9 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			var actions []string
 			for _, e := range got {
 				actions = append(actions, e.Action)
+				if e.Action == AuditRejected && e.SubjectName != "จอห์น ไมเคิล สมิธ" {
+					t.Errorf("the rejection of old-reg-1 names %q, want จอห์น ไมเคิล สมิธ", e.SubjectName)
+				}
 			}
 			slices.Reverse(actions)
 			wantActions := []string{AuditApproved, AuditRevoked, AuditRejected, AuditRegistered, AuditSuperGranted, AuditAdminRemoved}

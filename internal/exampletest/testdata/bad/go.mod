@@ -1,0 +1,7 @@
+module github.com/thaid-go/thaid-go/internal/exampletest/testdata/bad
+
+go 1.25.0
+
+require github.com/thaid-go/thaid-go v0.0.0
+
+replace github.com/thaid-go/thaid-go => ../../../..
