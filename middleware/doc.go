@@ -80,17 +80,19 @@
 // December 2026 (one sealed part) do not open: their users are simply not signed in, and log in
 // again once.
 //
+// The default store, NewMemoryStore, keeps records in process memory (one instance). For several
+// instances use the Redis store of module github.com/thaid-go/thaid-go/middleware/redisstore (a
+// single Redis or a Redis Cluster): a login started on one instance completes on another, a
+// logout anywhere ends the session everywhere, and the instances refresh a session's tokens once
+// between them (under a lock in the store).
+//
 // A logout and a refresh on another instance may run at the same moment. The logout deletes the
 // record by compare-and-delete against the version it read; when that fails, the record has
 // changed since (a last-seen update, or the refresh's new tokens), so it reads it again, and
 // revokes the tokens of every version it read. A refresh whose compare-and-swap finds the record
 // gone revokes its own new tokens. Either way no refreshed token outlives the logout, and nothing
 // stays behind in the store (a tombstone, the other way to do it, would stay until the absolute
-// timeout). storetest.RunLogoutDuringRefresh checks this with two instances on one store. The default, NewMemoryStore, keeps records in process memory (one instance). For
-// several instances use the Redis store of module
-// github.com/thaid-go/thaid-go/middleware/redisstore (a single Redis or a Redis Cluster): a login
-// started on one instance completes on another, a logout anywhere ends the session everywhere,
-// and the instances refresh a session's tokens once between them (under a lock in the store).
+// timeout). storetest.RunLogoutDuringRefresh checks this with two instances on one store.
 //
 // # CookieKeys, and how to rotate them
 //
