@@ -90,8 +90,8 @@
 // record by compare-and-delete against the version it read; when that fails, the record has
 // changed since (a last-seen update, or the refresh's new tokens), so it reads it again, and
 // revokes the tokens of every version it read. A refresh whose compare-and-swap finds the record
-// gone revokes its own new tokens. Either way no refreshed token outlives the logout, and nothing
-// stays behind in the store (a tombstone, the other way to do it, would stay until the absolute
+// gone revokes its own new tokens. Either way the refreshed tokens are revoked, and nothing stays
+// behind in the store (a tombstone, the other way to do it, would stay until the absolute
 // timeout). storetest.RunLogoutDuringRefresh checks this with two instances on one store.
 //
 // # CookieKeys, and how to rotate them

@@ -171,6 +171,7 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, err
 			return nil, a.refreshStoreError(err)
 		}
 	}
+	a.revokeAll(ctx, res.Token) // written nowhere: nobody's
 	return nil, fmt.Errorf("%w: the refreshed session could not be written", ErrStore)
 }
 
