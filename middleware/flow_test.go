@@ -1057,3 +1057,32 @@ func (app *testApp) sessionOf(t *testing.T, b *browser) *middleware.Session {
 	}
 	return s
 }
+
+// casNever is a MemoryStore where no compare-and-swap of a session record succeeds, as if other
+// writers always came first.
+type casNever struct{ *middleware.MemoryStore }
+
+func (s casNever) CompareAndSwap(ctx context.Context, key string, old, value []byte, ttl time.Duration) (bool, error) {
+	if strings.HasPrefix(key, "s:") {
+		return false, nil
+	}
+	return s.MemoryStore.CompareAndSwap(ctx, key, old, value, ttl)
+}
+
+// TestRefreshNotWrittenIsRevoked: tokens that a refresh obtained but could not write, after every
+// retry, are nobody's: they are revoked.
+func TestRefreshNotWrittenIsRevoked(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour},
+		cfg: middleware.Config{Store: casNever{middleware.NewMemoryStore()}}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	clk.Advance(16 * time.Minute)
+	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
+	if p := b.get("/token"); p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "store_unavailable" {
+		t.Fatalf("a refresh that cannot be written: %d %q, want 502 store_unavailable", p.status, p.body)
+	}
+	if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
+		t.Errorf("%d revocations, want 2 (the refresh's new refresh and access tokens)", n)
+	}
+}
