@@ -405,3 +405,69 @@ func TestNginxNeverSendsAPostTwice(t *testing.T) {
 		})
 	}
 }
+
+// TestNginxForwardedHeaders: with deploy/school-registration.nginx.conf, an
+// instance gets the client's address in X-Forwarded-For alone (whatever the
+// client wrote there), no Forwarded or X-Real-IP from the client, and
+// X-Forwarded-Proto https, X-Forwarded-Host and Host the site's name. The
+// instance here is a stand-in that records the headers.
+func TestNginxForwardedHeaders(t *testing.T) {
+	nginx := needNginx(t)
+	got := make(chan http.Header, 1)
+	stand := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := r.Header.Clone()
+		h.Set("Host", r.Host)
+		select {
+		case got <- h:
+		default:
+		}
+		_, _ = io.WriteString(w, "ok")
+	})}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = stand.Serve(ln) }()
+	t.Cleanup(func() { stand.Close() })
+
+	httpsPort, httpPort := freeLoopbackPort(t), freeLoopbackPort(t)
+	dir := t.TempDir()
+	certFile, keyFile, roots := testCertificate(t, dir)
+	base := fmt.Sprintf("https://localhost:%d", httpsPort)
+	hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}, Timeout: 30 * time.Second}
+	t.Cleanup(hc.CloseIdleConnections)
+	startNginx(t, nginx, dir, nginxSite(t, httpsPort, httpPort, certFile, keyFile, []string{ln.Addr().String()}), func() bool {
+		resp, err := hc.Get(base + "/metrics") // answered by nginx itself: the stand-in sees nothing
+		if err != nil {
+			return false
+		}
+		resp.Body.Close()
+		return resp.StatusCode == http.StatusNotFound
+	})
+
+	req, _ := http.NewRequest(http.MethodGet, base+"/register", nil)
+	for k, v := range map[string]string{"X-Forwarded-For": "203.0.113.66", "Forwarded": "for=203.0.113.66", "X-Real-Ip": "203.0.113.66",
+		"X-Forwarded-Proto": "http", "X-Forwarded-Host": "attacker.example"} {
+		req.Header.Set(k, v)
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET /register through nginx: %d", resp.StatusCode)
+	}
+	var h http.Header
+	select {
+	case h = <-got:
+	default:
+		t.Fatal("the stand-in instance got no request")
+	}
+	for k, want := range map[string]string{"X-Forwarded-For": "127.0.0.1", "X-Forwarded-Proto": "https",
+		"X-Forwarded-Host": "localhost", "Host": "localhost", "Forwarded": "", "X-Real-Ip": ""} {
+		if v := h.Values(k); (want == "" && len(v) != 0) || (want != "" && (len(v) != 1 || v[0] != want)) {
+			t.Errorf("the instance got %s: %q, want %q", k, v, want)
+		}
+	}
+}
