@@ -92,7 +92,7 @@ func testCertificate(t *testing.T, dir string) (certFile, keyFile string, roots 
 
 // nginxSite is deploy/school-registration.nginx.conf with the lines its
 // header marks EDIT filled in as a deployer would, for this test: the host
-// name localhost, the test's certificate, the instances upstreams, and
+// name localhost, the test's certificate, the addresses of upstreams, and
 // loopback ports instead of 443 and 80 (IPv4, and IPv6 when ::1 works here).
 func nginxSite(t *testing.T, httpsPort, httpPort int, certFile, keyFile string, upstreams []string) string {
 	t.Helper()
@@ -134,7 +134,7 @@ func nginxSite(t *testing.T, httpsPort, httpPort int, certFile, keyFile string, 
 		{"/etc/ssl/school-registration/fullchain.pem", certFile},
 		{"/etc/ssl/school-registration/privkey.pem", keyFile},
 	} {
-		if n := strings.Count(text, r.old); n == 0 {
+		if !strings.Contains(text, r.old) {
 			t.Fatalf("deploy/school-registration.nginx.conf lacks %q, which the test fills in", r.old)
 		}
 		text = strings.ReplaceAll(text, r.old, r.new)
