@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/thaid-go/thaid-go/thaid"
@@ -116,6 +117,9 @@ type Auth struct {
 
 	trustedOrigins []string
 	refreshes      flights
+	// foreignCookieWarned is when (Unix ns on Config.Now) a login cookie that no key opens was
+	// last logged.
+	foreignCookieWarned atomic.Int64
 }
 
 // New validates cfg and returns an Auth. Errors wrap thaid.ErrInvalidConfig.

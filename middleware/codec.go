@@ -3,228 +3,164 @@ package middleware
 import (
 	"encoding/binary"
 	"errors"
+	"math"
 	"time"
-
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// The plaintexts that the middleware seals are a few fields in a row: 8-byte big-endian
-// integers, and byte strings preceded by their length as a uvarint. A session record is
-//
-//	created (Unix ns) | last seen (Unix ns) | user ID | identity | token
-//
-// where identity is thaid.Identity.MarshalBinary's output ("" = none) and token is
-//
-//	present (0/1) | access | type | refresh | ID token | expiry (Unix ns, 0 = none) | scope count | scopes
-//
-// The last-seen time sits at a fixed offset, so that a request can note its visit without
-// decoding the rest.
+// The plaintexts that the middleware seals (session records, login cookies) are fields in a
+// row: fixed-size big-endian integers, varints, single bytes, and byte strings preceded by their
+// length as a uvarint. encoder writes them; decoder reads them back from a string, so that the
+// strings it returns are parts of that one string and cost no copy.
 
 // errRecord reports a plaintext that does not decode: never expected from a value that opened.
 var errRecord = errors.New("middleware: malformed sealed record")
 
-// lastSeenOffset is where a session record keeps its last-seen time.
-const lastSeenOffset = 8
+// maxDepth bounds the nesting of the values that a decoder reads (arrays and objects in claims).
+const maxDepth = 32
 
 type encoder struct{ b []byte }
 
+func (e *encoder) byte(c byte) { e.b = append(e.b, c) }
+
 func (e *encoder) int64(v int64) { e.b = binary.BigEndian.AppendUint64(e.b, uint64(v)) }
+
+func (e *encoder) varint(v int64) { e.b = binary.AppendVarint(e.b, v) }
 
 func (e *encoder) uvarint(n int) { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 
-func (e *encoder) bytes(p []byte) {
-	e.uvarint(len(p))
-	e.b = append(e.b, p...)
-}
+func (e *encoder) float64(f float64) { e.b = binary.BigEndian.AppendUint64(e.b, math.Float64bits(f)) }
 
 func (e *encoder) string(s string) {
 	e.uvarint(len(s))
 	e.b = append(e.b, s...)
 }
 
+func (e *encoder) bytes(p []byte) {
+	e.uvarint(len(p))
+	e.b = append(e.b, p...)
+}
+
+// time writes t to the nanosecond (any year that time.Time holds), 0 for the zero time. Its
+// location is not kept: it reads back in UTC.
+func (e *encoder) time(t time.Time) {
+	if t.IsZero() {
+		e.byte(0)
+		return
+	}
+	e.byte(1)
+	e.varint(t.Unix())
+	e.uvarint(t.Nanosecond())
+}
+
 type decoder struct {
-	b   []byte
+	s   string
 	bad bool
 }
 
-func (d *decoder) int64() int64 {
-	if len(d.b) < 8 {
+func (d *decoder) need(n int) bool {
+	if d.bad || n < 0 || len(d.s) < n {
 		d.bad = true
+		return false
+	}
+	return true
+}
+
+func (d *decoder) byte() byte {
+	if !d.need(1) {
 		return 0
 	}
-	v := int64(binary.BigEndian.Uint64(d.b))
-	d.b = d.b[8:]
+	c := d.s[0]
+	d.s = d.s[1:]
+	return c
+}
+
+func (d *decoder) uint64() uint64 {
+	if !d.need(8) {
+		return 0
+	}
+	var v uint64
+	for i := range 8 {
+		v = v<<8 | uint64(d.s[i])
+	}
+	d.s = d.s[8:]
 	return v
 }
 
-// uvarint returns the next uvarint, which must not exceed what is left of the input (it counts
-// bytes or items that follow).
-func (d *decoder) uvarint() int {
-	n, k := binary.Uvarint(d.b)
-	if k <= 0 || n > uint64(len(d.b)-k) {
+func (d *decoder) int64() int64 { return int64(d.uint64()) }
+
+func (d *decoder) float64() float64 { return math.Float64frombits(d.uint64()) }
+
+// uvarint reads an unsigned varint (binary.Uvarint's encoding, on a string).
+func (d *decoder) uvarint() uint64 {
+	var v uint64
+	for i := 0; i < binary.MaxVarintLen64; i++ {
+		if !d.need(1) {
+			return 0
+		}
+		c := d.s[0]
+		d.s = d.s[1:]
+		if c < 0x80 {
+			if i == binary.MaxVarintLen64-1 && c > 1 {
+				break // overflow
+			}
+			return v | uint64(c)<<(7*i)
+		}
+		v |= uint64(c&0x7f) << (7 * i)
+	}
+	d.bad = true
+	return 0
+}
+
+func (d *decoder) varint() int64 {
+	u := d.uvarint()
+	v := int64(u >> 1)
+	if u&1 != 0 {
+		v = ^v
+	}
+	return v
+}
+
+// count reads a uvarint that counts bytes or items still to come: it cannot exceed what is left.
+func (d *decoder) count() int {
+	n := d.uvarint()
+	if n > uint64(len(d.s)) {
 		d.bad = true
 		return 0
 	}
-	d.b = d.b[k:]
 	return int(n)
 }
 
-// bytes returns the next byte string as a part of the input (no copy).
-func (d *decoder) bytes() []byte {
-	n := d.uvarint()
-	if d.bad {
-		return nil
-	}
-	p := d.b[:n]
-	d.b = d.b[n:]
-	return p
-}
-
+// string returns the next byte string, as a part of the input.
 func (d *decoder) string() string {
-	p := d.bytes()
-	if len(p) == 0 {
+	n := d.count()
+	if !d.need(n) {
 		return ""
 	}
-	return string(p)
+	s := d.s[:n]
+	d.s = d.s[n:]
+	return s
 }
 
-// unixNano returns t as Unix nanoseconds, 0 for the zero time.
-func unixNano(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-// fromUnixNano reverses unixNano.
-func fromUnixNano(n int64) time.Time {
-	if n == 0 {
+func (d *decoder) time() time.Time {
+	switch d.byte() {
+	case 0:
 		return time.Time{}
-	}
-	return time.Unix(0, n)
-}
-
-// encodeSession writes a session record's plaintext. identity is the identity's encoding.
-func encodeSession(created, lastSeen time.Time, userID string, identity []byte, tok *thaid.Token) []byte {
-	e := encoder{b: make([]byte, 0, 64+len(userID)+len(identity)+tokenSize(tok))}
-	e.int64(created.UnixNano())
-	e.int64(lastSeen.UnixNano())
-	e.string(userID)
-	e.bytes(identity)
-	e.b = appendToken(e.b, tok)
-	return e.b
-}
-
-func tokenSize(t *thaid.Token) int {
-	if t == nil {
-		return 1
-	}
-	n := 32 + len(t.AccessToken) + len(t.TokenType) + len(t.RefreshToken) + len(t.IDToken)
-	for _, s := range t.Scopes {
-		n += 2 + len(s)
-	}
-	return n
-}
-
-func appendToken(b []byte, t *thaid.Token) []byte {
-	if t == nil {
-		return append(b, 0)
-	}
-	e := encoder{b: append(b, 1)}
-	e.string(t.AccessToken)
-	e.string(t.TokenType)
-	e.string(t.RefreshToken)
-	e.string(t.IDToken)
-	e.int64(unixNano(t.Expiry))
-	e.uvarint(len(t.Scopes))
-	for _, s := range t.Scopes {
-		e.string(s)
-	}
-	return e.b
-}
-
-// sessionParts is a decoded session record: the head decoded, identity and token still encoded
-// (they are decoded when first asked for).
-type sessionParts struct {
-	created, lastSeen time.Time
-	userID            string
-	identity          []byte
-	token             []byte
-}
-
-func decodeSession(p []byte) (sessionParts, error) {
-	d := decoder{b: p}
-	var s sessionParts
-	s.created = time.Unix(0, d.int64())
-	s.lastSeen = time.Unix(0, d.int64())
-	s.userID = d.string()
-	s.identity = d.bytes()
-	s.token = d.b
-	if d.bad || len(s.token) == 0 {
-		return sessionParts{}, errRecord
-	}
-	return s, nil
-}
-
-func decodeToken(p []byte) (*thaid.Token, error) {
-	if len(p) == 0 {
-		return nil, errRecord
-	}
-	if p[0] == 0 {
-		if len(p) != 1 {
-			return nil, errRecord
+	case 1:
+		sec, nsec := d.varint(), d.uvarint()
+		if nsec >= 1e9 {
+			d.bad = true
+			return time.Time{}
 		}
-		return nil, nil
+		return time.Unix(sec, int64(nsec)).UTC()
 	}
-	d := decoder{b: p[1:]}
-	t := &thaid.Token{
-		AccessToken:  d.string(),
-		TokenType:    d.string(),
-		RefreshToken: d.string(),
-		IDToken:      d.string(),
-		Expiry:       fromUnixNano(d.int64()),
-	}
-	if n := d.uvarint(); n > 0 {
-		t.Scopes = make([]string, n)
-		for i := range t.Scopes {
-			t.Scopes[i] = d.string()
-		}
-	}
-	if d.bad || len(d.b) != 0 {
-		return nil, errRecord
-	}
-	return t, nil
+	d.bad = true
+	return time.Time{}
 }
 
-// pendingLogin is what a login cookie seals: the login's secrets and where to go after it.
-type pendingLogin struct {
-	login    thaid.Login
-	returnTo string
-}
-
-func encodeLogin(l pendingLogin) []byte {
-	e := encoder{b: make([]byte, 0, 16+len(l.login.State)+len(l.login.Nonce)+len(l.login.CodeVerifier)+len(l.returnTo))}
-	e.int64(l.login.CreatedAt.UnixNano())
-	e.string(l.login.State)
-	e.string(l.login.Nonce)
-	e.string(l.login.CodeVerifier)
-	e.string(l.returnTo)
-	return e.b
-}
-
-func decodeLogin(p []byte) (pendingLogin, error) {
-	d := decoder{b: p}
-	var l pendingLogin
-	l.login.CreatedAt = time.Unix(0, d.int64())
-	l.login.State = d.string()
-	l.login.Nonce = d.string()
-	l.login.CodeVerifier = d.string()
-	l.returnTo = d.string()
-	if d.bad || len(d.b) != 0 {
-		return pendingLogin{}, errRecord
+// end reports errRecord when the input was malformed or has bytes left.
+func (d *decoder) end() error {
+	if d.bad || d.s != "" {
+		return errRecord
 	}
-	return l, nil
+	return nil
 }
-
-// putUnixNano writes t as Unix nanoseconds into the first 8 bytes of b.
-func putUnixNano(b []byte, t time.Time) { binary.BigEndian.PutUint64(b, uint64(t.UnixNano())) }

@@ -11,8 +11,8 @@ import (
 // idBytes is the size of the random value of a session cookie: 256 bits.
 const idBytes = 32
 
-// idLen is the length of an encoded ID (base64url without padding).
-var idLen = base64.RawURLEncoding.EncodedLen(idBytes)
+// idLen is the length of an encoded ID (base64url without padding): 43.
+const idLen = (idBytes*8 + 5) / 6
 
 // newID returns a fresh opaque random ID of 256 bits, base64url-encoded.
 func newID() (string, error) {
@@ -23,20 +23,31 @@ func newID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// validID reports whether s has the shape of an ID made by newID. It does not allocate.
+// validID reports whether s has the shape of an ID made by newID: 43 characters of base64url,
+// the last of which carries 4 bits and 2 unused ones, which must be zero, so that one ID has one
+// spelling. It does not allocate.
 func validID(s string) bool {
 	if len(s) != idLen {
 		return false
 	}
+	var v byte
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9', c == '-', c == '_':
+		switch c := s[i]; {
+		case 'A' <= c && c <= 'Z':
+			v = c - 'A'
+		case 'a' <= c && c <= 'z':
+			v = c - 'a' + 26
+		case '0' <= c && c <= '9':
+			v = c - '0' + 52
+		case c == '-':
+			v = 62
+		case c == '_':
+			v = 63
 		default:
 			return false
 		}
 	}
-	return true
+	return v&3 == 0
 }
 
 // cookieValue returns the value of the named cookie in the request's Cookie headers. Unlike

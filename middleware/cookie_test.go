@@ -24,7 +24,7 @@ func TestNewID(t *testing.T) {
 }
 
 func TestValidID(t *testing.T) {
-	good := strings.Repeat("A", 42) + "_"
+	good := strings.Repeat("_", 42) + "w" // 'w' is 48: its two unused bits are zero
 	tests := []struct {
 		in   string
 		want bool
@@ -34,6 +34,8 @@ func TestValidID(t *testing.T) {
 		{good[:42], false},
 		{good + "A", false},
 		{strings.Repeat("A", 42) + "=", false},
+		{strings.Repeat("A", 42) + "_", false}, // unused bits set: another spelling of "…w"
+		{strings.Repeat("A", 42) + "x", false},
 		{strings.Repeat("A", 42) + "+", false},
 		{strings.Repeat("A", 42) + "/", false},
 		{strings.Repeat("A", 42) + "\x00", false},

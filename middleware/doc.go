@@ -32,9 +32,12 @@
 // to ThaID. It stores nothing on the server: the login's secrets and return-to path are sealed
 // (AES-GCM, under Config.CookieKeys) into a cookie of their own, CookieName+"_login_"+the start
 // of the state, that lives PendingTTL (10 min). That cookie binds the login to the browser: a
-// callback link that reaches another browser signs no one in. Several tabs can log in at once
-// (up to four logins in progress per browser; starting a fifth drops the oldest). A flood of
-// anonymous logins therefore costs the server no memory, with either store.
+// callback link that reaches another browser signs no one in. Several tabs can log in at once:
+// up to four logins in progress per browser, whose cookies take at most 3,400 bytes together
+// (about 1.3 KB for four with short return-to paths; two with the longest, 1,024-byte paths);
+// starting one more drops the oldest, so that the Cookie header stays far from the 8 KB that
+// common proxies accept. A flood of anonymous logins costs the server no memory, with either
+// store.
 //
 // Callback finds the login cookie named by the callback's state, deletes it, checks that the
 // state is one of this server's (it carries its start time and a MAC), completes the flow with
@@ -54,8 +57,11 @@
 //
 // Auth.AccessToken returns the signed-in citizen's ThaID access token, to call an API on their
 // behalf; once it has expired, it is refreshed first (and the rotated refresh token stored), once
-// per session, however many requests and instances ask at the same moment. Without a session it
-// returns ErrNotSignedIn; when the token has expired and ThaID gave no refresh token,
+// per session, however many requests and instances ask at the same moment. The refresh is
+// thaid.Client.Refresh, which judges the answer: it keeps what the answer lacks (refresh token,
+// ID token), and refuses, revoking its tokens, an answer whose identity adds, changes or drops
+// the session's sub or PID; unsigned claims never replace a verified identity. Without a session
+// AccessToken returns ErrNotSignedIn; when the token has expired and ThaID gave no refresh token,
 // thaid.ErrTokenExpired; when ThaID refuses the refresh token, an error matching
 // thaid.ErrInvalidGrant. Each means: log the citizen in again. ThaID's refresh token lives about
 // 15 minutes, like its access token, so a citizen who comes back after that gets
@@ -72,11 +78,27 @@
 // the cookie's own random value, under a key that is a SHA-256 of that value. The server keeps no
 // copy of the cookie: whoever reads the store, a backup of it or a dump of its memory can neither
 // read a session nor replay it as a cookie. Package storetest's RunSealed checks exactly that for
-// any store. The default, NewMemoryStore, keeps records in process memory (one instance). For
-// several instances use the Redis store of module
-// github.com/thaid-go/thaid-go/middleware/redisstore (a single Redis or a Redis Cluster): a login
-// started on one instance completes on another, a logout anywhere ends the session everywhere,
-// and the instances refresh a session's tokens once between them (under a lock in the store).
+// any store. The cookie is read strictly (43 base64url characters whose unused last bits are
+// zero: one value, one spelling), and the store key's hash is authenticated with the record, so
+// that a record copied under another key does not open. A record is sealed in two parts: a head
+// (times, user ID), which every request opens, and a body (identity, tokens), opened only when a
+// handler asks for the identity or AccessToken for the tokens. Sessions stored by versions before
+// December 2026 (one sealed part) do not open: their users are simply not signed in, and log in
+// again once.
+//
+// The default store, NewMemoryStore, keeps records in process memory (one instance). For several
+// instances use the Redis store of module github.com/thaid-go/thaid-go/middleware/redisstore (a
+// single Redis or a Redis Cluster): a login started on one instance completes on another, a
+// logout anywhere ends the session everywhere, and the instances refresh a session's tokens once
+// between them (under a lock in the store).
+//
+// A logout and a refresh on another instance may run at the same moment. The logout deletes the
+// record by compare-and-delete against the version it read; when that fails, the record has
+// changed since (a last-seen update, or the refresh's new tokens), so it reads it again, and
+// revokes the tokens of every version it read. A refresh whose compare-and-swap finds the record
+// gone revokes its own new tokens. Either way the refreshed tokens are revoked, and nothing stays
+// behind in the store (a tombstone, the other way to do it, would stay until the absolute
+// timeout). storetest.RunLogoutDuringRefresh checks this with two instances on one store.
 //
 // # CookieKeys, and how to rotate them
 //
@@ -109,13 +131,16 @@
 // Failures (refused on the phone, expired login, state mismatch, invalid_client, ThaID down,
 // cross-site logout, ...) go to Config.ErrorHandler. The default, DefaultErrorHandler(LoginPath),
 // shows a short page in Thai, then English, with a "ลองอีกครั้ง / Try again" link that starts a
-// new login and the status code of ErrorStatus; it never shows tokens, stack traces or internal
-// errors. Custom handlers tell errors apart with errors.Is against this package's and package
-// thaid's sentinel errors, or use ErrorStatus and Reason.
+// new login (and keeps the failed login's return-to path, when it is a safe one) and the status
+// code of ErrorStatus; it never shows tokens, stack traces or internal errors. Custom handlers
+// tell errors apart with errors.Is against this package's and package thaid's sentinel errors,
+// or use ErrorStatus and Reason.
 //
 // Events are logged with log/slog: "thaid login succeeded", "thaid login failed" (with a short
 // reason), "thaid logout", "thaid token refreshed", and at debug level "thaid login started"
-// (anybody can start logins: at info level a flood of them would flood the log). PIDs are masked
+// (anybody can start logins: at info level a flood of them would flood the log). A login cookie
+// that none of the CookieKeys opens (most likely a login started on an instance with other keys)
+// is logged at warn level, at most once a minute, naming that cause. PIDs are masked
 // (1-1017-xxxxx-70-8) and tokens, cookies and store keys are never logged.
 //
 // # Tests

@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"context"
 	"errors"
 	"html/template"
 	"net/http"
@@ -26,6 +27,19 @@ var (
 	// ErrStore: the session store failed.
 	ErrStore = errors.New("middleware: session store failed")
 )
+
+// returnToKey is the context key under which the error handler finds the return-to path of the
+// login that failed.
+type returnToKey struct{}
+
+// withReturnTo returns r with the return-to path of its failed login in its context, for the
+// error page's "try again" link; r itself when the login was going nowhere in particular.
+func (a *Auth) withReturnTo(r *http.Request, returnTo string) *http.Request {
+	if returnTo == "" || returnTo == a.afterLogin || !SafeReturnTo(returnTo) {
+		return r
+	}
+	return r.WithContext(context.WithValue(r.Context(), returnToKey{}, returnTo))
+}
 
 // DeniedError refuses a login from Config.OnLogin with a message for the user (shown on the
 // error page, so write it for citizens: no internal details). errors.Is(err, ErrLoginDenied)
@@ -129,15 +143,22 @@ var errorPage = template.Must(template.New("error").Parse(`<!doctype html>
 `))
 
 // DefaultErrorHandler returns the default error handler: a short page in Thai, then English, with
-// the status from ErrorStatus and a "ลองอีกครั้ง / Try again" link to retryPath. It never shows
-// tokens, stack traces or internal error text; a *DeniedError's Message is shown as written.
+// the status from ErrorStatus and a "ลองอีกครั้ง / Try again" link to retryPath. When the failed
+// login was going to a page (Login's ?return_to, kept in the login), the link carries it on as
+// ?return_to=, if SafeReturnTo accepts it, so that a citizen who tries again lands there. It
+// never shows tokens, stack traces or internal error text; a *DeniedError's Message is shown as
+// written.
 func DefaultErrorHandler(retryPath string) func(w http.ResponseWriter, r *http.Request, err error) {
 	if !SafeReturnTo(retryPath) {
 		retryPath = "/"
 	}
 	return func(w http.ResponseWriter, r *http.Request, err error) {
 		k := kindOf(err)
-		data := struct{ Thai, English, Retry string }{k.thai, k.english, retryPath}
+		retry := retryPath
+		if rt, _ := r.Context().Value(returnToKey{}).(string); SafeReturnTo(rt) {
+			retry = withReturnTo(retryPath, rt)
+		}
+		data := struct{ Thai, English, Retry string }{k.thai, k.english, retry}
 		var d *DeniedError
 		if errors.As(err, &d) && d.Message != "" {
 			data.Thai, data.English = d.Message, ""

@@ -941,3 +941,148 @@ func TestRefreshNamingAnotherCitizen(t *testing.T) {
 		t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
 	}
 }
+
+// TestRetryKeepsReturnTo: the default error page's "try again" link starts a new login towards
+// the page the citizen was going to, when that path is safe; otherwise it is the plain login path
+// (issue 24).
+func TestRetryKeepsReturnTo(t *testing.T) {
+	for _, tt := range []struct{ returnTo, want string }{
+		{"/private/report?year=2569", `href="/login?return_to=%2fprivate%2freport%3fyear%3d2569"`},
+		{"//evil.example/x", `href="/login"`},
+		{"", `href="/login"`},
+	} {
+		t.Run(tt.returnTo, func(t *testing.T) {
+			app := newApp(t, appOptions{})
+			app.p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "access_denied"})
+			b := app.newBrowser()
+			p := b.get(b.startLogin(tt.returnTo))
+			if p.status != http.StatusForbidden {
+				t.Fatalf("status %d, want 403", p.status)
+			}
+			if !strings.Contains(strings.ToLower(p.body), tt.want) {
+				t.Errorf("the try-again link is not %s:\n%s", tt.want, p.body)
+			}
+		})
+	}
+}
+
+// TestLoginCookieOtherKeysWarns: a login cookie that no configured key opens (a login started on
+// an instance with other CookieKeys) is logged at warn level, naming the likely cause, at most
+// once a minute (issue 24).
+func TestLoginCookieOtherKeysWarns(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	keyA := thaid.Secret("instance A: at least thirty-two bytes of secret")
+	keyB := thaid.Secret("instance B: at least thirty-two bytes of secret")
+	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{CookieKeys: []thaid.Secret{keyA}}})
+	const warning = "thaid login cookie does not open with any of Config.CookieKeys"
+	type pending struct {
+		b  *browser
+		cb string
+	}
+	var logins []pending
+	for range 3 { // started on instance A
+		b := app.newBrowser()
+		logins = append(logins, pending{b, b.startLogin("/private/x")})
+	}
+	app.rebuild(func(cfg *middleware.Config) { cfg.CookieKeys = []thaid.Secret{keyB} }) // their callbacks reach B
+	callbackOnB := func(i int) {
+		t.Helper()
+		if p := logins[i].b.get(logins[i].cb); p.status != http.StatusBadRequest {
+			t.Fatalf("callback on another instance: status %d, want 400", p.status)
+		}
+	}
+	callbackOnB(0)
+	if n := strings.Count(app.logs.String(), warning); n != 1 {
+		t.Fatalf("%d warnings after the first foreign login cookie, want 1:\n%s", n, app.logs)
+	}
+	if !strings.Contains(app.logs.String(), `"level":"WARN","msg":"`+warning) || !strings.Contains(app.logs.String(), "same CookieKeys") {
+		t.Errorf("the warning is not at warn level or does not name the cause:\n%s", app.logs)
+	}
+	clk.Advance(30 * time.Second)
+	callbackOnB(1)
+	if n := strings.Count(app.logs.String(), warning); n != 1 {
+		t.Errorf("%d warnings within a minute, want 1", n)
+	}
+	clk.Advance(31 * time.Second)
+	callbackOnB(2)
+	if n := strings.Count(app.logs.String(), warning); n != 2 {
+		t.Errorf("%d warnings after a minute, want 2", n)
+	}
+}
+
+// TestRefreshNeverAddsCitizen: a session whose identity names no subject and no PID (flat claims,
+// scope name only) does not take the PID or subject of an unsigned refresh answer: the refresh is
+// refused and its tokens revoked, as for one naming another citizen (issue 21).
+func TestRefreshNeverAddsCitizen(t *testing.T) {
+	pid := mockprovider.DefaultCitizens()[1].PID
+	for _, extra := range []string{`"pid":"` + pid + `"`, `"sub":"` + pid + `"`} {
+		t.Run(extra, func(t *testing.T) {
+			clk := testclock.New(time.Now().Truncate(time.Second))
+			app := newApp(t, appOptions{clock: clk, thaidScope: []string{thaid.ScopeName}})
+			b := app.newBrowser()
+			b.get("/private/x")
+			s := app.sessionOf(t, b)
+			if id := s.Identity(); id == nil || id.Subject != "" || !id.PID.IsZero() || id.Name == "" {
+				t.Fatalf("the login's identity should have a name and no subject or PID: %v", id)
+			}
+			clk.Advance(16 * time.Minute)
+			revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
+			app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
+				Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other",` + extra + `,"name":"x"}`})
+			p := b.get("/token")
+			if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "verification_failed" {
+				t.Errorf("refresh adding a citizen: %d %q, want 502 verification_failed", p.status, p.body)
+			}
+			if id := app.sessionOf(t, b).Identity(); id.Subject != "" || !id.PID.IsZero() {
+				t.Errorf("the session took subject %q, PID %s from the refresh", thaid.MaskPID(id.Subject), id.PID)
+			}
+			if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
+				t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
+			}
+		})
+	}
+}
+
+// sessionOf returns the session that browser b is signed in with, as the app reads it.
+func (app *testApp) sessionOf(t *testing.T, b *browser) *middleware.Session {
+	t.Helper()
+	r := httptest.NewRequest("GET", "/", nil)
+	r.AddCookie(&http.Cookie{Name: app.auth.CookieName(), Value: b.sessionCookie()})
+	var s *middleware.Session
+	app.auth.Optional(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s, _ = middleware.SessionFrom(r.Context())
+	})).ServeHTTP(httptest.NewRecorder(), r)
+	if s == nil {
+		t.Fatal("the browser is not signed in")
+	}
+	return s
+}
+
+// casNever is a MemoryStore where no compare-and-swap of a session record succeeds, as if other
+// writers always came first.
+type casNever struct{ *middleware.MemoryStore }
+
+func (s casNever) CompareAndSwap(ctx context.Context, key string, old, value []byte, ttl time.Duration) (bool, error) {
+	if strings.HasPrefix(key, "s:") {
+		return false, nil
+	}
+	return s.MemoryStore.CompareAndSwap(ctx, key, old, value, ttl)
+}
+
+// TestRefreshNotWrittenIsRevoked: tokens that a refresh obtained but could not write, after every
+// retry, are nobody's: they are revoked.
+func TestRefreshNotWrittenIsRevoked(t *testing.T) {
+	clk := testclock.New(time.Now().Truncate(time.Second))
+	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour},
+		cfg: middleware.Config{Store: casNever{middleware.NewMemoryStore()}}})
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	clk.Advance(16 * time.Minute)
+	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
+	if p := b.get("/token"); p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "store_unavailable" {
+		t.Fatalf("a refresh that cannot be written: %d %q, want 502 store_unavailable", p.status, p.body)
+	}
+	if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
+		t.Errorf("%d revocations, want 2 (the refresh's new refresh and access tokens)", n)
+	}
+}

@@ -43,7 +43,7 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	a.observe(r.Context(), EventLoginStarted, start, err)
 	if err != nil {
-		a.loginFailed(w, r, err)
+		a.loginFailed(w, a.withReturnTo(r, returnTo), err)
 		return
 	}
 	var extra url.Values
@@ -75,9 +75,9 @@ func (a *Auth) serveCallback(w http.ResponseWriter, r *http.Request) {
 	var refused *refusedError
 	switch {
 	case errors.As(err, &refused):
-		a.fail(w, r, refused.err)
+		a.fail(w, a.withReturnTo(r, returnTo), refused.err)
 	case err != nil:
-		a.loginFailed(w, r, err)
+		a.loginFailed(w, a.withReturnTo(r, returnTo), err)
 	default:
 		http.Redirect(w, r, returnTo, http.StatusSeeOther)
 	}
@@ -90,22 +90,27 @@ type refusedError struct{ err error }
 func (e *refusedError) Error() string { return e.err.Error() }
 func (e *refusedError) Unwrap() error { return e.err }
 
-// completeLogin does the work of the callback and returns where to go next. Once ThaID has
-// returned tokens, every failure revokes them.
+// completeLogin does the work of the callback and returns where to go next (also on failure,
+// once the login is known, for the error page's "try again" link). Once ThaID has returned
+// tokens, every failure revokes them.
 func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo string, err error) {
 	ctx := r.Context()
 	q := r.URL.Query()
 	now := a.now()
 	p, err := a.takeLogin(ctx, w, r, q.Get("state"), now)
 	if err != nil {
-		return "", err
+		return p.returnTo, err
 	}
+	if !SafeReturnTo(p.returnTo) {
+		p.returnTo = a.afterLogin
+	}
+	returnTo = p.returnTo
 	res, err := a.client.Exchange(ctx, &p.login, q)
 	if err != nil {
-		return "", err
+		return returnTo, err
 	}
 	if res == nil || res.Identity == nil {
-		return "", fmt.Errorf("%w: no identity in the token response", thaid.ErrMalformedResponse)
+		return returnTo, fmt.Errorf("%w: no identity in the token response", thaid.ErrMalformedResponse)
 	}
 	defer func() {
 		if err != nil {
@@ -114,10 +119,10 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 	}()
 	first, err := a.markUsed(ctx, p, now)
 	if err != nil {
-		return "", fmt.Errorf("%w: %w", ErrStore, err)
+		return returnTo, fmt.Errorf("%w: %w", ErrStore, err)
 	}
 	if !first {
-		return "", fmt.Errorf("%w: the callback was already used", ErrNoPendingLogin)
+		return returnTo, fmt.Errorf("%w: the callback was already used", ErrNoPendingLogin)
 	}
 	var userID string
 	if a.onLogin != nil {
@@ -127,7 +132,7 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 			}
 			a.log.LogAttrs(ctx, slog.LevelWarn, "thaid login refused by the application",
 				slog.Any("pid", res.Identity.PID), slog.String("error", err.Error()))
-			return "", &refusedError{err: err}
+			return returnTo, &refusedError{err: err}
 		}
 	}
 	// A new session at every login: a session ID planted before login is never promoted.
@@ -138,20 +143,18 @@ func (a *Auth) completeLogin(w http.ResponseWriter, r *http.Request) (returnTo s
 	}
 	cookie, err := a.createSession(ctx, userID, res.Identity, res.Token, now)
 	if err != nil {
-		return "", err
+		return returnTo, err
 	}
 	a.setCookie(w, a.cookie, cookie, a.absolute)
 	a.log.LogAttrs(ctx, slog.LevelInfo, "thaid login succeeded",
 		slog.Any("pid", res.Identity.PID), slog.String("user_id", userID))
-	if !SafeReturnTo(p.returnTo) {
-		return a.afterLogin, nil
-	}
-	return p.returnTo, nil
+	return returnTo, nil
 }
 
 // Logout returns the handler that signs the user out: POST only, protected against cross-site
 // requests (http.CrossOriginProtection). It deletes the session, revokes its ThaID tokens (best
-// effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
+// effort: a failure is logged, not shown), those of a refresh that another instance ran at the
+// same moment included, clears the cookie and redirects to AfterLogoutPath.
 func (a *Auth) Logout() http.Handler {
 	return a.logout
 }
@@ -164,20 +167,20 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	cookie, ok := cookieValue(r.Header, a.cookie)
 	if ok && validID(cookie) {
-		s, err := a.openSession(ctx, cookie)
-		if err := a.store.Delete(ctx, sessionKey(cookie)); err != nil {
+		s, toks, err := a.endSession(ctx, cookie)
+		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrStore, err)
 			a.observe(ctx, EventLogout, start, err)
 			a.fail(w, r, err)
 			return
 		}
-		if err == nil {
+		if s != nil {
 			var pid thaid.PID
 			if id := s.Identity(); id != nil {
 				pid = id.PID
 			}
 			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid logout", slog.Any("pid", pid), slog.String("user_id", s.UserID))
-			a.revokeAll(ctx, s.currentToken())
+			a.revokeAll(ctx, toks...)
 		}
 	}
 	if ok {
@@ -198,15 +201,27 @@ func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) boo
 	return false
 }
 
-// revokeAll revokes the refresh and access tokens, best effort: failures are logged.
-func (a *Auth) revokeAll(ctx context.Context, tok *thaid.Token) {
-	if tok == nil {
+// revokeAll revokes the refresh and access tokens of toks (each once, refresh tokens first),
+// best effort: failures are logged.
+func (a *Auth) revokeAll(ctx context.Context, toks ...*thaid.Token) {
+	var seen []string
+	for _, tok := range toks {
+		if tok != nil {
+			seen = append(seen, tok.RefreshToken)
+		}
+	}
+	for _, tok := range toks {
+		if tok != nil {
+			seen = append(seen, tok.AccessToken)
+		}
+	}
+	if len(seen) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeTimeout)
 	defer cancel()
-	for _, t := range []string{tok.RefreshToken, tok.AccessToken} {
-		if t == "" {
+	for i, t := range seen {
+		if t == "" || slices.Contains(seen[:i], t) {
 			continue
 		}
 		if err := a.client.Revoke(ctx, t); err != nil {

@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"slices"
 	"strings"
@@ -27,19 +28,51 @@ const (
 	// maxLogins is how many logins one browser may have in progress; starting one more drops the
 	// oldest, so that the Cookie header stays small.
 	maxLogins = 4
+	// maxLoginCookieBytes bounds what the login cookies of one browser add to its Cookie header
+	// (name=value and the "; " between them). Four logins with short return-to paths take about
+	// 1.3 KB; one with the longest return-to path (1,024 bytes) about 1.6 KB, so that two such fit
+	// and a third drops the oldest. With the session cookie, the middleware's cookies stay under
+	// 3.5 KB, well under the 8 KB that common proxies accept for the whole header.
+	maxLoginCookieBytes = 3400
 	// maxLoginScan bounds the login cookies that a request may make the middleware open.
 	maxLoginScan = 32
 )
 
+// pendingLogin is what a login cookie seals: the login's secrets and where to go after it.
+type pendingLogin struct {
+	login    thaid.Login
+	returnTo string
+}
+
+// encodeLogin writes a login cookie's plaintext: created (8 bytes, Unix ns) | state | nonce |
+// PKCE verifier | return-to path.
+func encodeLogin(l pendingLogin) []byte {
+	e := encoder{b: make([]byte, 0, 16+len(l.login.State)+len(l.login.Nonce)+len(l.login.CodeVerifier)+len(l.returnTo))}
+	e.int64(l.login.CreatedAt.UnixNano())
+	e.string(l.login.State)
+	e.string(l.login.Nonce)
+	e.string(l.login.CodeVerifier)
+	e.string(l.returnTo)
+	return e.b
+}
+
+func decodeLogin(p []byte) (pendingLogin, error) {
+	d := decoder{s: string(p)}
+	var l pendingLogin
+	l.login.CreatedAt = time.Unix(0, d.int64())
+	l.login.State = d.string()
+	l.login.Nonce = d.string()
+	l.login.CodeVerifier = d.string()
+	l.returnTo = d.string()
+	if err := d.end(); err != nil {
+		return pendingLogin{}, err
+	}
+	return l, nil
+}
+
 // loginCookieName returns the name of the cookie of the login with this state.
 func (a *Auth) loginCookieName(state string) string {
 	return a.loginCookie + state[:loginNameState]
-}
-
-// usedKey returns the store key of the mark left by a completed login with this state.
-func usedKey(state string) string {
-	h := labelHash("thaid-go used state\x00", state)
-	return storeKey(prefixUsed, &h)
 }
 
 // openLogin returns the login sealed in the cookie named name, with value value.
@@ -52,7 +85,8 @@ func (a *Auth) openLogin(name, value string) (pendingLogin, error) {
 }
 
 // setLoginCookie starts the cookie of login l, and drops the oldest of the browser's other login
-// cookies (and any that do not open) so that at most maxLogins remain.
+// cookies (and any that do not open) so that at most maxLogins remain, taking at most
+// maxLoginCookieBytes together. The new login is always kept.
 func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingLogin) error {
 	name := a.loginCookieName(p.login.State)
 	value, err := a.keys.sealLogin(name, encodeLogin(p))
@@ -61,6 +95,7 @@ func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingL
 	}
 	type other struct {
 		name    string
+		size    int // in the Cookie header
 		started time.Time
 	}
 	var others []other
@@ -72,21 +107,28 @@ func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingL
 			a.setCookie(w, c.Name, "", 0)
 			continue
 		}
-		o := other{name: c.Name}
+		o := other{name: c.Name, size: cookieSize(c.Name, c.Value)}
 		if l, err := a.openLogin(c.Name, c.Value); err == nil {
 			o.started = l.login.CreatedAt
 		}
 		others = append(others, o)
 	}
 	slices.SortFunc(others, func(x, y other) int { return y.started.Compare(x.started) }) // newest first
+	total, full := cookieSize(name, value), false
 	for i, o := range others {
-		if i >= maxLogins-1 || o.started.IsZero() {
+		full = full || i >= maxLogins-1 || total+o.size > maxLoginCookieBytes // older ones go too
+		if full || o.started.IsZero() {
 			a.setCookie(w, o.name, "", 0)
+			continue
 		}
+		total += o.size
 	}
 	a.setCookie(w, name, value, a.pendingTTL)
 	return nil
 }
+
+// cookieSize is what a cookie adds to a Cookie header: "name=value; ".
+func cookieSize(name, value string) int { return len(name) + 1 + len(value) + 2 }
 
 // takeLogin finds, for a callback, the login that this browser started with the callback's
 // state, and deletes its cookie. It tells apart a state that is not ours or was used
@@ -95,6 +137,13 @@ func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingL
 func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, state string, now time.Time) (pendingLogin, error) {
 	started, ok := a.keys.checkState(state)
 	if !ok {
+		if len(state) == stateLen {
+			if value, present := cookieValue(r.Header, a.loginCookieName(state)); present {
+				if _, err := a.keys.openLogin(a.loginCookieName(state), value); errors.Is(err, errUnsealed) {
+					a.warnForeignLoginCookie(ctx, now)
+				}
+			}
+		}
 		return pendingLogin{}, ErrNoPendingLogin
 	}
 	expired := func() error {
@@ -117,15 +166,38 @@ func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Req
 	a.setCookie(w, name, "", 0)
 	p, err := a.openLogin(name, value)
 	if err != nil {
+		if errors.Is(err, errUnsealed) {
+			a.warnForeignLoginCookie(ctx, now)
+		}
 		return pendingLogin{}, fmt.Errorf("%w: the login cookie does not open (%w)", ErrNoPendingLogin, err)
 	}
 	if subtle.ConstantTimeCompare([]byte(p.login.State), []byte(state)) != 1 {
 		return pendingLogin{}, ErrOtherBrowser
 	}
 	if now.Sub(p.login.CreatedAt) > a.pendingTTL {
-		return pendingLogin{}, expired()
+		return pendingLogin{returnTo: p.returnTo}, expired()
 	}
 	return p, nil
+}
+
+// foreignCookieWarnEvery is how often, at most, a login cookie that no key opens is logged.
+const foreignCookieWarnEvery = time.Minute
+
+// warnForeignLoginCookie logs, at most once per foreignCookieWarnEvery, that a login cookie came
+// back that none of the CookieKeys opens: the citizen only sees "start again", and the log says
+// why. It logs nothing of the cookie.
+func (a *Auth) warnForeignLoginCookie(ctx context.Context, now time.Time) {
+	for {
+		last := a.foreignCookieWarned.Load()
+		if last != 0 && now.Sub(time.Unix(0, last)) < foreignCookieWarnEvery {
+			return
+		}
+		if a.foreignCookieWarned.CompareAndSwap(last, now.UnixNano()) {
+			break
+		}
+	}
+	a.log.LogAttrs(ctx, slog.LevelWarn, "thaid login cookie does not open with any of Config.CookieKeys",
+		slog.String("likely_cause", "the login was started on an instance with other CookieKeys: give every instance the same CookieKeys (or a key was removed less than PendingTTL after it stopped sealing)"))
 }
 
 // markUsed records that login p completed, so that its callback cannot be used again while

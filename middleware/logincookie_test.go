@@ -159,3 +159,34 @@ func TestCookieKeyRotation(t *testing.T) {
 		t.Errorf("a login sealed under a removed key: %v, want ErrNoPendingLogin", err)
 	}
 }
+
+// TestLoginCookiesStaySmall: four logins in progress with 1,000-character return-to paths keep
+// every cookie of the app under 4 KB of Cookie header (issue 21: they made about 6.5 KB, near
+// the 8 KB that common proxies allow); the oldest logins are dropped, and the newest completes.
+func TestLoginCookiesStaySmall(t *testing.T) {
+	for _, tls := range []bool{false, true} {
+		t.Run(fmt.Sprint("https=", tls), func(t *testing.T) {
+			app := newApp(t, appOptions{tls: tls})
+			b := app.newBrowser()
+			mustSignedIn(t, b.get("/private/first"), "/private/first") // a session cookie too
+			var callbacks []string
+			for i := range 4 {
+				callbacks = append(callbacks, b.startLogin(fmt.Sprintf("/private/%d/%s", i, strings.Repeat("a", 1000-len("/private/0/")))))
+			}
+			u, _ := url.Parse(app.srv.URL)
+			var header []string
+			for _, c := range b.jar.Cookies(u) {
+				header = append(header, c.Name+"="+c.Value)
+			}
+			n := len(strings.Join(header, "; "))
+			if n >= 4096 {
+				t.Errorf("the Cookie header is %d bytes with four long logins in progress, want under 4096", n)
+			}
+			t.Logf("Cookie header with a session and four long logins started: %d bytes, %d cookies", n, len(header))
+			p := b.get(callbacks[3])
+			if p.status != 200 || !strings.HasPrefix(p.body, "signed in:") || !strings.HasPrefix(p.url.Path, "/private/3/") {
+				t.Errorf("the newest login: %d at %s", p.status, p.url.Path)
+			}
+		})
+	}
+}

@@ -18,3 +18,7 @@ func TestMemoryStoreSealed(t *testing.T) {
 func TestMemoryStoreOneRefresh(t *testing.T) {
 	storetest.RunOneRefresh(t, middleware.NewMemoryStore())
 }
+
+func TestMemoryStoreLogoutDuringRefresh(t *testing.T) {
+	storetest.RunLogoutDuringRefresh(t, middleware.NewMemoryStore())
+}

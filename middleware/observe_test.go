@@ -132,7 +132,7 @@ func TestObservePanics(t *testing.T) {
 	}
 }
 
-// deleteFails is a MemoryStore whose Delete fails while fail is set.
+// deleteFails is a MemoryStore whose Delete and CompareAndDelete fail while fail is set.
 type deleteFails struct {
 	*middleware.MemoryStore
 	fail atomic.Bool
@@ -143,6 +143,13 @@ func (s *deleteFails) Delete(ctx context.Context, key string) error {
 		return errors.New("store down")
 	}
 	return s.MemoryStore.Delete(ctx, key)
+}
+
+func (s *deleteFails) CompareAndDelete(ctx context.Context, key string, old []byte) (bool, error) {
+	if s.fail.Load() {
+		return false, errors.New("store down")
+	}
+	return s.MemoryStore.CompareAndDelete(ctx, key, old)
 }
 
 // TestObserveFailures: a refused refresh and a logout whose store fails are each reported once,

@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,7 +42,7 @@ func (a *Auth) attach(w http.ResponseWriter, r *http.Request) (*http.Request, bo
 		}
 		return r, false
 	}
-	return r.WithContext(context.WithValue(r.Context(), ctxKey{}, s)), true
+	return withSession(r, s), true
 }
 
 // loginRequired answers a request that needs a session and has none.
@@ -61,14 +60,19 @@ func (a *Auth) loginRequired(w http.ResponseWriter, r *http.Request) {
 	target := a.loginPath
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if rt := r.URL.RequestURI(); SafeReturnTo(rt) {
-			sep := "?"
-			if strings.Contains(target, "?") {
-				sep = "&"
-			}
-			target += sep + "return_to=" + url.QueryEscape(rt)
+			target = withReturnTo(target, rt)
 		}
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
+}
+
+// withReturnTo returns loginPath with returnTo added as its return_to parameter.
+func withReturnTo(loginPath, returnTo string) string {
+	sep := "?"
+	if strings.Contains(loginPath, "?") {
+		sep = "&"
+	}
+	return loginPath + sep + "return_to=" + url.QueryEscape(returnTo)
 }
 
 // WantsJSON reports whether r is an API or script request that should get a JSON 401 rather

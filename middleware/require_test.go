@@ -294,3 +294,29 @@ func TestSessionLogValue(t *testing.T) {
 		t.Errorf("session cookie or store key logged: %s", out)
 	}
 }
+
+// TestPreviousRecordFormat: a session stored by a version before issue 22 (one part sealed under
+// the cookie's key, version byte 1) does not open: the request is simply not signed in, and the
+// stale cookie is cleared.
+func TestPreviousRecordFormat(t *testing.T) {
+	clk := testclock.New(testStart)
+	a := newTestAuth(t, Config{Now: clk.Now})
+	cookie, _ := plantSession(t, a, clk.Now())
+	_, key, _ := sessionSecrets(cookie)
+	aead, _ := newAEAD(key[:])
+	old := append([]byte{1}, make([]byte, gcmNonceSize)...)
+	old = aead.Seal(old, old[1:], []byte("a record of the old format"), []byte{1, 's'})
+	if err := a.store.Delete(context.Background(), sessionKey(cookie)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.Add(context.Background(), sessionKey(cookie), old, time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/page", nil)
+	r.Header.Set("Cookie", "thaid_session="+cookie)
+	w := httptest.NewRecorder()
+	a.Require(whoAmI).ServeHTTP(w, r)
+	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Set-Cookie"), "thaid_session=;") {
+		t.Errorf("a record of the previous format: %d, Set-Cookie %q; want 303 and the cookie cleared", w.Code, w.Header().Get("Set-Cookie"))
+	}
+}

@@ -3,81 +3,40 @@ package middleware
 import (
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/hkdf"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
-	"fmt"
-	"time"
-
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Sealing: every secret the middleware keeps outside the process's own stack is sealed with
-// AES-256-GCM.
+// AES-256-GCM, and what it is for (its kind, and what it belongs to) is authenticated with it.
 //
 //   - A session record is sealed under the session cookie's own random value, which only the
-//     browser holds, and stored under a SHA-256 of that value. The server keeps no copy of the
-//     value: the store alone can neither be read nor replayed.
+//     browser holds, and stored under a SHA-256 of that value (sessionSecrets). The server keeps
+//     no copy of the value: the store alone can neither be read nor replayed. The store key's
+//     hash is authenticated with the record, so that a record copied under another key does not
+//     open. Its head and body are sealed apart (sealRecord), so that a request that only needs
+//     to know who is signed in does not decrypt the tokens.
 //   - A login that has not come back yet lives in the browser, in a cookie sealed under a key of
-//     the server's (Config.CookieKeys), bound to the cookie's name. Its state carries its start
-//     time and a MAC under the same keys, so that a callback can tell a stale or foreign state
-//     from one of ours without any server-side record.
-
-// sealVersion is the first byte of every sealed value; it is authenticated with the rest.
-const sealVersion = 1
+//     the server's (Config.CookieKeys, keyring.go), bound to the cookie's name.
 
 // gcmNonceSize is the size of AES-GCM's random nonce.
 const gcmNonceSize = 12
 
-// errUnsealed reports a value that does not open: altered, sealed under another key, or not ours.
+// errUnsealed reports a value that does not open: altered, sealed under another key or for
+// another place, or not ours.
 var errUnsealed = errors.New("middleware: sealed value does not open")
 
 // sealedKind separates the uses of one key in the additional authenticated data.
 type sealedKind byte
 
 const (
-	kindSession sealedKind = 's'
-	kindLogin   sealedKind = 'l'
+	kindLogin       sealedKind = 'l'
+	kindSessionHead sealedKind = 'h'
+	kindSessionBody sealedKind = 'b'
 )
-
-// seal encrypts plaintext with aead. The result is version || nonce || ciphertext+tag, and the
-// version, kind and bind (for example a login cookie's name) are authenticated with it.
-func seal(aead cipher.AEAD, kind sealedKind, bind string, plaintext []byte) ([]byte, error) {
-	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
-	out[0] = sealVersion
-	if _, err := rand.Read(out[1:]); err != nil {
-		return nil, err
-	}
-	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, aad(kind, bind)), nil
-}
-
-// open reverses seal, appending the plaintext to dst. It returns errUnsealed for anything that
-// does not open.
-func open(dst []byte, aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte, error) {
-	if len(sealed) < 1+gcmNonceSize+aead.Overhead() || sealed[0] != sealVersion {
-		return nil, errUnsealed
-	}
-	p, err := aead.Open(dst, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], aad(kind, bind))
-	if err != nil {
-		return nil, errUnsealed
-	}
-	return p, nil
-}
-
-// sessionAAD is the additional data of session records, made once (it would escape to the heap
-// at every request otherwise).
-var sessionAAD = []byte{sealVersion, byte(kindSession)}
-
-func aad(kind sealedKind, bind string) []byte {
-	if kind == kindSession && bind == "" {
-		return sessionAAD
-	}
-	return append([]byte{sealVersion, byte(kind)}, bind...)
-}
 
 func newAEAD(key []byte) (cipher.AEAD, error) {
 	block, err := aes.NewCipher(key)
@@ -87,151 +46,174 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 	return cipher.NewGCM(block)
 }
 
-// labelHash returns the SHA-256 of label followed by s, for s up to 64 bytes (a cookie value, a
-// state). It does not allocate.
-func labelHash(label, s string) [sha256.Size]byte {
-	var buf [32 + 64]byte
-	n := copy(buf[:], label)
-	n += copy(buf[n:], s)
-	return sha256.Sum256(buf[:n])
+// loginSealVersion is the first byte of a sealed login cookie; it is authenticated with the rest.
+const loginSealVersion = 1
+
+// seal encrypts a login cookie's plaintext with aead. The result is version || nonce ||
+// ciphertext+tag, and the version, kind and bind (the cookie's name) are authenticated with it.
+func seal(aead cipher.AEAD, kind sealedKind, bind string, plaintext []byte) ([]byte, error) {
+	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
+	out[0] = loginSealVersion
+	if _, err := rand.Read(out[1:]); err != nil {
+		return nil, err
+	}
+	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, append([]byte{loginSealVersion, byte(kind)}, bind...)), nil
 }
 
-// sessionIDLabel separates the hash that names a session record from other hashes.
-const sessionIDLabel = "thaid-go session id\x00"
+// open reverses seal. It returns errUnsealed for anything that does not open.
+func open(aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte, error) {
+	if len(sealed) < 1+gcmNonceSize+aead.Overhead() || sealed[0] != loginSealVersion {
+		return nil, errUnsealed
+	}
+	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], append([]byte{loginSealVersion, byte(kind)}, bind...))
+	if err != nil {
+		return nil, errUnsealed
+	}
+	return p, nil
+}
+
+// sessionIDLabel separates the hash that names a session record from other hashes. It is short
+// enough that the label and a cookie value fit in one SHA-256 block (55 bytes).
+const sessionIDLabel = "thaid:sess\x00"
+
+// strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the
+// last character must be zero).
+var strictB64 = base64.RawURLEncoding.Strict()
 
 // sessionSecrets derives, from a session cookie's value (43 characters of base64url: 256 random
 // bits), the hash that names its record in the store and the key that seals it. The hash is
 // SHA-256 of the value under a label: it cannot be turned back into the cookie, nor into the key,
-// which is the cookie's own random bytes. It does not allocate.
-func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte) {
-	storeHash = labelHash(sessionIDLabel, cookie)
-	// validID has checked the shape; a value that does not decode gives a key that opens nothing.
-	_, _ = base64.RawURLEncoding.Decode(key[:], []byte(cookie))
-	return storeHash, key
+// which is the cookie's own random bytes. ok is false for a value that newID cannot have made. It
+// does not allocate.
+func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte, ok bool) {
+	if len(cookie) != idLen {
+		return storeHash, key, false
+	}
+	var buf [idLen]byte
+	copy(buf[:], cookie)
+	if n, err := strictB64.Decode(key[:], buf[:]); err != nil || n != idBytes {
+		return storeHash, key, false
+	}
+	return labelHash(sessionIDLabel, cookie), key, true
 }
 
-// sessionKey returns the store key of the session record of a cookie value.
-func sessionKey(cookie string) string {
-	h := labelHash(sessionIDLabel, cookie)
-	return storeKey(prefixSession, &h)
-}
-
-// Store key prefixes: a session record, the refresh lock of a session, the mark of a used
-// callback. Each is followed by 43 characters of base64url SHA-256.
+// A sealed session record (version 2) is
+//
+//	2 | head nonce (12) | head length (2 bytes) | head ciphertext+tag | body nonce (12) | body ciphertext+tag
+//
+// Both parts are sealed under the cookie's key. The head's additional data is the version, its
+// kind, the store key's hash and the body's nonce: a head opens only in its own record, beside its
+// own body (a body is sealed once, under a fresh nonce). The body's is the version, its kind and
+// the hash. A last-seen update re-seals the head alone; a refresh, both.
 const (
-	prefixSession = "s:"
-	prefixLock    = "l:"
-	prefixUsed    = "u:"
+	recordVersion = 2
+	// recordAADLen is the size of the additional data of a head (a body's is its first
+	// recordAADLen-gcmNonceSize bytes).
+	recordAADLen = 2 + sha256.Size + gcmNonceSize
 )
 
-// storeKey returns prefix followed by the base64url form of h.
-func storeKey(prefix string, h *[sha256.Size]byte) string {
-	var buf [2 + 43]byte
-	n := copy(buf[:], prefix)
-	base64.RawURLEncoding.Encode(buf[n:], h[:])
-	return string(buf[:n+base64.RawURLEncoding.EncodedLen(sha256.Size)])
+// errHeadTooLong reports a head that the record's 2-byte length cannot hold: a user ID (from
+// Config.OnLogin) of tens of kilobytes.
+var errHeadTooLong = errors.New("middleware: the user ID is too long to store in a session (at most 65,000 bytes)")
+
+// maxHead is the longest head plaintext that a record holds.
+const maxHead = 65000
+
+// sealRecord seals a session record's head and body for the store key named by hash.
+func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
+	over := aead.Overhead()
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
+	var nonces [2 * gcmNonceSize]byte
+	if _, err := rand.Read(nonces[:]); err != nil {
+		return nil, err
+	}
+	headNonce, bodyNonce := nonces[:gcmNonceSize], nonces[gcmNonceSize:]
+	var aad [recordAADLen]byte
+	out = append(out, recordVersion)
+	out = append(out, headNonce...)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
+	out = aead.Seal(out, headNonce, head, headAAD(&aad, hash, bodyNonce))
+	out = append(out, bodyNonce...)
+	return aead.Seal(out, bodyNonce, body, bodyAAD(&aad, hash)), nil
 }
 
-// minCookieKeyLen is the shortest secret accepted in Config.CookieKeys.
-const minCookieKeyLen = 32
-
-// keyring holds the server's keys for login cookies and states, derived from Config.CookieKeys:
-// the first seals and signs, every one opens and checks (for rotation).
-type keyring struct {
-	aeads []cipher.AEAD
-	macs  [][]byte
+// resealHead returns sealed (a record of the same key) with its head replaced by head.
+func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
+	_, _, bodyNonce, body, ok := splitRecord(sealed)
+	if !ok {
+		return nil, errUnsealed
+	}
+	over := aead.Overhead()
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body))
+	var headNonce [gcmNonceSize]byte
+	if _, err := rand.Read(headNonce[:]); err != nil {
+		return nil, err
+	}
+	var aad [recordAADLen]byte
+	out = append(out, recordVersion)
+	out = append(out, headNonce[:]...)
+	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
+	out = aead.Seal(out, headNonce[:], head, headAAD(&aad, hash, bodyNonce))
+	out = append(out, bodyNonce...)
+	return append(out, body...), nil
 }
 
-func newKeyring(secrets []thaid.Secret) (*keyring, error) {
-	if len(secrets) == 0 {
-		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return nil, err
-		}
-		secrets = []thaid.Secret{thaid.Secret(b)}
+// openHead opens the head of a sealed record into dst. aad is scratch space (kept outside the
+// stack, where the AEAD would make it escape).
+func openHead(dst []byte, aad *[recordAADLen]byte, aead cipher.AEAD, hash *[sha256.Size]byte, sealed []byte) ([]byte, error) {
+	headNonce, head, bodyNonce, _, ok := splitRecord(sealed)
+	if !ok {
+		return nil, errUnsealed
 	}
-	k := &keyring{}
-	for i, s := range secrets {
-		if len(s.Reveal()) < minCookieKeyLen {
-			return nil, fmt.Errorf("%w: middleware: CookieKeys[%d] is shorter than %d bytes", thaid.ErrInvalidConfig, i, minCookieKeyLen)
-		}
-		enc, err := hkdf.Key(sha256.New, []byte(s.Reveal()), nil, "thaid-go middleware login cookie v1", 32)
-		if err != nil {
-			return nil, err
-		}
-		mac, err := hkdf.Key(sha256.New, []byte(s.Reveal()), nil, "thaid-go middleware login state v1", 32)
-		if err != nil {
-			return nil, err
-		}
-		aead, err := newAEAD(enc)
-		if err != nil {
-			return nil, err
-		}
-		k.aeads, k.macs = append(k.aeads, aead), append(k.macs, mac)
-	}
-	return k, nil
-}
-
-// A login's state is base64url(random 16 bytes || start time, 8 bytes of Unix seconds || the
-// first 8 bytes of an HMAC-SHA256 of both): 43 characters, like any 256-bit random state.
-const (
-	stateRandom = 16
-	stateBytes  = stateRandom + 8 + 8
-)
-
-// newState returns a fresh state for a login started at now.
-func (k *keyring) newState(now time.Time) (string, error) {
-	var b [stateBytes]byte
-	if _, err := rand.Read(b[:stateRandom]); err != nil {
-		return "", err
-	}
-	binary.BigEndian.PutUint64(b[stateRandom:], uint64(now.Unix()))
-	copy(b[stateRandom+8:], stateMAC(k.macs[0], b[:stateRandom+8]))
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
-
-// checkState reports whether state was made by newState under one of the keys, and when.
-func (k *keyring) checkState(state string) (started time.Time, ok bool) {
-	var b [stateBytes]byte
-	if len(state) != base64.RawURLEncoding.EncodedLen(stateBytes) {
-		return time.Time{}, false
-	}
-	if n, err := base64.RawURLEncoding.Decode(b[:], []byte(state)); err != nil || n != stateBytes {
-		return time.Time{}, false
-	}
-	for _, key := range k.macs {
-		if hmac.Equal(stateMAC(key, b[:stateRandom+8]), b[stateRandom+8:]) {
-			return time.Unix(int64(binary.BigEndian.Uint64(b[stateRandom:])), 0), true
-		}
-	}
-	return time.Time{}, false
-}
-
-func stateMAC(key, msg []byte) []byte {
-	m := hmac.New(sha256.New, key)
-	m.Write(msg)
-	return m.Sum(nil)[:8]
-}
-
-// sealLogin seals a login cookie's plaintext under the first key, bound to the cookie's name.
-func (k *keyring) sealLogin(name string, plaintext []byte) (string, error) {
-	b, err := seal(k.aeads[0], kindLogin, name, plaintext)
-	if err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
-}
-
-// openLogin opens a login cookie's value under any key; errUnsealed when none opens it.
-func (k *keyring) openLogin(name, value string) ([]byte, error) {
-	b, err := base64.RawURLEncoding.DecodeString(value)
+	p, err := aead.Open(dst, headNonce, head, headAAD(aad, hash, bodyNonce))
 	if err != nil {
 		return nil, errUnsealed
 	}
-	for _, aead := range k.aeads {
-		if p, err := open(nil, aead, kindLogin, name, b); err == nil {
-			return p, nil
-		}
+	return p, nil
+}
+
+// openBody opens the body of a sealed record into dst.
+func openBody(dst []byte, aad *[recordAADLen]byte, aead cipher.AEAD, hash *[sha256.Size]byte, sealed []byte) ([]byte, error) {
+	_, _, bodyNonce, body, ok := splitRecord(sealed)
+	if !ok {
+		return nil, errUnsealed
 	}
-	return nil, errUnsealed
+	p, err := aead.Open(dst, bodyNonce, body, bodyAAD(aad, hash))
+	if err != nil {
+		return nil, errUnsealed
+	}
+	return p, nil
+}
+
+// splitRecord finds the parts of a sealed record.
+func splitRecord(sealed []byte) (headNonce, head, bodyNonce, body []byte, ok bool) {
+	const pre = 1 + gcmNonceSize + 2
+	if len(sealed) < pre || sealed[0] != recordVersion {
+		return nil, nil, nil, nil, false
+	}
+	n := int(binary.BigEndian.Uint16(sealed[1+gcmNonceSize:]))
+	if len(sealed) < pre+n+gcmNonceSize {
+		return nil, nil, nil, nil, false
+	}
+	rest := sealed[pre+n:]
+	return sealed[1 : 1+gcmNonceSize], sealed[pre : pre+n], rest[:gcmNonceSize], rest[gcmNonceSize:], true
+}
+
+func headAAD(aad *[recordAADLen]byte, hash *[sha256.Size]byte, bodyNonce []byte) []byte {
+	aad[0], aad[1] = recordVersion, byte(kindSessionHead)
+	copy(aad[2:], hash[:])
+	copy(aad[2+sha256.Size:], bodyNonce)
+	return aad[:]
+}
+
+func bodyAAD(aad *[recordAADLen]byte, hash *[sha256.Size]byte) []byte {
+	aad[0], aad[1] = recordVersion, byte(kindSessionBody)
+	copy(aad[2:], hash[:])
+	return aad[:2+sha256.Size]
 }

@@ -1,8 +1,10 @@
 package middleware
 
 import (
+	"bytes"
 	"context"
-	"fmt"
+	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +15,15 @@ import (
 func TestSessionSecrets(t *testing.T) {
 	c1, _ := newID()
 	c2, _ := newID()
-	h1, k1 := sessionSecrets(c1)
-	h1b, k1b := sessionSecrets(c1)
-	h2, k2 := sessionSecrets(c2)
+	h1, k1, ok1 := sessionSecrets(c1)
+	h1b, k1b, _ := sessionSecrets(c1)
+	h2, k2, ok2 := sessionSecrets(c2)
+	if !ok1 || !ok2 {
+		t.Fatal("sessionSecrets refuses newID's values")
+	}
+	if _, _, ok := sessionSecrets(c1[:42] + "B"); ok {
+		t.Fatal("sessionSecrets takes a value whose unused bits are set")
+	}
 	if h1 != h1b || k1 != k1b {
 		t.Fatal("sessionSecrets is not deterministic")
 	}
@@ -106,35 +114,117 @@ func TestMarkUsedOnce(t *testing.T) {
 	}
 }
 
-// FuzzDecodeRecords: the decoders of sealed plaintexts never panic, and what decodes encodes
-// to bytes that decode to the same.
-func FuzzDecodeRecords(f *testing.F) {
-	tok := &thaid.Token{AccessToken: "a", TokenType: "Bearer", RefreshToken: "r", IDToken: "i", Expiry: time.Unix(5, 0), Scopes: []string{"openid", "pid"}}
-	f.Add(encodeSession(time.Unix(1, 0), time.Unix(2, 0), "u", []byte("cid"), tok))
-	f.Add(encodeSession(time.Unix(1, 0), time.Unix(2, 0), "", nil, nil))
-	f.Add([]byte("0000000000000000\x010\x00\x000")) // a token "absent" with bytes after it
-	f.Add(encodeLogin(pendingLogin{login: thaid.Login{State: "s", Nonce: "n", CodeVerifier: "v"}, returnTo: "/"}))
-	f.Fuzz(func(t *testing.T, b []byte) {
-		if p, err := decodeSession(b); err == nil {
-			if tok, err := decodeToken(p.token); err == nil {
-				p2, err := decodeSession(encodeSession(p.created, p.lastSeen, p.userID, p.identity, tok))
-				if err != nil {
-					t.Fatalf("re-encoded session does not decode: %v", err)
-				}
-				tok2, err := decodeToken(p2.token)
-				if err != nil || !p2.created.Equal(p.created) || !p2.lastSeen.Equal(p.lastSeen) || p2.userID != p.userID ||
-					string(p2.identity) != string(p.identity) || fmt.Sprintf("%#v", tok2) != fmt.Sprintf("%#v", tok) ||
-					(tok != nil && (tok2.AccessToken != tok.AccessToken || tok2.RefreshToken != tok.RefreshToken || tok2.IDToken != tok.IDToken ||
-						!tok2.Expiry.Equal(tok.Expiry) || strings.Join(tok2.Scopes, " ") != strings.Join(tok.Scopes, " "))) {
-					t.Fatalf("session changed on re-encoding: %+v %v / %+v %v", p, tok, p2, tok2)
-				}
-			}
+// TestRecordSealing: a record's head opens every request and its body when asked for; neither
+// opens under another store key, a head does not open beside another body, and a last-seen
+// update keeps the body as it was.
+func TestRecordSealing(t *testing.T) {
+	c, _ := newID()
+	hash, key, _ := sessionSecrets(c)
+	aead, _ := newAEAD(key[:])
+	head, body := encodeHead(testStart, testStart, "user-1"), []byte("body")
+	sealed, err := sealRecord(aead, &hash, head, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var aad [recordAADLen]byte
+	if h, err := openHead(nil, &aad, aead, &hash, sealed); err != nil || !bytes.Equal(h, head) {
+		t.Fatalf("openHead = %q, %v", h, err)
+	}
+	if b, err := openBody(nil, &aad, aead, &hash, sealed); err != nil || !bytes.Equal(b, body) {
+		t.Fatalf("openBody = %q, %v", b, err)
+	}
+	other := hash
+	other[0] ^= 1 // the record copied under another store key
+	if _, err := openHead(nil, &aad, aead, &other, sealed); err == nil {
+		t.Error("the head opens under another store key")
+	}
+	if _, err := openBody(nil, &aad, aead, &other, sealed); err == nil {
+		t.Error("the body opens under another store key")
+	}
+	touched, err := resealHead(aead, &hash, sealed, encodeHead(testStart, testStart.Add(time.Minute), "user-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasSuffix(touched, sealed[len(sealed)-len(body)-aead.Overhead()-gcmNonceSize:]) {
+		t.Error("a last-seen update sealed the body again")
+	}
+	if _, err := openHead(nil, &aad, aead, &hash, touched); err != nil {
+		t.Errorf("the touched head does not open: %v", err)
+	}
+	// The head of one version beside the body of another does not open.
+	again, _ := sealRecord(aead, &hash, head, []byte("other body"))
+	_, h1, _, _, _ := splitRecord(sealed)
+	_, _, n2, b2, _ := splitRecord(again)
+	spliced := append(append(append(append([]byte{recordVersion}, sealed[1:1+gcmNonceSize]...), sealed[1+gcmNonceSize:1+gcmNonceSize+2]...), h1...), append(n2, b2...)...)
+	if _, err := openHead(nil, &aad, aead, &hash, spliced); err == nil {
+		t.Error("a head opens beside another record's body")
+	}
+	for _, bad := range [][]byte{nil, {recordVersion}, sealed[:20], append([]byte{1}, sealed[1:]...)} {
+		if _, err := openHead(nil, &aad, aead, &hash, bad); err == nil {
+			t.Errorf("openHead(%q) opens", bad)
 		}
-		if l, err := decodeLogin(b); err == nil {
-			l2, err := decodeLogin(encodeLogin(l))
-			if err != nil || l2.login != l.login || l2.returnTo != l.returnTo {
-				t.Fatalf("login changed on re-encoding: %+v / %+v, %v", l, l2, err)
-			}
+	}
+}
+
+// TestSessionCookieOneSpelling: a session cookie has one spelling. The last of its 43 base64url
+// characters carries 4 bits and 2 unused ones; a value whose unused bits are set decodes to the
+// same 32 bytes, so that before issue 21 four strings gave one key under four store keys, and a
+// record copied under the store key of another spelling opened. Such a value is refused, and a
+// record copied under another store key does not open.
+func TestSessionCookieOneSpelling(t *testing.T) {
+	clk := testStart
+	a := newTestAuth(t, Config{Now: func() time.Time { return clk }})
+	cookie, _ := plantSession(t, a, clk)
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+	last := strings.IndexByte(alphabet, cookie[len(cookie)-1])
+	if last&3 != 0 {
+		t.Fatalf("newID made %q, whose unused bits are set", cookie)
+	}
+	ctx := context.Background()
+	sealed, err := a.store.Get(ctx, sessionKey(cookie))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for bits := 1; bits < 4; bits++ {
+		other := cookie[:len(cookie)-1] + string(alphabet[last|bits])
+		if validID(other) {
+			t.Errorf("validID(%q) = true: the unused bits of the last character are set", other)
 		}
-	})
+		// A record copied under the store key of the other spelling does not sign it in.
+		if _, err := a.store.Add(ctx, sessionKey(other), sealed, time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		r := httptest.NewRequest("GET", "/", nil)
+		r.Header.Set("Cookie", "thaid_session="+other)
+		w := httptest.NewRecorder()
+		a.Require(whoAmI).ServeHTTP(w, r)
+		if w.Code == 200 {
+			t.Errorf("the spelling %q with a copied record is signed in", other)
+		}
+	}
+}
+
+// TestSessionIDLabelOneBlock: the label and a cookie value fit in one SHA-256 block, so that
+// naming a session's record costs one compression.
+func TestSessionIDLabelOneBlock(t *testing.T) {
+	if n := len(sessionIDLabel) + idLen; n > 55 {
+		t.Errorf("label and cookie take %d bytes, more than one SHA-256 block holds (55)", n)
+	}
+}
+
+// TestUserIDTooLong: a user ID longer than a record's head holds is refused with a clear error
+// at login, rather than stored as a record that never opens.
+func TestUserIDTooLong(t *testing.T) {
+	a := newTestAuth(t, Config{})
+	_, err := a.createSession(context.Background(), strings.Repeat("u", maxHead), nil, nil, testStart)
+	if !errors.Is(err, errHeadTooLong) {
+		t.Fatalf("createSession with a 65,000-byte user ID: %v, want errHeadTooLong", err)
+	}
+	cookie, err := a.createSession(context.Background(), strings.Repeat("u", 1000), nil, nil, testStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, err := a.openSession(context.Background(), cookie); err != nil || len(s.UserID) != 1000 {
+		t.Fatalf("a 1,000-byte user ID: %v", err)
+	}
 }

@@ -43,9 +43,10 @@ const (
 // A session is refreshed once, however many requests find its token expired at the same moment,
 // on one instance or on several sharing a store: one request refreshes, the others wait for its
 // result (at most about 15 s) and get the new access token. A refused refresh token matches
-// thaid.ErrInvalidGrant: treat it as "log in again". A refresh answer whose identity names another
-// citizen than the session's (another sub or PID) is refused with thaid.ErrInvalidClaim and its
-// tokens revoked; claims that no signature covers never replace a verified identity.
+// thaid.ErrInvalidGrant: treat it as "log in again". The refresh itself is thaid.Client.Refresh:
+// an answer whose identity names another citizen than the session's (a sub or PID added, changed
+// or dropped) is refused with an error matching thaid.ErrInvalidClaim and its tokens revoked, and
+// claims that no signature covers never replace a verified identity.
 func (a *Auth) AccessToken(r *http.Request) (string, error) {
 	s, ok := SessionFrom(r.Context())
 	if !ok {
@@ -78,7 +79,7 @@ func (a *Auth) AccessToken(r *http.Request) (string, error) {
 			return "", r.Context().Err()
 		}
 		if f.err == nil {
-			_, _, _ = a.reload(r.Context(), s) // show this request's session the refreshed record too
+			_ = a.reload(r.Context(), s) // show this request's session the refreshed record too
 		}
 	}
 	if f.err != nil {
@@ -97,9 +98,9 @@ func (a *Auth) refresh(ctx context.Context, s *Session) (*thaid.Token, error) {
 	}
 	wait := refreshPoll
 	for {
-		cur, err := a.storedToken(ctx, s)
-		if err != nil || cur.fresh { // fresh: another instance has refreshed
-			return cur.tok, err
+		tok, fresh, err := a.storedToken(ctx, s)
+		if err != nil || fresh { // fresh: another instance has refreshed
+			return tok, err
 		}
 		took, err := a.store.Add(ctx, lockKey, lock[:], refreshLockTTL)
 		if err != nil {
@@ -122,105 +123,69 @@ func (a *Auth) refresh(ctx context.Context, s *Session) (*thaid.Token, error) {
 }
 
 // refreshLocked refreshes s's tokens at the provider and writes them, holding the session's
-// refresh lock.
+// refresh lock. Judging the answer (fallbacks, same citizen) is thaid.Client.Refresh's.
 func (a *Auth) refreshLocked(ctx context.Context, s *Session) (*thaid.Token, error) {
 	// Read again under the lock: another instance may have refreshed just before we took it.
-	cur, err := a.storedToken(ctx, s)
-	if err != nil || cur.fresh {
-		return cur.tok, err
+	old, fresh, err := a.storedToken(ctx, s)
+	if err != nil || fresh {
+		return old, err
 	}
-	old, sealed, parts := cur.tok, cur.sealed, cur.parts
-	res, err := a.client.Refresh(ctx, old)
+	res, err := a.client.Refresh(ctx, old, s.Identity())
 	if err != nil {
 		a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	if res == nil || res.Token == nil || res.Token.AccessToken == "" {
-		return nil, fmt.Errorf("%w: refresh returned no access token", thaid.ErrMalformedResponse)
-	}
-	nt := *res.Token
-	if nt.RefreshToken == "" {
-		nt.RefreshToken = old.RefreshToken
-	}
-	if nt.IDToken == "" {
-		nt.IDToken = old.IDToken
-	}
-	idBytes := parts.identity
+	var idBytes []byte
 	if res.Identity != nil {
-		adopt, err := refreshedIdentity(parts.identity, res.Identity)
-		if err != nil {
-			a.revokeAll(ctx, &nt)
-			a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh refused", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
-			return nil, err
-		}
-		if adopt {
-			if idBytes, err = res.Identity.MarshalBinary(); err != nil {
-				return nil, fmt.Errorf("middleware: encode identity: %w", err)
-			}
+		if idBytes, err = encodeIdentity(res.Identity); err != nil {
+			return nil, fmt.Errorf("middleware: encode identity: %w", err)
 		}
 	}
 	for range rewriteTries {
-		newPlain := encodeSession(parts.created, parts.lastSeen, parts.userID, idBytes, &nt)
-		newSealed, err := seal(s.aead, kindSession, "", newPlain)
+		s.mu.Lock()
+		cur, created, lastSeen := s.sealed, s.CreatedAt, s.lastSeen
+		keep := idBytes
+		if res.Identity == nil { // the stored identity stays
+			enc, _, _ := decodeBody(s.bodyLocked())
+			keep = []byte(enc)
+		}
+		s.mu.Unlock()
+		body := encodeBody(keep, res.Token)
+		sealed, err := sealRecord(s.aead, &s.hash, encodeHead(created, lastSeen, s.UserID), body)
 		if err != nil {
 			return nil, err
 		}
-		swapped, err := a.store.CompareAndSwap(ctx, s.key, sealed, newSealed, a.sessionTTL(parts.created, a.now()))
+		swapped, err := a.store.CompareAndSwap(ctx, s.key, cur, sealed, a.sessionTTL(created, a.now()))
 		if err != nil {
 			return nil, fmt.Errorf("%w: %w", ErrStore, err)
 		}
 		if swapped {
-			newParts, _ := decodeSession(newPlain)
-			s.adopt(newSealed, newPlain, newParts, res.Identity)
+			s.adopt(sealed, string(body), res.Identity, res.Token)
 			a.log.LogAttrs(ctx, slog.LevelInfo, "thaid token refreshed", slog.Bool("refresh_rotated", res.RefreshRotated))
-			return &nt, nil
+			return res.Token, nil
 		}
-		// A last-seen update slipped in, or the session was deleted (a logout).
-		if sealed, parts, err = a.reload(ctx, s); err != nil {
-			a.revokeAll(ctx, &nt)
+		// A last-seen update slipped in, or the session was deleted (a logout): then these
+		// tokens are nobody's, and are revoked.
+		if err := a.reload(ctx, s); err != nil {
+			a.revokeAll(ctx, res.Token)
 			return nil, a.refreshStoreError(err)
 		}
 	}
+	a.revokeAll(ctx, res.Token) // written nowhere: nobody's
 	return nil, fmt.Errorf("%w: the refreshed session could not be written", ErrStore)
 }
 
-// refreshedIdentity decides what a refresh's identity does to the session's stored one (encoded
-// as stored): it must name the same citizen (the same sub and PID, OpenID Connect Core 12.2),
-// or the refresh is refused; and claims that no signature covers never replace verified ones
-// (adopt is then false, and the session keeps its identity).
-func refreshedIdentity(stored []byte, got *thaid.Identity) (adopt bool, err error) {
-	if len(stored) == 0 {
-		return true, nil
+// storedToken reads s's record again (s then shows it) and returns its token, and whether its
+// access token is still valid (another instance may have refreshed it).
+func (a *Auth) storedToken(ctx context.Context, s *Session) (tok *thaid.Token, fresh bool, err error) {
+	if err := a.reload(ctx, s); err != nil {
+		return nil, false, a.refreshStoreError(err)
 	}
-	var cur thaid.Identity
-	if err := cur.UnmarshalBinary(stored); err != nil {
-		return true, nil // nothing readable to keep: the new identity replaces it
+	tok = s.currentToken()
+	if tok == nil {
+		return nil, false, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
 	}
-	if cur.Subject != "" && got.Subject != cur.Subject || !cur.PID.IsZero() && got.PID.Digits() != cur.PID.Digits() {
-		return false, fmt.Errorf("%w: the refresh answer names another citizen than the session's", thaid.ErrInvalidClaim)
-	}
-	return got.Verified || !cur.Verified, nil
-}
-
-// stored is a session record as read again from the store, with its token.
-type stored struct {
-	sealed []byte
-	parts  sessionParts
-	tok    *thaid.Token
-	fresh  bool // the access token is still valid
-}
-
-// storedToken reads s's record again (s then shows it) and returns it with its token.
-func (a *Auth) storedToken(ctx context.Context, s *Session) (stored, error) {
-	sealed, parts, err := a.reload(ctx, s)
-	if err != nil {
-		return stored{}, a.refreshStoreError(err)
-	}
-	tok, err := decodeToken(parts.token)
-	if err != nil || tok == nil {
-		return stored{}, fmt.Errorf("%w: %w", ErrNotSignedIn, thaid.ErrMissingAccessToken)
-	}
-	return stored{sealed: sealed, parts: parts, tok: tok, fresh: !tok.Expired(a.now())}, nil
+	return tok, !tok.Expired(a.now()), nil
 }
 
 // refreshStoreError maps a failure to read a session during a refresh: a session that is gone

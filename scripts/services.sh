@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # services.sh: install (when missing) and start the services the test suites need, on loopback.
 #
-#   scripts/services.sh start DIR   installs redis-server, chromium, PostgreSQL, caddy and the Thai
-#                                   fonts (fonts-thai-tlwg, for the browser test's screenshots) when
-#                                   missing, starts a standalone Redis, a 3-node Redis Cluster (3
+#   scripts/services.sh start DIR   installs redis-server, chromium, PostgreSQL, caddy, nginx and the
+#                                   Thai fonts (fonts-thai-tlwg, for the browser test's screenshots)
+#                                   when missing, starts a standalone Redis, a 3-node Redis Cluster (3
 #                                   masters, no replicas) and PostgreSQL with their data in DIR, and
 #                                   writes DIR/env with the THAID_TEST_* variables to source. Caddy
-#                                   is not started here: the test behind Caddy runs its own.
+#                                   and nginx are not started here: the tests behind them run their
+#                                   own.
 #   scripts/services.sh stop DIR    stops what "start" started.
 #
 # DIR/env sets THAID_TEST_REDIS_ADDR (host:port), THAID_TEST_REDIS_CLUSTER (the cluster nodes'
-# host:port, comma-separated), THAID_TEST_POSTGRES_URL, THAID_TEST_CHROMIUM, THAID_TEST_CADDY
-# and THAID_TEST_REQUIRE_SERVICES=1.
+# host:port, comma-separated), THAID_TEST_POSTGRES_URL, THAID_TEST_CHROMIUM, THAID_TEST_CADDY,
+# THAID_TEST_NGINX and THAID_TEST_REQUIRE_SERVICES=1.
 #
 # A cluster node also listens on its cluster bus port, port+10000, so each node's port is chosen
 # with that one free too.
@@ -44,6 +45,17 @@ pg_bin() {
 		fi
 	done
 	return 1
+}
+
+# find_nginx prints nginx's path: Debian installs it in /usr/sbin, which is not on every user's PATH.
+find_nginx() {
+	if command -v nginx >/dev/null; then
+		command -v nginx
+	elif [[ -x /usr/sbin/nginx ]]; then
+		echo /usr/sbin/nginx
+	else
+		return 1
+	fi
 }
 
 find_chromium() {
@@ -162,10 +174,14 @@ install_missing() {
 	pg_bin >/dev/null || pkgs+=(postgresql)
 	# Thai fonts, so that the browser test's screenshots show Thai text, not boxes.
 	dpkg-query -W -f='${Status}' fonts-thai-tlwg 2>/dev/null | grep -q 'ok installed' || pkgs+=(fonts-thai-tlwg)
-	local new_caddy=
+	local new_caddy= new_nginx=
 	if ! command -v caddy >/dev/null; then
 		pkgs+=(caddy)
 		new_caddy=1
+	fi
+	if ! find_nginx >/dev/null; then
+		pkgs+=(nginx)
+		new_nginx=1
 	fi
 	if ((${#pkgs[@]})); then
 		log "installing ${pkgs[*]}"
@@ -176,6 +192,14 @@ install_missing() {
 	# test runs its own Caddy on loopback ports, so the one just installed is stopped and disabled.
 	if [[ -n "$new_caddy" && -d /run/systemd/system ]]; then
 		as_root systemctl disable --now caddy.service >/dev/null 2>&1 || true
+	fi
+	# The same for nginx (Debian's package starts nginx.service, or its init script, on port 80).
+	if [[ -n "$new_nginx" ]]; then
+		if [[ -d /run/systemd/system ]]; then
+			as_root systemctl disable --now nginx.service >/dev/null 2>&1 || true
+		elif [[ -x /etc/init.d/nginx ]]; then
+			as_root /etc/init.d/nginx stop >/dev/null 2>&1 || true
+		fi
 	fi
 }
 
@@ -231,18 +255,20 @@ start() {
 			-o "-h 127.0.0.1 -p $pport -k $dir -c fsync=off -c max_connections=200" start >/dev/null
 	fi
 
-	local chrome caddy
+	local chrome caddy nginx
 	chrome=$(find_chromium)
 	caddy=$(command -v caddy)
+	nginx=$(find_nginx)
 	cat >"$dir/env" <<EOF
 export THAID_TEST_REDIS_ADDR=127.0.0.1:$rport
 export THAID_TEST_REDIS_CLUSTER=$cluster
 export THAID_TEST_POSTGRES_URL='postgres://postgres@127.0.0.1:$pport/postgres?sslmode=disable'
 export THAID_TEST_CHROMIUM=$chrome
 export THAID_TEST_CADDY=$caddy
+export THAID_TEST_NGINX=$nginx
 export THAID_TEST_REQUIRE_SERVICES=1
 EOF
-	log "redis on 127.0.0.1:$rport, redis cluster on $cluster, postgresql on 127.0.0.1:$pport, chromium at $chrome, caddy at $caddy"
+	log "redis on 127.0.0.1:$rport, redis cluster on $cluster, postgresql on 127.0.0.1:$pport, chromium at $chrome, caddy at $caddy, nginx at $nginx"
 }
 
 stop() {

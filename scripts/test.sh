@@ -2,8 +2,8 @@
 # test.sh: the one command that checks and tests every module of thaid-go.
 #
 # It installs (apt-get) and starts on loopback what the suites need: Redis (a single server and a
-# 3-node Redis Cluster), PostgreSQL and Chromium; it installs Caddy, which the example app's test
-# behind a reverse proxy runs itself. Then, for every Go module in the repository: gofmt, go vet, staticcheck (pinned),
+# 3-node Redis Cluster), PostgreSQL and Chromium; it installs Caddy and nginx, which the example
+# app's tests behind a reverse proxy run themselves. Then, for every Go module in the repository: gofmt, go vet, staticcheck (pinned),
 # go test -race, each fuzz target briefly, and every benchmark once (-benchtime=1x).
 #
 # Environment:
@@ -46,7 +46,7 @@ if [[ "${SKIP_LINT:-}" != 1 ]]; then
 	done
 fi
 
-step "services (Redis, Redis Cluster, PostgreSQL, Chromium, Caddy)"
+step "services (Redis, Redis Cluster, PostgreSQL, Chromium, Caddy, nginx)"
 svcdir=$(mktemp -d /tmp/thaid-go-services.XXXXXX)
 cleanup() { "$root/scripts/services.sh" stop "$svcdir" || true; }
 trap cleanup EXIT

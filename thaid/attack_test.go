@@ -482,7 +482,7 @@ func TestFlatClaimsNeverVerified(t *testing.T) {
 		}
 		t.Run("refresh without ID token, with openid", func(t *testing.T) {
 			te.answer = jsonAnswer(200, `{"access_token":"at2","pid":"`+otherPID+`","name":"x"}`)
-			r2, err := c.Refresh(context.Background(), res.Token)
+			r2, err := c.Refresh(context.Background(), res.Token, res.Identity)
 			if err != nil {
 				t.Fatal(err)
 			}

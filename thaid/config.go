@@ -7,8 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/coreos/go-oidc/v3/oidc"
 )
 
 // ThaID scopes. Each scope releases the claim of the same name (ScopeOpenID
@@ -158,8 +156,7 @@ type Client struct {
 	hc         *http.Client // cfg.HTTPClient without redirects, for token/introspect/revoke
 	now        func() time.Time
 	wantOpenID bool
-	keys       *keySet     // nil without Provider.JWKSURL
-	oidc       oidc.Config // go-oidc's part of ID-token verification
+	keys       *keySet // nil without Provider.JWKSURL
 }
 
 func defaultHTTPClient() *http.Client { return &http.Client{Timeout: DefaultHTTPTimeout} }
@@ -199,15 +196,6 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		now:        cfg.Now,
 		wantOpenID: slices.Contains(cfg.Scopes, ScopeOpenID),
 		hc:         noRedirects(cfg.HTTPClient),
-		oidc: oidc.Config{
-			ClientID:             cfg.ClientID,
-			SupportedSigningAlgs: algs,
-			// thaid checks these itself (checkClaims): with Config.Leeway, on
-			// Config.Now, tolerating a trailing slash in the issuer, with typed
-			// errors. go-oidc has no leeway and reports its checks as text.
-			SkipExpiryCheck: true,
-			SkipIssuerCheck: true,
-		},
 	}
 	if cfg.Provider.JWKSURL != "" {
 		c.keys = newKeySet(cfg.Provider.JWKSURL, cfg.HTTPClient, c.now, algs,

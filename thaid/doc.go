@@ -25,7 +25,7 @@
 // # Claims
 //
 // With the openid scope (in DefaultScopes), ThaID returns a signed ID token and
-// the Identity comes from it alone, after verification with go-oidc: signature
+// the Identity comes from it alone, after VerifyIDToken has checked its signature
 // against the provider's JWKS with asymmetric algorithms only (never none, never
 // HMAC), iss, aud and azp, exp/nbf/iat within Config.Leeway on Config.Now, the
 // nonce, and at_hash. Keys come only from the JWKS, and only its public

@@ -55,12 +55,13 @@ func exampleLogin(opts mockprovider.Options) (*thaid.Client, *thaid.Login, *thai
 	return client, login, res
 }
 
-// Refresh trades the refresh token for new tokens when the access token has expired. A provider
-// that rotates refresh tokens returns a new one, which replaces the old in res.Token: store it.
+// Refresh trades the refresh token for new tokens when the access token has expired, for the
+// citizen of the login's identity (an answer naming anyone else is refused). A provider that
+// rotates refresh tokens returns a new one, which replaces the old in res.Token: store it.
 func ExampleClient_Refresh() {
 	client, _, res := exampleLogin(mockprovider.Options{RotateRefreshTokens: true})
 	old := res.Token
-	ref, err := client.Refresh(context.Background(), old)
+	ref, err := client.Refresh(context.Background(), old, res.Identity)
 	if err != nil {
 		log.Fatal(err) // errors.Is(err, thaid.ErrInvalidGrant): the citizen must log in again
 	}

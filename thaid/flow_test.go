@@ -546,7 +546,7 @@ func TestRefresh(t *testing.T) {
 		if !res.Token.Expired(e.clock.Now()) {
 			t.Fatal("token not expired")
 		}
-		ref, err := e.c.Refresh(context.Background(), res.Token)
+		ref, err := e.c.Refresh(context.Background(), res.Token, res.Identity)
 		if err != nil {
 			t.Fatalf("rotate=%t: %v", rotate, err)
 		}
@@ -564,13 +564,13 @@ func TestRefresh(t *testing.T) {
 			t.Fatal("ID token lost on refresh")
 		}
 		if rotate {
-			if _, err := e.c.Refresh(context.Background(), res.Token); !errors.Is(err, thaid.ErrInvalidGrant) {
+			if _, err := e.c.Refresh(context.Background(), res.Token, res.Identity); !errors.Is(err, thaid.ErrInvalidGrant) {
 				t.Fatalf("old refresh token after rotation: %v", err)
 			}
 		}
 	}
 	e := start(t, mockprovider.Options{})
-	if _, err := e.c.Refresh(context.Background(), &thaid.Token{AccessToken: "a"}); !errors.Is(err, thaid.ErrInvalidGrant) {
+	if _, err := e.c.Refresh(context.Background(), &thaid.Token{AccessToken: "a"}, nil); !errors.Is(err, thaid.ErrInvalidGrant) {
 		t.Fatalf("no refresh token: %v", err)
 	}
 }
@@ -710,5 +710,61 @@ func TestFlatClaimsNeverReplaceABadIDToken(t *testing.T) {
 	e.op.QueueTokenFault(mockprovider.TokenBadSignature)
 	if _, res, err := e.login(t, ""); !errors.Is(err, thaid.ErrBadSignature) || res != nil {
 		t.Fatalf("bad ID token with flat claims beside it: %v", err)
+	}
+}
+
+// TestRefreshKeepsTheCitizen: Refresh is where a refresh is judged. Its identity must name the
+// login's citizen: a sub or PID added, changed or dropped is refused (ErrInvalidClaim and
+// ErrInvalidToken) and the answer's refresh and access tokens revoked; unsigned claims never
+// replace a verified identity (issues 21 and 22).
+func TestRefreshKeepsTheCitizen(t *testing.T) {
+	const other = "1101700230708" // not pidPimchan, who logs in
+	flat := func(members string) string {
+		return `{"access_token":"at-2","token_type":"Bearer","expires_in":900,"refresh_token":"rt-2"` + members + `}`
+	}
+	for _, tt := range []struct {
+		name    string
+		scopes  []string
+		answer  string
+		refused bool
+		noID    bool // the refreshed identity is not returned (the login's stays)
+	}{
+		{"flat, name only, answer adds a PID", []string{thaid.ScopeName}, flat(`,"pid":"` + other + `","name":"x"`), true, false},
+		{"flat, name only, answer adds a sub", []string{thaid.ScopeName}, flat(`,"sub":"` + other + `","name":"x"`), true, false},
+		{"flat, name only, answer with a name only", []string{thaid.ScopeName}, flat(`,"name":"y"`), false, false},
+		{"flat, pid, answer changes the PID", []string{thaid.ScopePID}, flat(`,"pid":"` + other + `"`), true, false},
+		{"flat, pid, answer drops the PID", []string{thaid.ScopePID}, flat(`,"name":"x"`), true, false},
+		{"flat, pid, answer without claims", []string{thaid.ScopePID}, flat(``), false, true},
+		{"openid, flat claims beside no ID token", []string{thaid.ScopeOpenID, thaid.ScopePID}, flat(`,"pid":"` + other + `"`), false, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := start(t, mockprovider.Options{}, func(cfg *thaid.Config) { cfg.Scopes = tt.scopes })
+			_, res, err := e.login(t, pidPimchan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			revokes := len(e.op.RequestsTo(mockprovider.EndpointRevoke))
+			e.op.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK, Body: tt.answer})
+			ref, err := e.c.Refresh(context.Background(), res.Token, res.Identity)
+			revoked := len(e.op.RequestsTo(mockprovider.EndpointRevoke)) - revokes
+			if tt.refused {
+				if !errors.Is(err, thaid.ErrInvalidClaim) || !errors.Is(err, thaid.ErrInvalidToken) || ref != nil {
+					t.Fatalf("Refresh = %v, %v; want ErrInvalidClaim and ErrInvalidToken", ref, err)
+				}
+				if revoked != 2 {
+					t.Errorf("%d revocations, want 2 (the answer's refresh and access tokens)", revoked)
+				}
+				return
+			}
+			if err != nil || revoked != 0 {
+				t.Fatalf("Refresh: %v (%d revocations)", err, revoked)
+			}
+			if (ref.Identity == nil) != tt.noID {
+				t.Errorf("refreshed identity %v, want none: %v", ref.Identity, tt.noID)
+			}
+			if ref.Token.RefreshToken != "rt-2" || ref.Token.IDToken != res.Token.IDToken {
+				t.Errorf("the refresh token or the ID token was not kept as the answer and the login gave them")
+			}
+		})
 	}
 }

@@ -149,7 +149,11 @@ func TestRefreshRefusesAnotherSubject(t *testing.T) {
 			t.Cleanup(tokSrv.Close)
 			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.TokenURL = tokSrv.URL })
 			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, op.claims(clock.Now(), "n"))}
-			res, err := c.Refresh(context.Background(), old)
+			login, err := c.VerifyIDToken(context.Background(), old.IDToken, "", "n")
+			if err != nil {
+				t.Fatal(err)
+			}
+			res, err := c.Refresh(context.Background(), old, login)
 			if !errorsIs(err, tc.want) {
 				t.Fatalf("Refresh: %v, want %v", err, tc.want)
 			}

@@ -13,8 +13,8 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 )
 
-// keySet is the provider's JWKS, with which go-oidc (through signatureCheck)
-// verifies the signatures of ID tokens. It is cached for a TTL, and unknown
+// keySet is the provider's JWKS, against which VerifyIDToken checks the
+// signatures of ID tokens (verify). It is cached for a TTL, and unknown
 // key IDs trigger at most one refetch per refresh interval. Fetches are
 // shared by concurrent callers. Only asymmetric keys are ever loaded.
 type keySet struct {

@@ -2,21 +2,28 @@ package thaid
 
 import (
 	"context"
-	"encoding/base64"
 	"net/url"
 	"slices"
-	"strings"
 )
 
-// Refresh uses t.RefreshToken to obtain new tokens. A new ID token is verified
-// again (without a nonce check: refreshed ID tokens need not repeat it), and
-// must name the same subject and issuer as t.IDToken (ErrInvalidToken). When
-// the provider returns no refresh token the old one is kept; when it returns a
-// new one, Result.RefreshRotated is true and Result.Token holds it. Without a
-// new ID token, the ID token and scopes of t are kept and Identity comes from
-// flat claims when the openid scope was not requested, else it is nil.
-// A refused refresh token matches ErrInvalidGrant.
-func (c *Client) Refresh(ctx context.Context, t *Token) (*Result, error) {
+// Refresh uses t.RefreshToken to obtain new tokens for the citizen of login: the identity of the
+// login (Exchange's Result.Identity, or the one of the last Refresh that returned one; nil when
+// there was none). It is the one place where a refresh is judged; package middleware relies on
+// it.
+//
+// What the answer lacks is kept from t: the refresh token (Result.RefreshRotated is true when the
+// provider issued a new one, which Result.Token then holds), the ID token and the scopes. A new
+// ID token is verified again (without a nonce check: refreshed ID tokens need not repeat it) and
+// gives Result.Identity. Without one, Result.Identity comes from the flat claims when the openid
+// scope was not requested and login is not verified; otherwise it is nil, and the caller keeps
+// login: claims that no signature covers never replace verified ones.
+//
+// The refreshed identity must name the citizen of login (OpenID Connect Core 12.2): the same sub
+// and the same PID, none added, changed or dropped, and, when both were verified, the same
+// issuer. Otherwise Refresh revokes the answer's tokens (best effort: revocation errors are not
+// reported) and returns an error that matches both ErrInvalidToken and ErrInvalidClaim. A refused
+// refresh token matches ErrInvalidGrant.
+func (c *Client) Refresh(ctx context.Context, t *Token, login *Identity) (*Result, error) {
 	if t == nil || t.RefreshToken == "" {
 		return nil, wrapf(ErrInvalidGrant, "no refresh token")
 	}
@@ -34,50 +41,49 @@ func (c *Client) Refresh(ctx context.Context, t *Token) (*Result, error) {
 	if !tr.hasScope {
 		nt.Scopes = slices.Clone(t.Scopes)
 	}
-	switch {
-	case nt.IDToken != "":
+	if nt.IDToken == "" {
+		nt.IDToken = t.IDToken
+		if !c.wantOpenID && len(tr.claims) > 0 {
+			res.Identity, err = identityFromClaims(tr.claims, false)
+		}
+	} else {
 		res.Identity, err = c.VerifyIDToken(ctx, nt.IDToken, nt.AccessToken, "")
-		if err != nil {
+	}
+	if err != nil {
+		return nil, err
+	}
+	if res.Identity != nil {
+		if err := sameCitizen(login, res.Identity); err != nil {
+			c.revokeBestEffort(ctx, &nt)
 			return nil, err
 		}
-		if err := sameSubject(t.IDToken, res.Identity); err != nil {
-			return nil, err
+		if !res.Identity.Verified && login != nil && login.Verified {
+			res.Identity = nil
 		}
-	case !c.wantOpenID && len(tr.claims) > 0:
-		nt.IDToken = t.IDToken
-		res.Identity, err = identityFromClaims(tr.claims, false)
-		if err != nil {
-			return nil, err
-		}
-	default:
-		nt.IDToken = t.IDToken
 	}
 	return res, nil
 }
 
-// sameSubject applies OpenID Connect Core 12.2 to a refreshed ID token: it must name the same
-// subject and issuer as the ID token of the login (oldRaw, verified when it was received; ""
-// when the login had none).
-func sameSubject(oldRaw string, id *Identity) error {
-	if oldRaw == "" {
-		return nil
+// sameCitizen reports whether a refreshed identity names the citizen of the login's identity
+// (nil: one that named nobody): the same sub and PID, and the same issuer when both identities
+// were verified.
+func sameCitizen(login, got *Identity) error {
+	if login == nil {
+		login = &Identity{}
 	}
-	parts := strings.Split(oldRaw, ".")
-	if len(parts) != 3 {
-		return wrapf(ErrInvalidToken, "the stored ID token is not a compact JWS")
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(parts[1], "="))
-	if err != nil {
-		return wrapf(ErrInvalidToken, "the stored ID token's payload is not base64url")
-	}
-	old, err := decodeObject(payload)
-	if err != nil {
-		return wrapf(ErrInvalidToken, "the stored ID token's payload is not a JSON object")
-	}
-	sub, _ := old["sub"].(string)
-	iss, _ := old["iss"].(string)
-	if sub != id.Subject || !sameIssuer(iss, id.Issuer) {
-		return wrapf(ErrInvalidToken, "the refreshed ID token names another subject or issuer than the login's")
+	if got.Subject != login.Subject || got.PID.Digits() != login.PID.Digits() ||
+		got.Verified && login.Verified && !sameIssuer(got.Issuer, login.Issuer) {
+		return wrapErr(ErrInvalidToken, wrapf(ErrInvalidClaim,
+			"the refresh answer names another citizen than the login (sub, PID or issuer added, changed or dropped)"))
 	}
 	return nil
+}
+
+// revokeBestEffort revokes the refresh token and the access token of t, ignoring failures.
+func (c *Client) revokeBestEffort(ctx context.Context, t *Token) {
+	for _, tok := range []string{t.RefreshToken, t.AccessToken} {
+		if tok != "" {
+			_ = c.Revoke(ctx, tok)
+		}
+	}
 }

@@ -186,13 +186,13 @@ import %s
 	return pool
 }
 
-// clientAddrForTest is the address the test's browser connects to Caddy from:
-// not Caddy's own (127.0.0.1), so that the logs show whether the app took
-// the client from Caddy's X-Forwarded-For.
+// clientAddrForTest is the address the test's browser connects to the proxy
+// (Caddy, nginx) from: not the proxy's own (127.0.0.1), so that the logs show
+// whether the app took the client from the proxy's X-Forwarded-For.
 const clientAddrForTest = "127.0.0.2"
 
-// proxyBrowser is a browser that reaches the site only through Caddy, over
-// HTTPS trusting Caddy's root only, from clientAddrForTest (the mock ThaID it
+// proxyBrowser is a browser that reaches the site only through the proxy,
+// over HTTPS trusting the proxy's root only, from clientAddrForTest (the mock ThaID it
 // reaches directly). It records every response's Set-Cookie headers, and
 // follows no redirect unless asked.
 type proxyBrowser struct {
@@ -372,6 +372,25 @@ func TestBehindCaddy(t *testing.T) {
 	a := startInstance(t, "A", fmt.Sprintf("127.0.0.1:%d", freeLoopbackPort(t)), env)
 	b := startInstance(t, "B", fmt.Sprintf("127.0.0.1:%d", freeLoopbackPort(t)), env)
 	roots := startCaddy(t, caddy, t.TempDir(), httpsPort, []string{a.addr, b.addr})
+	checkBehindProxy(t, "Caddy", base, roots, a, b, false)
+	t.Logf("wall time of the test behind Caddy: %v", time.Since(began).Round(time.Millisecond))
+}
+
+// checkBehindProxy checks the deployment of two instances, a and b, behind
+// a reverse proxy serving base over HTTPS with a certificate of roots (see
+// TestBehindCaddy, TestBehindNginx): a login starts on one instance and
+// completes on the other; every cookie is __Host-, Secure and HttpOnly; HSTS
+// is sent; /metrics is not served, however its path is written; a client's
+// forged X-Forwarded-For does not reach the logs as its address, which is the
+// real one. Then a is stopped with SIGTERM while four clients send a steady
+// stream of page reads and form posts in the session: no request fails, the
+// session lives on. With postMayFail (a proxy without health checks, which
+// never sends a POST twice), a form post the proxy answers itself with 502 is
+// counted apart, and no more of them than there were clients (each has one
+// request in flight at the instant a stops) may fail; every other request
+// must still succeed.
+func checkBehindProxy(t *testing.T, proxy, base string, roots *x509.CertPool, a, b *instance, postMayFail bool) {
+	t.Helper()
 	logA, logB := &logCursor{buf: a.log}, &logCursor{buf: b.log}
 	logA.next()
 	logB.next()
@@ -387,7 +406,7 @@ func TestBehindCaddy(t *testing.T) {
 			t.Fatal(err)
 		}
 		if resp.StatusCode != http.StatusOK || resp.Request.URL.Path != "/register" || !strings.Contains(body, maskOf(applicant1)) {
-			t.Fatalf("login through Caddy ended with %d at %s\n%s", resp.StatusCode, resp.Request.URL, snippet(body))
+			t.Fatalf("login through %s ended with %d at %s\n%s", proxy, resp.StatusCode, resp.Request.URL, snippet(body))
 		}
 		partA, partB := awaitRequests(t, logA, logB, 1, "/login", "/callback", "/register")
 		startedA, startedB := len(requestLines(partA, "/login")), len(requestLines(partB, "/login"))
@@ -426,11 +445,11 @@ func TestBehindCaddy(t *testing.T) {
 	// HSTS.
 	resp, _ := user.get("/", nil)
 	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Header.Get("Strict-Transport-Security"), "max-age=") {
-		t.Errorf("GET / through Caddy: %d, Strict-Transport-Security %q; want 200 and max-age", resp.StatusCode,
+		t.Errorf("GET / through %s: %d, Strict-Transport-Security %q; want 200 and max-age", proxy, resp.StatusCode,
 			resp.Header.Get("Strict-Transport-Security"))
 	}
 
-	// /metrics is served by each instance, not through Caddy, however the path is written.
+	// /metrics is served by each instance, not through the proxy, however the path is written.
 	direct, err := http.Get("http://" + a.addr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
@@ -444,10 +463,10 @@ func TestBehindCaddy(t *testing.T) {
 		"//metrics", "/./metrics", "/x/../metrics", "/metrics%2f", "/metrics;x"} {
 		resp, body := user.get(path, nil)
 		if resp.StatusCode == http.StatusOK || strings.Contains(body, "schoolreg_") || strings.Contains(body, "go_goroutines") {
-			t.Errorf("GET %s through Caddy: %d, serves metrics", path, resp.StatusCode)
+			t.Errorf("GET %s through %s: %d, serves metrics", path, proxy, resp.StatusCode)
 		}
 		if path == "/metrics" && resp.StatusCode != http.StatusNotFound {
-			t.Errorf("GET /metrics through Caddy: %d, want 404", resp.StatusCode)
+			t.Errorf("GET /metrics through %s: %d, want 404", proxy, resp.StatusCode)
 		}
 	}
 
@@ -472,13 +491,14 @@ func TestBehindCaddy(t *testing.T) {
 	if csrf == "" {
 		t.Fatal("no CSRF cookie after the login")
 	}
-	streamLogA, streamLogB := &logCursor{buf: a.log, at: len(a.log.String())}, &logCursor{buf: b.log, at: len(b.log.String())}
-	var served, failed atomic.Int64
+	streamFromA, streamFromB := len(a.log.String()), len(b.log.String()) // where the stream starts in the logs
+	const clients = 4
+	var served, failed, postsRefused, postsAnswered atomic.Int64
 	var failures sync.Map
 	ticks := make(chan struct{})
 	stop := make(chan struct{})
 	var workers sync.WaitGroup
-	for w := range 4 {
+	for w := range clients {
 		workers.Go(func() {
 			for i := 0; ; i++ {
 				select {
@@ -486,12 +506,19 @@ func TestBehindCaddy(t *testing.T) {
 					return
 				default:
 				}
-				if err := streamRequest(user, csrf, (i+w)%2 == 0); err != nil {
+				read := (i+w)%2 == 0
+				if err := streamRequest(user, csrf, read); postMayFail && errors.Is(err, errPostRefusedByProxy) {
+					postsRefused.Add(1)
+					continue
+				} else if err != nil {
 					failed.Add(1)
 					failures.Store(err.Error(), true)
 					continue
 				}
 				served.Add(1)
+				if !read {
+					postsAnswered.Add(1)
+				}
 				select {
 				case ticks <- struct{}{}:
 				default:
@@ -530,7 +557,18 @@ func TestBehindCaddy(t *testing.T) {
 	if a.err != nil || !strings.Contains(a.log.String(), "shut down") {
 		t.Errorf("instance A after SIGTERM: %v\n%s", a.err, a.log.String())
 	}
-	streamA, streamB := streamLogA.next(), streamLogB.next()
+	// Every form post the app handled was answered, once: none was handled and its answer lost,
+	// none handled twice. (B logs a request as it answers, so its last lines may come after.)
+	var streamA, streamB string
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		streamA, streamB = a.log.String()[streamFromA:], b.log.String()[streamFromB:]
+		if int64(len(requestLines(streamA+streamB, "/register/form"))) >= postsAnswered.Load() || time.Now().After(deadline) {
+			break
+		}
+	}
+	if handled := len(requestLines(streamA+streamB, "/register/form")); int64(handled) != postsAnswered.Load() {
+		t.Errorf("the instances handled %d form posts of the stream, the clients got %d answers from them", handled, postsAnswered.Load())
+	}
 	byA := len(requestLines(streamA, "/register")) + len(requestLines(streamA, "/register/form"))
 	byB := len(requestLines(streamB, "/register")) + len(requestLines(streamB, "/register/form"))
 	if byA == 0 {
@@ -548,16 +586,23 @@ func TestBehindCaddy(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("stream: %d requests answered (%d by A, %d by B), %d failed; A stopped %v after SIGTERM", served.Load(), byA, byB,
-		failed.Load(), stopTook.Round(time.Millisecond))
+	if n := postsRefused.Load(); n > clients {
+		t.Errorf("%s answered %d form posts with 502 while instance A stopped: more than the %d requests in flight at the instant it stopped",
+			proxy, n, clients)
+	}
+	t.Logf("stream: %d requests answered (%d by A, %d by B), %d failed, %d form posts answered 502 by %s; A stopped %v after SIGTERM",
+		served.Load(), byA, byB, failed.Load(), postsRefused.Load(), proxy, stopTook.Round(time.Millisecond))
 
 	// The session lives on, on B.
 	resp, body := user.get("/register", nil)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(body, maskOf(applicant1)) {
-		t.Errorf("after A stopped, /register through Caddy: %d; want 200 and the signed-in citizen", resp.StatusCode)
+		t.Errorf("after A stopped, /register through %s: %d; want 200 and the signed-in citizen", proxy, resp.StatusCode)
 	}
-	t.Logf("wall time of the test behind Caddy: %v", time.Since(began).Round(time.Millisecond))
 }
+
+// errPostRefusedByProxy: the proxy answered a form post of the stream with
+// 502 itself (streamRequest).
+var errPostRefusedByProxy = errors.New("the proxy answered the form post with 502")
 
 // streamRequest is one request of the stream in the signed-in session: a
 // page (200, the citizen's masked PID on it), or a form post with an invalid
@@ -576,12 +621,19 @@ func streamRequest(b *proxyBrowser, csrf string, read bool) error {
 	}
 	resp, body, err := b.do(req, false)
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, errors.Unwrap(err))
+		if inner := errors.Unwrap(err); inner != nil {
+			err = inner // without the URL, which every failure would repeat
+		}
+		return fmt.Errorf("%s %s: %w", req.Method, req.URL.Path, err)
 	}
-	if resp.StatusCode != want || !strings.Contains(body, maskOf(applicant1)) {
+	appPage := strings.Contains(body, maskOf(applicant1))
+	if req.Method == http.MethodPost && resp.StatusCode == http.StatusBadGateway && !appPage {
+		return fmt.Errorf("%w: %s", errPostRefusedByProxy, req.URL.Path)
+	}
+	if resp.StatusCode != want || !appPage {
 		from := "the app's page: " + snippet(body)
-		if body == "" {
-			from = "an empty body: Caddy's own answer"
+		if !appPage {
+			from = "not the app's page (the proxy's own answer?): " + snippet(body)
 		}
 		return fmt.Errorf("%s %s: %d (want %d), %s", req.Method, req.URL.Path, resp.StatusCode, want, from)
 	}

@@ -68,3 +68,10 @@ func TestOneRefreshCluster(t *testing.T) {
 	cluster := testCluster(t)
 	storetest.RunOneRefresh(t, redisstore.New(cluster, testPrefix(t, cluster)))
 }
+
+// TestLogoutDuringRefreshCluster: a logout on one instance also ends what a refresh on another
+// produced meanwhile, with a Redis Cluster between them.
+func TestLogoutDuringRefreshCluster(t *testing.T) {
+	cluster := testCluster(t)
+	storetest.RunLogoutDuringRefresh(t, redisstore.New(cluster, testPrefix(t, cluster)))
+}

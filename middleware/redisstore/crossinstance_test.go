@@ -138,3 +138,10 @@ func TestOneRefresh(t *testing.T) {
 	rdb := testRedis(t)
 	storetest.RunOneRefresh(t, redisstore.New(rdb, testPrefix(t, rdb)))
 }
+
+// TestLogoutDuringRefresh: a logout on one instance also ends what a refresh on another produced
+// meanwhile (issue 21).
+func TestLogoutDuringRefresh(t *testing.T) {
+	rdb := testRedis(t)
+	storetest.RunLogoutDuringRefresh(t, redisstore.New(rdb, testPrefix(t, rdb)))
+}

@@ -11,6 +11,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -35,6 +36,17 @@ type testApp struct {
 	clock   *testclock.Clock
 	mu      sync.Mutex
 	answers [][]byte // token endpoint answers
+	revoked []string // tokens sent to the revocation endpoint
+	gate    func()   // when set, called before each token request goes out
+}
+
+// appOptions vary startApp's app.
+type appOptions struct {
+	// mock adds to the mock's options (AutoApprove, RotateRefreshTokens, Now and Logger are set;
+	// RefreshTokenTTL is an hour unless given).
+	mock mockprovider.Options
+	// store, when set, gives instance i its view of the shared store.
+	store func(i int, st middleware.Store) middleware.Store
 }
 
 // everyPersonalScope is what the test app asks for.
@@ -44,21 +56,34 @@ var everyPersonalScope = []string{
 	thaid.ScopeBirthdate, thaid.ScopeAddress, thaid.ScopeSmartcardCode,
 }
 
-// startApp starts n instances of the app on st. Routes: /login, /callback, POST /logout, / (home),
-// /private/ (signed-in only: "signed in"), /token (signed-in only: the access token, refreshed
-// when it has expired).
-func startApp(t *testing.T, st middleware.Store, n int) *testApp {
+// startApp starts n instances of the app on st, behind a round-robin load balancer (a request
+// with the header X-Test-Instance: i goes to instance i). Routes: /login, /callback, POST /logout,
+// / (home), /private/ (signed-in only: "signed in"), /token (signed-in only: the access token,
+// refreshed when it has expired).
+func startApp(t *testing.T, st middleware.Store, n int, opts ...appOptions) *testApp {
 	t.Helper()
+	var o appOptions
+	if len(opts) > 0 {
+		o = opts[0]
+	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := &testApp{clock: testclock.New(time.Now().Truncate(time.Second))}
 	// RefreshTokenTTL: the recorded sandbox's refresh token lives 15 min, as long as the access
 	// token, so a refresh after expiry could never succeed against it; these checks are about
 	// refresh through a store, not that lifetime.
-	h.mock = mockprovider.Start(t, mockprovider.Options{AutoApprove: true, RotateRefreshTokens: true, RefreshTokenTTL: time.Hour,
-		Now: h.clock.Now, Logger: quiet})
+	mo := o.mock
+	mo.AutoApprove, mo.RotateRefreshTokens, mo.Now, mo.Logger = true, true, h.clock.Now, quiet
+	if mo.RefreshTokenTTL == 0 {
+		mo.RefreshTokenTTL = time.Hour
+	}
+	h.mock = mockprovider.Start(t, mo)
 	instances := make([]http.Handler, n)
 	var next atomic.Uint32
 	h.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if i, err := strconv.Atoi(r.Header.Get("X-Test-Instance")); err == nil && i >= 0 && i < n {
+			instances[i].ServeHTTP(w, r)
+			return
+		}
 		instances[int(next.Add(1))%n].ServeHTTP(w, r)
 	}))
 	t.Cleanup(h.srv.Close)
@@ -82,7 +107,11 @@ func startApp(t *testing.T, st middleware.Store, n int) *testApp {
 		if err != nil {
 			t.Fatalf("thaid.New: %v", err)
 		}
-		auth, err := middleware.New(middleware.Config{Client: client, Store: st, CookieKeys: keys, Now: h.clock.Now, Logger: quiet})
+		ist := st
+		if o.store != nil {
+			ist = o.store(i, st)
+		}
+		auth, err := middleware.New(middleware.Config{Client: client, Store: ist, CookieKeys: keys, Now: h.clock.Now, Logger: quiet})
 		if err != nil {
 			t.Fatalf("middleware.New: %v", err)
 		}
@@ -122,6 +151,27 @@ type recordTokens struct {
 }
 
 func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
+	if strings.Contains(r.URL.Path, "/revoke") && r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		r.Body.Close()
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		if form, err := url.ParseQuery(string(body)); err == nil {
+			rt.h.mu.Lock()
+			rt.h.revoked = append(rt.h.revoked, strings.TrimPrefix(form.Get("token"), "Bearer "))
+			rt.h.mu.Unlock()
+		}
+	}
+	if strings.Contains(r.URL.Path, "/token") {
+		rt.h.mu.Lock()
+		gate := rt.h.gate
+		rt.h.mu.Unlock()
+		if gate != nil {
+			gate()
+		}
+	}
 	resp, err := rt.next.RoundTrip(r)
 	if err != nil || !strings.Contains(r.URL.Path, "/token") {
 		return resp, err

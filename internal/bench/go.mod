@@ -1,0 +1,16 @@
+module github.com/thaid-go/thaid-go/internal/bench
+
+go 1.25.0
+
+require (
+	github.com/gorilla/securecookie v1.1.2
+	github.com/thaid-go/thaid-go v0.0.0
+)
+
+require (
+	github.com/go-jose/go-jose/v4 v4.1.8 // indirect
+	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect
+	rsc.io/qr v0.2.0 // indirect
+)
+
+replace github.com/thaid-go/thaid-go => ../..
