@@ -34,13 +34,13 @@ type Config struct {
 	// Store keeps the sealed sessions (see Store). nil = NewMemoryStore(), for a single
 	// instance.
 	Store Store
-	// CookieKeys are the server's secrets (each at least 32 bytes, high-entropy: for example 32
-	// random bytes, base64-encoded) that seal the short-lived cookie of each login in progress
-	// and sign its state. The first seals; every one opens, so that a key can be rotated (see
-	// the package documentation). nil = one random key per process: enough for one instance,
-	// but behind a load balancer every instance must share the same keys, or a login started on
-	// one fails on another. Sessions do not depend on these keys: each is sealed under a key
-	// that only its own cookie carries.
+	// CookieKeys are the server's secrets (each at least 32 bytes, used as they are, not
+	// decoded: for example the 44 characters that `openssl rand -base64 32` prints) that seal
+	// the short-lived cookie of each login in progress and sign its state. The first seals;
+	// every one opens, so that a key can be rotated (see the package documentation). nil = one
+	// random key per process: enough for one instance, but behind a load balancer every instance
+	// must share the same keys, or a login started on one fails on another. Sessions do not
+	// depend on these keys: each is sealed under a key that only its own cookie carries.
 	CookieKeys []thaid.Secret
 	// CookieName names the session cookie; "" = "thaid_session". Give each app on one domain its
 	// own. On HTTPS the "__Host-" prefix is added. The cookie of each login in progress is named

@@ -20,10 +20,11 @@
 //	mux.Handle("POST /auth/logout", auth.Logout())
 //	mux.Handle("GET /registrations/", auth.Require(registrations)) // signed-in users only
 //
-// Inside a protected handler, IdentityFrom(r.Context()) returns the citizen's *thaid.Identity
-// (name, masked PID, and the other claims of the scopes you asked for), and SessionFrom returns
-// the whole Session, with the UserID your OnLogin hook chose. Log out with a form:
-// <form method="post" action="/auth/logout"><button>ออกจากระบบ</button></form>.
+// Inside a protected handler, id, ok := IdentityFrom(r.Context()) gives the citizen's
+// *thaid.Identity (name, masked PID, and the other claims of the scopes you asked for) and
+// whether there is one (ok is false outside Require and Optional, and for a session without an
+// identity); SessionFrom returns the whole Session, with the UserID your OnLogin hook chose. Log
+// out with a form: <form method="post" action="/auth/logout"><button>ออกจากระบบ</button></form>.
 //
 // # What happens
 //
@@ -54,12 +55,17 @@
 // CrossOriginProtect for your own forms). It deletes the session, revokes the ThaID tokens (best
 // effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
 //
-// AccessToken returns the user's ThaID access token, refreshed (and the rotated refresh token
-// stored) when it has expired: once per session, however many requests and instances ask at the
-// same moment. The refresh is thaid.Client.Refresh, which judges the answer: it keeps what the
-// answer lacks (refresh token, ID token), and refuses, revoking its tokens, an answer whose
-// identity adds, changes or drops the session's sub or PID; unsigned claims never replace a
-// verified identity.
+// Auth.AccessToken returns the signed-in citizen's ThaID access token, to call an API on their
+// behalf; once it has expired, it is refreshed first (and the rotated refresh token stored), once
+// per session, however many requests and instances ask at the same moment. The refresh is
+// thaid.Client.Refresh, which judges the answer: it keeps what the answer lacks (refresh token,
+// ID token), and refuses, revoking its tokens, an answer whose identity adds, changes or drops
+// the session's sub or PID; unsigned claims never replace a verified identity. Without a session
+// AccessToken returns ErrNotSignedIn; when the token has expired and ThaID gave no refresh token,
+// thaid.ErrTokenExpired; when ThaID refuses the refresh token, an error matching
+// thaid.ErrInvalidGrant. Each means: log the citizen in again. ThaID's refresh token lives about
+// 15 minutes, like its access token, so a citizen who comes back after that gets
+// thaid.ErrInvalidGrant (ExampleAuth_AccessToken shows it).
 //
 // # Sessions and stores
 //
@@ -98,10 +104,18 @@
 //
 // Config.CookieKeys seal the short-lived login cookies and sign the states. Without them each
 // process makes a random key at start: fine for one instance, but a login started before a
-// restart, or on another instance, then fails with "start again". Behind a load balancer give
-// every instance the same keys, each at least 32 bytes of secret (for example
-// `openssl rand -base64 32`), from your secret store. Sessions do not depend on these keys, so a
-// key change never signs anyone out. To rotate with no login lost:
+// restart, or on another instance, then fails with "start again" (ErrNoPendingLogin). Behind a
+// load balancer give every instance the same keys, from your secret store. Sessions do not
+// depend on these keys, so a key change never signs anyone out.
+//
+// A key's bytes are used as they are: a string is not decoded from base64, hex or anything else.
+// Each must be at least 32 bytes long (New refuses a shorter one with thaid.ErrInvalidConfig);
+// HKDF-SHA256 derives from it the AES-256-GCM key of the login cookies and the HMAC-SHA256 key
+// of the states. A key is only as strong as it is unpredictable: use 32 random bytes written as
+// text, such as the 44 characters that `openssl rand -base64 32` prints, taken as they are. A
+// phrase a person made up passes the length check and is far weaker.
+//
+// To rotate with no login lost:
 //
 //  1. Deploy [old, new] everywhere: every instance can open logins sealed with either key, and
 //     still seals with the old one.
@@ -115,12 +129,12 @@
 // # Errors and logs
 //
 // Failures (refused on the phone, expired login, state mismatch, invalid_client, ThaID down,
-// cross-site logout, ...) go to Config.ErrorHandler. The default, DefaultErrorHandler, shows a
-// short page in Thai, then English, with a "ลองอีกครั้ง / Try again" link (which keeps the
-// login's return-to path, when it is a safe one) and a fitting status code; it never shows
-// tokens, stack traces or internal errors. Custom handlers tell errors apart
-// with errors.Is against this package's and package thaid's sentinel errors, or use ErrorStatus
-// and Reason.
+// cross-site logout, ...) go to Config.ErrorHandler. The default, DefaultErrorHandler(LoginPath),
+// shows a short page in Thai, then English, with a "ลองอีกครั้ง / Try again" link that starts a
+// new login (and keeps the failed login's return-to path, when it is a safe one) and the status
+// code of ErrorStatus; it never shows tokens, stack traces or internal errors. Custom handlers
+// tell errors apart with errors.Is against this package's and package thaid's sentinel errors,
+// or use ErrorStatus and Reason.
 //
 // Events are logged with log/slog: "thaid login succeeded", "thaid login failed" (with a short
 // reason), "thaid logout", "thaid token refreshed", and at debug level "thaid login started"
@@ -128,6 +142,13 @@
 // that none of the CookieKeys opens (most likely a login started on an instance with other keys)
 // is logged at warn level, at most once a minute, naming that cause. PIDs are masked
 // (1-1017-xxxxx-70-8) and tokens, cookies and store keys are never logged.
+//
+// # Tests
+//
+// Package mockprovider is a ThaID-compatible provider for tests. With its AutoApprove option (or
+// thaid-mock -auto-approve), a login completes at once as the citizen whose PID is in the
+// authorization request's login_hint: set Config.AuthParams to add one (ExampleConfig_authParams).
+// Only for the mock: a PID must never go into a URL to the real ThaID.
 //
 // # Metrics and traces
 //

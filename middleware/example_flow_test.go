@@ -11,7 +11,10 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -28,14 +31,15 @@ type exampleSite struct {
 	close   func()
 }
 
-// startSite starts an exampleSite whose middleware has cfg (Client and Logger filled in).
+// startSite starts an exampleSite whose middleware has cfg (Client and Logger filled in). The
+// mock ThaID and the thaid client read cfg.Now too, when it is set.
 func startSite(cfg middleware.Config) *exampleSite {
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)
 	}
-	provider, err := mockprovider.New(mockprovider.Options{Issuer: "http://" + ln.Addr().String(), AutoApprove: true, Logger: quiet})
+	provider, err := mockprovider.New(mockprovider.Options{Issuer: "http://" + ln.Addr().String(), AutoApprove: true, Logger: quiet, Now: cfg.Now})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -48,6 +52,7 @@ func startSite(cfg middleware.Config) *exampleSite {
 		ClientSecret: mockprovider.DemoClientSecret,
 		RedirectURL:  app.URL + "/callback",
 		Provider:     thaid.Provider{Issuer: provider.Issuer()},
+		Now:          cfg.Now,
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -132,26 +137,80 @@ func ExampleAuth_Optional() {
 	// signed in as 1-5099-xxxxx-82-8
 }
 
-// AccessToken gives the signed-in user's ThaID access token, refreshed when it has expired, to
-// call APIs on their behalf.
+// AccessToken gives the signed-in citizen's ThaID access token, to call an API on their behalf.
+// When it has expired, AccessToken refreshes it, if ThaID still accepts the refresh token. On
+// ThaID that lives about 15 minutes too (the mock's default): 16 minutes later, the refresh is
+// refused (thaid.ErrInvalidGrant) and the citizen logs in again, here at once, since the mock
+// approves every login.
 func ExampleAuth_AccessToken() {
-	site := startSite(middleware.Config{})
+	var ahead atomic.Int64 // how far the clocks of the app and of the mock ThaID are ahead
+	clock := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	site := startSite(middleware.Config{Now: clock})
 	defer site.close()
-	site.mux.Handle("GET /api/token", site.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok, err := site.auth.AccessToken(r)
-		if errors.Is(err, thaid.ErrInvalidGrant) { // the refresh token was refused
-			http.Redirect(w, r, "/login", http.StatusSeeOther)
+
+	// An API that serves the citizen's documents to a bearer of their ThaID access token.
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+			http.Error(w, "no access token", http.StatusUnauthorized)
 			return
 		}
-		if err != nil {
+		io.WriteString(w, "the citizen's documents")
+	}))
+	defer api.Close()
+
+	site.mux.Handle("GET /documents", site.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tok, err := site.auth.AccessToken(r)
+		switch {
+		case errors.Is(err, middleware.ErrNotSignedIn),
+			errors.Is(err, thaid.ErrInvalidGrant),
+			errors.Is(err, thaid.ErrTokenExpired):
+			fmt.Println("log in again:", middleware.Reason(err))
+			http.Redirect(w, r, "/login?return_to="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+			return
+		case err != nil: // ThaID or the session store is unavailable
 			http.Error(w, middleware.Reason(err), middleware.ErrorStatus(err))
 			return
 		}
-		fmt.Fprintf(w, "an access token of %d characters", len(tok))
+		req, err := http.NewRequestWithContext(r.Context(), http.MethodGet, api.URL, nil)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			http.Error(w, "the API does not answer", http.StatusBadGateway)
+			return
+		}
+		defer resp.Body.Close()
+		io.Copy(w, resp.Body)
 	})))
 
-	fmt.Println(strings.HasPrefix(site.get("/api/token"), "an access token of "))
-	// Output: true
+	fmt.Println(site.get("/documents")) // a login, then the documents
+	ahead.Store(int64(16 * time.Minute))
+	fmt.Println(site.get("/documents")) // the tokens have expired: a new login, then the documents
+	// Output:
+	// the citizen's documents
+	// log in again: invalid_grant
+	// the citizen's documents
+}
+
+// In tests, AuthParams chooses who logs in: the mock ThaID (with AutoApprove, or thaid-mock
+// -auto-approve) signs in the citizen whose PID is in login_hint. Only for the mock: a PID must
+// never go into a URL to the real ThaID.
+func ExampleConfig_authParams() {
+	site := startSite(middleware.Config{
+		AuthParams: func(r *http.Request) url.Values {
+			return url.Values{"login_hint": {"3409901127549"}} // one of mockprovider.DefaultCitizens
+		},
+	})
+	defer site.close()
+	site.mux.Handle("GET /me", site.auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, _ := middleware.IdentityFrom(r.Context())
+		fmt.Fprintf(w, "%s %s", id.PID, id.Name)
+	})))
+	fmt.Println(site.get("/me"))
+	// Output: 3-4099-xxxxx-54-9 นาง มาลี ศรีสุข
 }
 
 // NewMemoryStore keeps the sessions of one instance in its memory (the default Store).

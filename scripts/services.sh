@@ -168,6 +168,8 @@ stop_pidfiles() {
 install_missing() {
 	local pkgs=()
 	command -v redis-server >/dev/null || pkgs+=(redis-server)
+	# curl plays the browser in the README's login transcript (internal/doctest).
+	command -v curl >/dev/null || pkgs+=(curl)
 	find_chromium >/dev/null || pkgs+=(chromium)
 	pg_bin >/dev/null || pkgs+=(postgresql)
 	# Thai fonts, so that the browser test's screenshots show Thai text, not boxes.

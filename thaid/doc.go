@@ -1,7 +1,8 @@
-// Package thaid is a relying-party client for ThaID (ไทยดี), the national
-// digital ID of Thailand run by DOPA's Bureau of Registration Administration.
-// ThaID is an OAuth 2.0 / OpenID Connect provider; with this package a Go web
-// service adds "login with ThaID" and receives a typed, verified Identity.
+// Package thaid is the relying-party client with which a Go web service logs
+// citizens in with ThaID (ไทยดี), the national digital ID of Thailand run by
+// DOPA's Bureau of Registration Administration. ThaID is an OAuth 2.0 / OpenID
+// Connect provider; this package runs its login flow and returns a typed,
+// verified Identity. Package middleware builds the net/http handlers on it.
 //
 // # The flow
 //

@@ -5,6 +5,7 @@ import (
 	"log"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/redis/go-redis/v9"
 
@@ -13,8 +14,9 @@ import (
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// Every instance of the application shares one Redis and the same CookieKeys: a login started on
-// one instance completes on another, and a logout anywhere ends the session everywhere.
+// Every instance of the application shares one Redis, the same key prefix and the same
+// CookieKeys: a login started on one instance completes on another, and a logout anywhere ends
+// the session everywhere.
 //
 // Not run as an example: it needs a live Redis. The package's tests run the same store against a
 // real Redis (THAID_TEST_REDIS_ADDR) and Redis Cluster (THAID_TEST_REDIS_CLUSTER), which
@@ -30,15 +32,22 @@ func ExampleNew() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	rdb := redis.NewClient(&redis.Options{Addr: os.Getenv("REDIS_ADDR")})
+	opt, err := redis.ParseURL(os.Getenv("REDIS_URL")) // redis://user:password@host:6379/0, rediss:// for TLS
+	if err != nil {
+		log.Fatal(err)
+	}
+	rdb := redis.NewClient(opt)
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		log.Fatal(err)
 	}
+	var keys []thaid.Secret // the same on every instance, from a secret store: openssl rand -base64 32
+	for _, k := range strings.Split(os.Getenv("THAID_COOKIE_KEYS"), ",") {
+		keys = append(keys, thaid.Secret(k))
+	}
 	auth, err := middleware.New(middleware.Config{
-		Client: client,
-		Store:  redisstore.New(rdb, "school-registration:"),
-		// The same keys on every instance (each at least 32 random bytes), from a secret store.
-		CookieKeys: []thaid.Secret{thaid.Secret(os.Getenv("THAID_COOKIE_KEY"))},
+		Client:     client,
+		Store:      redisstore.New(rdb, "school-registration:"),
+		CookieKeys: keys,
 	})
 	if err != nil {
 		log.Fatal(err)

@@ -1,23 +1,3 @@
-// Package redisstore is a middleware.Store on Redis (github.com/redis/go-redis/v9), for apps that
-// run on several instances: a session started on one instance is seen by all, a logout on one
-// ends it everywhere, and the instances refresh a session's tokens once between them. It works
-// with a single Redis, Sentinel and Redis Cluster (any redis.UniversalClient): every command
-// touches one key.
-//
-// It is its own Go module, so that go-redis is not a dependency of the SDK:
-//
-//	rdb := redis.NewClient(&redis.Options{Addr: "localhost:6379"})
-//	auth, err := middleware.New(middleware.Config{
-//		Client:     client,
-//		Store:      redisstore.New(rdb, "myapp:"),
-//		CookieKeys: keys, // the same on every instance
-//	})
-//
-// What Redis holds reveals nothing: the middleware gives the store only sealed records under
-// hashed keys (see middleware.Store), so neither a dump of Redis nor a backup of it holds a PID,
-// a name, a token or a usable cookie. Every key has the TTL the middleware asks for. Atomic
-// compare-and-swap and compare-and-delete are short Lua scripts (Redis 2.6 or later; SET with NX
-// and PX needs 2.6.12).
 package redisstore
 
 import (
