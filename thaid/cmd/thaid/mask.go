@@ -39,7 +39,11 @@ func maskValue(v any) any {
 	case json.Number:
 		return maskNumber(x)
 	case float64:
-		return maskNumber(json.Number(strconv.FormatFloat(x, 'g', -1, 64)))
+		// The literal encoding/json would write (1796638270, not 1.79663827e+09), so that a
+		// number that is not a PID prints as the provider sent it. A decoded JSON number is
+		// never NaN or infinite, the only values Marshal refuses.
+		b, _ := json.Marshal(x)
+		return maskNumber(json.Number(b))
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for _, k := range sortedKeys(x) {

@@ -80,6 +80,14 @@ func TestMaskNumber(t *testing.T) {
 	if got := maskValue(float64(1101700230708)); got != "1-1017-xxxxx-70-8" {
 		t.Errorf("maskValue(float64) = %#v", got)
 	}
+	// A number that is not a PID keeps the form encoding/json gives it: a time stays 1796638270,
+	// not 1.79663827e+09.
+	for _, f := range []float64{1796638270, 2.3, 0, -5, 1e-7} {
+		want, _ := json.Marshal(f)
+		if got := maskValue(f); got != json.Number(want) {
+			t.Errorf("maskValue(float64 %v) = %#v, want %s", f, got, want)
+		}
+	}
 }
 
 // TestMaskKeys: claim names are masked too, and two names that mask alike both stay.
