@@ -162,7 +162,7 @@ func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, e
 			return nil, err
 		}
 		resp.Body.Close()
-		r := &rp{careless: c, issuer: issuer, app: app, hc: &http.Client{Timeout: time.Second},
+		r := &rp{careless: c, issuer: issuer, app: app, hc: &http.Client{Timeout: rpTimeout},
 			byBrowser: map[string]*rpLogin{}, byState: map[string]*rpLogin{}, completed: map[string]string{},
 			sessions: map[string]bool{}}
 		if c.noTimeout {

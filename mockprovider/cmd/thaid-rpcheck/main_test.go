@@ -24,9 +24,15 @@ import (
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
+// rpTimeout is how long the RPs of these tests wait for the provider (token endpoint, JWKS). It
+// leaves room for a loaded two-core machine under -race: at 1 s, good logins timed out there and
+// their refusals were read as the RP's own.
+const rpTimeout = 2 * time.Second
+
 func TestMain(m *testing.M) {
-	// The RPs of these tests give up on the token endpoint after 1 s.
-	tokenStall = 3 * time.Second
+	// The provider stalls well past rpTimeout, so that an RP with a timeout always gives up first,
+	// even when the machine is slow to run it.
+	tokenStall = 4 * rpTimeout
 	os.Exit(m.Run())
 }
 
@@ -87,7 +93,7 @@ func middlewareRP(issuer string) func(app string) (http.Handler, error) {
 			ClientSecret: mockprovider.DemoClientSecret,
 			RedirectURL:  app + "/callback",
 			Provider:     thaid.Provider{Issuer: issuer},
-			HTTPClient:   &http.Client{Timeout: time.Second},
+			HTTPClient:   &http.Client{Timeout: rpTimeout},
 		})
 		if err != nil {
 			return nil, err
