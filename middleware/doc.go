@@ -55,11 +55,19 @@
 // effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
 //
 // AccessToken returns the user's ThaID access token, refreshed (and the rotated refresh token
-// stored) when it has expired: once per session, however many requests and instances ask at the
-// same moment. The refresh is thaid.Client.Refresh, which judges the answer: it keeps what the
-// answer lacks (refresh token, ID token), and refuses, revoking its tokens, an answer whose
-// identity adds, changes or drops the session's sub or PID; unsigned claims never replace a
-// verified identity.
+// stored) ahead of its expiry: once no more than Config.RefreshBefore is left of it, by default
+// a third of its lifetime as received (5 of ThaID's 15 minutes). ThaID's refresh token lives 15
+// minutes too, so a refresh after the access token has expired would be refused; refreshing
+// ahead keeps the token of a citizen whose app calls AccessToken at least that often working,
+// as long as ThaID gives a new refresh token at each refresh. A refused refresh (the refresh
+// token has expired after a silence longer than its lifetime, or was revoked) gives an error
+// matching thaid.ErrInvalidGrant, Reason "invalid_grant": the citizen must log in again to get
+// ThaID tokens, while the session itself stays. If the provider cannot be reached for a refresh
+// ahead of expiry, the current token, still valid, is returned. A session is refreshed once,
+// however many requests and instances ask at the same moment. The refresh is
+// thaid.Client.Refresh, which judges the answer: it keeps what the answer lacks (refresh token,
+// ID token), and refuses, revoking its tokens, an answer whose identity adds, changes or drops
+// the session's sub or PID; unsigned claims never replace a verified identity.
 //
 // # Sessions and stores
 //
