@@ -9,6 +9,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"math/big"
 	"slices"
 	"strconv"
@@ -236,6 +237,51 @@ func TestReferenceIssuerSlash(t *testing.T) {
 		if err := goOIDCVerify(c, raw); err != nil {
 			t.Errorf("configured %q, iss %q: go-oidc refuses the token's own spelling: %v", tt.configured, tt.inToken, err)
 		}
+	}
+}
+
+// TestReferenceFindings: tokens that thaid accepted and go-oidc refused, found by comparing the
+// two. Each is now refused by thaid, since each means something else to another reader:
+//
+//   - a member whose name equals a checked claim under Unicode case folding, but not byte for
+//     byte: encoding/json (and so go-oidc) reads "iſs" (U+017F, long s) as iss, "ſub" as sub;
+//     thaid refused only names of the same length in bytes, which ASCII case variants are;
+//   - a nonce or at_hash that is not a string, where thaid had nothing to compare it with (a
+//     refreshed ID token, no access token): these claims are strings, whoever reads them;
+//   - an iat or nbf that is null: not a NumericDate (exp null was refused already, as missing).
+//
+// The last case is one go-oidc accepts (its nbf is optional); it is refused for the same reason.
+func TestReferenceFindings(t *testing.T) {
+	es := newTestKey(t, "es-1", "ES256")
+	op := newTestOP(t, es)
+	clock := newTestClock()
+	c := newTestClient(t, op, clock)
+	base, _ := json.Marshal(op.claims(clock.Now(), "n"))
+	for _, tt := range []struct {
+		name, members    string // added at the end of the claims (the last of a name wins)
+		accessToken      string
+		nonce            string
+		want             error
+		goOIDCRefusesToo bool
+	}{
+		{"iss spelt with a long s, beside iss", `"iſs":"https://evil.example"`, "", "n", ErrInvalidToken, true},
+		{"sub spelt with a long s, beside sub", `"ſub":"someone-else"`, "", "n", ErrInvalidToken, false},
+		{"at_hash spelt with a long s", `"at_haſh":5`, "", "n", ErrInvalidToken, true},
+		{"iat null", `"iat":null`, "", "n", ErrInvalidToken, true},
+		{"nonce a number, on a refresh", `"nonce":5`, "", "", ErrNonceMismatch, true},
+		{"at_hash a number, without an access token", `"at_hash":5`, "", "n", ErrAtHashMismatch, true},
+		{"nbf null", `"nbf":null`, "", "n", ErrInvalidToken, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			payload := []byte(string(base[:len(base)-1]) + "," + tt.members + "}")
+			raw := signRaw(t, es, []byte(`{"alg":"ES256","kid":"es-1","typ":"JWT"}`), payload)
+			if err := goOIDCVerify(c, raw); (err != nil) != tt.goOIDCRefusesToo {
+				t.Errorf("go-oidc: %v; want it to refuse: %v", err, tt.goOIDCRefusesToo)
+			}
+			if _, err := c.VerifyIDToken(context.Background(), raw, tt.accessToken, tt.nonce); !errors.Is(err, tt.want) {
+				t.Errorf("thaid: %v, want %v", err, tt.want)
+			}
+		})
 	}
 }
 
