@@ -55,6 +55,15 @@ type Config struct {
 	// PendingTTL is how long a started login may take to come back, and the lifetime of its
 	// cookie; 0 = 10 min.
 	PendingTTL time.Duration
+	// RefreshBefore is how long before its expiry AccessToken refreshes an access token: a call
+	// that finds no more than this left of the token refreshes it first. 0 = a third of the
+	// token's lifetime as it was received: 5 minutes of ThaID's 15, so that the refresh happens
+	// while the refresh token (which ThaID also gives 15 minutes) is still valid, and a citizen
+	// whose app calls AccessToken at least every 5 minutes keeps a working token (as long as
+	// ThaID gives a new refresh token at each refresh). A larger margin tolerates longer pauses
+	// and refreshes more often. A fixed value at or above the provider's token lifetime
+	// refreshes at every call. Negative is refused.
+	RefreshBefore time.Duration
 	// LoginPath is where Require sends browsers (the path of the Login handler); "" = "/login".
 	LoginPath string
 	// AfterLoginPath is where the callback goes when no valid return-to was given; "" = "/".
@@ -117,6 +126,7 @@ type Auth struct {
 
 	trustedOrigins []string
 	refreshes      flights
+	refreshBefore  time.Duration // Config.RefreshBefore: 0 = a third of the token's lifetime
 	// foreignCookieWarned is when (Unix ns on Config.Now) a login cookie that no key opens was
 	// last logged.
 	foreignCookieWarned atomic.Int64
@@ -142,8 +152,10 @@ func New(cfg Config) (*Auth, error) {
 		log:         cfg.Logger,
 		now:         cfg.Now,
 		observer:    cfg.Observe,
+
+		refreshBefore: cfg.RefreshBefore,
 	}
-	if cfg.IdleTimeout < 0 || cfg.AbsoluteTimeout < 0 || cfg.PendingTTL < 0 {
+	if cfg.IdleTimeout < 0 || cfg.AbsoluteTimeout < 0 || cfg.PendingTTL < 0 || cfg.RefreshBefore < 0 {
 		return nil, fmt.Errorf("%w: middleware: negative timeout", thaid.ErrInvalidConfig)
 	}
 	if a.store == nil {

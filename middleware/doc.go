@@ -56,16 +56,22 @@
 // effort: a failure is logged, not shown), clears the cookie and redirects to AfterLogoutPath.
 //
 // Auth.AccessToken returns the signed-in citizen's ThaID access token, to call an API on their
-// behalf; once it has expired, it is refreshed first (and the rotated refresh token stored), once
-// per session, however many requests and instances ask at the same moment. The refresh is
-// thaid.Client.Refresh, which judges the answer: it keeps what the answer lacks (refresh token,
-// ID token), and refuses, revoking its tokens, an answer whose identity adds, changes or drops
-// the session's sub or PID; unsigned claims never replace a verified identity. Without a session
-// AccessToken returns ErrNotSignedIn; when the token has expired and ThaID gave no refresh token,
-// thaid.ErrTokenExpired; when ThaID refuses the refresh token, an error matching
-// thaid.ErrInvalidGrant. Each means: log the citizen in again. ThaID's refresh token lives about
-// 15 minutes, like its access token, so a citizen who comes back after that gets
-// thaid.ErrInvalidGrant (ExampleAuth_AccessToken shows it).
+// behalf, refreshed (and the rotated refresh token stored) ahead of its expiry: once no more than
+// Config.RefreshBefore is left of it, by default a third of its lifetime as received (5 of
+// ThaID's 15 minutes). ThaID's refresh token lives about 15 minutes too, so a refresh after the
+// access token has expired would be refused; refreshing ahead keeps the token of a citizen whose
+// app calls AccessToken at least that often working, as long as ThaID gives a new refresh token
+// at each refresh. If the provider cannot be reached for a refresh ahead of expiry, the current
+// token, still valid, is returned. A session is refreshed once, however many requests and
+// instances ask at the same moment. The refresh is thaid.Client.Refresh, which judges the
+// answer: it keeps what the answer lacks (refresh token, ID token), and refuses, revoking its
+// tokens, an answer whose identity adds, changes or drops the session's sub or PID; unsigned
+// claims never replace a verified identity. Without a session AccessToken returns
+// ErrNotSignedIn; when the token has expired and ThaID gave no refresh token,
+// thaid.ErrTokenExpired; when ThaID refuses the refresh (a silence longer than the refresh
+// token's life, or a revoked token), an error matching thaid.ErrInvalidGrant, Reason
+// "invalid_grant". Each means: log the citizen in again to get ThaID tokens; the session itself
+// stays (ExampleAuth_AccessToken shows it).
 //
 // # Sessions and stores
 //

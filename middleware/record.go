@@ -16,7 +16,10 @@ import (
 //
 //	head:     created (8 bytes, Unix ns) | last seen (8 bytes, Unix ns) | user ID (the rest)
 //	body:     identity (length-prefixed; empty = none) | token
-//	token:    0 (none), or 1 | access | type | refresh | ID token | expiry | scope count | scopes
+//	token:    0 (none), or 1 | access | type | refresh | ID token | expiry | scope count | scopes |
+//	          received (when the middleware received the token: the start of its lifetime, from
+//	          which AccessToken tells when to refresh it; absent from records written before
+//	          December 2026, read as unknown)
 //	identity: flags | claims (Identity.Raw) | the typed fields (see encodeIdentity)
 //
 // The last-seen time sits at a fixed offset of the head, so that a request can note its visit
@@ -43,8 +46,9 @@ func decodeHead(p []byte) (created, lastSeen time.Time, userID []byte, err error
 	return created, lastSeen, p[headSize:], nil
 }
 
-// encodeBody writes a body: identity is encodeIdentity's output (nil = none).
-func encodeBody(identity []byte, tok *thaid.Token) []byte {
+// encodeBody writes a body: identity is encodeIdentity's output (nil = none), tok the tokens
+// (nil = none), received when the middleware received them.
+func encodeBody(identity []byte, tok *thaid.Token, received time.Time) []byte {
 	e := encoder{b: make([]byte, 0, 16+len(identity)+tokenSize(tok))}
 	e.bytes(identity)
 	if tok == nil {
@@ -61,6 +65,7 @@ func encodeBody(identity []byte, tok *thaid.Token) []byte {
 	for _, s := range tok.Scopes {
 		e.string(s)
 	}
+	e.time(received)
 	return e.b
 }
 
@@ -68,7 +73,7 @@ func tokenSize(t *thaid.Token) int {
 	if t == nil {
 		return 1
 	}
-	n := 32 + len(t.AccessToken) + len(t.TokenType) + len(t.RefreshToken) + len(t.IDToken)
+	n := 48 + len(t.AccessToken) + len(t.TokenType) + len(t.RefreshToken) + len(t.IDToken)
 	for _, s := range t.Scopes {
 		n += 2 + len(s)
 	}
@@ -86,10 +91,10 @@ func decodeBody(body string) (identity, token string, err error) {
 	return identity, d.s, nil
 }
 
-// decodeToken reads a body's token (nil = none). Its strings are parts of s.
-func decodeToken(s string) (*thaid.Token, error) {
+// decodeToken reads a body's token (nil = none) and when it was received (zero when unknown).
+// Its strings are parts of s.
+func decodeToken(s string) (tok *thaid.Token, received time.Time, err error) {
 	d := decoder{s: s}
-	var tok *thaid.Token
 	switch d.byte() {
 	case 0:
 	case 1:
@@ -106,13 +111,16 @@ func decodeToken(s string) (*thaid.Token, error) {
 				tok.Scopes[i] = d.string()
 			}
 		}
+		if d.s != "" { // absent from the records of older versions
+			received = d.time()
+		}
 	default:
 		d.bad = true
 	}
 	if err := d.end(); err != nil {
-		return nil, err
+		return nil, time.Time{}, err
 	}
-	return tok, nil
+	return tok, received, nil
 }
 
 // The identity: a flags byte (identityVerified, identityRaw), the claims when identityRaw is set

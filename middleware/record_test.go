@@ -93,7 +93,7 @@ func TestRecordDecodeErrors(t *testing.T) {
 		t.Error("decodeIdentity took 100 nested arrays")
 	}
 	for _, in := range []string{"", "\x02", "\x01", "\x01\x03"} {
-		if _, err := decodeToken(in); err == nil && in != "" {
+		if _, _, err := decodeToken(in); err == nil && in != "" {
 			t.Errorf("decodeToken(%q) succeeded", in)
 		}
 	}
@@ -104,8 +104,9 @@ func TestRecordDecodeErrors(t *testing.T) {
 func FuzzDecodeRecords(f *testing.F) {
 	tok := &thaid.Token{AccessToken: "a", TokenType: "Bearer", RefreshToken: "r", IDToken: "i", Expiry: time.Unix(5, 0), Scopes: []string{"openid", "pid"}}
 	id, _ := encodeIdentity(&thaid.Identity{Subject: "s", Verified: true, Raw: map[string]any{"sub": "s", "a": []any{1.0, map[string]any{"b": nil}}}})
-	f.Add(encodeBody(id, tok))
-	f.Add(encodeBody(nil, nil))
+	f.Add(encodeBody(id, tok, time.Unix(3, 0)))
+	f.Add(encodeBody(id, tok, time.Time{}))
+	f.Add(encodeBody(nil, nil, time.Time{}))
 	f.Add(encodeHead(time.Unix(1, 0), time.Unix(2, 0), "u"))
 	f.Add(encodeLogin(pendingLogin{login: thaid.Login{State: "s", Nonce: "n", CodeVerifier: "v"}, returnTo: "/"}))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -120,10 +121,10 @@ func FuzzDecodeRecords(f *testing.F) {
 					t.Fatalf("identity changed on re-encoding: %v / %v, %v", id, id2, err)
 				}
 			}
-			if tok, err := decodeToken(tokEnc); err == nil {
-				_, tokEnc2, err := decodeBody(string(encodeBody(nil, tok)))
-				tok2, err2 := decodeToken(tokEnc2)
-				if err != nil || err2 != nil || fmt.Sprintf("%#v", tok) != fmt.Sprintf("%#v", tok2) ||
+			if tok, received, err := decodeToken(tokEnc); err == nil {
+				_, tokEnc2, err := decodeBody(string(encodeBody(nil, tok, received)))
+				tok2, received2, err2 := decodeToken(tokEnc2)
+				if err != nil || err2 != nil || fmt.Sprintf("%#v", tok) != fmt.Sprintf("%#v", tok2) || !received2.Equal(received) ||
 					(tok != nil && (tok2.AccessToken != tok.AccessToken || tok2.RefreshToken != tok.RefreshToken || tok2.IDToken != tok.IDToken ||
 						!tok2.Expiry.Equal(tok.Expiry) || strings.Join(tok2.Scopes, " ") != strings.Join(tok.Scopes, " "))) {
 					t.Fatalf("token changed on re-encoding: %v / %v", tok, tok2)

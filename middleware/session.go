@@ -40,6 +40,7 @@ type Session struct {
 	identity *thaid.Identity
 	idDone   bool
 	token    *thaid.Token
+	received time.Time // when the middleware received token (zero: unknown)
 	tokDone  bool
 	aad      [recordAADLen]byte // scratch space for opening the record
 
@@ -79,19 +80,23 @@ func (s *Session) LastSeen() time.Time {
 }
 
 // HasToken reports whether the session holds ThaID tokens.
-func (s *Session) HasToken() bool { return s.currentToken() != nil }
+func (s *Session) HasToken() bool {
+	tok, _ := s.currentToken()
+	return tok != nil
+}
 
-// currentToken returns the session's tokens, decoding them on first use.
-func (s *Session) currentToken() *thaid.Token {
+// currentToken returns the session's tokens, and when the middleware received them (zero when
+// unknown), decoding them on first use.
+func (s *Session) currentToken() (*thaid.Token, time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.tokDone {
 		s.tokDone = true
 		if _, enc, err := decodeBody(s.bodyLocked()); err == nil {
-			s.token, _ = decodeToken(enc)
+			s.token, s.received, _ = decodeToken(enc)
 		}
 	}
-	return s.token
+	return s.token, s.received
 }
 
 // bodyBufs holds the buffers that bodies are decrypted into before they become strings.
@@ -126,13 +131,13 @@ func (s *Session) showLocked(sealed, dst []byte) (created time.Time, userID []by
 	s.sealed, s.lastSeen = sealed, lastSeen
 	s.body, s.bodyDone = "", false
 	s.identity, s.idDone = nil, false
-	s.token, s.tokDone = nil, false
+	s.token, s.received, s.tokDone = nil, time.Time{}, false
 	return created, userID, nil
 }
 
 // adopt makes s show the record that a refresh wrote: sealed, with body; identity is the
-// refreshed identity (nil: the one s had is kept) and tok the refreshed tokens.
-func (s *Session) adopt(sealed []byte, body string, identity *thaid.Identity, tok *thaid.Token) {
+// refreshed identity (nil: the one s had is kept) and tok the refreshed tokens, received then.
+func (s *Session) adopt(sealed []byte, body string, identity *thaid.Identity, tok *thaid.Token, received time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sealed = sealed
@@ -140,7 +145,7 @@ func (s *Session) adopt(sealed []byte, body string, identity *thaid.Identity, to
 	if identity != nil {
 		s.identity, s.idDone = identity, true
 	}
-	s.token, s.tokDone = tok, true
+	s.token, s.received, s.tokDone = tok, received, true
 }
 
 // LogValue implements slog.LogValuer: a logged session shows its user ID and masked PID, never

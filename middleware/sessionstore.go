@@ -37,7 +37,7 @@ func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Ident
 	if err != nil {
 		return "", err
 	}
-	sealed, err := sealRecord(aead, &hash, encodeHead(now, now, userID), encodeBody(idBytes, tok))
+	sealed, err := sealRecord(aead, &hash, encodeHead(now, now, userID), encodeBody(idBytes, tok, now))
 	if err != nil {
 		return "", err
 	}
@@ -178,7 +178,7 @@ func (a *Auth) endSession(ctx context.Context, cookie string) (*Session, []*thai
 	}
 	var toks []*thaid.Token
 	for range rewriteTries {
-		if tok := s.currentToken(); tok != nil {
+		if tok, _ := s.currentToken(); tok != nil {
 			toks = append(toks, tok)
 		}
 		s.mu.Lock()

@@ -140,7 +140,7 @@ func TestVerifyHeaderAttacks(t *testing.T) {
 			if tt.raw == "" {
 				t.Fatal("no token built")
 			}
-			id, err := c.VerifyIDToken(context.Background(), tt.raw, "", nonce)
+			id, err := verifyChecked(t, c, tt.raw, "", nonce)
 			if !errorsIs(err, tt.want) {
 				t.Fatalf("VerifyIDToken: %v, want %v", err, tt.want)
 			}
@@ -237,7 +237,7 @@ func TestVerifyKeyAttacks(t *testing.T) {
 			t.Cleanup(srv.Close)
 			op := &testOP{t: t, srv: srv, issuer: srv.URL}
 			c := newTestClient(t, op, clock)
-			_, err := c.VerifyIDToken(context.Background(), sign(t, tt.token, op.claims(clock.Now(), nonce)), "", nonce)
+			_, err := verifyChecked(t, c, sign(t, tt.token, op.claims(clock.Now(), nonce)), "", nonce)
 			if !errorsIs(err, tt.want) {
 				t.Fatalf("VerifyIDToken: %v, want %v", err, tt.want)
 			}
@@ -285,7 +285,7 @@ func TestVerifyDuplicateClaims(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			raw, _ := signWith(t, es, tt.payload, nil)
-			id, err := c.VerifyIDToken(context.Background(), raw, "", nonce)
+			id, err := verifyChecked(t, c, raw, "", nonce)
 			if !errorsIs(err, tt.want) {
 				t.Fatalf("VerifyIDToken: %v, want %v", err, tt.want)
 			}
@@ -344,7 +344,7 @@ func TestVerifyClaimEdges(t *testing.T) {
 			for k, v := range tt.set {
 				claims[k] = v
 			}
-			_, err := c.VerifyIDToken(context.Background(), sign(t, tt.key, claims), at, nonce)
+			_, err := verifyChecked(t, c, sign(t, tt.key, claims), at, nonce)
 			if !errorsIs(err, tt.want) {
 				t.Fatalf("VerifyIDToken: %v, want %v", err, tt.want)
 			}
@@ -353,7 +353,7 @@ func TestVerifyClaimEdges(t *testing.T) {
 	t.Run("at_hash SHA-384 for ES384", func(t *testing.T) {
 		claims := op.claims(now, nonce)
 		claims["at_hash"] = atHashFor("ES384", at)
-		if _, err := c.VerifyIDToken(context.Background(), sign(t, es384, claims), at, nonce); err != nil {
+		if _, err := verifyChecked(t, c, sign(t, es384, claims), at, nonce); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -149,7 +149,7 @@ func TestRefreshRefusesAnotherSubject(t *testing.T) {
 			t.Cleanup(tokSrv.Close)
 			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.TokenURL = tokSrv.URL })
 			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, op.claims(clock.Now(), "n"))}
-			login, err := c.VerifyIDToken(context.Background(), old.IDToken, "", "n")
+			login, err := verifyChecked(t, c, old.IDToken, "", "n")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -24,13 +24,17 @@ import (
 //     refetches at most once per Config.JWKSRefreshInterval), never a key
 //     named in the token (keySet.verify);
 //  3. claims: iss, aud (and azp when there are several audiences, or whenever
-//     azp is present), exp, nbf and iat within Config.Leeway on Config.Now,
-//     the nonce, at_hash when present and accessToken is not "", and no
-//     member named like a checked claim in another case (checkClaims);
+//     azp is present), exp, nbf and iat within Config.Leeway on Config.Now
+//     (present as null, they are refused), the nonce, at_hash when present and
+//     accessToken is not "" (a nonce or at_hash that is not a string is
+//     refused even when there is nothing to compare it with), and no member
+//     named like a checked claim under case folding, ASCII or Unicode ("AUD",
+//     "iſs"), as other JSON readers match names (checkClaims);
 //  4. typing: the claims become the Identity (identityFromClaims).
 //
 // No other library re-checks the token: go-oidc, which thaid used before,
-// only serves as the baseline of the verification benchmark.
+// serves as the baseline of the verification benchmark and, in the tests, as
+// an independent reference that must accept every token thaid accepts.
 //
 // nonce is the nonce of the login. When it is "" (a refreshed ID token), the
 // token's nonce is not checked. Otherwise a token without nonce is refused
@@ -104,13 +108,16 @@ func parseIDToken(raw string, algs []jose.SignatureAlgorithm) (*jose.JSONWebSign
 var checkedClaims = []string{"iss", "aud", "azp", "exp", "nbf", "iat", "nonce", "at_hash", "sub"}
 
 // ambiguousClaim returns a member of m whose name is one of checkedClaims in
-// another case ("AUD"), if any. Libraries that match member names without
-// regard to case (go-oidc among them) would read it as that claim, so a token
-// that carries one means different things to different readers.
+// another case, if any: "AUD", or "iſs" (U+017F, a long s, folds to s).
+// Libraries that match member names without regard to case, with Unicode's
+// simple case folding as encoding/json does (go-oidc among them), would read
+// it as that claim, so a token that carries one means different things to
+// different readers. A folded name is at least as long as the claim's name,
+// and at most three times (each ASCII letter becomes at most three bytes).
 func ambiguousClaim(m map[string]any) string {
 	for name := range m {
 		for _, c := range checkedClaims {
-			if len(name) == len(c) && name != c && strings.EqualFold(name, c) {
+			if name != c && len(name) >= len(c) && len(name) <= 3*len(c) && strings.EqualFold(name, c) {
 				return name
 			}
 		}
@@ -129,6 +136,11 @@ func (c *Client) checkClaims(m map[string]any, alg, accessToken, nonce string) e
 	}
 	now := c.now()
 	leeway := c.cfg.Leeway
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		if v, ok := m[name]; ok && v == nil {
+			return wrapf(ErrInvalidToken, "%s is null, not a NumericDate", name)
+		}
+	}
 	exp, err := timeMember(m, "exp")
 	if err != nil {
 		return err
@@ -153,23 +165,24 @@ func (c *Client) checkClaims(m map[string]any, alg, accessToken, nonce string) e
 	if now.Add(leeway).Before(iat) {
 		return wrapf(ErrIssuedInFuture, "issued at %s, now %s", iat.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
 	}
+	got, isString := m["nonce"].(string)
+	if m["nonce"] != nil && !isString {
+		return wrapf(ErrNonceMismatch, "nonce is not a string")
+	}
 	if nonce != "" {
-		got, isString := m["nonce"].(string)
 		switch {
-		case m["nonce"] != nil && !isString:
-			return wrapf(ErrNonceMismatch, "nonce is not a string")
 		case got == "" && !c.cfg.NonceOptional:
 			return wrapf(ErrNonceMismatch, "ID token carries no nonce")
 		case got != "" && subtle.ConstantTimeCompare([]byte(got), []byte(nonce)) != 1:
 			return wrapf(ErrNonceMismatch, "ID token nonce differs from the login's")
 		}
 	}
-	if v, ok := m["at_hash"]; ok && v != nil && accessToken != "" {
+	if v, ok := m["at_hash"]; ok && v != nil {
 		atHash, ok := v.(string)
 		if !ok {
 			return wrapf(ErrAtHashMismatch, "at_hash is not a string")
 		}
-		if !checkAtHash(alg, accessToken, atHash) {
+		if accessToken != "" && !checkAtHash(alg, accessToken, atHash) {
 			return wrapf(ErrAtHashMismatch, "at_hash does not match the access token")
 		}
 	}

@@ -122,7 +122,7 @@ func TestVerifyIDToken(t *testing.T) {
 					raw = sign(t, tt.key, claims)
 				}
 			}
-			id, err := client(tt.optional, tt.algs).VerifyIDToken(context.Background(), raw, at, tt.nonce)
+			id, err := verifyChecked(t, client(tt.optional, tt.algs), raw, at, tt.nonce)
 			if !errorsIs(err, tt.want) {
 				t.Fatalf("VerifyIDToken: %v, want %v", err, tt.want)
 			}
@@ -146,7 +146,7 @@ func TestVerifyIDToken(t *testing.T) {
 		claims["pid"] = "1112034563562"
 		other := strings.Split(sign(t, es, claims), ".")
 		tampered := parts[0] + "." + other[1] + "." + parts[2]
-		_, err := client(false, nil).VerifyIDToken(context.Background(), tampered, at, nonce)
+		_, err := verifyChecked(t, client(false, nil), tampered, at, nonce)
 		if !errors.Is(err, ErrBadSignature) {
 			t.Fatalf("tampered token: %v, want ErrBadSignature", err)
 		}

@@ -12,11 +12,12 @@ import (
 )
 
 // RunOneRefresh checks that the instances of an application sharing st refresh a session once:
-// two instances behind a round-robin load balancer, a login, then 20 concurrent requests of that
-// session whose access token has expired. The provider (which rotates refresh tokens) must see
-// exactly one refresh grant; every request must get the same new access token, which the
-// provider must call active; and a later refresh must succeed, which it only does if the store
-// kept the newest refresh token.
+// two instances behind a round-robin load balancer, a login, then rounds of 20 concurrent
+// requests of that session whose access token is due for a refresh: expired (twice), then with
+// 4 of its 15 minutes left (AccessToken refreshes ahead of expiry). In each round the provider
+// (which rotates refresh tokens) must see exactly one refresh grant; every request must get the
+// same new access token, which the provider must call active; and each later refresh must
+// succeed, which it only does if the store kept the newest refresh token.
 func RunOneRefresh(t *testing.T, st middleware.Store) {
 	h := startApp(t, st, 2)
 	b := h.browser(t)
@@ -26,8 +27,13 @@ func RunOneRefresh(t *testing.T, st middleware.Store) {
 	cookie := &http.Cookie{Name: h.auths[0].CookieName(), Value: b.cookie(t, h.auths[0].CookieName())}
 	_, first := b.get(t, h.url("/token"))
 
-	for round := 1; round <= 2; round++ {
-		h.clock.Advance(16 * time.Minute) // past the 15-minute access token
+	for round, wait := range []time.Duration{
+		16 * time.Minute, // past the 15-minute access token
+		16 * time.Minute,
+		11 * time.Minute, // 4 minutes left: a refresh ahead of expiry
+	} {
+		round++
+		h.clock.Advance(wait)
 		h.mock.ResetRequests()
 		const n = 20
 		var wg sync.WaitGroup

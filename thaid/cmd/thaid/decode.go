@@ -67,7 +67,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 		ok := verr == nil
 		out.Verified = &ok
 		if verr != nil {
-			out.Error = maskText(verr.Error())
+			out.Error = thaid.MaskPID(verr.Error())
 		}
 	}
 	if *asJSON {
@@ -85,10 +85,10 @@ func runDecode(ctx context.Context, e env, args []string) int {
 		if out.Verified != nil && *out.Verified {
 			kid := t.kid()
 			if !*showPID {
-				kid = maskText(kid)
+				kid = thaid.MaskPID(kid)
 			}
 			fmt.Fprintf(e.stdout, "verified: signature (%s, kid %s), iss, exp, nbf and iat checked against %s\n",
-				maskText(t.alg()), orDash(kid), *issuer)
+				thaid.MaskPID(t.alg()), orDash(kid), *issuer)
 		}
 	}
 	if verr != nil {

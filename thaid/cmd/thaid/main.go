@@ -10,6 +10,8 @@ import (
 	"os/signal"
 	"strings"
 	"syscall"
+
+	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // Exit statuses.
@@ -127,6 +129,6 @@ func parseFlags(e env, fs *flag.FlagSet, args []string) int {
 // fail prints a one-line error for the subcommand and returns status. A PID in it (a stray
 // argument, a provider's message) is masked: -show-pid is for the identity, not for errors.
 func fail(e env, cmd string, status int, format string, args ...any) int {
-	fmt.Fprintf(e.stderr, "thaid %s: %s\n", cmd, maskText(fmt.Sprintf(format, args...)))
+	fmt.Fprintf(e.stderr, "thaid %s: %s\n", cmd, thaid.MaskPID(fmt.Sprintf(format, args...)))
 	return status
 }

@@ -22,9 +22,9 @@ func classify(err error) *loginFailure {
 	var f *loginFailure
 	if errors.As(err, &f) {
 		// its message may quote the provider (an error_description): mask it too
-		return &loginFailure{reason: f.reason, msg: maskText(f.msg), scopes: f.scopes}
+		return &loginFailure{reason: f.reason, msg: thaid.MaskPID(f.msg), scopes: f.scopes}
 	}
-	msg := maskText(err.Error())
+	msg := thaid.MaskPID(err.Error())
 	var pe *thaid.Error
 	errors.As(err, &pe)
 	switch {
@@ -84,7 +84,7 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 	}
 	sub := id.Subject
 	if !o.showPID {
-		sub = maskText(sub)
+		sub = thaid.MaskPID(sub)
 	}
 	if o.json {
 		out := loginJSON{Verified: id.Verified, PID: &pid, Subject: sub, Name: id.DisplayName(),

@@ -160,7 +160,7 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 		r.ClaimsSource = "id_token"
 		r.FlatClaimsBesideIDToken = len(flat) > 0
 		if t, err := parseJWT(raw); err == nil {
-			r.IDTokenAlg, r.IDTokenKeyID = maskText(t.alg()), maskText(t.kid())
+			r.IDTokenAlg, r.IDTokenKeyID = thaid.MaskPID(t.alg()), thaid.MaskPID(t.kid())
 			claims = t.claims
 			got, has := t.claims["nonce"].(string)
 			echoed := has && got == nonce
@@ -189,7 +189,7 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 		r.IALType = "number"
 	}
 	for k := range claims {
-		r.ClaimNames = append(r.ClaimNames, maskText(k)) // a claim may be named by a PID
+		r.ClaimNames = append(r.ClaimNames, thaid.MaskPID(k)) // a claim may be named by a PID
 	}
 	if sub, _ := claims["sub"].(string); sub != "" {
 		pid, _ := claims["pid"].(string)
