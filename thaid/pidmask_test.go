@@ -1,10 +1,10 @@
 package thaid
 
 import (
-	"strconv"
 	"strings"
 	"testing"
-	"unicode"
+
+	"github.com/thaid-go/thaid-go/internal/pidtest"
 )
 
 // pidA is a valid PID (check digit 8); thaiA is it in Thai digits.
@@ -84,45 +84,6 @@ func TestMaskPIDNoAllocation(t *testing.T) {
 	}
 }
 
-// isPIDSeparator reports whether r may stand between the digit groups of a PID, as MaskPID's
-// documentation lists them; written apart from MaskPID's own code, for the tests.
-func isPIDSeparator(r rune) bool {
-	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || strings.ContainsRune(".,_/", r)
-}
-
-// pidDigitsIn reports whether s holds pid's 13 digits in order once the separators are removed
-// and Thai digits read as ASCII.
-func pidDigitsIn(s, pid string) bool {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case isPIDSeparator(r):
-		case r >= '๐' && r <= '๙':
-			b.WriteRune('0' + r - '๐')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return strings.Contains(b.String(), pid)
-}
-
-// pidFromSeed returns a valid PID from a seed: first digit 1 to 8, eleven more digits, and the
-// check digit.
-func pidFromSeed(seed uint64) string {
-	d := make([]byte, 12)
-	d[0] = byte('1' + seed%8)
-	seed /= 8
-	for i := 1; i < 12; i++ {
-		d[i] = byte('0' + seed%10)
-		seed /= 10
-	}
-	sum := 0
-	for i, c := range d {
-		sum += int(c-'0') * (13 - i)
-	}
-	return string(d) + strconv.Itoa((11-sum%11)%10)
-}
-
 // pidInForm writes pid in one of the forms text may carry it in; sep is a separator of the
 // fuzzer's choice for the last form (used when it is one).
 func pidInForm(pid string, form uint8, sep rune) string {
@@ -145,7 +106,7 @@ func pidInForm(pid string, form uint8, sep rune) string {
 	case 7: // mixed separators, Thai and ASCII digits mixed
 		return pid[:1] + " " + pid[1:5] + "." + strings.Map(func(r rune) rune { return '๐' + r - '0' }, pid[5:10]) + "/" + pid[10:12] + "_" + pid[12:]
 	case 8:
-		if !isPIDSeparator(sep) {
+		if !pidtest.IsSeparator(sep) {
 			sep = ','
 		}
 		return groups(string(sep))
@@ -163,13 +124,13 @@ func FuzzMaskPID(f *testing.F) {
 	f.Add(uint64(77), uint8(7), "1 2 3", "4-5", '\u00a0')
 	f.Add(uint64(31), uint8(8), "2026-12-01 ", " 10:00", '\u2010')
 	f.Fuzz(func(t *testing.T, seed uint64, form uint8, before, after string, sep rune) {
-		pid := pidFromSeed(seed)
-		if pidDigitsIn(before+"|"+after, pid) {
+		pid := pidtest.FromSeed(seed)
+		if pidtest.DigitsIn(before+"|"+after, pid) {
 			return // the PID is in the fuzzer's own text, in no form of this test
 		}
 		text := before + pidInForm(pid, form, sep) + after
 		m := MaskPID(text)
-		if pidDigitsIn(m, pid) {
+		if pidtest.DigitsIn(m, pid) {
 			t.Fatalf("PID %s survives MaskPID(%q) = %q", pid, text, m)
 		}
 		if again := MaskPID(m); again != m {

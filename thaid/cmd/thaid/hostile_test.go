@@ -17,6 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-jose/go-jose/v4"
+	"github.com/thaid-go/thaid-go/internal/pidtest"
 )
 
 // hostile is what a hostile provider puts in every value the command prints: a terminal
@@ -181,7 +182,7 @@ func TestLoginTextEscapesControls(t *testing.T) {
 		}
 	}
 	noFullPID(t, "stdout", r.stdout)
-	if pidDigitsIn(r.stdout, pidA) {
+	if pidtest.DigitsIn(r.stdout, pidA) {
 		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
 	}
 }
@@ -198,7 +199,7 @@ func TestLoginJSONEscapesControls(t *testing.T) {
 	}
 	noControls(t, "stdout", r.stdout)
 	noControls(t, "stderr", r.stderr)
-	if pidDigitsIn(r.stdout, pidA) {
+	if pidtest.DigitsIn(r.stdout, pidA) {
 		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
 	}
 	m := loginJSONOf(t, r)

@@ -7,7 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-	"unicode"
+
+	"github.com/thaid-go/thaid-go/internal/pidtest"
 )
 
 // pidA is a valid PID (check digit 8) of the README's examples; thaiA is it in Thai digits.
@@ -87,7 +88,7 @@ func TestDecodeMasksEveryPID(t *testing.T) {
 		if r.code != exitOK {
 			t.Fatalf("%q: exit %d: %s", args[:len(args)-1], r.code, r.stderr)
 		}
-		if pidDigitsIn(r.stdout, pidA) {
+		if pidtest.DigitsIn(r.stdout, pidA) {
 			t.Errorf("%q: the PID's digits are in the output:\n%s", args[:len(args)-1], r.stdout)
 		}
 		for _, want := range []string{"1-1017-xxxxx-70-8", "1767225600", "a claim named by a PID", "exp       2026-01-01T00:00:00Z"} {
@@ -99,44 +100,6 @@ func TestDecodeMasksEveryPID(t *testing.T) {
 			}
 		}
 	}
-}
-
-// isSeparator reports whether r may stand between the digit groups of a PID: a space, a
-// dash, '.', ',', '_' or '/'.
-func isSeparatorForTest(r rune) bool {
-	return unicode.IsSpace(r) || unicode.Is(unicode.Pd, r) || strings.ContainsRune(".,_/", r)
-}
-
-// pidDigitsIn reports whether s holds pid's 13 digits in order once the separators are
-// removed and Thai digits read as ASCII.
-func pidDigitsIn(s, pid string) bool {
-	var b strings.Builder
-	for _, r := range s {
-		switch {
-		case isSeparatorForTest(r):
-		case r >= '๐' && r <= '๙':
-			b.WriteRune('0' + r - '๐')
-		default:
-			b.WriteRune(r)
-		}
-	}
-	return strings.Contains(b.String(), pid)
-}
-
-// pidFromSeed returns a valid PID from a seed: first digit 1 to 8, twelve digits, check digit.
-func pidFromSeed(seed uint64) string {
-	d := make([]byte, 12)
-	d[0] = byte('1' + seed%8)
-	seed /= 8
-	for i := 1; i < 12; i++ {
-		d[i] = byte('0' + seed%10)
-		seed /= 10
-	}
-	sum := 0
-	for i, c := range d {
-		sum += int(c-'0') * (13 - i)
-	}
-	return string(d) + strconv.Itoa((11-sum%11)%10)
 }
 
 // pidInForm writes pid as text in one of the forms a token may carry it in.
@@ -196,8 +159,8 @@ func FuzzDecodeMasksPID(f *testing.F) {
 	f.Add(uint64(987654321), uint8(2), uint8(5), "a.", ".5", false)
 	f.Add(uint64(5), uint8(6), uint8(6), "12", "", true)
 	f.Fuzz(func(t *testing.T, seed uint64, form, place uint8, before, after string, asJSON bool) {
-		pid := pidFromSeed(seed)
-		if pidDigitsIn(before+"|"+after, pid) {
+		pid := pidtest.FromSeed(seed)
+		if pidtest.DigitsIn(before+"|"+after, pid) {
 			return // the PID in the fuzzer's own text, in no form of this test
 		}
 		text := before + pidInForm(pid, form) + after
@@ -241,7 +204,7 @@ func FuzzDecodeMasksPID(f *testing.F) {
 		if r.code != exitOK {
 			t.Fatalf("exit %d for %s / %s: %s", r.code, header, claims, r.stderr)
 		}
-		if pidDigitsIn(r.stdout+"\n"+r.stderr, pid) {
+		if pidtest.DigitsIn(r.stdout+"\n"+r.stderr, pid) {
 			t.Fatalf("PID %s shown in the output of %s / %s:\n%s%s", pid, header, claims, r.stdout, r.stderr)
 		}
 	})
