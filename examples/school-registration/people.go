@@ -69,7 +69,7 @@ func (app *application) handleAssignAdmin() http.Handler {
 				page{Form: map[string]string{"area": area}, Errors: map[string]string{"pid": "pid"}})
 			return
 		}
-		err = app.store.AssignAreaAdmin(r.Context(), c.actor(), pid.Digits(), area)
+		_, err = app.store.AssignAreaAdmin(r.Context(), c.actor(), pid.Digits(), area)
 		switch {
 		case errors.Is(err, store.ErrAlreadyAdmin):
 			app.renderPeople(w, r, c, http.StatusConflict, page{Notice: "already_admin"})
@@ -88,7 +88,7 @@ func (app *application) handleAssignAdmin() http.Handler {
 // handleRemoveAdmin removes one area of an area admin.
 func (app *application) handleRemoveAdmin() http.Handler {
 	return app.requireSuper(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		err := app.store.RemoveAreaAdmin(r.Context(), c.actor(), r.PathValue("id"))
+		_, err := app.store.RemoveAreaAdmin(r.Context(), c.actor(), r.PathValue("id"))
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			app.renderPeople(w, r, c, http.StatusNotFound, page{Notice: "notfound"})
