@@ -89,6 +89,7 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 		AfterLoginPath:  "/start",
 		AfterLogoutPath: "/?done=logged_out",
 		AuthParams:      cfg.authParams,
+		OnLogin:         app.recordAdminName,
 		Logger:          log.With("component", "thaid"),
 		Observe:         app.metrics.observe,
 	})
@@ -102,6 +103,19 @@ func newApplication(ctx context.Context, cfg config, provider thaid.Provider, lo
 	}
 	app.auth = auth
 	return app, closeDeps, nil
+}
+
+// recordAdminName is the login hook: an admin's name, as their ThaID login
+// sends it, is kept for the super-admin's page and the audit trail. It never
+// refuses a login; a failure to keep the name is logged.
+func (app *application) recordAdminName(ctx context.Context, id *thaid.Identity) (string, error) {
+	if id == nil || id.PID.IsZero() {
+		return "", nil
+	}
+	if _, err := app.store.RecordAdminName(ctx, id.PID.Digits(), citizenName(id)); err != nil {
+		app.log.Error("admin name", "admin", id.PID.Masked(), "err", err)
+	}
+	return "", nil
 }
 
 // serverError logs err and renders the server error page; c may be nil.

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,10 +108,23 @@ func TestMailPermanentFailure(t *testing.T) {
 				!strings.Contains(e.Reason, "550") || strings.Contains(strings.ToLower(e.Reason), gone) {
 				t.Errorf("mail_failed entry %+v", e)
 			}
+			// The area's admin sees it on the audit page with what it takes to reach the
+			// applicant (issue 25): the registration, its phone and the address the mail
+			// did not reach. The server's answer is shown without the address.
+			if e.RegistrationID == "" {
+				t.Error("the mail_failed entry names no registration")
+			}
 			page := admin.get("/admin/audit?action=" + store.AuditMailFailed)
-			mustContain(t, page, "ส่งอีเมลแจ้งผลไม่สำเร็จ", thaid.MaskPID(citizens[0].PID))
-			if strings.Contains(strings.ToLower(page.Body), gone) {
-				t.Error("the audit page shows the refused address")
+			mustContain(t, page, "ส่งอีเมลแจ้งผลไม่สำเร็จ", thaid.MaskPID(citizens[0].PID), `id="mailfail-`+e.RegistrationID+`"`,
+				`href="tel:&#43;66812345678"`, "081-234-5678", "อีเมลที่ส่งไม่ถึง "+gone, `href="/admin/registrations/`+e.RegistrationID+`"`)
+			if r := regexp.MustCompile(`<span class="reason">[^<]*</span>`).FindString(page.Body); r == "" || strings.Contains(strings.ToLower(r), gone) {
+				t.Errorf("the server's answer on the audit page: %q, want it without the address", r)
+			}
+			// The admin of another area sees none of it.
+			other := newBrowser(t, app.URL)
+			other.login(adminBRM1)
+			if got := other.get("/admin/audit"); strings.Contains(got.Body, gone) || strings.Contains(got.Body, e.RegistrationID) {
+				t.Error("the admin of another area sees the failed mail's applicant")
 			}
 
 			log := app.Log.String()
