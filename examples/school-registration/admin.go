@@ -313,6 +313,8 @@ func (app *application) handleAdmin() http.Handler {
 			if id := q.Get("reg"); id != "" && (c.isAdmin() || c.super) {
 				reg, err := app.store.RegistrationForReader(r.Context(), c.pid, id)
 				switch {
+				case err == nil && reg.Status == store.StatusPending:
+					done = adminDone{} // not decided: no notice says it was
 				case err == nil:
 					done.Reg = &reg
 				case !errors.Is(err, store.ErrNotFound):

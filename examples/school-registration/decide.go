@@ -84,7 +84,8 @@ func (app *application) confirmDecision(w http.ResponseWriter, r *http.Request, 
 	list url.Values, status int, p page) {
 	reg, err := app.store.RegistrationForAdmin(r.Context(), c.pid, id)
 	switch {
-	case errors.Is(err, store.ErrNotFound):
+	case errors.Is(err, store.ErrNotFound) || err == nil && reg.Status == store.StatusPending && action == decideRevoke:
+		// (A pending registration has no approval to revoke.)
 		app.renderAdmin(w, r, c, http.StatusNotFound, page{Notice: "notfound"}, list, adminDone{})
 	case err != nil:
 		app.serverError(w, r, c, err)
@@ -142,7 +143,8 @@ func (app *application) handleDecide(action string) http.Handler {
 			// Decided meanwhile, or not this admin's to decide.
 			reg, rerr := app.store.RegistrationForAdmin(r.Context(), c.pid, id)
 			switch {
-			case errors.Is(rerr, store.ErrNotFound) || rerr == nil && reg.Status == fromStatus(action):
+			case errors.Is(rerr, store.ErrNotFound) || rerr == nil && (reg.Status == fromStatus(action) || reg.Status == store.StatusPending):
+				// Not this admin's to decide, or (a revocation of a pending registration) nothing to decide.
 				app.renderAdmin(w, r, c, http.StatusNotFound, page{Notice: "notfound"}, list, adminDone{})
 				return
 			case rerr != nil:

@@ -477,3 +477,25 @@ func TestSmallerThings(t *testing.T) {
 	super.login(superAdmin)
 	mustShowText(t, super.get("/admin"), "ทุกเขตพื้นที่", "รายการที่ 1–3 จาก 3", applicant3.Name(), "สพป.บุรีรัมย์ เขต 1", "สพป.บุรีรัมย์ เขต 3")
 }
+
+// TestNothingToRevoke: a pending registration has no approval to revoke: its
+// revocation page and a revocation POST answer "not found", and a list
+// address claiming it was decided shows no notice.
+func TestNothingToRevoke(t *testing.T) {
+	mock := startMock(t)
+	app := startApp(t, mock, officeEnv(testdb.URL(t, testdb.SQLite)))
+	mustStatus(t, newBrowser(t, app.URL).register(applicant1, kanLueang), http.StatusOK, "/status")
+	admin := newBrowser(t, app.URL)
+	id := registrationIDs(admin.login(adminBRM3).Body)[0]
+	if got := admin.get("/admin/registrations/" + id + "/revoke"); got.Status != http.StatusNotFound || strings.Contains(got.Body, `id="confirm"`) {
+		t.Errorf("the revocation page of a pending registration: %d", got.Status)
+	}
+	if got := admin.post("/admin/registrations/"+id+"/revoke", url.Values{"confirm": {"yes"}, "reason": {"x"}}); got.Status != http.StatusNotFound {
+		t.Errorf("revoking a pending registration: %d, want 404", got.Status)
+	}
+	crafted := admin.get("/admin?" + url.Values{"done": {"approved"}, "reg": {id}}.Encode())
+	if strings.Contains(crafted.Body, `id="done-notice"`) {
+		t.Error("a notice says a pending registration was decided")
+	}
+	mustShowText(t, newBrowser(t, app.URL).login(applicant1), "รอการอนุมัติ")
+}
