@@ -2,12 +2,15 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"fmt"
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -107,26 +110,37 @@ func newFieldError(field, code, value string, anchors map[string]string) *fieldE
 		e.Anchor = a
 	}
 	if field == "pid" {
-		e.Got = strings.Count(strings.Map(func(r rune) rune {
+		e.Got = 0
+		for _, r := range value {
 			if r >= '0' && r <= '9' {
-				return 'd'
+				e.Got++
 			}
-			return -1
-		}, value), "d")
+		}
 	}
 	return e
 }
 
 // errorSummary lists the errors of errs (field -> code), in the forms'
-// order, for the error summary at the top of a page.
+// order (fieldOrder; any other field after them, by name), for the error
+// summary at the top of a page.
 func errorSummary(errs, values, anchors map[string]string) []*fieldError {
-	var out []*fieldError
-	for _, f := range fieldOrder {
-		if code, ok := errs[f]; ok {
-			out = append(out, newFieldError(f, code, values[f], anchors))
-		}
+	fields := slices.Sorted(maps.Keys(errs))
+	slices.SortStableFunc(fields, func(a, b string) int {
+		return cmp.Compare(orderOf(a), orderOf(b))
+	})
+	out := make([]*fieldError, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, newFieldError(f, errs[f], values[f], anchors))
 	}
 	return out
+}
+
+// orderOf is a field's place in fieldOrder (after them all when absent).
+func orderOf(field string) int {
+	if i := slices.Index(fieldOrder, field); i >= 0 {
+		return i
+	}
+	return len(fieldOrder)
 }
 
 // page is what every template receives.
@@ -152,15 +166,6 @@ func (p page) Err(field string) *fieldError {
 
 // Summary lists the page's errors for its error summary.
 func (p page) Summary() []*fieldError { return errorSummary(p.Errors, p.Form, p.Anchors) }
-
-// ErrFor returns the error of a field of the form for one item (e.g. one
-// registration on the admin page), or nil.
-func (p page) ErrFor(field, item string) *fieldError {
-	if p.Form["item"] != item {
-		return nil
-	}
-	return p.Err(field)
-}
 
 // render writes a page; a template error becomes a plain 500.
 func (v *views) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
