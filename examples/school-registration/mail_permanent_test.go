@@ -42,7 +42,9 @@ func TestMailPermanentFailure(t *testing.T) {
 				return nil
 			}
 			db := testdb.URL(t, kind)
-			app := startApp(t, mock, smtpEnv(db, server.addr), fastMail)
+			env := smtpEnv(db, server.addr)
+			env["ADMIN_PIDS"] = adminBRM1.PID + ":3101," + adminBRM3.PID + ":" + areaBRM3 + "," + superAdmin.PID + ":*"
+			app := startApp(t, mock, env, fastMail)
 			for c, email := range map[int]string{0: gone, 1: busy} {
 				user := newBrowser(t, app.URL)
 				user.login(citizens[c])
@@ -120,7 +122,10 @@ func TestMailPermanentFailure(t *testing.T) {
 			if r := regexp.MustCompile(`<span class="reason">[^<]*</span>`).FindString(page.Body); r == "" || strings.Contains(strings.ToLower(r), gone) {
 				t.Errorf("the server's answer on the audit page: %q, want it without the address", r)
 			}
-			// The admin of another area sees none of it.
+			// So does a super-admin; the admin of another area sees none of it.
+			super := newBrowser(t, app.URL)
+			super.login(superAdmin)
+			mustContain(t, super.get("/admin/audit?action="+store.AuditMailFailed), `id="mailfail-`+e.RegistrationID+`"`, "081-234-5678", gone)
 			other := newBrowser(t, app.URL)
 			other.login(adminBRM1)
 			if got := other.get("/admin/audit"); strings.Contains(got.Body, gone) || strings.Contains(got.Body, e.RegistrationID) {
