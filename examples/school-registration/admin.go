@@ -40,10 +40,11 @@ func adminListURL(q url.Values) string {
 	return "/admin"
 }
 
-// returnQuery reads the "list" field of a decision's form: the query of the
-// list the decision was made from, to return to. Malformed parts are dropped.
+// returnQuery reads the "list" parameter of a decision's form or of a link
+// to a registration or a confirmation page: the query of the list the admin
+// came from, to return to. Malformed parts are dropped.
 func returnQuery(r *http.Request) url.Values {
-	v, _ := url.ParseQuery(r.PostFormValue("list")) // keeps what parses
+	v, _ := url.ParseQuery(r.FormValue("list")) // keeps what parses
 	return listQuery(v)
 }
 
@@ -83,12 +84,33 @@ type adminData struct {
 	// MoreOpen opens the "more filters" box: one of its filters is set, or
 	// wrong.
 	MoreOpen bool
+	Done     adminDone // the decision just made, for the notice
+	MailOn   bool      // decisions are mailed to the applicant
 }
+
+// adminDone is the notice of the admin list after a decision.
+type adminDone struct {
+	// Code is "approved", "rejected" or "revoked" (the decision made, or
+	// found already made as attempted), "already" (another decision was made
+	// first), or "" (no notice).
+	Code string
+	// Reg is the registration, as it is now (nil: not readable, or not named).
+	Reg *store.Registration
+	// Tried is the decision attempted, for "already": decideApprove, ...
+	Tried string
+}
+
+// anchors maps the list's filters to their inputs, for the error summary.
+var adminAnchors = map[string]string{"status": "f-status", "area": "f-area", "school": "f-school", "from": "f-from",
+	"to": "f-to", "sort": "f-sort"}
+
+// Summary lists the filters' errors for the error summary.
+func (d adminData) Summary() []*fieldError { return errorSummary(d.Errors, d.Filter, adminAnchors) }
 
 // Err returns the error of a filter field, or nil.
 func (d adminData) Err(field string) *fieldError {
 	if code, ok := d.Errors[field]; ok {
-		return &fieldError{Field: field, Code: code}
+		return newFieldError(field, code, d.Filter[field], adminAnchors)
 	}
 	return nil
 }
@@ -100,6 +122,13 @@ func (d adminData) CanDecide(area string) bool {
 
 // ListQuery is this page's query, for the decision forms' "list" field.
 func (d adminData) ListQuery() string { return d.Query.Encode() }
+
+// ConfirmURL is the confirmation page of a decision on registration id,
+// returning to this list.
+func (d adminData) ConfirmURL(id, action string) string { return confirmURL(id, action, d.Query) }
+
+// RegistrationURL is the page of registration id, returning to this list.
+func (d adminData) RegistrationURL(id string) string { return registrationURL(id, d.Query) }
 
 // with returns the URL of this list with key set to value (removed when
 // value is ""), back on the first page.
@@ -170,18 +199,9 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 		}
 		f.School = code
 	}
-	for _, field := range []string{"from", "to"} {
-		if v := d.Filter[field]; v != "" {
-			t, ok := parseDay(v, field == "to")
-			if !ok {
-				d.Errors[field] = "date"
-			} else if field == "from" {
-				f.From = t
-			} else {
-				f.To = t
-			}
-		}
-	}
+	days := readDayFilter(d.Filter["from"], d.Filter["to"], d.Errors)
+	f.From, f.To = days.From, days.To
+	d.Filter["from"], d.Filter["to"] = days.ShownFrom, days.ShownTo
 	switch d.Filter["sort"] {
 	case "", "oldest":
 	case "newest":
@@ -201,7 +221,7 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 // registrations, the search, the filters and the counts per status. An area
 // admin reads their areas, a super-admin every area; the decision forms are
 // shown only on registrations of the admin's own areas.
-func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, q url.Values) {
+func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, q url.Values, done adminDone) {
 	if c.areasErr != nil {
 		app.serverError(w, r, c, c.areasErr)
 		return
@@ -211,7 +231,7 @@ func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *c
 		return
 	}
 	d := adminData{Areas: c.areas, AllAreas: c.super, AreaChoices: c.areas, Query: listQuery(q),
-		PIDDigits: store.PIDSuffixDigits, MaxSearch: store.MaxSearchLength}
+		PIDDigits: store.PIDSuffixDigits, MaxSearch: store.MaxSearchLength, Done: done, MailOn: app.mailOn}
 	if c.super {
 		all, err := app.store.Areas(r.Context())
 		if err != nil {
@@ -279,115 +299,33 @@ func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *c
 	app.views.render(w, r, status, "admin", p)
 }
 
+// handleAdmin shows the admin list. After a decision (?done=approved,
+// rejected, revoked or already, with reg naming the registration) it names
+// the applicant and who decided, as RegistrationForReader lets the admin
+// read them.
 func (app *application) handleAdmin() http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		p := page{}
-		switch done := r.URL.Query().Get("done"); done {
-		case "approved", "rejected", "revoked":
-			p.Notice = done
-		}
-		app.renderAdmin(w, r, c, http.StatusOK, p, r.URL.Query())
-	})
-}
-
-// Admin decisions on a registration.
-const (
-	decideApprove = "approve" // pending -> approved
-	decideReject  = "reject"  // pending -> rejected, with a reason
-	decideRevoke  = "revoke"  // approved -> rejected, with a reason
-)
-
-// confirmData is the confirmation page of a decision.
-type confirmData struct {
-	Action       string // decideApprove, decideReject or decideRevoke
-	Registration store.Registration
-	Reason       string
-	List         string // the query of the list the decision comes from
-	Back         string // that list's URL
-}
-
-// handleDecide approves, rejects or revokes a registration. The first POST
-// (without confirm=yes) shows what is about to happen and asks for
-// confirmation; the confirmed POST decides. The store checks, in the same
-// UPDATE, that the registration's school is in one of the admin's areas and
-// that it is not the admin's own: otherwise the admin gets 404 and nothing
-// changes. Both steps carry the query of the list the admin came from (the
-// "list" field), and the decision returns there: always to /admin, with only
-// the list's own parameters.
-func (app *application) handleDecide(action string) http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if !c.isAdmin() {
-			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
-			return
-		}
-		id := r.PathValue("id")
-		reason := r.PostFormValue("reason")
-		list := returnQuery(r)
-		if action != decideApprove {
-			if code := checkText(reason, true, 500); code != "" {
-				// The error shows beside the registration: on the list it came from,
-				// which holds registrations of the status this decision acts on.
-				if action == decideRevoke {
-					list.Set("status", string(store.StatusApproved))
-				} else if list.Get("status") != string(store.StatusPending) {
-					list.Del("status")
+		q := r.URL.Query()
+		var done adminDone
+		switch code := q.Get("done"); code {
+		case "approved", "rejected", "revoked", "already":
+			done.Code = code
+			if id := q.Get("reg"); id != "" && (c.isAdmin() || c.super) {
+				reg, err := app.store.RegistrationForReader(r.Context(), c.pid, id)
+				switch {
+				case err == nil && reg.Status == store.StatusPending:
+					done = adminDone{} // not decided: no notice says it was
+				case err == nil:
+					done.Reg = &reg
+				case !errors.Is(err, store.ErrNotFound):
+					app.serverError(w, r, c, err)
+					return
 				}
-				app.renderAdmin(w, r, c, http.StatusUnprocessableEntity,
-					page{Form: map[string]string{"item": id, "reason": reason}, Errors: map[string]string{"reason": code}}, list)
-				return
+			}
+			if t := q.Get("tried"); slices.Contains([]string{decideApprove, decideReject, decideRevoke}, t) {
+				done.Tried = t
 			}
 		}
-		if r.PostFormValue("confirm") != "yes" {
-			app.confirmDecision(w, r, c, action, id, reason, list)
-			return
-		}
-		var err error
-		var done string
-		switch action {
-		case decideApprove:
-			done = "approved"
-			err = app.store.Approve(r.Context(), c.actor(), id)
-		case decideRevoke:
-			done = "revoked"
-			err = app.store.Revoke(r.Context(), c.actor(), id, reason)
-		default:
-			done = "rejected"
-			err = app.store.Reject(r.Context(), c.actor(), id, reason)
-		}
-		if errors.Is(err, store.ErrNotFound) {
-			app.renderAdmin(w, r, c, http.StatusNotFound, page{Notice: "notfound"}, list)
-			return
-		}
-		if err != nil {
-			app.serverError(w, r, c, err)
-			return
-		}
-		app.log.Info("registration decided", "registration", id, "decision", done, "admin", c.view.MaskedPID)
-		app.decided(done)
-		back := url.Values{}
-		for k, v := range list {
-			back[k] = v
-		}
-		back.Set("done", done)
-		http.Redirect(w, r, "/admin?"+back.Encode(), http.StatusSeeOther)
+		app.renderAdmin(w, r, c, http.StatusOK, page{}, q, done)
 	})
-}
-
-// confirmDecision shows the registration a decision is about, when the admin
-// may decide it, with the confirm and cancel buttons.
-func (app *application) confirmDecision(w http.ResponseWriter, r *http.Request, c *citizen, action, id, reason string, list url.Values) {
-	reg, err := app.store.RegistrationForAdmin(r.Context(), c.pid, id)
-	want := store.StatusPending
-	if action == decideRevoke {
-		want = store.StatusApproved
-	}
-	switch {
-	case errors.Is(err, store.ErrNotFound) || err == nil && reg.Status != want:
-		app.renderAdmin(w, r, c, http.StatusNotFound, page{Notice: "notfound"}, list)
-	case err != nil:
-		app.serverError(w, r, c, err)
-	default:
-		app.views.render(w, r, http.StatusOK, "admin_confirm", page{User: c.view,
-			Data: confirmData{Action: action, Registration: reg, Reason: reason, List: list.Encode(), Back: adminListURL(list)}})
-	}
 }

@@ -116,7 +116,7 @@ func TestAdminListInBigArea(t *testing.T) {
 			if got := registrationIDs(list.Body); !slices.Equal(got, idsOf(pending[:50])) {
 				t.Errorf("the first page decides %d registrations, want the 50 oldest pending", len(got))
 			}
-			mustShowText(t, list, "รอการอนุมัติ 800", "ไม่อนุมัติ 1000", "รายการที่ 1–50 จาก 800")
+			mustShowText(t, list, "รอการอนุมัติ 800", "ไม่อนุมัติ/เพิกถอน 1000", "รายการที่ 1–50 จาก 800")
 			mustContain(t, list, `href="/admin?page=2"`, `href="/admin?page=16"`, `href="/admin?status=approved"`)
 
 			// Pages: each a link, the last one, newest first, and back to the first.
@@ -180,9 +180,9 @@ func TestAdminListInBigArea(t *testing.T) {
 			// A decision from a searched list returns to it.
 			search := url.Values{"q": {school.Name}}
 			from := a.get(t, admin, "/admin?"+search.Encode())
-			mustContain(t, from, `name="list" value="q=`+url.QueryEscape(school.Name)+`"`)
-			ask := admin.post("/admin/registrations/"+ofSchool[0]+"/approve", url.Values{"list": {search.Encode()}})
-			mustStatus(t, ask, http.StatusOK, "")
+			mustContain(t, from, `href="/admin/registrations/`+ofSchool[0]+`/approve?list=`+url.QueryEscape(search.Encode())+`"`)
+			ask := admin.get("/admin/registrations/" + ofSchool[0] + "/approve?" + url.Values{"list": {search.Encode()}}.Encode())
+			mustStatus(t, ask, http.StatusOK, "/admin/registrations/"+ofSchool[0]+"/approve")
 			mustContain(t, ask, `href="/admin?q=`+url.QueryEscape(school.Name)+`"`, `name="list" value="q=`+url.QueryEscape(school.Name)+`"`)
 			done := admin.post("/admin/registrations/"+ofSchool[0]+"/approve", url.Values{"confirm": {"yes"}, "list": {search.Encode()}})
 			mustStatus(t, done, http.StatusOK, "/admin")
@@ -193,11 +193,12 @@ func TestAdminListInBigArea(t *testing.T) {
 			if got := listed(done.Body); !slices.Equal(got, ofSchool[1:]) {
 				t.Errorf("back on the search: %v, want the school's other registrant", got)
 			}
-			// A rejection without a reason, from page 3, shows the error on page 3.
+			// A rejection without a reason, from page 3: the error at the top of the
+			// confirmation page, which still returns to page 3.
 			onPage3 := pending[120]
-			noReason := admin.post("/admin/registrations/"+onPage3.ID+"/reject", url.Values{"reason": {" "}, "list": {"page=3"}})
+			noReason := admin.post("/admin/registrations/"+onPage3.ID+"/reject", url.Values{"confirm": {"yes"}, "reason": {" "}, "list": {"page=3"}})
 			mustStatus(t, noReason, http.StatusUnprocessableEntity, "")
-			mustContain(t, noReason, `id="reason-error"`, `id="reg-`+onPage3.ID+`"`, `href="/admin?page=3" aria-current="page"`)
+			mustContain(t, noReason, `id="error-summary"`, `href="#reason"`, `id="reason-error"`, `name="list" value="page=3"`, `href="/admin?page=3"`)
 			// From the last page: the page it returns to is there still.
 			last := pending[799]
 			done = admin.post("/admin/registrations/"+last.ID+"/reject", url.Values{"confirm": {"yes"}, "reason": {"ซ้ำ"}, "list": {"page=16&sort=oldest"}})
@@ -220,7 +221,7 @@ func TestAdminListInBigArea(t *testing.T) {
 					continue
 				}
 				for k := range u.Query() {
-					if k != "done" && !slices.Contains(adminListKeys, k) {
+					if k != "done" && k != "reg" && k != "tried" && !slices.Contains(adminListKeys, k) {
 						t.Errorf("list %q: returns with %q", list, k)
 					}
 				}
@@ -252,7 +253,7 @@ func TestAdminListInBigArea(t *testing.T) {
 			}
 			mustStatus(t, a.get(t, other, "/admin?area="+testdb.BigArea), http.StatusUnprocessableEntity, "/admin")
 			mustStatus(t, a.get(t, other, "/admin?school="+school.Code), http.StatusUnprocessableEntity, "/admin")
-			mustShowText(t, a.get(t, other, "/admin?q="+url.QueryEscape(target.Email)), "รอการอนุมัติ 0", "อนุมัติแล้ว 0", "ไม่อนุมัติ 0")
+			mustShowText(t, a.get(t, other, "/admin?q="+url.QueryEscape(target.Email)), "รอการอนุมัติ 0", "อนุมัติแล้ว 0", "ไม่อนุมัติ/เพิกถอน 0")
 			cross := other.post("/admin/registrations/"+target.ID+"/approve", url.Values{"list": {"area=" + testdb.BigArea}})
 			if cross.Status != http.StatusNotFound || strings.Contains(cross.Body, target.Email) || strings.Contains(cross.Body, thaid.MaskPID(target.PID)) {
 				t.Errorf("the admin of เขต 1 asks to approve in เขต 3: %d", cross.Status)

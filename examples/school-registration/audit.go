@@ -16,15 +16,32 @@ type auditData struct {
 	Limit   int
 	// AreaNames names the areas of the entries (an entry keeps only the code).
 	AreaNames map[string]string
+	// Registrations are the registrations the entries name that the reader
+	// may read (of their areas, or any for a super-admin): the page links to
+	// them, and shows the phone and email of one whose mail failed.
+	Registrations map[string]store.Registration
+	// Filtered: a filter is set (an empty page then says which).
+	Filtered bool
+	// From and To are the dates of the filter, as the list shows dates
+	// (To: the last day included); zero when not set.
+	From, To time.Time
+	// Future: the filter starts after today, when nothing can have happened.
+	Future bool
 }
 
 // auditActions are the actions the filter offers.
 var auditActions = []string{store.AuditRegistered, store.AuditApproved, store.AuditRejected, store.AuditRevoked,
-	store.AuditAdminGranted, store.AuditAdminRemoved, store.AuditSuperGranted, store.AuditSuperRemoved, store.AuditMailFailed, store.AuditPurged}
+	store.AuditAdminGranted, store.AuditAdminRemoved, store.AuditSuperGranted, store.AuditSuperRemoved,
+	store.AuditAreaContact, store.AuditMailFailed, store.AuditPurged}
+
+// auditAnchors maps the audit filters to their inputs, for the error summary.
+var auditAnchors = map[string]string{"area": "f-area", "action": "f-action", "from": "f-from", "to": "f-to"}
 
 // handleAudit shows the audit trail: an area admin sees their own areas (and
 // the purge notes), a super-admin every area. Filters: area, action, from and
-// to (dates in Bangkok time, both inclusive).
+// to (days in Bangkok time, both inclusive, in the Buddhist era as the list
+// shows them, or Gregorian: see parseDay). An empty result says which
+// filters gave it.
 func (app *application) handleAudit() http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		if c.areasErr != nil {
@@ -68,20 +85,16 @@ func (app *application) handleAudit() http.Handler {
 			}
 			f.Action = a
 		}
-		for _, d := range []struct {
-			field string
-			into  *time.Time
-		}{{"from", &f.From}, {"to", &f.To}} {
-			if v := form[d.field]; v != "" {
-				t, ok := parseDay(v, d.field == "to")
-				if !ok {
-					errs[d.field] = "date"
-					continue
-				}
-				*d.into = t
-			}
+		days := readDayFilter(form["from"], form["to"], errs)
+		f.From, f.To = days.From, days.To
+		form["from"], form["to"] = days.ShownFrom, days.ShownTo
+		data.Filtered = form["area"] != "" || form["action"] != "" || form["from"] != "" || form["to"] != ""
+		data.From = f.From
+		if !f.To.IsZero() {
+			data.To = f.To.AddDate(0, 0, -1)
 		}
-		p := page{User: c.view, Form: form, Errors: errs}
+		data.Future = !f.From.IsZero() && f.From.After(time.Now())
+		p := page{User: c.view, Form: form, Errors: errs, Anchors: auditAnchors}
 		if len(errs) > 0 {
 			p.Data = data
 			app.views.render(w, r, http.StatusUnprocessableEntity, "audit", p)
@@ -89,6 +102,19 @@ func (app *application) handleAudit() http.Handler {
 		}
 		entries, err := app.store.Audit(r.Context(), f)
 		if err != nil {
+			app.serverError(w, r, c, err)
+			return
+		}
+		var ids []string
+		for _, e := range entries {
+			if e.RegistrationID != "" && !slices.Contains(ids, e.RegistrationID) {
+				ids = append(ids, e.RegistrationID)
+			}
+		}
+		// Limited in the store's SQL to what the reader may read: the failed-mail
+		// entries show the registration's phone and email to its area's admins
+		// and the super-admins only.
+		if data.Registrations, err = app.store.RegistrationsForReader(r.Context(), c.pid, ids); err != nil {
 			app.serverError(w, r, c, err)
 			return
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/chromedp/cdproto/input"
 	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/emersion/go-smtp"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/testdb"
@@ -61,15 +62,24 @@ var viewports = []viewport{
 // the header takes at most a fifth of the screen.
 func TestBrowserFlow(t *testing.T) {
 	chromium := testdb.Need(t, "THAID_TEST_CHROMIUM")
-	shots := os.Getenv(screenshotEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) { browserFlow(t, chromium, shots, vp) })
 	}
+}
+
+// screenshotDir is where a browser test saves its screenshots: the directory
+// of screenshotEnv, made if need be, or a temporary one.
+func screenshotDir(t *testing.T) string {
+	t.Helper()
+	shots := os.Getenv(screenshotEnv)
+	if shots == "" {
+		return t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return shots
 }
 
 // chrome runs browser steps for one test.
@@ -368,24 +378,37 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	defer cancelAdmin()
 	c.tab(adminCtx)
 	c.loginFromOtherPhone(adminCtx, base, 3) // ประเสริฐ, admin of สพป.บุรีรัมย์ เขต 3
-	c.do(adminCtx, "admin: pending list", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`button.ok`)))
+	c.do(adminCtx, "admin: pending list", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`li.reg a.btn.ok`)))
 	c.mustShow(adminCtx, "admin", user.GivenName, maskOf(user), "081-234-5678")
 	c.layoutOK(adminCtx, "admin")
 	c.shot(adminCtx, "5-admin")
 	c.do(adminCtx, "admin: approve asks",
-		chromedp.Click(chromedp.CSS(`button.ok`)),
+		chromedp.Click(chromedp.CSS(`li.reg a.btn.ok`)),
 		chromedp.WaitVisible(chromedp.ID("confirm")),
 	)
-	c.mustShow(adminCtx, "confirm", "ยืนยันการอนุมัติ", maskOf(user))
+	c.mustShow(adminCtx, "confirm", "ยืนยันการอนุมัติ", maskOf(user), "ระบบนี้ไม่ได้ส่งอีเมล")
 	c.layoutOK(adminCtx, "confirm")
 	c.shot(adminCtx, "5b-confirm")
 	c.do(adminCtx, "admin: confirm", chromedp.Click(chromedp.ID("confirm")))
 	c.waitDone(adminCtx, "approved")
+	// The notice names the applicant and who decided (issue 25.4, 25.8).
+	c.mustShow(adminCtx, "after the approval", "อนุมัติแล้ว", user.Name(), "อนุมัติโดย "+citizens[3].Name())
+	// The browser's back button returns to the confirmation page (a GET): no
+	// "Confirm Form Resubmission". Chrome may show it as it was (its
+	// back/forward cache keeps even a no-store page); reloaded, it shows the
+	// decision made.
+	eval[bool](c, adminCtx, `(history.back(), true)`)
+	c.waitJS(adminCtx, "back on the confirmation page", `location.pathname.endsWith('/approve') && document.readyState === 'complete'`)
+	eval[bool](c, adminCtx, `(location.reload(), true)`)
+	c.waitJS(adminCtx, "the confirmation page reloaded", `document.getElementById('already') !== null && document.readyState === 'complete'`)
+	c.mustShow(adminCtx, "the confirmation page again", "คำขอนี้พิจารณาแล้ว", "อนุมัติโดย "+citizens[3].Name())
+	c.layoutOK(adminCtx, "the confirmation page again")
+	c.shot(adminCtx, "5c-back")
 	c.do(adminCtx, "audit",
 		chromedp.Navigate(base+"/admin/audit"),
 		chromedp.WaitVisible(chromedp.ID("audit")),
 	)
-	c.mustShow(adminCtx, "audit", "ลงทะเบียน", "อนุมัติ", maskOf(user), maskOf(citizens[3]), "ADMIN_PIDS")
+	c.mustShow(adminCtx, "audit", "ลงทะเบียน", "อนุมัติ", maskOf(user), maskOf(citizens[3]), "ADMIN_PIDS", "โรงเรียนวัดก้านเหลือง")
 	c.layoutOK(adminCtx, "audit")
 	c.shot(adminCtx, "8-audit")
 	eval[bool](c, adminCtx, `(document.getElementById('f-action').value = 'approved') !== ''`)
@@ -413,7 +436,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 		c.waitJS(userCtx, "news posted", `document.readyState === 'complete' && Array.from(document.querySelectorAll('article.news h3')).some(h => h.textContent === `+strconv.Quote(title)+`)`)
 	}
 	post("ขอเชิญประชุมผู้ปกครอง", "ขอเชิญผู้ปกครองนักเรียนทุกชั้นประชุมที่หอประชุม")
-	post("เปิดรับสมัครนักเรียนใหม่", "รับสมัครนักเรียนชั้นอนุบาล 2 และประถมศึกษาปีที่ 1 ตั้งแต่วันที่ 1–15 มีนาคม")
+	post("เปิดรับสมัครนักเรียนใหม่", "รับสมัครนักเรียนชั้นอนุบาล 2 และประถมศึกษาปีที่ 1 ตั้งแต่วันที่ 1–15 มีนาคม ใบสมัคร: https://www.obec.go.th/")
 	c.layoutOK(userCtx, "manage")
 	c.shot(userCtx, "6-manage")
 	// Edit the newest item (first on the page), delete the other.
@@ -439,6 +462,9 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 	if strings.Contains(page, "ขอเชิญประชุมผู้ปกครอง") {
 		t.Error("deleted news on the public page")
 	}
+	if link := eval[string](c, userCtx, `(a => a ? a.href + ' ' + a.rel : '')(document.querySelector('article.news a'))`); link != "https://www.obec.go.th/ noopener noreferrer nofollow" {
+		t.Errorf("the address in the news is a link %q, want https://www.obec.go.th/ with rel noopener noreferrer nofollow", link)
+	}
 	c.layoutOK(userCtx, "school page")
 	c.shot(userCtx, "7-school")
 
@@ -458,36 +484,42 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 		chromedp.Click(chromedp.CSS(`form[action="/admin/people"] button`)),
 	)
 	c.waitDone(superCtx, "assigned")
-	c.mustShow(superCtx, "people", maskOf(newAdmin), maskOf(citizens[3]), "แต่งตั้งผู้ดูแลเขตพื้นที่แล้ว")
+	c.mustShow(superCtx, "people", maskOf(newAdmin), maskOf(citizens[3]), "แต่งตั้ง "+maskOf(newAdmin)+" เป็นผู้ดูแล สพป.บุรีรัมย์ เขต 3 แล้ว",
+		citizens[3].Name(), citizens[2].Name(), "ผู้ดูแลระบบ")
 	c.layoutOK(superCtx, "people")
 	c.shot(superCtx, "9-people")
 	clicked := eval[bool](c, superCtx, `(() => {
 		const row = Array.from(document.querySelectorAll('#admins tr')).find(r => r.textContent.includes(`+strconv.Quote(maskOf(newAdmin))+`));
 		if (!row) return false;
-		row.querySelector('button').click();
+		row.querySelector('a.danger').click();
 		return true;
 	})()`)
 	if !clicked {
 		t.Fatal("no row of the new admin")
 	}
+	c.do(superCtx, "removal asks", chromedp.WaitVisible(chromedp.ID("confirm")))
+	c.mustShow(superCtx, "removal confirmation", "ยืนยันการถอดถอนผู้ดูแลเขตพื้นที่", maskOf(newAdmin), "สพป.บุรีรัมย์ เขต 3")
+	c.layoutOK(superCtx, "removal confirmation")
+	c.shot(superCtx, "9b-remove")
+	c.do(superCtx, "remove", chromedp.Click(chromedp.ID("confirm")))
 	c.waitDone(superCtx, "removed")
-	if page := c.text(superCtx); strings.Contains(page, maskOf(newAdmin)) || !strings.Contains(page, "ถอดถอนผู้ดูแลเขตพื้นที่แล้ว") {
-		t.Error("the removed admin is still listed, or no message")
+	c.mustShow(superCtx, "after the removal", "ถอดถอน "+maskOf(newAdmin)+" จากผู้ดูแล สพป.บุรีรัมย์ เขต 3 แล้ว")
+	if n := eval[int](c, superCtx, `Array.from(document.querySelectorAll('#admins tr')).filter(r => r.textContent.includes(`+strconv.Quote(maskOf(newAdmin))+`)).length`); n != 0 {
+		t.Error("the removed admin is still listed")
 	}
 
 	// 6. The admin revokes, with a reason typed in Thai; the applicant sees it and logs out.
-	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin?status=approved"), chromedp.WaitVisible(chromedp.CSS(`input[id^="revoke-reason-"]`)))
-	reasonID := eval[string](c, adminCtx, `document.querySelector('input[id^="revoke-reason-"]').id`)
-	c.typeThai(adminCtx, reasonID, "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.do(adminCtx, "admin page", chromedp.Navigate(base+"/admin?status=approved"), chromedp.WaitVisible(chromedp.CSS(`li.reg a[href*="/revoke"]`)))
 	c.do(adminCtx, "revoke asks",
-		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)),
-		chromedp.WaitVisible(chromedp.ID("confirm")),
+		chromedp.Click(chromedp.CSS(`li.reg a[href*="/revoke"]`)),
+		chromedp.WaitVisible(chromedp.ID("reason")),
 	)
-	c.mustShow(adminCtx, "revoke confirmation", "ยืนยันการเพิกถอนสิทธิ์", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.typeThai(adminCtx, "reason", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.mustShow(adminCtx, "revoke confirmation", "ยืนยันการเพิกถอนสิทธิ์", maskOf(user))
 	c.do(adminCtx, "revoke", chromedp.Click(chromedp.ID("confirm")))
 	c.waitDone(adminCtx, "revoked")
 	c.do(userCtx, "status revoked", chromedp.Navigate(base+"/status"), chromedp.WaitVisible(chromedp.ID("reason")))
-	c.mustShow(userCtx, "status", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว")
+	c.mustShow(userCtx, "status", "ย้ายไปปฏิบัติราชการที่โรงเรียนอื่นแล้ว", "ถูกเพิกถอนสิทธิ์จัดการเว็บไซต์โรงเรียน")
 	c.do(userCtx, "logout",
 		chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)),
 		chromedp.WaitVisible(chromedp.ID("logged-out")),
@@ -509,12 +541,7 @@ func browserFlow(t *testing.T, chromium, shots string, vp viewport) {
 // PREFIX-11-admin-search, PREFIX-12-admin-decided.
 func TestBrowserAdminSearch(t *testing.T) {
 	chromium := testdb.Need(t, "THAID_TEST_CHROMIUM")
-	shots := os.Getenv(screenshotEnv)
-	if shots == "" {
-		shots = t.TempDir()
-	} else if err := os.MkdirAll(shots, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	shots := screenshotDir(t)
 	for _, vp := range viewports {
 		t.Run(vp.name, func(t *testing.T) { browserAdminSearch(t, chromium, shots, vp) })
 	}
@@ -583,7 +610,7 @@ func browserAdminSearch(t *testing.T, chromium, shots string, vp viewport) {
 	c.shot(adminCtx, "11-admin-search")
 
 	// Approve one from the search; back on the search.
-	c.do(adminCtx, "approve asks", chromedp.Click(chromedp.CSS(`li.reg button.ok`)), chromedp.WaitVisible(chromedp.ID("confirm")))
+	c.do(adminCtx, "approve asks", chromedp.Click(chromedp.CSS(`li.reg a.btn.ok`)), chromedp.WaitVisible(chromedp.ID("confirm")))
 	c.do(adminCtx, "approve", chromedp.Click(chromedp.ID("confirm")))
 	c.waitDone(adminCtx, "approved")
 	if q := query("q"); q != school.Name || listed() != 1 {
@@ -609,4 +636,184 @@ func browserAdminSearch(t *testing.T, chromium, shots string, vp viewport) {
 	if v := eval[string](c, adminCtx, `document.getElementById('q').value`); v != "" || listed() != 0 {
 		t.Errorf("the refused search shows %q and %d registrations", v, listed())
 	}
+}
+
+// TestBrowserOffice (issue 25) drives Chromium through an office's day
+// with mail on, on a desktop screen and at 390 px, against the app as
+// `go run .` starts it (the embedded mock, its demo admins) with an SMTP
+// server that refuses the applicant's address (550):
+//
+//  1. the applicant's form with a wrong phone: the error summary at the top,
+//     focused; then a landline and the address the server refuses;
+//  2. the area admin sets the office's contact (/admin/areas);
+//  3. rejects with a reason of spaces: the error summary, focused, its link
+//     moving to the field; then with a reason: the notice names the
+//     applicant and who rejected;
+//  4. the audit page shows the undelivered mail with the applicant's phone
+//     (tap to call), the address and a link to the registration's page,
+//     whose history holds the failed mail;
+//  5. the applicant's status page says "not approved" (not "revoked"), with
+//     the office's contact;
+//  6. the super-admin's page lists the admins by name, the super-admin
+//     marked, with labels at 390 px; a removal asks, naming the admin.
+//
+// Screenshots: PREFIX-13-form-errors, -14-contact, -15-reject-error,
+// -16-rejected, -17-mail-failed, -18-registration, -19-status-rejected,
+// -20-people, -21-remove.
+func TestBrowserOffice(t *testing.T) {
+	chromium := testdb.Need(t, "THAID_TEST_CHROMIUM")
+	shots := screenshotDir(t)
+	for _, vp := range viewports {
+		t.Run(vp.name, func(t *testing.T) { browserOffice(t, chromium, shots, vp) })
+	}
+}
+
+func browserOffice(t *testing.T, chromium, shots string, vp viewport) {
+	const refused = "somchai.typo@example.ac.th"
+	server := startSMTP(t, "127.0.0.1:0")
+	server.rcptAnswer = func(to string, _ int) error {
+		if strings.EqualFold(to, refused) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<" + to + ">: no such user here"}
+		}
+		return nil
+	}
+	base, _, _ := startRun(t, map[string]string{"ADDR": "127.0.0.1:0", "DATABASE_URL": filepath.Join(t.TempDir(), "office.db"),
+		"SMTP_ADDR": server.addr, "SMTP_FROM": "สพป.บุรีรัมย์ <noreply@school.example.go.th>", "SMTP_USERNAME": "mailer",
+		"SMTP_PASSWORD": "secret", "SMTP_TLS": "none"})
+	c := &chrome{t: t, vp: vp, shots: shots}
+	userCtx := c.startChromium(chromium)
+	user, admin, super := citizens[0], citizens[3], citizens[2] // the demo's applicant, admin of เขต 3, super-admin
+	// focusedSummary reports where the page's focus is and whether the error
+	// summary is on the screen, from its top.
+	focusedSummary := func(ctx context.Context, where string) {
+		t.Helper()
+		got := eval[string](c, ctx, `(() => {
+			const s = document.getElementById('error-summary');
+			if (!s) return 'no summary';
+			const r = s.getBoundingClientRect();
+			return (document.activeElement === s ? 'focused' : 'focus on ' + document.activeElement.id) + (r.top >= 0 && r.top < innerHeight / 3 ? '' : ' at ' + r.top);
+		})()`)
+		if got != "focused" {
+			t.Errorf("%s: the error summary: %s; want it focused, in the top third of the screen", where, got)
+		}
+	}
+
+	// 1. The form with a wrong phone number.
+	c.loginFromOtherPhone(userCtx, base, 0)
+	c.do(userCtx, "form", chromedp.Navigate(base+"/register/form?school="+kanLueang), chromedp.WaitVisible(chromedp.ID("phone")),
+		chromedp.SendKeys(chromedp.ID("phone"), "12345"), chromedp.SendKeys(chromedp.ID("email"), refused),
+		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)), chromedp.WaitVisible(chromedp.ID("error-summary")))
+	focusedSummary(userCtx, "the form")
+	c.mustShow(userCtx, "the form's errors", "กรุณาแก้ไขข้อมูล", "เบอร์โทรศัพท์: เบอร์โทรศัพท์ไม่ถูกต้อง")
+	c.layoutOK(userCtx, "the form's errors")
+	c.shotScreen(userCtx, "13-form-errors")
+	c.do(userCtx, "the summary's link", chromedp.Click(chromedp.CSS(`#error-summary a[href="#phone"]`)))
+	c.waitJS(userCtx, "focus on the phone", `document.activeElement && document.activeElement.id === 'phone'`)
+	eval[bool](c, userCtx, `(document.getElementById('phone').value = '') === ''`)
+	c.do(userCtx, "register", chromedp.SendKeys(chromedp.ID("phone"), "044 611 234"),
+		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)), chromedp.WaitVisible(chromedp.ID("how-you-hear")))
+
+	// 2. The area admin sets the office's contact.
+	adminCtx, cancelAdmin := chromedp.NewContext(userCtx, chromedp.WithNewBrowserContext())
+	defer cancelAdmin()
+	c.tab(adminCtx)
+	c.loginFromOtherPhone(adminCtx, base, 3)
+	c.do(adminCtx, "contact", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/areas"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/admin/areas"]`)), chromedp.WaitVisible(chromedp.CSS(`a[href="/admin/areas/`+areaBRM3+`"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/admin/areas/`+areaBRM3+`"]`)), chromedp.WaitVisible(chromedp.ID("contact_phone")),
+		chromedp.SendKeys(chromedp.ID("contact_phone"), "044 611 000"),
+		chromedp.SendKeys(chromedp.ID("contact_email"), "office3@example.go.th"),
+		chromedp.Click(chromedp.CSS(`main button[type="submit"]`)))
+	c.waitDone(adminCtx, "saved")
+	c.mustShow(adminCtx, "contacts", "บันทึกช่องทางติดต่อของ สพป.บุรีรัมย์ เขต 3 แล้ว", "044-611-000", "office3@example.go.th")
+	c.layoutOK(adminCtx, "contacts")
+	if vp.mobile {
+		if label := eval[string](c, adminCtx, `getComputedStyle(document.querySelector('#areas td'), '::before').content`); !strings.Contains(label, "เขตพื้นที่") {
+			t.Errorf("the contacts' rows at 390 px are labelled %s", label)
+		}
+	}
+	c.shot(adminCtx, "14-contact")
+
+	// 3. Reject: first with a reason of spaces, then with a reason.
+	c.do(adminCtx, "list", chromedp.Navigate(base+"/admin"), chromedp.WaitVisible(chromedp.CSS(`li.reg a[href*="/reject"]`)))
+	c.mustShow(adminCtx, "list", "044-611-234")
+	if href := eval[string](c, adminCtx, `document.querySelector('li.reg a.phone').getAttribute('href')`); href != "tel:+6644611234" {
+		t.Errorf("the applicant's phone links to %q", href)
+	}
+	c.do(adminCtx, "reject asks", chromedp.Click(chromedp.CSS(`li.reg a[href*="/reject"]`)), chromedp.WaitVisible(chromedp.ID("reason")))
+	c.mustShow(adminCtx, "reject confirmation", "ยืนยันการไม่อนุมัติ", "ระบบจะส่งอีเมลแจ้งผลถึงผู้ลงทะเบียนที่ "+refused)
+	c.do(adminCtx, "a reason of spaces", typeText("reason", "   "), chromedp.Click(chromedp.ID("confirm")),
+		chromedp.WaitVisible(chromedp.ID("error-summary")))
+	focusedSummary(adminCtx, "the rejection")
+	c.mustShow(adminCtx, "the rejection's error", "เหตุผล: กรุณากรอกข้อมูลช่องนี้")
+	c.layoutOK(adminCtx, "the rejection's error")
+	c.shotScreen(adminCtx, "15-reject-error")
+	c.do(adminCtx, "the summary's link", chromedp.Click(chromedp.CSS(`#error-summary a[href="#reason"]`)))
+	c.waitJS(adminCtx, "focus on the reason", `document.activeElement && document.activeElement.id === 'reason'`)
+	c.typeThai(adminCtx, "reason", "ไม่ใช่บุคลากรของโรงเรียนนี้")
+	c.do(adminCtx, "reject", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(adminCtx, "rejected")
+	c.mustShow(adminCtx, "after the rejection", "ไม่อนุมัติแล้ว", user.Name(), "ไม่อนุมัติโดย "+admin.Name(), "ไม่ใช่บุคลากรของโรงเรียนนี้")
+	c.layoutOK(adminCtx, "after the rejection")
+	c.shotScreen(adminCtx, "16-rejected")
+
+	// 4. The mail is refused: the audit page says so, with how to reach the applicant.
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c.do(adminCtx, "audit", chromedp.Navigate(base+"/admin/audit?action=mail_failed"), chromedp.WaitVisible(chromedp.ID("audit")))
+		if eval[bool](c, adminCtx, `document.querySelector('.mailfail') !== null`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no failed mail on the audit page")
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	c.mustShow(adminCtx, "failed mail", "ส่งอีเมลแจ้งผลไม่สำเร็จ", "โรงเรียนวัดก้านเหลือง", user.Name(), "044-611-234", "อีเมลที่ส่งไม่ถึง "+refused, "550")
+	c.layoutOK(adminCtx, "failed mail")
+	c.shot(adminCtx, "17-mail-failed")
+	c.do(adminCtx, "the registration", chromedp.Click(chromedp.CSS(`.mailfail a[href^="/admin/registrations/"]`)), chromedp.WaitVisible(chromedp.ID("history")))
+	c.mustShow(adminCtx, "the registration", user.Name(), "ไม่อนุมัติโดย "+admin.Name(), "ส่งอีเมลแจ้งผลไม่สำเร็จ", "ลงทะเบียน")
+	c.layoutOK(adminCtx, "the registration")
+	c.shot(adminCtx, "18-registration")
+
+	// 5. The applicant reads a rejection, not a revocation, and how to reach the office.
+	c.do(userCtx, "status", chromedp.Navigate(base+"/status"), chromedp.WaitVisible(chromedp.ID("office-contact")))
+	c.mustShow(userCtx, "status", "ไม่ได้รับการอนุมัติ", "ไม่ใช่บุคลากรของโรงเรียนนี้", "044-611-000", "office3@example.go.th")
+	if strings.Contains(c.text(userCtx), "เพิกถอน") {
+		t.Error("the status page of a rejection speaks of a revocation")
+	}
+	c.layoutOK(userCtx, "status")
+	c.shot(userCtx, "19-status-rejected")
+
+	// 6. The super-admin's page: names, the super-admin marked, labels at 390 px; a removal asks.
+	superCtx, cancelSuper := chromedp.NewContext(userCtx, chromedp.WithNewBrowserContext())
+	defer cancelSuper()
+	c.tab(superCtx)
+	c.loginFromOtherPhone(superCtx, base, 2)
+	c.do(superCtx, "people", chromedp.Navigate(base+"/admin/people"), chromedp.WaitVisible(chromedp.ID("admins")))
+	c.mustShow(superCtx, "people", admin.Name(), maskOf(admin), super.Name(), maskOf(super), "ผู้ดูแลระบบ", "— เลือกเขตพื้นที่")
+	if vp.mobile {
+		if label := eval[string](c, superCtx, `getComputedStyle(document.querySelector('#admins td'), '::before').content`); !strings.Contains(label, "ชื่อ") {
+			t.Errorf("the admins' rows at 390 px are labelled %s", label)
+		}
+	}
+	c.layoutOK(superCtx, "people")
+	c.shot(superCtx, "20-people")
+	clicked := eval[bool](c, superCtx, `(() => {
+		const row = Array.from(document.querySelectorAll('#admins tr')).find(r => r.textContent.includes(`+strconv.Quote(maskOf(admin))+`));
+		if (!row) return false;
+		row.querySelector('a.danger').click();
+		return true;
+	})()`)
+	if !clicked {
+		t.Fatal("no row of the admin of เขต 3")
+	}
+	c.do(superCtx, "removal asks", chromedp.WaitVisible(chromedp.ID("confirm")))
+	c.mustShow(superCtx, "removal confirmation", "ยืนยันการถอดถอนผู้ดูแลเขตพื้นที่", admin.Name(), maskOf(admin), "สพป.บุรีรัมย์ เขต 3")
+	c.layoutOK(superCtx, "removal confirmation")
+	c.shot(superCtx, "21-remove")
+	c.do(superCtx, "remove", chromedp.Click(chromedp.ID("confirm")))
+	c.waitDone(superCtx, "removed")
+	c.mustShow(superCtx, "after the removal", "ถอดถอน "+admin.Name()+" ("+maskOf(admin)+") จากผู้ดูแล สพป.บุรีรัมย์ เขต 3 แล้ว")
 }

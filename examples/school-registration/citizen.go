@@ -1,40 +1,12 @@
 package main
 
 import (
-	"context"
-	"log/slog"
 	"net/http"
-	"sync/atomic"
 
 	"github.com/thaid-go/thaid-go/examples/school-registration/internal/store"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/thaid"
 )
-
-// application holds what the handlers need; every handler is one of its
-// methods.
-type application struct {
-	log       *slog.Logger
-	views     *views
-	store     *store.Store
-	auth      *middleware.Auth
-	metrics   *metrics                        // nil: no /metrics
-	redisPing func(ctx context.Context) error // nil: no Redis
-	mailOn    bool                            // decisions are mailed to the applicant
-	outbox    *outbox                         // nil when mail is off
-	proxies   trustedProxies                  // whose X-Forwarded-For names the client
-	draining  atomic.Bool                     // stopping: /readyz answers 503
-}
-
-// decided counts a decision and wakes the outbox to send its mail.
-func (app *application) decided(outcome string) {
-	if app.metrics != nil {
-		app.metrics.decisions.WithLabelValues(outcome).Inc()
-	}
-	if app.outbox != nil {
-		app.outbox.wake()
-	}
-}
 
 // citizen is the logged-in user of a request.
 type citizen struct {
@@ -95,14 +67,4 @@ func (app *application) requireCitizen(next func(w http.ResponseWriter, r *http.
 		}
 		next(w, r, c)
 	})
-}
-
-// serverError logs err and renders the server error page; c may be nil.
-func (app *application) serverError(w http.ResponseWriter, r *http.Request, c *citizen, err error) {
-	app.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
-	var user *viewer
-	if c != nil {
-		user = c.view
-	}
-	app.views.renderError(w, r, http.StatusInternalServerError, "server", user)
 }

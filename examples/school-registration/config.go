@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -337,4 +338,27 @@ func (c config) provider() thaid.Provider {
 		return thaid.Sandbox
 	}
 	return thaid.Provider{Issuer: strings.TrimRight(c.Issuer, "/")}
+}
+
+// smtpFromEnv reads the mail server's settings (SMTP_*); see smtpConfig.
+func smtpFromEnv(getenv func(string) string) (smtpConfig, error) {
+	c := smtpConfig{Addr: strings.TrimSpace(getenv("SMTP_ADDR")), From: strings.TrimSpace(getenv("SMTP_FROM")),
+		Username: getenv("SMTP_USERNAME"), Password: getenv("SMTP_PASSWORD"), TLS: strings.ToLower(getenv("SMTP_TLS"))}
+	if c.Addr == "" {
+		return c, nil
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return c, fmt.Errorf("%w: SMTP_ADDR %q: want host:port, e.g. smtp.example.go.th:587", errConfig, c.Addr)
+	}
+	if _, err := mail.ParseAddress(c.From); err != nil || c.From == "" {
+		return c, fmt.Errorf("%w: SMTP_FROM %q: want the sender's address, e.g. noreply@example.go.th", errConfig, c.From)
+	}
+	switch c.TLS {
+	case "":
+		c.TLS = "starttls"
+	case "starttls", "tls", "none":
+	default:
+		return c, fmt.Errorf("%w: SMTP_TLS %q: want starttls, tls or none", errConfig, c.TLS)
+	}
+	return c, nil
 }

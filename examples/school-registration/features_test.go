@@ -46,10 +46,11 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			bad := super.post("/admin/people", url.Values{"pid": {"1234567890123"}, "area": {areaBRM3}})
 			mustStatus(t, bad, http.StatusUnprocessableEntity, "")
 			mustContain(t, bad, `id="pid-error"`)
-			for _, area := range []string{"3101", areaBRM3} {
+			for area, name := range map[string]string{"3101": "สพป.บุรีรัมย์ เขต 1", areaBRM3: "สพป.บุรีรัมย์ เขต 3"} {
 				got := super.post("/admin/people", url.Values{"pid": {applicant3.PID}, "area": {area}})
 				mustStatus(t, got, http.StatusOK, "/admin/people")
-				mustContain(t, got, "แต่งตั้งผู้ดูแลเขตพื้นที่แล้ว")
+				// Never logged in, no registration: named by the masked PID.
+				mustShowText(t, got, "แต่งตั้ง "+maskOf(applicant3)+" เป็นผู้ดูแล "+name+" แล้ว")
 			}
 			again := super.post("/admin/people", url.Values{"pid": {applicant3.PID}, "area": {areaBRM3}})
 			mustStatus(t, again, http.StatusConflict, "")
@@ -82,8 +83,11 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			if remove == "" {
 				t.Fatal("no remove form")
 			}
-			mustStatus(t, super.post(remove, nil), http.StatusOK, "/admin/people")
-			mustStatus(t, super.post(remove, nil), http.StatusNotFound, "")
+			// The form asks first (a POST without confirm=yes is sent there too).
+			mustContain(t, super.post(remove, nil), "ยืนยันการถอดถอนผู้ดูแลเขตพื้นที่", maskOf(applicant3), "สพป.บุรีรัมย์ เขต 3")
+			mustStatus(t, super.post(remove, confirmed), http.StatusOK, "/admin/people")
+			mustStatus(t, super.post(remove, confirmed), http.StatusNotFound, "")
+			mustStatus(t, super.get(remove), http.StatusNotFound, "")
 			if got := newAdmin.get("/admin"); strings.Contains(got.Body, "สพป.บุรีรัมย์ เขต 3") {
 				t.Error("removed area still on the admin's page")
 			}
@@ -111,7 +115,8 @@ func TestAdminManagementAndAudit(t *testing.T) {
 			}
 			// A date the databases cannot compare as the app writes it (SQLite compares times as text:
 			// "10000-01-01" sorted before today and the filter silently showed nothing) is refused.
-			for _, q := range []string{"to=9999-12-31", "from=0000-01-01"} {
+			// (9999-12-31 is 9999 BE, 9456 CE: a date SQLite compares right.)
+			for _, q := range []string{"to=10000-01-01", "to=31/12/10000", "from=0000-01-01"} {
 				if got := admin3.get("/admin/audit?" + q); got.Status != http.StatusUnprocessableEntity ||
 					!strings.Contains(got.Body, `id="`+q[:strings.IndexByte(q, '=')]+`-error"`) {
 					t.Errorf("%s: status %d, want 422 with the field's error", q, got.Status)
@@ -146,13 +151,20 @@ func TestDailyWork(t *testing.T) {
 	mustContain(t, list, "081-234-5678")
 	ids := registrationIDs(list.Body)
 
-	// The first POST only asks.
-	ask := admin.post("/admin/registrations/"+ids[0]+"/approve", nil)
-	mustStatus(t, ask, http.StatusOK, "")
+	// The list links to the confirmation pages, which only ask (GET: they can be
+	// reloaded and opened from the history).
+	mustContain(t, list, `href="/admin/registrations/`+ids[0]+`/approve"`, `href="/admin/registrations/`+ids[0]+`/reject"`)
+	ask := admin.get("/admin/registrations/" + ids[0] + "/approve")
+	mustStatus(t, ask, http.StatusOK, "/admin/registrations/"+ids[0]+"/approve")
 	mustContain(t, ask, "ยืนยันการอนุมัติ", `id="confirm"`, `name="confirm" value="yes"`, maskOf(applicant1), `href="/admin"`)
 	mustContain(t, user.get("/status"), "รอการอนุมัติ")
-	askReject := admin.post("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"ผิดโรงเรียน"}})
-	mustContain(t, askReject, "ยืนยันการไม่อนุมัติ", `id="confirm-reason"`, "ผิดโรงเรียน")
+	askReject := admin.get("/admin/registrations/" + ids[0] + "/reject")
+	mustContain(t, askReject, "ยืนยันการไม่อนุมัติ", `<textarea id="reason" name="reason" rows="3" required maxlength="500"`)
+	// A POST without confirm=yes (an older page's form) is sent to the confirmation page.
+	if code, loc := admin.postPeek("/admin/registrations/"+ids[0]+"/reject", url.Values{"reason": {"ผิดโรงเรียน"}}); code != http.StatusSeeOther ||
+		loc != "/admin/registrations/"+ids[0]+"/reject" {
+		t.Errorf("POST without confirm: %d to %q, want 303 to the confirmation page", code, loc)
+	}
 	mustContain(t, user.get("/status"), "รอการอนุมัติ")
 	mustStatus(t, admin.post("/admin/registrations/"+ids[0]+"/approve", confirmed), http.StatusOK, "/admin")
 

@@ -364,10 +364,13 @@ func TestRevokeWebsiteManager(t *testing.T) {
 			mustStatus(t, done, http.StatusOK, "/admin")
 			// Back on the list of approved registrations it came from.
 			mustContain(t, done, "เพิกถอนสิทธิ์แล้ว", `href="/admin?status=approved" aria-current="page"`)
-			if strings.Contains(done.Body, ids[0]) {
+			if strings.Contains(done.Body, `id="reg-`+ids[0]+`"`) {
 				t.Errorf("revoked registration still on the admin page")
 			}
-			mustStatus(t, admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"again"}}), http.StatusNotFound, "")
+			// Again (a reload, a second tab): the decision already made, and nothing changes.
+			again := admin.post(revoke, url.Values{"confirm": {"yes"}, "reason": {"again"}})
+			mustStatus(t, again, http.StatusOK, "/admin")
+			mustShowText(t, again, "เพิกถอนสิทธิ์แล้ว", "เพิกถอนสิทธิ์โดย "+adminBRM3.Name()+" ( "+maskOf(adminBRM3)+" )", "ย้ายไปสังกัดอื่นแล้ว")
 
 			if got := user.get("/manage"); got.Status != http.StatusForbidden {
 				t.Errorf("revoked user opens /manage: status %d, want 403", got.Status)

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/textproto"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,9 @@ func TestMailPermanentFailure(t *testing.T) {
 				return nil
 			}
 			db := testdb.URL(t, kind)
-			app := startApp(t, mock, smtpEnv(db, server.addr), fastMail)
+			env := smtpEnv(db, server.addr)
+			env["ADMIN_PIDS"] = adminBRM1.PID + ":3101," + adminBRM3.PID + ":" + areaBRM3 + "," + superAdmin.PID + ":*"
+			app := startApp(t, mock, env, fastMail)
 			for c, email := range map[int]string{0: gone, 1: busy} {
 				user := newBrowser(t, app.URL)
 				user.login(citizens[c])
@@ -107,10 +110,26 @@ func TestMailPermanentFailure(t *testing.T) {
 				!strings.Contains(e.Reason, "550") || strings.Contains(strings.ToLower(e.Reason), gone) {
 				t.Errorf("mail_failed entry %+v", e)
 			}
+			// The area's admin sees it on the audit page with what it takes to reach the
+			// applicant (issue 25): the registration, its phone and the address the mail
+			// did not reach. The server's answer is shown without the address.
+			if e.RegistrationID == "" {
+				t.Error("the mail_failed entry names no registration")
+			}
 			page := admin.get("/admin/audit?action=" + store.AuditMailFailed)
-			mustContain(t, page, "ส่งอีเมลแจ้งผลไม่สำเร็จ", thaid.MaskPID(citizens[0].PID))
-			if strings.Contains(strings.ToLower(page.Body), gone) {
-				t.Error("the audit page shows the refused address")
+			mustContain(t, page, "ส่งอีเมลแจ้งผลไม่สำเร็จ", thaid.MaskPID(citizens[0].PID), `id="mailfail-`+e.RegistrationID+`"`,
+				`href="tel:&#43;66812345678"`, "081-234-5678", "อีเมลที่ส่งไม่ถึง "+gone, `href="/admin/registrations/`+e.RegistrationID+`"`)
+			if r := regexp.MustCompile(`<span class="reason">[^<]*</span>`).FindString(page.Body); r == "" || strings.Contains(strings.ToLower(r), gone) {
+				t.Errorf("the server's answer on the audit page: %q, want it without the address", r)
+			}
+			// So does a super-admin; the admin of another area sees none of it.
+			super := newBrowser(t, app.URL)
+			super.login(superAdmin)
+			mustContain(t, super.get("/admin/audit?action="+store.AuditMailFailed), `id="mailfail-`+e.RegistrationID+`"`, "081-234-5678", gone)
+			other := newBrowser(t, app.URL)
+			other.login(adminBRM1)
+			if got := other.get("/admin/audit"); strings.Contains(got.Body, gone) || strings.Contains(got.Body, e.RegistrationID) {
+				t.Error("the admin of another area sees the failed mail's applicant")
 			}
 
 			log := app.Log.String()

@@ -15,16 +15,19 @@ type manageData struct {
 	News   []store.News
 }
 
+// The length limits of the free-text fields, in characters (textLength).
 const (
-	maxAbout = 5000
-	maxTitle = 200
-	maxBody  = 5000
+	maxAbout  = 5000
+	maxTitle  = 200
+	maxBody   = 5000
+	maxReason = 500 // of a rejection or a revocation
 )
 
 // checkText validates a free-text field: valid UTF-8 without control
 // characters other than line breaks and tabs (PostgreSQL refuses to store a
 // NUL byte or invalid UTF-8, and no one types the others), trimmed, required
-// unless optional, at most max characters. It returns an error code or "".
+// unless optional, at most max characters (textLength). It returns an error
+// code or "".
 func checkText(s string, required bool, max int) string {
 	s = strings.TrimSpace(s)
 	switch {
@@ -32,10 +35,19 @@ func checkText(s string, required bool, max int) string {
 		return "invalid_text"
 	case required && s == "":
 		return "required"
-	case utf8.RuneCountInString(s) > max:
+	case textLength(s) > max:
 		return "too_long"
 	}
 	return ""
+}
+
+// textLength is the length of a typed text: in characters, trimmed, a line
+// break one character (a form sends it as CRLF, two), as a browser's
+// maxlength counts Thai and Latin text (it counts a character beyond the
+// Basic Multilingual Plane, such as an emoji, as two: it is then stricter).
+func textLength(s string) int {
+	s = strings.TrimSpace(s)
+	return utf8.RuneCountInString(s) - strings.Count(s, "\r\n")
 }
 
 // badControl reports a control character other than a line break or a tab.

@@ -145,7 +145,6 @@ func (app *application) handleRegisterSubmit() http.Handler {
 		p := page{User: c.view, Form: form, Errors: errs,
 			Data: registerFormData{School: school, Name: c.view.Name}}
 		if len(errs) > 0 {
-			p.Notice = "invalid"
 			app.views.render(w, r, http.StatusUnprocessableEntity, "register_form", p)
 			return
 		}

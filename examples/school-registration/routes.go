@@ -39,14 +39,22 @@ func addRoutes(mux *http.ServeMux, app *application) {
 
 	// Area admins.
 	mux.Handle("GET /admin", req(app.handleAdmin()))
+	mux.Handle("GET /admin/registrations/{id}", req(app.handleRegistration()))
+	mux.Handle("GET /admin/registrations/{id}/approve", req(app.handleConfirm(decideApprove)))
+	mux.Handle("GET /admin/registrations/{id}/reject", req(app.handleConfirm(decideReject)))
+	mux.Handle("GET /admin/registrations/{id}/revoke", req(app.handleConfirm(decideRevoke)))
 	mux.Handle("POST /admin/registrations/{id}/approve", req(app.handleDecide(decideApprove)))
 	mux.Handle("POST /admin/registrations/{id}/reject", req(app.handleDecide(decideReject)))
 	mux.Handle("POST /admin/registrations/{id}/revoke", req(app.handleDecide(decideRevoke)))
 	mux.Handle("GET /admin/audit", req(app.handleAudit()))
+	mux.Handle("GET /admin/areas", req(app.handleAreas()))
+	mux.Handle("GET /admin/areas/{code}", req(app.handleAreaForm()))
+	mux.Handle("POST /admin/areas/{code}", req(app.handleAreaContact()))
 
 	// Super-admins: area admins.
 	mux.Handle("GET /admin/people", req(app.handlePeople()))
 	mux.Handle("POST /admin/people", req(app.handleAssignAdmin()))
+	mux.Handle("GET /admin/people/{id}/remove", req(app.handleConfirmRemove()))
 	mux.Handle("POST /admin/people/{id}/remove", req(app.handleRemoveAdmin()))
 
 	mux.Handle("/", opt(app.handleNotFound()))

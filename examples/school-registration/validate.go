@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html/template"
 	"net/mail"
 	"strings"
 )
@@ -78,4 +79,14 @@ func formatPhone(d string) string {
 		return d[:3] + "-" + d[3:6] + "-" + d[6:]
 	}
 	return d
+}
+
+// telURI is the tel: URI of a number stored by normalizePhone, in
+// international form (tel:+6644611234), so that a phone dials it with one
+// tap; "" for anything else.
+func telURI(d string) template.URL {
+	if (len(d) != 9 && len(d) != 10) || d[0] != '0' || strings.Trim(d, "0123456789") != "" {
+		return ""
+	}
+	return template.URL("tel:+66" + d[1:])
 }

@@ -37,3 +37,33 @@ func TestFormatPhone(t *testing.T) {
 		}
 	}
 }
+
+func TestTelURI(t *testing.T) {
+	for in, want := range map[string]string{
+		"0812345678": "tel:+66812345678",
+		"021234567":  "tel:+6621234567",
+		"044611234":  "tel:+6644611234",
+		"12345":      "",
+		"":           "",
+		"08123456a8": "",
+		"1812345678": "",
+	} {
+		if got := string(telURI(in)); got != want {
+			t.Errorf("telURI(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestTextLength(t *testing.T) {
+	for in, want := range map[string]int{
+		"โรงเรียน":               8,
+		" ab \r\n":               2,
+		"a\r\nb":                 3, // the form's CRLF is one line break, as the browser counted it
+		"a\nb":                   3,
+		strings.Repeat("ก", 200): 200,
+	} {
+		if got := textLength(in); got != want {
+			t.Errorf("textLength(%q) = %d, want %d", in, got, want)
+		}
+	}
+}

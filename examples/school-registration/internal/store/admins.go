@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -69,7 +70,7 @@ func (s *Store) SetAreaAdmins(ctx context.Context, admins []AreaAdmin) error {
 			}
 			if n, _ := res.RowsAffected(); n == 1 && !slices.Contains(old, a) && !kept[a] {
 				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminGranted, AreaCode: a.AreaCode,
-					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID)}); err != nil {
+					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID), SubjectName: s.knownName(ctx, tx, a.PID)}); err != nil {
 					return err
 				}
 			}
@@ -78,12 +79,12 @@ func (s *Store) SetAreaAdmins(ctx context.Context, admins []AreaAdmin) error {
 		for _, a := range old {
 			if !kept[a] {
 				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminRemoved, AreaCode: a.AreaCode,
-					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID)}); err != nil {
+					Actor: auditConfigActor, Subject: thaid.MaskPID(a.PID), SubjectName: s.knownName(ctx, tx, a.PID)}); err != nil {
 					return err
 				}
 			}
 		}
-		return nil
+		return forgetFormerAdmins(ctx, tx)
 	})
 }
 
@@ -98,29 +99,77 @@ func scanAreaAdmin(row rowScanner) (AreaAdmin, error) {
 type AreaAdminEntry struct {
 	ID        string // names the entry in the remove form
 	MaskedPID string
-	AreaCode  string
-	AreaName  string
-	Source    string // SourceConfig or SourceApp
+	// Name is the admin's name as their own last login recorded it
+	// (RecordAdminName); zero when they have not logged in as an admin.
+	Name     PersonName
+	Super    bool // also a super-admin
+	AreaCode string
+	AreaName string
+	Source   string // SourceConfig or SourceApp
+}
+
+// areaAdminSelect reads AreaAdminEntry rows (area_admins aa).
+const areaAdminSelect = `SELECT aa.id, aa.pid, aa.area_code, a.name, aa.source,
+	EXISTS (SELECT 1 FROM super_admins sa WHERE sa.pid = aa.pid), ` + adminNameColumns + `
+	FROM area_admins aa JOIN areas a ON a.code = aa.area_code LEFT JOIN admin_names n ON n.pid = aa.pid`
+
+func scanAreaAdminEntry(row rowScanner) (AreaAdminEntry, error) {
+	var e AreaAdminEntry
+	var pid string
+	n := &e.Name
+	err := row.Scan(&e.ID, &pid, &e.AreaCode, &e.AreaName, &e.Source, &e.Super,
+		&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+	e.MaskedPID = thaid.MaskPID(pid)
+	return e, err
 }
 
 // AreaAdmins lists every area admin, by area.
 func (s *Store) AreaAdmins(ctx context.Context) ([]AreaAdminEntry, error) {
-	return queryAll(ctx, s.db, "area admins", func(row rowScanner) (AreaAdminEntry, error) {
-		var e AreaAdminEntry
-		var pid string
-		err := row.Scan(&e.ID, &pid, &e.AreaCode, &e.AreaName, &e.Source)
-		e.MaskedPID = thaid.MaskPID(pid)
-		return e, err
-	}, `SELECT aa.id, aa.pid, aa.area_code, a.name, aa.source FROM area_admins aa JOIN areas a ON a.code = aa.area_code
+	return queryAll(ctx, s.db, "area admins", scanAreaAdminEntry, areaAdminSelect+`
 		ORDER BY aa.area_code, aa.source, aa.id`)
 }
 
+// AreaAdminByID returns the area admin entry id (as AreaAdmins lists it), or
+// ErrNotFound. An entry of ADMIN_PIDS made before migration 0002 has no id
+// and is never found.
+func (s *Store) AreaAdminByID(ctx context.Context, id string) (AreaAdminEntry, error) {
+	e, err := scanAreaAdminEntry(s.db.QueryRowContext(ctx, areaAdminSelect+` WHERE aa.id = $1 AND aa.id <> ''`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return AreaAdminEntry{}, ErrNotFound
+	}
+	return e, err
+}
+
+// SuperAdminEntry is a super-admin as the admin page lists them.
+type SuperAdminEntry struct {
+	MaskedPID string
+	Name      PersonName // as for AreaAdminEntry
+	Source    string     // SourceConfig or SourceCommand
+}
+
+// SuperAdmins lists the super-admins, by masked PID.
+func (s *Store) SuperAdmins(ctx context.Context) ([]SuperAdminEntry, error) {
+	list, err := queryAll(ctx, s.db, "super-admins", func(row rowScanner) (SuperAdminEntry, error) {
+		var e SuperAdminEntry
+		var pid string
+		n := &e.Name
+		err := row.Scan(&pid, &e.Source, &n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+		e.MaskedPID = thaid.MaskPID(pid)
+		return e, err
+	}, `SELECT sa.pid, sa.source, `+adminNameColumns+` FROM super_admins sa LEFT JOIN admin_names n ON n.pid = sa.pid`)
+	slices.SortFunc(list, func(a, b SuperAdminEntry) int { return strings.Compare(a.MaskedPID, b.MaskedPID) })
+	return list, err
+}
+
 // AssignAreaAdmin makes the citizen with pid an admin of the area, as a
-// super-admin (by) does on the admin page, and writes the audit entry. It
-// returns ErrNotFound for an unknown area or when by is not a super-admin,
-// and ErrAlreadyAdmin when the citizen already administers the area.
-func (s *Store) AssignAreaAdmin(ctx context.Context, by Actor, pid, areaCode string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+// super-admin (by) does on the admin page, and writes the audit entry,
+// which it returns (it names the new admin, by the name their login or
+// registration recorded, when there is one). It returns ErrNotFound for an
+// unknown area or when by is not a super-admin, and ErrAlreadyAdmin when the
+// citizen already administers the area.
+func (s *Store) AssignAreaAdmin(ctx context.Context, by Actor, pid, areaCode string) (AuditEntry, error) {
+	var entry AuditEntry
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := requireSuper(ctx, tx, by.PID); err != nil {
 			return err
 		}
@@ -139,17 +188,24 @@ func (s *Store) AssignAreaAdmin(ctx context.Context, by Actor, pid, areaCode str
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrAlreadyAdmin
 		}
-		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminGranted, AreaCode: areaCode,
-			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(pid)})
+		entry, err = s.appendAuditEntry(ctx, tx, AuditEntry{Action: AuditAdminGranted, AreaCode: areaCode,
+			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(pid), SubjectName: s.knownName(ctx, tx, pid)})
+		return err
 	})
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	return entry, nil
 }
 
 // RemoveAreaAdmin removes the area admin entry id, as a super-admin (by)
-// does on the admin page, and writes the audit entry. An entry from
-// ADMIN_PIDS comes back at the next start unless it is removed there too.
-// It returns ErrNotFound for an unknown id or when by is not a super-admin.
-func (s *Store) RemoveAreaAdmin(ctx context.Context, by Actor, id string) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+// does on the admin page, and writes the audit entry, which it returns (it
+// names the admin as AssignAreaAdmin's does). An entry from ADMIN_PIDS comes
+// back at the next start unless it is removed there too. It returns
+// ErrNotFound for an unknown id or when by is not a super-admin.
+func (s *Store) RemoveAreaAdmin(ctx context.Context, by Actor, id string) (AuditEntry, error) {
+	var entry AuditEntry
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		if err := requireSuper(ctx, tx, by.PID); err != nil {
 			return err
 		}
@@ -162,9 +218,17 @@ func (s *Store) RemoveAreaAdmin(ctx context.Context, by Actor, id string) error 
 		if err != nil {
 			return fmt.Errorf("store: remove area admin: %w", err)
 		}
-		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditAdminRemoved, AreaCode: a.AreaCode,
-			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(a.PID)})
+		entry, err = s.appendAuditEntry(ctx, tx, AuditEntry{Action: AuditAdminRemoved, AreaCode: a.AreaCode,
+			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(a.PID), SubjectName: s.knownName(ctx, tx, a.PID)})
+		if err != nil {
+			return err
+		}
+		return forgetFormerAdmins(ctx, tx)
 	})
+	if err != nil {
+		return AuditEntry{}, err
+	}
+	return entry, nil
 }
 
 // requireSuper returns ErrNotFound unless pid is a super-admin.
@@ -218,7 +282,8 @@ func (s *Store) SetSuperAdmins(ctx context.Context, source string, pids []string
 				return fmt.Errorf("store: set super-admins: %w", err)
 			}
 			if n, _ := res.RowsAffected(); n == 1 {
-				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: actor, Subject: thaid.MaskPID(p)}); err != nil {
+				if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: actor, Subject: thaid.MaskPID(p),
+					SubjectName: s.knownName(ctx, tx, p)}); err != nil {
 					return err
 				}
 			}
@@ -230,11 +295,12 @@ func (s *Store) SetSuperAdmins(ctx context.Context, source string, pids []string
 			if _, err := tx.ExecContext(ctx, `DELETE FROM super_admins WHERE pid = $1 AND source = $2`, p, source); err != nil {
 				return fmt.Errorf("store: set super-admins: %w", err)
 			}
-			if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperRemoved, Actor: actor, Subject: thaid.MaskPID(p)}); err != nil {
+			if err := s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperRemoved, Actor: actor, Subject: thaid.MaskPID(p),
+				SubjectName: s.knownName(ctx, tx, p)}); err != nil {
 				return err
 			}
 		}
-		return nil
+		return forgetFormerAdmins(ctx, tx)
 	})
 }
 
@@ -252,7 +318,8 @@ func (s *Store) AddSuperAdmin(ctx context.Context, pid string) error {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO super_admins (pid, source) VALUES ($1, $2)`, pid, SourceCommand); err != nil {
 				return fmt.Errorf("store: add super-admin: %w", err)
 			}
-			return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid)})
+			return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid),
+				SubjectName: s.knownName(ctx, tx, pid)})
 		case err != nil:
 			return fmt.Errorf("store: add super-admin: %w", err)
 		case source == SourceCommand:
@@ -262,7 +329,7 @@ func (s *Store) AddSuperAdmin(ctx context.Context, pid string) error {
 			return fmt.Errorf("store: add super-admin: %w", err)
 		}
 		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditSuperGranted, Actor: auditCommandActor, Subject: thaid.MaskPID(pid),
-			Reason: "already a super-admin from ADMIN_PIDS; now kept whatever ADMIN_PIDS says"})
+			SubjectName: s.knownName(ctx, tx, pid), Reason: "already a super-admin from ADMIN_PIDS; now kept whatever ADMIN_PIDS says"})
 	})
 }
 
@@ -270,7 +337,7 @@ func (s *Store) AddSuperAdmin(ctx context.Context, pid string) error {
 // admin).
 func (s *Store) AdminAreas(ctx context.Context, adminPID string) ([]Area, error) {
 	return queryAll(ctx, s.db, "admin areas", scanArea,
-		`SELECT a.code, a.name, a.name_en, a.province
+		`SELECT `+areaColumns+`
 		FROM area_admins aa JOIN areas a ON a.code = aa.area_code
 		WHERE aa.pid = $1 ORDER BY a.code`, adminPID)
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -28,6 +29,7 @@ const (
 	AuditSuperRemoved = "superadmin_removed"
 	AuditPurged       = "audit_purged" // the retention purge removed old records (kept for ever)
 	AuditMailFailed   = "mail_failed"  // the applicant's mail of a decision could not be delivered
+	AuditAreaContact  = "area_contact" // an admin changed the area office's contact (SetAreaContact)
 )
 
 // Actors that are not a person.
@@ -42,16 +44,23 @@ const AuditListLimit = 500
 
 // AuditEntry is one record of the audit trail.
 type AuditEntry struct {
-	ID          string
-	At          time.Time
-	Action      string
-	AreaCode    string // the area it concerns; "" for a purge note or a super-admin change
-	SchoolCode  string
-	Actor       string // masked PID, "ADMIN_PIDS", "command line" or "system"
-	ActorName   string
-	Subject     string // masked PID of the person concerned
-	SubjectName string
-	Reason      string
+	ID         string
+	At         time.Time
+	Action     string
+	AreaCode   string // the area it concerns; "" for a purge note or a super-admin change
+	SchoolCode string
+	// SchoolName is the name of the school SchoolCode, as it is now (read
+	// from the schools; "" when none).
+	SchoolName string
+	// RegistrationID names the registration the entry concerns (registered,
+	// a decision, an undelivered mail; "" for others and for entries written
+	// before migration 0010).
+	RegistrationID string
+	Actor          string // masked PID, "ADMIN_PIDS", "command line" or "system"
+	ActorName      string
+	Subject        string // masked PID of the person concerned
+	SubjectName    string
+	Reason         string
 	// PurgeBefore is a purge note's cutoff: the database deletes only records
 	// older than the cutoff of a purge note (zero for other entries).
 	PurgeBefore time.Time
@@ -59,19 +68,27 @@ type AuditEntry struct {
 
 // appendAudit writes e in tx; id and time are set here.
 func (s *Store) appendAudit(ctx context.Context, tx *sql.Tx, e AuditEntry) error {
+	_, err := s.appendAuditEntry(ctx, tx, e)
+	return err
+}
+
+// appendAuditEntry writes e in tx and returns it as written, with its id
+// and time.
+func (s *Store) appendAuditEntry(ctx context.Context, tx *sql.Tx, e AuditEntry) (AuditEntry, error) {
 	var purgeBefore sql.NullTime
 	if !e.PurgeBefore.IsZero() {
 		purgeBefore = sql.NullTime{Time: e.PurgeBefore.UTC(), Valid: true}
 	}
+	e.ID, e.At = newID(), s.nowUTC()
 	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log
-		(id, at, action, area_code, school_code, actor, actor_name, subject, subject_name, reason, purge_before)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-		newID(), s.nowUTC(), e.Action, e.AreaCode, e.SchoolCode, e.Actor, e.ActorName, e.Subject, e.SubjectName, e.Reason,
-		purgeBefore)
+		(id, at, action, area_code, school_code, actor, actor_name, subject, subject_name, reason, purge_before, registration_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		e.ID, e.At, e.Action, e.AreaCode, e.SchoolCode, e.Actor, e.ActorName, e.Subject, e.SubjectName, e.Reason,
+		purgeBefore, e.RegistrationID)
 	if err != nil {
-		return fmt.Errorf("store: audit %s: %w", e.Action, err)
+		return AuditEntry{}, fmt.Errorf("store: audit %s: %w", e.Action, err)
 	}
-	return nil
+	return e, nil
 }
 
 // AuditFilter selects audit entries. Zero fields select everything.
@@ -82,6 +99,8 @@ type AuditFilter struct {
 	Action string
 	From   time.Time // inclusive
 	To     time.Time // exclusive
+	// RegistrationID limits the entries to those about one registration.
+	RegistrationID string
 }
 
 // Audit lists audit entries, newest first, at most AuditListLimit.
@@ -97,33 +116,53 @@ func (s *Store) Audit(ctx context.Context, f AuditFilter) ([]AuditEntry, error) 
 		for _, a := range f.Areas {
 			in = append(in, arg(a))
 		}
-		cond := "action = " + arg(AuditPurged)
+		cond := "l.action = " + arg(AuditPurged)
 		if len(in) > 0 {
-			cond = "(area_code IN (" + strings.Join(in, ", ") + ") OR " + cond + ")"
+			cond = "(l.area_code IN (" + strings.Join(in, ", ") + ") OR " + cond + ")"
 		}
 		where = append(where, cond)
 	}
 	if f.Action != "" {
-		where = append(where, "action = "+arg(f.Action))
+		where = append(where, "l.action = "+arg(f.Action))
 	}
 	if !f.From.IsZero() {
-		where = append(where, "at >= "+arg(f.From.UTC()))
+		where = append(where, "l.at >= "+arg(f.From.UTC()))
 	}
 	if !f.To.IsZero() {
-		where = append(where, "at < "+arg(f.To.UTC()))
+		where = append(where, "l.at < "+arg(f.To.UTC()))
 	}
-	q := `SELECT id, at, action, area_code, school_code, actor, actor_name, subject, subject_name, reason FROM audit_log`
+	if f.RegistrationID != "" {
+		where = append(where, "l.registration_id = "+arg(f.RegistrationID))
+	}
+	q := auditSelect
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
-	q += " ORDER BY at DESC, id LIMIT " + strconv.Itoa(AuditListLimit)
-	return queryAll(ctx, s.db, "audit", func(row rowScanner) (AuditEntry, error) {
-		var e AuditEntry
-		err := row.Scan(&e.ID, &e.At, &e.Action, &e.AreaCode, &e.SchoolCode, &e.Actor, &e.ActorName,
-			&e.Subject, &e.SubjectName, &e.Reason)
-		e.At = e.At.UTC()
-		return e, err
-	}, q, args...)
+	q += " ORDER BY l.at DESC, l.id LIMIT " + strconv.Itoa(AuditListLimit)
+	return queryAll(ctx, s.db, "audit", scanAudit, q, args...)
+}
+
+// auditSelect reads audit entries (alias l) with their school's name.
+const auditSelect = `SELECT l.id, l.at, l.action, l.area_code, l.school_code, COALESCE(sc.name, ''), l.registration_id,
+	l.actor, l.actor_name, l.subject, l.subject_name, l.reason
+	FROM audit_log l LEFT JOIN schools sc ON sc.code = l.school_code`
+
+func scanAudit(row rowScanner) (AuditEntry, error) {
+	var e AuditEntry
+	err := row.Scan(&e.ID, &e.At, &e.Action, &e.AreaCode, &e.SchoolCode, &e.SchoolName, &e.RegistrationID,
+		&e.Actor, &e.ActorName, &e.Subject, &e.SubjectName, &e.Reason)
+	e.At = e.At.UTC()
+	return e, err
+}
+
+// AuditEntryByID returns one audit entry, or ErrNotFound. It does not check
+// who reads it: the caller shows it only to who may read its area.
+func (s *Store) AuditEntryByID(ctx context.Context, id string) (AuditEntry, error) {
+	e, err := scanAudit(s.db.QueryRowContext(ctx, auditSelect+` WHERE l.id = $1`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return AuditEntry{}, ErrNotFound
+	}
+	return e, err
 }
 
 // purgeLockID is the PostgreSQL advisory lock that makes instances purging

@@ -182,17 +182,17 @@ func TestAdminManagement(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, area := range []string{areaBRM1, areaBRM3} {
-			if err := s.AssignAreaAdmin(ctx, by, pid(7), area); err != nil {
+			if _, err := s.AssignAreaAdmin(ctx, by, pid(7), area); err != nil {
 				t.Fatalf("assign %s: %v", area, err)
 			}
 		}
-		if err := s.AssignAreaAdmin(ctx, by, pid(7), areaBRM3); !errors.Is(err, ErrAlreadyAdmin) {
+		if _, err := s.AssignAreaAdmin(ctx, by, pid(7), areaBRM3); !errors.Is(err, ErrAlreadyAdmin) {
 			t.Errorf("assign twice: %v, want ErrAlreadyAdmin", err)
 		}
-		if err := s.AssignAreaAdmin(ctx, by, pid(7), "0000"); !errors.Is(err, ErrNotFound) {
+		if _, err := s.AssignAreaAdmin(ctx, by, pid(7), "0000"); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown area: %v, want ErrNotFound", err)
 		}
-		if err := s.AssignAreaAdmin(ctx, Actor{PID: adminBRM1, Masked: "x"}, pid(8), areaBRM1); !errors.Is(err, ErrNotFound) {
+		if _, err := s.AssignAreaAdmin(ctx, Actor{PID: adminBRM1, Masked: "x"}, pid(8), areaBRM1); !errors.Is(err, ErrNotFound) {
 			t.Errorf("an area admin assigned an admin: %v, want ErrNotFound", err)
 		}
 		areas, _ := s.AdminAreas(ctx, pid(7))
@@ -219,13 +219,13 @@ func TestAdminManagement(t *testing.T) {
 				removeID = e.ID
 			}
 		}
-		if err := s.RemoveAreaAdmin(ctx, Actor{PID: adminBRM1}, removeID); !errors.Is(err, ErrNotFound) {
+		if _, err := s.RemoveAreaAdmin(ctx, Actor{PID: adminBRM1}, removeID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("an area admin removed an admin: %v", err)
 		}
-		if err := s.RemoveAreaAdmin(ctx, by, removeID); err != nil {
+		if _, err := s.RemoveAreaAdmin(ctx, by, removeID); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.RemoveAreaAdmin(ctx, by, removeID); !errors.Is(err, ErrNotFound) {
+		if _, err := s.RemoveAreaAdmin(ctx, by, removeID); !errors.Is(err, ErrNotFound) {
 			t.Errorf("remove twice: %v", err)
 		}
 		if areas, _ := s.AdminAreas(ctx, pid(7)); len(areas) != 1 || areas[0].Code != areaBRM1 {

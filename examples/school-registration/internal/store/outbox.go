@@ -110,7 +110,8 @@ func (s *Store) MailFailed(ctx context.Context, id string, retryAfter time.Durat
 // for good, or its last attempt failed. It is never tried again, and the
 // audit trail of the registration's area gets an AuditMailFailed entry
 // (actor "system", the applicant as subject, reason as the reason), so that
-// the area admin sees on the audit page that the applicant was not told. The
+// the area admin sees on the audit page that the applicant was not told (the
+// entry names the registration, whose phone the page shows). The
 // reason must not hold the address. A message already given up or sent is
 // left alone.
 func (s *Store) MailUndeliverable(ctx context.Context, id, reason string) error {
@@ -132,7 +133,7 @@ func (s *Store) MailUndeliverable(ctx context.Context, id, reason string) error 
 			WHERE r.id = $1`, regID))
 		switch {
 		case err == nil:
-			e.AreaCode, e.SchoolCode = reg.AreaCode, reg.SchoolCode
+			e.AreaCode, e.SchoolCode, e.RegistrationID = reg.AreaCode, reg.SchoolCode, reg.ID
 			e.Subject, e.SubjectName = thaid.MaskPID(reg.CitizenPID), reg.Name.Full()
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("store: mail undeliverable: %w", err)

@@ -21,6 +21,18 @@ const (
 	StatusRejected Status = "rejected"
 )
 
+// Decision is the last decision on a registration.
+type Decision string
+
+// Decisions. A pending registration has none; so has one rejected before
+// migration 0010, which did not record whether it was rejected or revoked.
+const (
+	DecisionNone     Decision = ""
+	DecisionApproved Decision = "approved" // Approve
+	DecisionRejected Decision = "rejected" // Reject: a pending registration not approved
+	DecisionRevoked  Decision = "revoked"  // Revoke: an approval withdrawn
+)
+
 // Registration is a citizen's application to manage a school's website.
 //
 // CitizenPID holds the 13 digits: it is the key that links a ThaID login to
@@ -36,10 +48,17 @@ type Registration struct {
 	Phone      string
 	Email      string
 	Status     Status
-	Reason     string // rejection reason, shown to the applicant
-	DecidedBy  string // masked PID of the area admin who decided
-	CreatedAt  time.Time
-	DecidedAt  time.Time
+	Decision   Decision // the last decision (DecisionNone while pending)
+	Reason     string   // rejection reason, shown to the applicant
+	DecidedBy  string   // masked PID of the area admin who decided
+	// DecidedByName is the deciding admin's name as their login recorded it
+	// ("" for a decision made before migration 0010).
+	DecidedByName string
+	CreatedAt     time.Time
+	DecidedAt     time.Time
+	// AreaPhone and AreaEmail are the area office's contact (SetAreaContact),
+	// as it is now; "" when not set.
+	AreaPhone, AreaEmail string
 }
 
 // Application is what a citizen submits in the registration form.
@@ -54,7 +73,8 @@ type Application struct {
 const registrationColumns = `r.id, r.citizen_pid, r.school_code, s.name, s.area_code, a.name,
 	r.title, r.given_name, r.middle_name, r.family_name,
 	r.title_en, r.given_name_en, r.middle_name_en, r.family_name_en,
-	r.phone, r.email, r.status, r.reason, r.decided_by, r.created_at, r.decided_at`
+	r.phone, r.email, r.status, r.decision, r.reason, r.decided_by, r.decided_by_name, r.created_at, r.decided_at,
+	a.contact_phone, a.contact_email`
 
 const registrationJoins = ` FROM registrations r
 	JOIN schools s ON s.code = r.school_code
@@ -65,8 +85,8 @@ func scanRegistration(sc rowScanner) (Registration, error) {
 	var decided sql.NullTime
 	err := sc.Scan(&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName,
 		&r.Name.Title, &r.Name.Given, &r.Name.Middle, &r.Name.Family,
-		&r.Name.TitleEN, &r.Name.GivenEN, &r.Name.MiddleEN, &r.Name.FamilyEN, &r.Phone, &r.Email, &r.Status, &r.Reason, &r.DecidedBy,
-		&r.CreatedAt, &decided)
+		&r.Name.TitleEN, &r.Name.GivenEN, &r.Name.MiddleEN, &r.Name.FamilyEN, &r.Phone, &r.Email, &r.Status, &r.Decision,
+		&r.Reason, &r.DecidedBy, &r.DecidedByName, &r.CreatedAt, &decided, &r.AreaPhone, &r.AreaEmail)
 	r.CreatedAt = r.CreatedAt.UTC()
 	r.DecidedAt = nullTime(decided)
 	return r, err
@@ -139,7 +159,8 @@ func (s *Store) Apply(ctx context.Context, app Application) (Registration, error
 		}
 		name := reg.Name.Full()
 		return s.appendAudit(ctx, tx, AuditEntry{Action: AuditRegistered, AreaCode: area, SchoolCode: reg.SchoolCode,
-			Actor: thaid.MaskPID(reg.CitizenPID), ActorName: name, Subject: thaid.MaskPID(reg.CitizenPID), SubjectName: name})
+			RegistrationID: reg.ID, Actor: thaid.MaskPID(reg.CitizenPID), ActorName: name,
+			Subject: thaid.MaskPID(reg.CitizenPID), SubjectName: name})
 	})
 	if err != nil {
 		return Registration{}, err
@@ -171,7 +192,7 @@ func (s *Store) CurrentRegistration(ctx context.Context, citizenPID string) (Reg
 }
 
 // Approve approves a pending registration in one of the admin's areas
-// (by.PID), recording by.Masked as the decider shown to the applicant. A
+// (by.PID), recording by.Masked and by.Name as the decider. A
 // registration that is not pending, not in the admin's areas, or the admin's
 // own, gives ErrNotFound. The audit entry and the applicant's mail are
 // written in the same transaction.
@@ -195,8 +216,9 @@ func (s *Store) Revoke(ctx context.Context, by Actor, registrationID, reason str
 }
 
 // decide moves a registration with status from to approved (action
-// AuditApproved) or to rejected, freeing its seat, and writes the audit entry
-// and the applicant's mail, in one transaction.
+// AuditApproved) or to rejected, freeing its seat, records the decision (the
+// action: approved, rejected or revoked) and its maker, and writes the audit
+// entry and the applicant's mail, in one transaction.
 func (s *Store) decide(ctx context.Context, action string, from Status, by Actor, registrationID, reason string) error {
 	to := StatusRejected
 	if action == AuditApproved {
@@ -206,10 +228,10 @@ func (s *Store) decide(ctx context.Context, action string, from Status, by Actor
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		var school string
 		err := tx.QueryRowContext(ctx, `UPDATE registrations SET status = $7, reason = $3,
-			decided_by = $4, decided_at = $5
+			decided_by = $4, decided_at = $5, decision = $8, decided_by_name = $9
 			WHERE id = $1 AND status = $6 AND `+adminMayDecide("registrations")+`
 			RETURNING school_code`,
-			registrationID, by.PID, reason, by.Masked, s.nowUTC(), string(from), string(to)).Scan(&school)
+			registrationID, by.PID, reason, by.Masked, s.nowUTC(), string(from), string(to), action, by.Name).Scan(&school)
 		if errors.Is(err, sql.ErrNoRows) {
 			return ErrNotFound
 		}
@@ -227,7 +249,7 @@ func (s *Store) decide(ctx context.Context, action string, from Status, by Actor
 			return fmt.Errorf("store: %s: %w", action, err)
 		}
 		err = s.appendAudit(ctx, tx, AuditEntry{Action: action, AreaCode: reg.AreaCode, SchoolCode: reg.SchoolCode,
-			Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(reg.CitizenPID),
+			RegistrationID: reg.ID, Actor: by.Masked, ActorName: by.Name, Subject: thaid.MaskPID(reg.CitizenPID),
 			SubjectName: reg.Name.Full(), Reason: reason})
 		if err != nil {
 			return err

@@ -15,6 +15,10 @@ type Area struct {
 	Name     string
 	NameEN   string
 	Province string
+	// ContactPhone (digits, 0xxxxxxxx) and ContactEmail are the office's
+	// contact that applicants are given (SetAreaContact); "" when not set.
+	ContactPhone string
+	ContactEmail string
 }
 
 // School is a school in an area, with its seat counter and website text.
@@ -45,22 +49,25 @@ type News struct {
 	CreatedAt  time.Time
 }
 
-// scanArea reads an area's code, name, name_en and province.
+// areaColumns are the columns scanArea reads, of the table areas (alias a).
+const areaColumns = `a.code, a.name, a.name_en, a.province, a.contact_phone, a.contact_email`
+
+// scanArea reads an area's areaColumns.
 func scanArea(row rowScanner) (Area, error) {
 	var a Area
-	err := row.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province)
+	err := row.Scan(&a.Code, &a.Name, &a.NameEN, &a.Province, &a.ContactPhone, &a.ContactEmail)
 	return a, err
 }
 
 // Areas lists every area, by code.
 func (s *Store) Areas(ctx context.Context) ([]Area, error) {
 	return queryAll(ctx, s.db, "areas", scanArea,
-		`SELECT code, name, name_en, province FROM areas ORDER BY code`)
+		`SELECT `+areaColumns+` FROM areas a ORDER BY a.code`)
 }
 
 // Area returns one area.
 func (s *Store) Area(ctx context.Context, code string) (Area, error) {
-	a, err := scanArea(s.db.QueryRowContext(ctx, `SELECT code, name, name_en, province FROM areas WHERE code = $1`, code))
+	a, err := scanArea(s.db.QueryRowContext(ctx, `SELECT `+areaColumns+` FROM areas a WHERE a.code = $1`, code))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Area{}, ErrNotFound
 	}

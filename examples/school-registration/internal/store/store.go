@@ -17,8 +17,15 @@
 // Every read or write of an admin (the list with its search and filters, a
 // confirmation, a decision) is limited in its SQL to the areas the admin
 // administers, and leaves out the admin's own registration. Only a
-// super-admin's list (RegistrationFilter.AllAreas) reads every area; her
-// decisions are limited as anyone's.
+// super-admin's list (RegistrationFilter.AllAreas) and her reading of one
+// registration (RegistrationForReader, which checks in its SQL that she is
+// one) cover every area; her decisions are limited as anyone's.
+//
+// A registration keeps its last decision (approved, rejected or revoked) and
+// the deciding admin's name; an area keeps its office's contact, which
+// registrations carry to the status page and the mail; the names of admins
+// are kept as their own login sent them (RecordAdminName), for as long as
+// they are admins.
 //
 // It has one method per use case, and each method is one transaction. The same
 // embedded migrations run on SQLite (modernc.org/sqlite, no cgo) and on

@@ -219,7 +219,7 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			want := []string{"version=0001_init|", "version=0002_audit_outbox_admins|", "version=0003_audit_append_only." + d + "|",
 				"version=0004_audit_purge_before|", "version=0005_audit_delete_guard." + d + "|", "version=0006_outbox_failed|",
 				"version=0007_audit_retention_floor." + d + "|", "version=0008_registration_names|",
-				"version=0009_registration_list_index|"}
+				"version=0009_registration_list_index|", "version=0010_office_day_to_day|"}
 			if !slices.Equal(versions, want) {
 				t.Errorf("migrations after the upgrade: %v, want %v", versions, want)
 			}
@@ -251,8 +251,18 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 				OR title_en <> '' OR given_name_en <> '' OR middle_name_en <> '' OR family_name_en <> ''`); len(got) != 0 {
 				t.Errorf("old rows with name parts they never had: %v", got)
 			}
+			// Migration 0010: an approved row reads approved; a rejected one (rejected or
+			// revoked: that release did not record which) has no decision; no office contact.
+			for id, want := range map[string]Decision{"old-reg-0": DecisionNone, "old-reg-2": DecisionApproved,
+				"old-reg-3": DecisionNone, "old-reg-4": DecisionNone, "old-reg-5": DecisionApproved} {
+				if r, err := s.Registration(ctx, id); err != nil || r.Decision != want || r.DecidedByName != "" ||
+					r.AreaPhone != "" || r.AreaEmail != "" {
+					t.Errorf("%s after the upgrade: decision %q, decided by %q, contact %q %q, %v; want %q and nothing else",
+						id, r.Decision, r.DecidedByName, r.AreaPhone, r.AreaEmail, err, want)
+				}
+			}
 			// The new tables start empty.
-			for _, table := range []string{"audit_log", "outbox", "super_admins"} {
+			for _, table := range []string{"audit_log", "outbox", "super_admins", "admin_names"} {
 				var n int
 				if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+table).Scan(&n); err != nil {
 					t.Fatal(err)
@@ -316,6 +326,13 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 					t.Errorf("registration %s: %s, %v; want %s", id, r.Status, err, want)
 				}
 			}
+			// Decided after the upgrade: the decision and its maker's name are recorded.
+			for id, want := range map[string][2]string{"old-reg-0": {"approved", "ผอ.เขต 1"}, "old-reg-1": {"rejected", "ผอ.เขต 3"},
+				"old-reg-2": {"revoked", "ผอ.เขต 1"}} {
+				if r, _ := s.Registration(ctx, id); string(r.Decision) != want[0] || r.DecidedByName != want[1] {
+					t.Errorf("registration %s: decision %q by %q, want %q by %q", id, r.Decision, r.DecidedByName, want[0], want[1])
+				}
+			}
 			// The revoked manager manages no more; the others' seats hold.
 			if _, err := s.ManagedSchool(ctx, upApproved); !errors.Is(err, ErrNotApproved) {
 				t.Errorf("ManagedSchool of the revoked manager: %v, want ErrNotApproved", err)
@@ -370,7 +387,7 @@ func TestUpgradeFromRelease6c63de6(t *testing.T) {
 			super := Actor{PID: upSuper, Masked: thaid.MaskPID(upSuper)}
 			for _, e := range entries {
 				if e.MaskedPID == thaid.MaskPID(upAdmin3) && e.AreaCode == areaBRM1 {
-					if err := s.RemoveAreaAdmin(ctx, super, e.ID); err != nil {
+					if _, err := s.RemoveAreaAdmin(ctx, super, e.ID); err != nil {
 						t.Errorf("remove an old admin's area: %v", err)
 					}
 				}
