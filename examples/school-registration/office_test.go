@@ -229,8 +229,8 @@ func TestRejectionAndRevocationWorded(t *testing.T) {
 	mustContain(t, bad, `id="error-summary"`, `href="#contact_phone"`, `href="#contact_email"`, `value="12345"`)
 	saved := admin.post("/admin/areas/"+areaBRM3, url.Values{"contact_phone": {"044 611 234"}, "contact_email": {"office3@example.go.th"}})
 	mustStatus(t, saved, http.StatusOK, "/admin/areas")
-	mustShowText(t, saved, "บันทึกช่องทางติดต่อของ สพป.บุรีรัมย์ เขต 3 แล้ว", "044-611-234", "office3@example.go.th")
-	mustContain(t, admin.get("/admin/areas/"+areaBRM3), `value="044-611-234"`)
+	mustShowText(t, saved, "บันทึกช่องทางติดต่อของ สพป.บุรีรัมย์ เขต 3 แล้ว", "044-611234", "office3@example.go.th")
+	mustContain(t, admin.get("/admin/areas/"+areaBRM3), `value="044-611234"`)
 	// Not the admin's area, nor an applicant's business.
 	if got := admin.post("/admin/areas/3101", url.Values{"contact_phone": {"021234567"}}); got.Status != http.StatusNotFound {
 		t.Errorf("the admin of เขต 3 sets เขต 1's contact: %d", got.Status)
@@ -242,7 +242,7 @@ func TestRejectionAndRevocationWorded(t *testing.T) {
 	}
 	super := newBrowser(t, app.URL)
 	super.login(superAdmin)
-	mustShowText(t, super.get("/admin/areas"), "สพป.บุรีรัมย์ เขต 1", "สพป.บุรีรัมย์ เขต 3", "044-611-234")
+	mustShowText(t, super.get("/admin/areas"), "สพป.บุรีรัมย์ เขต 1", "สพป.บุรีรัมย์ เขต 3", "044-611234")
 	mustStatus(t, super.post("/admin/areas/3101", url.Values{"contact_phone": {"02-123-4567"}}), http.StatusOK, "/admin/areas")
 	mustContain(t, super.get("/admin/audit?action=area_contact"), `data-action="area_contact"`, "044611234 · office3@example.go.th")
 
@@ -251,7 +251,7 @@ func TestRejectionAndRevocationWorded(t *testing.T) {
 	mustStatus(t, rejected.register(applicant1, kanLueang), http.StatusOK, "/status")
 	mustStatus(t, revoked.register(applicant2, kanLueang), http.StatusOK, "/status")
 	// The status page gives the office's contact while pending too, tap to call.
-	mustContain(t, rejected.get("/status"), `id="office-contact"`, `href="tel:&#43;6644611234"`, "044-611-234", `href="mailto:office3@example.go.th"`)
+	mustContain(t, rejected.get("/status"), `id="office-contact"`, `href="tel:&#43;6644611234"`, "044-611234", `href="mailto:office3@example.go.th"`)
 	ids := registrationIDs(admin.get("/admin").Body)
 	if len(ids) != 2 {
 		t.Fatalf("admin sees %d registrations", len(ids))
@@ -262,8 +262,8 @@ func TestRejectionAndRevocationWorded(t *testing.T) {
 	mustStatus(t, admin.post("/admin/registrations/"+ids[1]+"/approve", confirmed), http.StatusOK, "/admin")
 	mustStatus(t, admin.post("/admin/registrations/"+ids[1]+"/revoke", url.Values{"confirm": {"yes"}, "reason": {"ย้ายโรงเรียน"}}), http.StatusOK, "/admin")
 
-	mustShowText(t, rejected.get("/status"), "ไม่อนุมัติ", "ไม่ได้รับการอนุมัติ", "เอกสารไม่ครบ", "044-611-234")
-	mustShowText(t, revoked.get("/status"), "เพิกถอนสิทธิ์แล้ว", "ถูกเพิกถอนสิทธิ์จัดการเว็บไซต์โรงเรียน", "ย้ายโรงเรียน", "044-611-234")
+	mustShowText(t, rejected.get("/status"), "ไม่อนุมัติ", "ไม่ได้รับการอนุมัติ", "เอกสารไม่ครบ", "044-611234")
+	mustShowText(t, revoked.get("/status"), "เพิกถอนสิทธิ์แล้ว", "ถูกเพิกถอนสิทธิ์จัดการเว็บไซต์โรงเรียน", "ย้ายโรงเรียน", "044-611234")
 	if strings.Contains(pageText(rejected.get("/status").Body), "เพิกถอน") || strings.Contains(pageText(revoked.get("/status").Body), "ไม่ได้รับการอนุมัติ") {
 		t.Error("the status pages of a rejection and a revocation read the same")
 	}
@@ -281,7 +281,7 @@ func TestRejectionAndRevocationWorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		subjects[subject] = m.Body
-		if !strings.Contains(m.Body, "กรุณาอย่าตอบกลับ หากมีข้อสงสัย ติดต่อสพป.บุรีรัมย์ เขต 3: โทร 044-611-234 อีเมล office3@example.go.th") {
+		if !strings.Contains(m.Body, "กรุณาอย่าตอบกลับ หากมีข้อสงสัย ติดต่อสพป.บุรีรัมย์ เขต 3: โทร 044-611234 อีเมล office3@example.go.th") {
 			t.Errorf("the mail %q lacks the office's contact:\n%s", subject, m.Body)
 		}
 	}
@@ -467,7 +467,7 @@ func TestSmallerThings(t *testing.T) {
 	mustStatus(t, newBrowser(t, app.URL).register(applicant3, "1031010001"), http.StatusOK, "/status")
 	admin := newBrowser(t, app.URL)
 	list := admin.login(adminBRM3)
-	mustContain(t, list, `<a class="phone" href="tel:&#43;6644611234">044-611-234</a>`, `<a class="phone" href="tel:&#43;6621234567">02-123-4567</a>`)
+	mustContain(t, list, `<a class="phone" href="tel:&#43;6644611234">044-611234</a>`, `<a class="phone" href="tel:&#43;6621234567">02-123-4567</a>`)
 	ask := admin.get("/admin/registrations/" + registrationIDs(list.Body)[0] + "/approve")
 	mustShowText(t, ask, "ระบบนี้ไม่ได้ส่งอีเมล ผู้ลงทะเบียนจะเห็นผลเมื่อเข้ามาดูที่หน้าสถานะการลงทะเบียน")
 	if strings.Contains(list.Body, `class="user" aria-label`) || !strings.Contains(list.Body, `<li class="user"><span class="visually-hidden">ผู้ใช้ที่เข้าสู่ระบบ: </span>`) {

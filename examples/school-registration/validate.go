@@ -66,9 +66,11 @@ func normalizeEmail(s string) (string, string) {
 	return s, ""
 }
 
-// formatPhone shows a number stored by normalizePhone the Thai way: mobile
-// 081-234-5678, Bangkok 02-123-4567, provincial 044-611-234. Anything else
-// is shown as stored.
+// formatPhone shows a number stored by normalizePhone the way Thai offices
+// write it: mobile 081-234-5678; a landline as its area code, then its local
+// number: Bangkok 02-123-4567, elsewhere 044-611234 (a three-digit area code
+// and a six-digit local number, not split again, so that it does not read as
+// a mobile number short of a digit). Anything else is shown as stored.
 func formatPhone(d string) string {
 	switch {
 	case len(d) == 10:
@@ -76,7 +78,7 @@ func formatPhone(d string) string {
 	case len(d) == 9 && strings.HasPrefix(d, "02"):
 		return d[:2] + "-" + d[2:5] + "-" + d[5:]
 	case len(d) == 9:
-		return d[:3] + "-" + d[3:6] + "-" + d[6:]
+		return d[:3] + "-" + d[3:]
 	}
 	return d
 }

@@ -29,7 +29,7 @@ func TestFormatPhone(t *testing.T) {
 	for in, want := range map[string]string{
 		"0812345678": "081-234-5678",
 		"021234567":  "02-123-4567",
-		"044611234":  "044-611-234",
+		"044611234":  "044-611234",
 		"12345":      "12345",
 	} {
 		if got := formatPhone(in); got != want {
