@@ -21,7 +21,9 @@ STATICCHECK_VERSION=2026.2.2      # honnef.co/go/tools v0.8.2
 STATICCHECK_MODULE=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME=${FUZZTIME:-30000x}
 
-step() { printf '\n==> %s\n' "$*"; }
+start=$SECONDS
+# step prints a step's name with the time since the start, so that a slow step shows in CI's log.
+step() { printf '\n==> %s  [%dm%02ds]\n' "$*" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)); }
 
 mapfile -t modules < <(find . -name go.mod -not -path '*/testdata/*' -not -path './.git/*' -printf '%h\n' | sort)
 echo "modules: ${modules[*]}"
@@ -37,11 +39,13 @@ if [[ "${SKIP_LINT:-}" != 1 ]]; then
 
 	step "go vet"
 	for m in "${modules[@]}"; do
+		echo "--- module $m  [$((SECONDS - start))s]"
 		(cd "$m" && go vet ./...)
 	done
 
 	step "staticcheck $STATICCHECK_VERSION"
 	for m in "${modules[@]}"; do
+		echo "--- module $m  [$((SECONDS - start))s]"
 		(cd "$m" && go run "$STATICCHECK_MODULE" ./...)
 	done
 fi
@@ -56,7 +60,7 @@ source "$svcdir/env"
 
 step "go test -race"
 for m in "${modules[@]}"; do
-	echo "--- module $m"
+	echo "--- module $m  [$((SECONDS - start))s]"
 	(cd "$m" && go test -race -count=1 -timeout 20m ./...)
 done
 
@@ -66,7 +70,7 @@ for m in "${modules[@]}"; do
 		[[ -z "$pkg" ]] && continue
 		mapfile -t targets < <(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u)
 		for f in "${targets[@]}"; do
-			echo "--- $pkg $f"
+			echo "--- $pkg $f  [$((SECONDS - start))s]"
 			(cd "$m" && go test -run '^$' -fuzz "^${f}\$" -fuzztime "$FUZZTIME" "$pkg")
 		done
 	done < <(cd "$m" && go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./...)
@@ -74,6 +78,7 @@ done
 
 step "benchmarks, once each (-benchtime=1x)"
 for m in "${modules[@]}"; do
+	echo "--- module $m  [$((SECONDS - start))s]"
 	(cd "$m" && go test -run '^$' -bench . -benchtime=1x ./...)
 done
 
