@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"go/ast"
 	"go/parser"
-	"go/scanner"
 	"go/token"
 	"os"
 	"os/exec"
@@ -101,46 +100,17 @@ func ParsesAsStatements(code string) bool {
 }
 
 // splitImports splits a fragment into its leading import declarations and the statements after
-// them; bodyLine is the line of code (1-based) on which the statements start.
+// them; bodyLine is the line of code (1-based) on which the statements start. The import
+// declarations run to the end of the line of the last one; a fragment whose imports do not parse
+// has none.
 func splitImports(code string) (imports, body string, bodyLine int) {
+	const header = "package p;"
 	fset := token.NewFileSet()
-	f := fset.AddFile("", -1, len(code))
-	var s scanner.Scanner
-	s.Init(f, []byte(code), nil, 0)
-	end := 0 // offset just after the last import declaration
-	for {
-		_, tok, _ := s.Scan()
-		if tok != token.IMPORT {
-			break
-		}
-		pos, tok, _ := s.Scan()
-		switch tok {
-		case token.STRING:
-			end = f.Offset(pos) + 1
-		case token.IDENT, token.PERIOD: // a named import: the path follows
-			pos, tok, lit := s.Scan()
-			if tok != token.STRING {
-				return "", code, 1
-			}
-			end = f.Offset(pos) + len(lit)
-		case token.LPAREN:
-			for {
-				pos, tok, _ = s.Scan()
-				if tok == token.RPAREN || tok == token.EOF {
-					break
-				}
-			}
-			end = f.Offset(pos) + 1
-		default:
-			return "", code, 1
-		}
-		if _, tok, _ := s.Scan(); tok != token.SEMICOLON {
-			break
-		}
-	}
-	if end == 0 {
+	f, err := parser.ParseFile(fset, "", header+code, parser.ImportsOnly)
+	if err != nil || len(f.Decls) == 0 {
 		return "", code, 1
 	}
+	end := fset.Position(f.Decls[len(f.Decls)-1].End()).Offset - len(header)
 	if nl := strings.IndexByte(code[end:], '\n'); nl >= 0 {
 		end += nl + 1
 	} else {
