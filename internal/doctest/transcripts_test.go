@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"os"
@@ -404,14 +405,7 @@ func TestTranscripts(t *testing.T) {
 	bin := t.TempDir()
 	buildCommands(t, bin)
 
-	names := slices.Sorted(func(yield func(string) bool) {
-		for name := range scenarios {
-			if !yield(name) {
-				return
-			}
-		}
-	})
-	for _, name := range names {
+	for _, name := range slices.Sorted(maps.Keys(scenarios)) {
 		sc := scenarios[name]
 		t.Run(name, func(t *testing.T) {
 			b, ok := named[name]
