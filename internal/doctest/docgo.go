@@ -54,7 +54,7 @@ func PackageDocBlocks(path, name string) ([]DocBlock, error) {
 }
 
 // findLine returns the file line of the comment line, from index from on, that holds the
-// first line of code (and that comment line's index).
+// first line of code (and that comment line's index); list is a comment group's, never empty.
 func findLine(fset *token.FileSet, list []*ast.Comment, from int, code string) (line, index int) {
 	first, _, _ := strings.Cut(code, "\n")
 	first = strings.TrimSpace(first)
@@ -62,9 +62,6 @@ func findLine(fset *token.FileSet, list []*ast.Comment, from int, code string) (
 		if strings.TrimSpace(strings.TrimPrefix(list[i].Text, "//")) == first {
 			return fset.Position(list[i].Pos()).Line, i
 		}
-	}
-	if len(list) == 0 {
-		return 0, from
 	}
 	return fset.Position(list[0].Pos()).Line, from
 }
