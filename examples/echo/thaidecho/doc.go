@@ -14,6 +14,6 @@
 //		return c.String(http.StatusOK, "สวัสดี "+id.DisplayName()+" ("+id.PID.String()+")") // PID prints masked
 //	}, echo.WrapMiddleware(auth.Require))
 //
-// The package is one file with no state, meant to be copied into your app (with its test): this
-// example module is not published for import.
+// The package is two short files with no state, doc.go and thaidecho.go, meant to be copied into
+// your app together (with their tests): this example module is not published for import.
 package thaidecho

@@ -14,6 +14,7 @@
 //	})
 //
 // The session is not in c.UserContext(): middleware.IdentityFrom finds nothing there; use
-// Identity, Session and AccessToken. The package is one file with no state, meant to be copied
-// into your app (with its test): this example module is not published for import.
+// Identity, Session and AccessToken. The package is two short files with no state, doc.go and
+// thaidfiber.go, meant to be copied into your app together (with their tests): this example
+// module is not published for import.
 package thaidfiber

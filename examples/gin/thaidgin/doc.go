@@ -15,6 +15,6 @@
 //		c.String(http.StatusOK, "สวัสดี %s (%s)", id.DisplayName(), id.PID) // PID prints masked
 //	})
 //
-// The package is one file with no state, meant to be copied into your app (with its test): this
-// example module is not published for import.
+// The package is two short files with no state, doc.go and thaidgin.go, meant to be copied into
+// your app together (with their tests): this example module is not published for import.
 package thaidgin
