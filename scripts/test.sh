@@ -22,8 +22,10 @@ STATICCHECK_MODULE=honnef.co/go/tools/cmd/staticcheck@v0.8.2
 FUZZTIME=${FUZZTIME:-30000x}
 
 start=$SECONDS
-# step prints a step's name with the time since the start, so that a slow step shows in CI's log.
-step() { printf '\n==> %s  [%dm%02ds]\n' "$*" $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)); }
+# elapsed prints the time since the start (1m05s); step prints a step's name with it, and every
+# module and fuzz target is logged with it too, so that a slow step shows in CI's log.
+elapsed() { printf '%dm%02ds' $(((SECONDS - start) / 60)) $(((SECONDS - start) % 60)); }
+step() { printf '\n==> %s  [%s]\n' "$*" "$(elapsed)"; }
 
 mapfile -t modules < <(find . -name go.mod -not -path '*/testdata/*' -not -path './.git/*' -printf '%h\n' | sort)
 echo "modules: ${modules[*]}"
@@ -39,13 +41,13 @@ if [[ "${SKIP_LINT:-}" != 1 ]]; then
 
 	step "go vet"
 	for m in "${modules[@]}"; do
-		echo "--- module $m  [$((SECONDS - start))s]"
+		echo "--- module $m  [$(elapsed)]"
 		(cd "$m" && go vet ./...)
 	done
 
 	step "staticcheck $STATICCHECK_VERSION"
 	for m in "${modules[@]}"; do
-		echo "--- module $m  [$((SECONDS - start))s]"
+		echo "--- module $m  [$(elapsed)]"
 		(cd "$m" && go run "$STATICCHECK_MODULE" ./...)
 	done
 fi
@@ -60,7 +62,7 @@ source "$svcdir/env"
 
 step "go test -race"
 for m in "${modules[@]}"; do
-	echo "--- module $m  [$((SECONDS - start))s]"
+	echo "--- module $m  [$(elapsed)]"
 	(cd "$m" && go test -race -count=1 -timeout 20m ./...)
 done
 
@@ -70,7 +72,7 @@ for m in "${modules[@]}"; do
 		[[ -z "$pkg" ]] && continue
 		mapfile -t targets < <(grep -ho '^func Fuzz[A-Za-z0-9_]*' "$dir"/*_test.go 2>/dev/null | sed 's/^func //' | sort -u)
 		for f in "${targets[@]}"; do
-			echo "--- $pkg $f  [$((SECONDS - start))s]"
+			echo "--- $pkg $f  [$(elapsed)]"
 			(cd "$m" && go test -run '^$' -fuzz "^${f}\$" -fuzztime "$FUZZTIME" "$pkg")
 		done
 	done < <(cd "$m" && go list -f '{{if or .TestGoFiles .XTestGoFiles}}{{.ImportPath}} {{.Dir}}{{end}}' ./...)
@@ -78,7 +80,7 @@ done
 
 step "benchmarks, once each (-benchtime=1x)"
 for m in "${modules[@]}"; do
-	echo "--- module $m  [$((SECONDS - start))s]"
+	echo "--- module $m  [$(elapsed)]"
 	(cd "$m" && go test -run '^$' -bench . -benchtime=1x ./...)
 done
 
