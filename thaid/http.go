@@ -62,20 +62,29 @@ func getJSON(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
 // maxBody bytes. Transport failures match ErrProviderUnavailable; other
 // failures are errorFromBody's.
 func send(hc *http.Client, req *http.Request) ([]byte, error) {
-	req.Header.Set("Accept", "application/json")
-	resp, err := hc.Do(req)
+	_, body, err := do(hc, req)
 	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	if err := errorFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
 		return nil, err
 	}
 	return body, nil
+}
+
+// do sends req with hc, asking for JSON, and reads at most maxBody bytes of
+// the answer. A transport or read failure matches ErrProviderUnavailable and
+// comes with a nil resp; otherwise resp is the answer (its body already
+// closed) and err is errorFromBody's verdict on it.
+func do(hc *http.Client, req *http.Request) (resp *http.Response, body []byte, err error) {
+	req.Header.Set("Accept", "application/json")
+	resp, err = hc.Do(req)
+	if err != nil {
+		return nil, nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	defer resp.Body.Close()
+	body, err = io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, nil, wrapErr(ErrProviderUnavailable, err)
+	}
+	return resp, body, errorFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), body)
 }
 
 // errorFromBody returns the error that a provider's answer carries, or nil.

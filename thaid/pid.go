@@ -109,8 +109,12 @@ func (p PID) Masked() string {
 	if len(p.digits) != 13 {
 		return ""
 	}
-	d := p.digits
-	return d[0:1] + "-" + d[1:5] + "-xxxxx-" + d[10:12] + "-" + d[12:13]
+	var d [13]byte
+	copy(d[:], p.digits)
+	var b strings.Builder
+	b.Grow(17)
+	writeMaskedPID(&b, &d)
+	return b.String()
 }
 
 // String returns Masked(); a PID never prints in full by accident.

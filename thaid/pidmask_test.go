@@ -1,7 +1,6 @@
 package thaid
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/thaid-go/thaid-go/internal/pidtest"
@@ -84,36 +83,6 @@ func TestMaskPIDNoAllocation(t *testing.T) {
 	}
 }
 
-// pidInForm writes pid in one of the forms text may carry it in; sep is a separator of the
-// fuzzer's choice for the last form (used when it is one).
-func pidInForm(pid string, form uint8, sep rune) string {
-	groups := func(s string) string {
-		return pid[:1] + s + pid[1:5] + s + pid[5:10] + s + pid[10:12] + s + pid[12:]
-	}
-	switch form % 9 {
-	case 1:
-		return groups("-")
-	case 2:
-		return groups(".")
-	case 3:
-		return groups(" ")
-	case 4:
-		return strings.Map(func(r rune) rune { return '๐' + r - '0' }, pid)
-	case 5:
-		return pid[:3] + "-" + pid[3:6] + "-" + pid[6:9] + "-" + pid[9:12] + "-" + pid[12:]
-	case 6:
-		return groups("–")
-	case 7: // mixed separators, Thai and ASCII digits mixed
-		return pid[:1] + " " + pid[1:5] + "." + strings.Map(func(r rune) rune { return '๐' + r - '0' }, pid[5:10]) + "/" + pid[10:12] + "_" + pid[12:]
-	case 8:
-		if !pidtest.IsSeparator(sep) {
-			sep = ','
-		}
-		return groups(string(sep))
-	}
-	return pid
-}
-
 // FuzzMaskPID: a valid PID in any of the forms, anywhere in the fuzzer's text, never survives
 // MaskPID with its 13 digits in order once separators are removed; and MaskPID is idempotent.
 func FuzzMaskPID(f *testing.F) {
@@ -128,7 +97,7 @@ func FuzzMaskPID(f *testing.F) {
 		if pidtest.DigitsIn(before+"|"+after, pid) {
 			return // the PID is in the fuzzer's own text, in no form of this test
 		}
-		text := before + pidInForm(pid, form, sep) + after
+		text := before + pidtest.InForm(pid, form, sep) + after
 		m := MaskPID(text)
 		if pidtest.DigitsIn(m, pid) {
 			t.Fatalf("PID %s survives MaskPID(%q) = %q", pid, text, m)

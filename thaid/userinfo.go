@@ -3,7 +3,6 @@ package thaid
 import (
 	"context"
 	"errors"
-	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -41,20 +40,11 @@ func (c *Client) UserInfo(ctx context.Context, accessToken string) (*Identity, e
 		return nil, wrapErr(ErrInvalidConfig, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+accessToken)
-	req.Header.Set("Accept", "application/json")
 	// c.hc follows no redirect: the access token goes to the configured URL only.
-	resp, err := c.hc.Do(req)
+	resp, body, err := do(c.hc, req)
 	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, wrapErr(ErrProviderUnavailable, err)
-	}
-	if err := errorFromBody(resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
 		var pe *Error
-		if resp.StatusCode == http.StatusUnauthorized && (!errors.As(err, &pe) || pe.Code == "") {
+		if resp != nil && resp.StatusCode == http.StatusUnauthorized && (!errors.As(err, &pe) || pe.Code == "") {
 			// RFC 6750 3: the error may come in WWW-Authenticate only.
 			if code := bearerError(resp.Header.Get("WWW-Authenticate")); code != "" {
 				return nil, &Error{Code: code, StatusCode: resp.StatusCode}

@@ -44,3 +44,39 @@ func FromSeed(seed uint64) string {
 	}
 	return string(d) + strconv.Itoa((11-sum%11)%10)
 }
+
+// InForm writes pid in one of the forms text may carry it in, chosen by form (taken modulo 9):
+// 0 as it is; 1 to 3 in the printed groups 1-2345-67890-12-3 with '-', '.' or ' ' between
+// them; 4 in Thai digits; 5 in groups of three; 6 grouped with an en dash; 7 with mixed
+// separators and part in Thai digits; 8 grouped with sep, or with ',' when sep is no separator
+// (IsSeparator).
+func InForm(pid string, form uint8, sep rune) string {
+	groups := func(s string) string {
+		return pid[:1] + s + pid[1:5] + s + pid[5:10] + s + pid[10:12] + s + pid[12:]
+	}
+	thai := func(s string) string {
+		return strings.Map(func(r rune) rune { return '๐' + r - '0' }, s)
+	}
+	switch form % 9 {
+	case 1:
+		return groups("-")
+	case 2:
+		return groups(".")
+	case 3:
+		return groups(" ")
+	case 4:
+		return thai(pid)
+	case 5:
+		return pid[:3] + "-" + pid[3:6] + "-" + pid[6:9] + "-" + pid[9:12] + "-" + pid[12:]
+	case 6:
+		return groups("–")
+	case 7: // mixed separators, Thai and ASCII digits mixed
+		return pid[:1] + " " + pid[1:5] + "." + thai(pid[5:10]) + "/" + pid[10:12] + "_" + pid[12:]
+	case 8:
+		if !IsSeparator(sep) {
+			sep = ','
+		}
+		return groups(string(sep))
+	}
+	return pid
+}

@@ -42,12 +42,13 @@ func maskValue(v any) any {
 	case map[string]any:
 		out := make(map[string]any, len(x))
 		for _, k := range sortedKeys(x) {
-			mk := thaid.MaskPID(k)
+			masked := thaid.MaskPID(k)
+			mk := masked
 			for n := 2; ; n++ { // two names that mask alike: keep both
 				if _, taken := out[mk]; !taken {
 					break
 				}
-				mk = thaid.MaskPID(k) + " #" + strconv.Itoa(n)
+				mk = masked + " #" + strconv.Itoa(n)
 			}
 			out[mk] = maskValue(x[k])
 		}

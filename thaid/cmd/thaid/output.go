@@ -9,14 +9,16 @@ import (
 	"unicode/utf8"
 )
 
-// writeJSON prints v as indented JSON. Through a terminalWriter (as every output of the
-// command is), what encoding/json leaves raw (DEL, C1 controls, bidi controls) comes out as
-// \uXXXX escapes too, which decode to the same string.
-func writeJSON(w io.Writer, v any) {
+// writeJSON writes v as indented JSON, without HTML escaping: what the command prints and the
+// profile file it saves. Through a terminalWriter (as everything the command prints is), what
+// encoding/json leaves raw (DEL, C1 controls, bidi controls) comes out as \uXXXX escapes too,
+// which decode to the same string. It returns the encoder's error, which the printing to
+// stdout ignores, as it does fmt's.
+func writeJSON(w io.Writer, v any) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	return enc.Encode(v)
 }
 
 // terminalWriter passes everything the command prints to a terminal, with every control

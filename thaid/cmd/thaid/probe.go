@@ -210,7 +210,10 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	tf.revocation = formName(bearerRevokes, bareRevokes)
 	// Leave no token of the login alive.
 	if bareRevokes || bearerRevokes {
-		f := map[bool]thaid.TokenForm{true: thaid.TokenFormBare, false: thaid.TokenFormBearer}[bareRevokes]
+		f := thaid.TokenFormBearer
+		if bareRevokes {
+			f = thaid.TokenFormBare
+		}
 		for _, t := range []string{tok.RefreshToken, tok.AccessToken} {
 			if t != "" {
 				_ = clients[f].Revoke(ctx, t)

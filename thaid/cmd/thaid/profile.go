@@ -167,10 +167,7 @@ func buildProfile(r providerReport, now time.Time) profileDoc {
 // writeProfile writes the profile of a login's report to path.
 func writeProfile(path string, r providerReport, now time.Time) error {
 	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(buildProfile(r, now)); err != nil {
+	if err := writeJSON(&b, buildProfile(r, now)); err != nil {
 		return err
 	}
 	return os.WriteFile(path, b.Bytes(), 0o644)

@@ -47,7 +47,6 @@ func parseIssuer(s string) (issuerFlag, error) {
 type exchange struct {
 	method, url string
 	status      int
-	contentType string
 	body        []byte    // at most maxRecorded bytes
 	at          time.Time // when the answer came
 }
@@ -78,7 +77,7 @@ func (r *recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	r.mu.Lock()
 	r.seen = append(r.seen, exchange{method: req.Method, url: req.URL.String(), status: resp.StatusCode,
-		contentType: resp.Header.Get("Content-Type"), body: body, at: time.Now()})
+		body: body, at: time.Now()})
 	r.mu.Unlock()
 	return resp, nil
 }
