@@ -2,6 +2,7 @@ package mockprovider
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -336,49 +337,26 @@ func (p *Profile) Validate() error {
 	return nil
 }
 
-// withDefaults returns p with every zero member taken from def.
+// withDefaults returns p with every zero member taken from def. p must be valid: without
+// discovery members it has no discovery values either (Validate), so both are def's.
 func (p Profile) withDefaults(def *Profile) Profile {
-	str := func(v *string, d string) {
-		if *v == "" {
-			*v = d
-		}
-	}
-	num := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
 	if p.Discovery.Members == nil {
 		p.Discovery.Members = slices.Clone(def.Discovery.Members)
-		if p.Discovery.Values == nil {
-			p.Discovery.Values = def.Discovery.Values
-		}
+		p.Discovery.Values = def.Discovery.Values
 	}
-	if p.Authorize.Errors == "" {
-		p.Authorize.Errors = def.Authorize.Errors
-	}
-	if p.Token.Expiry == "" {
-		p.Token.Expiry = def.Token.Expiry
-	}
-	num(&p.Token.AccessTokenSeconds, def.Token.AccessTokenSeconds)
-	num(&p.Token.RefreshTokenSeconds, def.Token.RefreshTokenSeconds)
-	str(&p.Token.CodeError, def.Token.CodeError)
-	str(&p.IDToken.Alg, def.IDToken.Alg)
-	num(&p.IDToken.Seconds, def.IDToken.Seconds)
-	str(&p.IDToken.Nonce, def.IDToken.Nonce)
-	str(&p.IDToken.AtHash, def.IDToken.AtHash)
-	if p.Claims.Sub == "" {
-		p.Claims.Sub = def.Claims.Sub
-	}
-	if p.Claims.Address == "" {
-		p.Claims.Address = def.Claims.Address
-	}
-	str(&p.Claims.IAL, def.Claims.IAL)
-	if p.Introspection.Token == "" {
-		p.Introspection.Token = def.Introspection.Token
-	}
-	if p.Revocation.Token == "" {
-		p.Revocation.Token = def.Revocation.Token
-	}
+	p.Authorize.Errors = cmp.Or(p.Authorize.Errors, def.Authorize.Errors)
+	p.Token.Expiry = cmp.Or(p.Token.Expiry, def.Token.Expiry)
+	p.Token.AccessTokenSeconds = cmp.Or(p.Token.AccessTokenSeconds, def.Token.AccessTokenSeconds)
+	p.Token.RefreshTokenSeconds = cmp.Or(p.Token.RefreshTokenSeconds, def.Token.RefreshTokenSeconds)
+	p.Token.CodeError = cmp.Or(p.Token.CodeError, def.Token.CodeError)
+	p.IDToken.Alg = cmp.Or(p.IDToken.Alg, def.IDToken.Alg)
+	p.IDToken.Seconds = cmp.Or(p.IDToken.Seconds, def.IDToken.Seconds)
+	p.IDToken.Nonce = cmp.Or(p.IDToken.Nonce, def.IDToken.Nonce)
+	p.IDToken.AtHash = cmp.Or(p.IDToken.AtHash, def.IDToken.AtHash)
+	p.Claims.Sub = cmp.Or(p.Claims.Sub, def.Claims.Sub)
+	p.Claims.Address = cmp.Or(p.Claims.Address, def.Claims.Address)
+	p.Claims.IAL = cmp.Or(p.Claims.IAL, def.Claims.IAL)
+	p.Introspection.Token = cmp.Or(p.Introspection.Token, def.Introspection.Token)
+	p.Revocation.Token = cmp.Or(p.Revocation.Token, def.Revocation.Token)
 	return p
 }
