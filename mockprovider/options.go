@@ -215,12 +215,12 @@ func (o *Options) validate() error {
 		name, v string
 		ok      []string
 	}{
-		{"ExpiryStyle", string(o.ExpiryStyle), []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}},
-		{"AddressStyle", string(o.AddressStyle), []string{string(AddressObject), string(AddressString)}},
-		{"SubStyle", string(o.SubStyle), []string{string(SubPID), string(SubOpaque)}},
-		{"AuthorizeErrors", string(o.AuthorizeErrors), []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}},
-		{"IntrospectTokenForm", string(o.IntrospectTokenForm), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
-		{"RevokeTokenForm", string(o.RevokeTokenForm), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
+		{"ExpiryStyle", string(o.ExpiryStyle), expiryStyles},
+		{"AddressStyle", string(o.AddressStyle), addressStyles},
+		{"SubStyle", string(o.SubStyle), subStyles},
+		{"AuthorizeErrors", string(o.AuthorizeErrors), authorizeErrorStyles},
+		{"IntrospectTokenForm", string(o.IntrospectTokenForm), tokenForms},
+		{"RevokeTokenForm", string(o.RevokeTokenForm), tokenForms},
 	} {
 		if !slices.Contains(e.ok, e.v) {
 			return fmt.Errorf("%w: unknown %s %q (want one of %s)", ErrInvalidOptions, e.name, e.v, strings.Join(e.ok, ", "))

@@ -212,6 +212,16 @@ const (
 	TokenFormEither TokenForm = "either"
 )
 
+// The values of each style and form, in the order error messages list them (Profile.Validate,
+// Options.validate).
+var (
+	expiryStyles         = []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}
+	addressStyles        = []string{string(AddressObject), string(AddressString)}
+	subStyles            = []string{string(SubPID), string(SubOpaque)}
+	authorizeErrorStyles = []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}
+	tokenForms           = []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}
+)
+
 // discoveryComputed are the members whose value is always the mock's own: a value for them in a
 // profile is refused.
 func discoveryComputed(name string) bool {
@@ -312,17 +322,17 @@ func (p *Profile) Validate() error {
 		name, v string
 		ok      []string
 	}{
-		{"authorize.errors", string(p.Authorize.Errors), []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}},
-		{"token.expiry", string(p.Token.Expiry), []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}},
+		{"authorize.errors", string(p.Authorize.Errors), authorizeErrorStyles},
+		{"token.expiry", string(p.Token.Expiry), expiryStyles},
 		{"token.code_error", p.Token.CodeError, []string{"invalid_request", "invalid_grant"}},
 		{"id_token.alg", p.IDToken.Alg, []string{"ES256", "RS256"}},
 		{"id_token.nonce", p.IDToken.Nonce, []string{"echoed", "absent"}},
 		{"id_token.at_hash", p.IDToken.AtHash, []string{"present", "absent"}},
-		{"claims.sub", string(p.Claims.Sub), []string{string(SubPID), string(SubOpaque)}},
-		{"claims.address", string(p.Claims.Address), []string{string(AddressObject), string(AddressString)}},
+		{"claims.sub", string(p.Claims.Sub), subStyles},
+		{"claims.address", string(p.Claims.Address), addressStyles},
 		{"claims.ial", p.Claims.IAL, []string{"string", "number"}},
-		{"introspection.token", string(p.Introspection.Token), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
-		{"revocation.token", string(p.Revocation.Token), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
+		{"introspection.token", string(p.Introspection.Token), tokenForms},
+		{"revocation.token", string(p.Revocation.Token), tokenForms},
 	} {
 		if c.v != "" && !slices.Contains(c.ok, c.v) {
 			return bad("%s is %q, want one of %s", c.name, c.v, strings.Join(c.ok, ", "))
