@@ -2,6 +2,7 @@ package mockprovider
 
 import (
 	"bytes"
+	"cmp"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -211,6 +212,16 @@ const (
 	TokenFormEither TokenForm = "either"
 )
 
+// The values of each style and form, in the order error messages list them (Profile.Validate,
+// Options.validate).
+var (
+	expiryStyles         = []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}
+	addressStyles        = []string{string(AddressObject), string(AddressString)}
+	subStyles            = []string{string(SubPID), string(SubOpaque)}
+	authorizeErrorStyles = []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}
+	tokenForms           = []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}
+)
+
 // discoveryComputed are the members whose value is always the mock's own: a value for them in a
 // profile is refused.
 func discoveryComputed(name string) bool {
@@ -311,17 +322,17 @@ func (p *Profile) Validate() error {
 		name, v string
 		ok      []string
 	}{
-		{"authorize.errors", string(p.Authorize.Errors), []string{string(AuthorizeErrorsJSON), string(AuthorizeErrorsRedirect)}},
-		{"token.expiry", string(p.Token.Expiry), []string{string(ExpiresInAbsolute), string(ExpiryRelative), string(ExpiryAbsolute)}},
+		{"authorize.errors", string(p.Authorize.Errors), authorizeErrorStyles},
+		{"token.expiry", string(p.Token.Expiry), expiryStyles},
 		{"token.code_error", p.Token.CodeError, []string{"invalid_request", "invalid_grant"}},
 		{"id_token.alg", p.IDToken.Alg, []string{"ES256", "RS256"}},
 		{"id_token.nonce", p.IDToken.Nonce, []string{"echoed", "absent"}},
 		{"id_token.at_hash", p.IDToken.AtHash, []string{"present", "absent"}},
-		{"claims.sub", string(p.Claims.Sub), []string{string(SubPID), string(SubOpaque)}},
-		{"claims.address", string(p.Claims.Address), []string{string(AddressObject), string(AddressString)}},
+		{"claims.sub", string(p.Claims.Sub), subStyles},
+		{"claims.address", string(p.Claims.Address), addressStyles},
 		{"claims.ial", p.Claims.IAL, []string{"string", "number"}},
-		{"introspection.token", string(p.Introspection.Token), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
-		{"revocation.token", string(p.Revocation.Token), []string{string(TokenFormBearer), string(TokenFormBare), string(TokenFormEither)}},
+		{"introspection.token", string(p.Introspection.Token), tokenForms},
+		{"revocation.token", string(p.Revocation.Token), tokenForms},
 	} {
 		if c.v != "" && !slices.Contains(c.ok, c.v) {
 			return bad("%s is %q, want one of %s", c.name, c.v, strings.Join(c.ok, ", "))
@@ -336,49 +347,26 @@ func (p *Profile) Validate() error {
 	return nil
 }
 
-// withDefaults returns p with every zero member taken from def.
+// withDefaults returns p with every zero member taken from def. p must be valid: without
+// discovery members it has no discovery values either (Validate), so both are def's.
 func (p Profile) withDefaults(def *Profile) Profile {
-	str := func(v *string, d string) {
-		if *v == "" {
-			*v = d
-		}
-	}
-	num := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
 	if p.Discovery.Members == nil {
 		p.Discovery.Members = slices.Clone(def.Discovery.Members)
-		if p.Discovery.Values == nil {
-			p.Discovery.Values = def.Discovery.Values
-		}
+		p.Discovery.Values = def.Discovery.Values
 	}
-	if p.Authorize.Errors == "" {
-		p.Authorize.Errors = def.Authorize.Errors
-	}
-	if p.Token.Expiry == "" {
-		p.Token.Expiry = def.Token.Expiry
-	}
-	num(&p.Token.AccessTokenSeconds, def.Token.AccessTokenSeconds)
-	num(&p.Token.RefreshTokenSeconds, def.Token.RefreshTokenSeconds)
-	str(&p.Token.CodeError, def.Token.CodeError)
-	str(&p.IDToken.Alg, def.IDToken.Alg)
-	num(&p.IDToken.Seconds, def.IDToken.Seconds)
-	str(&p.IDToken.Nonce, def.IDToken.Nonce)
-	str(&p.IDToken.AtHash, def.IDToken.AtHash)
-	if p.Claims.Sub == "" {
-		p.Claims.Sub = def.Claims.Sub
-	}
-	if p.Claims.Address == "" {
-		p.Claims.Address = def.Claims.Address
-	}
-	str(&p.Claims.IAL, def.Claims.IAL)
-	if p.Introspection.Token == "" {
-		p.Introspection.Token = def.Introspection.Token
-	}
-	if p.Revocation.Token == "" {
-		p.Revocation.Token = def.Revocation.Token
-	}
+	p.Authorize.Errors = cmp.Or(p.Authorize.Errors, def.Authorize.Errors)
+	p.Token.Expiry = cmp.Or(p.Token.Expiry, def.Token.Expiry)
+	p.Token.AccessTokenSeconds = cmp.Or(p.Token.AccessTokenSeconds, def.Token.AccessTokenSeconds)
+	p.Token.RefreshTokenSeconds = cmp.Or(p.Token.RefreshTokenSeconds, def.Token.RefreshTokenSeconds)
+	p.Token.CodeError = cmp.Or(p.Token.CodeError, def.Token.CodeError)
+	p.IDToken.Alg = cmp.Or(p.IDToken.Alg, def.IDToken.Alg)
+	p.IDToken.Seconds = cmp.Or(p.IDToken.Seconds, def.IDToken.Seconds)
+	p.IDToken.Nonce = cmp.Or(p.IDToken.Nonce, def.IDToken.Nonce)
+	p.IDToken.AtHash = cmp.Or(p.IDToken.AtHash, def.IDToken.AtHash)
+	p.Claims.Sub = cmp.Or(p.Claims.Sub, def.Claims.Sub)
+	p.Claims.Address = cmp.Or(p.Claims.Address, def.Claims.Address)
+	p.Claims.IAL = cmp.Or(p.Claims.IAL, def.Claims.IAL)
+	p.Introspection.Token = cmp.Or(p.Introspection.Token, def.Introspection.Token)
+	p.Revocation.Token = cmp.Or(p.Revocation.Token, def.Revocation.Token)
 	return p
 }

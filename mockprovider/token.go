@@ -230,10 +230,8 @@ func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time
 }
 
 // codeError is the error code for a bad authorization code or redirect_uri at the token
-// endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors.
+// endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors
+// (the effective profile's token.code_error, which setDefaults derives from RFCGrantErrors).
 func (p *Server) codeError() string {
-	if p.opts.RFCGrantErrors {
-		return "invalid_grant"
-	}
-	return "invalid_request"
+	return p.profile.Token.CodeError
 }

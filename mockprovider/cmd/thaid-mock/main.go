@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -163,10 +162,11 @@ func serve(ctx context.Context, cfg config, stdout, stderr io.Writer) error {
 	return nil
 }
 
-// loadProfile returns the built-in profile of that name, else reads the file.
+// loadProfile returns the built-in profile of that name, else reads the file. BuiltinProfile
+// fails only for a name that is not built in (the built-in profiles are valid).
 func loadProfile(nameOrFile string) (*mockprovider.Profile, error) {
-	if slices.Contains(mockprovider.BuiltinProfileNames(), nameOrFile) {
-		return mockprovider.BuiltinProfile(nameOrFile)
+	if p, err := mockprovider.BuiltinProfile(nameOrFile); err == nil {
+		return p, nil
 	}
 	f, err := os.Open(nameOrFile)
 	if err != nil {

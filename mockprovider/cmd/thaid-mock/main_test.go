@@ -18,40 +18,16 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// syncBuffer is a bytes.Buffer safe for the server goroutine and the test. When issuer is not
-// nil, the issuer of the banner's line "  issuer  URL" is sent on it once that line is written.
-type syncBuffer struct {
-	mu     sync.Mutex
-	b      bytes.Buffer
-	issuer chan string
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n, err := s.b.Write(p)
-	if s.issuer != nil {
-		for _, line := range strings.Split(s.b.String(), "\n") {
-			if f := strings.Fields(line); len(f) == 2 && f[0] == "issuer" && strings.HasSuffix(s.b.String(), "\n") {
-				s.issuer <- f[1]
-				s.issuer = nil
-				break
-			}
-		}
-	}
-	return n, err
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
-
 // startCmd runs the command in-process and returns its issuer, its stdout and stderr, and a
 // stop func that ends it (as SIGINT does) and returns its exit status. The banner is printed
-// once the provider listens.
-func startCmd(t *testing.T, args ...string) (string, *syncBuffer, *syncBuffer, func() int) {
+// once the provider listens. Both outputs are issuerLine (example_test.go): stdout hands over
+// the issuer, stderr only keeps what is written.
+func startCmd(t *testing.T, args ...string) (string, *issuerLine, *issuerLine, func() int) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	stdout := &syncBuffer{issuer: ready}
-	var stderr syncBuffer
+	stdout := &issuerLine{issuer: ready}
+	var stderr issuerLine
 	done := make(chan int, 1)
 	go func() {
 		done <- run(ctx, append([]string{"-addr", "127.0.0.1:0"}, args...), strings.NewReader(""), stdout, &stderr)

@@ -49,19 +49,12 @@ type runner struct {
 // attackerPath is where, under the issuer, the provider's server plays the attacker.
 const attackerPath = "/thaid-rpcheck/attacker/"
 
-// setupError is a usage or setup error: exit status 2.
-type setupError struct{ msg string }
-
-func (e *setupError) Error() string { return e.msg }
-
-func setupErrorf(format string, a ...any) error { return &setupError{fmt.Sprintf(format, a...)} }
-
 // newRunner starts the provider on cfg.addr, with an ES256 key (active) and an RS256 key
 // published, the RP's client registered, logins approved at once and the claims also sent flat.
 func newRunner(ctx context.Context, cfg config) (*runner, error) {
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
-		return nil, setupErrorf("provider: %v", err)
+		return nil, fmt.Errorf("provider: %v", err)
 	}
 	issuer := cfg.issuer
 	if issuer == "" {
@@ -78,7 +71,7 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 	})
 	if err != nil {
 		ln.Close()
-		return nil, setupErrorf("provider: %v", err)
+		return nil, fmt.Errorf("provider: %v", err)
 	}
 	es := p.ActiveKeyID()
 	rs, err := p.RotateKey("RS256")
@@ -87,12 +80,12 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 	}
 	if err != nil {
 		ln.Close()
-		return nil, setupErrorf("provider keys: %v", err)
+		return nil, fmt.Errorf("provider keys: %v", err)
 	}
 	foreign, err := mockprovider.NewForeignKey("ES256")
 	if err != nil {
 		ln.Close()
-		return nil, setupErrorf("foreign key: %v", err)
+		return nil, fmt.Errorf("foreign key: %v", err)
 	}
 	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New
 	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
@@ -154,15 +147,15 @@ func (r *runner) ready() error {
 		in, status, err := b.signedIn()
 		if err == nil {
 			if in {
-				return setupErrorf("the probe %s says signed in (%d) before any login: it must answer 2xx only to a signed-in browser", r.cfg.probe, status)
+				return fmt.Errorf("the probe %s says signed in (%d) before any login: it must answer 2xx only to a signed-in browser", r.cfg.probe, status)
 			}
 			break
 		}
 		if r.ctx.Err() != nil {
-			return setupErrorf("interrupted")
+			return fmt.Errorf("interrupted")
 		}
 		if time.Now().After(deadline) {
-			return setupErrorf("the RP does not answer at %s after %s: %v", r.cfg.probe, r.cfg.wait, err)
+			return fmt.Errorf("the RP does not answer at %s after %s: %v", r.cfg.probe, r.cfg.wait, err)
 		}
 		select {
 		case <-time.After(200 * time.Millisecond):
