@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 )
@@ -76,22 +75,14 @@ func open(aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte
 // enough that the label and a cookie value fit in one SHA-256 block (55 bytes).
 const sessionIDLabel = "thaid:sess\x00"
 
-// strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the
-// last character must be zero).
-var strictB64 = base64.RawURLEncoding.Strict()
-
 // sessionSecrets derives, from a session cookie's value (43 characters of base64url: 256 random
 // bits), the hash that names its record in the store and the key that seals it. The hash is
 // SHA-256 of the value under a label: it cannot be turned back into the cookie, nor into the key,
 // which is the cookie's own random bytes. ok is false for a value that newID cannot have made. It
 // does not allocate.
 func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte, ok bool) {
-	if len(cookie) != idLen {
-		return storeHash, key, false
-	}
-	var buf [idLen]byte
-	copy(buf[:], cookie)
-	if n, err := strictB64.Decode(key[:], buf[:]); err != nil || n != idBytes {
+	key, ok = decodeID(cookie)
+	if !ok {
 		return storeHash, key, false
 	}
 	return labelHash(sessionIDLabel, cookie), key, true
