@@ -112,36 +112,40 @@ const maxHead = 65000
 
 // sealRecord seals a session record's head and body for the store key named by hash.
 func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([]byte, error) {
-	if len(head) > maxHead {
-		return nil, errHeadTooLong
-	}
 	over := aead.Overhead()
-	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
-	var nonces [2 * gcmNonceSize]byte
-	if _, err := rand.Read(nonces[:]); err != nil {
+	var bodyNonce [gcmNonceSize]byte
+	if _, err := rand.Read(bodyNonce[:]); err != nil {
 		return nil, err
 	}
-	headNonce, bodyNonce := nonces[:gcmNonceSize], nonces[gcmNonceSize:]
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
+	out, err := appendHead(out, aead, hash, head, bodyNonce[:])
+	if err != nil {
+		return nil, err
+	}
 	var aad [recordAADLen]byte
-	out = append(out, recordVersion)
-	out = append(out, headNonce...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
-	out = aead.Seal(out, headNonce, head, headAAD(&aad, hash, bodyNonce))
-	out = append(out, bodyNonce...)
-	return aead.Seal(out, bodyNonce, body, bodyAAD(&aad, hash)), nil
+	return aead.Seal(out, bodyNonce[:], body, bodyAAD(&aad, hash)), nil
 }
 
 // resealHead returns sealed (a record of the same key) with its head replaced by head.
 func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) ([]byte, error) {
-	if len(head) > maxHead {
-		return nil, errHeadTooLong
-	}
 	_, _, bodyNonce, body, ok := splitRecord(sealed)
 	if !ok {
 		return nil, errUnsealed
 	}
-	over := aead.Overhead()
-	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body))
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+aead.Overhead()+gcmNonceSize+len(body))
+	out, err := appendHead(out, aead, hash, head, bodyNonce)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, body...), nil
+}
+
+// appendHead appends to out a record's version, its head sealed under a fresh nonce beside the
+// body's nonce (see sealRecord), and the body's nonce: all of a record but its body ciphertext.
+func appendHead(out []byte, aead cipher.AEAD, hash *[sha256.Size]byte, head, bodyNonce []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
 	var headNonce [gcmNonceSize]byte
 	if _, err := rand.Read(headNonce[:]); err != nil {
 		return nil, err
@@ -149,10 +153,9 @@ func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) 
 	var aad [recordAADLen]byte
 	out = append(out, recordVersion)
 	out = append(out, headNonce[:]...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
+	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+aead.Overhead()))
 	out = aead.Seal(out, headNonce[:], head, headAAD(&aad, hash, bodyNonce))
-	out = append(out, bodyNonce...)
-	return append(out, body...), nil
+	return append(out, bodyNonce...), nil
 }
 
 // openHead opens the head of a sealed record into dst. aad is scratch space (kept outside the
