@@ -49,26 +49,33 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 const loginSealVersion = 1
 
 // seal encrypts a login cookie's plaintext with aead. The result is version || nonce ||
-// ciphertext+tag, and the version, kind and bind (the cookie's name) are authenticated with it.
-func seal(aead cipher.AEAD, kind sealedKind, bind string, plaintext []byte) ([]byte, error) {
+// ciphertext+tag, and the version, kindLogin and the cookie's name are authenticated with it
+// (loginAAD).
+func seal(aead cipher.AEAD, name string, plaintext []byte) ([]byte, error) {
 	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
 	out[0] = loginSealVersion
 	if _, err := rand.Read(out[1:]); err != nil {
 		return nil, err
 	}
-	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, append([]byte{loginSealVersion, byte(kind)}, bind...)), nil
+	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, loginAAD(name)), nil
 }
 
 // open reverses seal. It returns errUnsealed for anything that does not open.
-func open(aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte, error) {
+func open(aead cipher.AEAD, name string, sealed []byte) ([]byte, error) {
 	if len(sealed) < 1+gcmNonceSize+aead.Overhead() || sealed[0] != loginSealVersion {
 		return nil, errUnsealed
 	}
-	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], append([]byte{loginSealVersion, byte(kind)}, bind...))
+	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], loginAAD(name))
 	if err != nil {
 		return nil, errUnsealed
 	}
 	return p, nil
+}
+
+// loginAAD returns the additional data of a login cookie named name: the version, kindLogin and
+// the name.
+func loginAAD(name string) []byte {
+	return append([]byte{loginSealVersion, byte(kindLogin)}, name...)
 }
 
 // sessionIDLabel separates the hash that names a session record from other hashes. It is short
