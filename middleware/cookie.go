@@ -23,31 +23,28 @@ func newID() (string, error) {
 	return base64.RawURLEncoding.EncodeToString(b[:]), nil
 }
 
-// validID reports whether s has the shape of an ID made by newID: 43 characters of base64url,
-// the last of which carries 4 bits and 2 unused ones, which must be zero, so that one ID has one
-// spelling. It does not allocate.
-func validID(s string) bool {
+// strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the
+// last character must be zero).
+var strictB64 = base64.RawURLEncoding.Strict()
+
+// decodeID returns the 256 bits of an ID made by newID. ok is false for any other string: one
+// that is not 43 characters of base64url, or whose last character, which carries 4 bits and 2
+// unused ones, has an unused bit set, so that one ID has one spelling. It does not allocate.
+func decodeID(s string) (key [idBytes]byte, ok bool) {
 	if len(s) != idLen {
-		return false
+		return key, false
 	}
-	var v byte
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case 'A' <= c && c <= 'Z':
-			v = c - 'A'
-		case 'a' <= c && c <= 'z':
-			v = c - 'a' + 26
-		case '0' <= c && c <= '9':
-			v = c - '0' + 52
-		case c == '-':
-			v = 62
-		case c == '_':
-			v = 63
-		default:
-			return false
-		}
-	}
-	return v&3 == 0
+	var buf [idLen]byte
+	copy(buf[:], s)
+	n, err := strictB64.Decode(key[:], buf[:])
+	return key, err == nil && n == idBytes
+}
+
+// validID reports whether s has the shape of an ID made by newID (see decodeID). It does not
+// allocate.
+func validID(s string) bool {
+	_, ok := decodeID(s)
+	return ok
 }
 
 // cookieValue returns the value of the named cookie in the request's Cookie headers. Unlike

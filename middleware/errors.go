@@ -29,7 +29,8 @@ var (
 )
 
 // returnToKey is the context key under which the error handler finds the return-to path of the
-// login that failed.
+// login that failed. Only (*Auth).withReturnTo sets it, and only to a path that SafeReturnTo
+// accepts.
 type returnToKey struct{}
 
 // withReturnTo returns r with the return-to path of its failed login in its context, for the
@@ -155,8 +156,8 @@ func DefaultErrorHandler(retryPath string) func(w http.ResponseWriter, r *http.R
 	return func(w http.ResponseWriter, r *http.Request, err error) {
 		k := kindOf(err)
 		retry := retryPath
-		if rt, _ := r.Context().Value(returnToKey{}).(string); SafeReturnTo(rt) {
-			retry = withReturnTo(retryPath, rt)
+		if rt, _ := r.Context().Value(returnToKey{}).(string); rt != "" { // SafeReturnTo accepted it
+			retry = addReturnTo(retryPath, rt)
 		}
 		data := struct{ Thai, English, Retry string }{k.thai, k.english, retry}
 		var d *DeniedError

@@ -917,31 +917,6 @@ func TestAccessTokenRefreshFails(t *testing.T) {
 	}
 }
 
-// A refresh answer that names another citizen (flat claims, which no signature ties to the login)
-// is refused, its tokens are revoked, and the session keeps the citizen who logged in.
-func TestRefreshNamingAnotherCitizen(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk, thaidScope: []string{thaid.ScopePID, thaid.ScopeName}})
-	b := app.newBrowser()
-	before := b.get("/private/x")
-	mustSignedIn(t, before, "/private/x")
-	clk.Advance(16 * time.Minute)
-	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
-	other := mockprovider.DefaultCitizens()[1].PID
-	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
-		Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other","pid":"` + other + `","name":"x"}`})
-	p := b.get("/token")
-	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "verification_failed" {
-		t.Errorf("refresh naming another citizen: %d %q, want 502 verification_failed", p.status, p.body)
-	}
-	if after := b.get("/private/x"); after.body != before.body {
-		t.Errorf("the session changed citizen: %q, was %q", after.body, before.body)
-	}
-	if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
-		t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)
-	}
-}
-
 // TestRetryKeepsReturnTo: the default error page's "try again" link starts a new login towards
 // the page the citizen was going to, when that path is safe; otherwise it is the plain login path
 // (issue 24).
@@ -1010,31 +985,48 @@ func TestLoginCookieOtherKeysWarns(t *testing.T) {
 	}
 }
 
-// TestRefreshNeverAddsCitizen: a session whose identity names no subject and no PID (flat claims,
-// scope name only) does not take the PID or subject of an unsigned refresh answer: the refresh is
-// refused and its tokens revoked, as for one naming another citizen (issue 21).
-func TestRefreshNeverAddsCitizen(t *testing.T) {
-	pid := mockprovider.DefaultCitizens()[1].PID
-	for _, extra := range []string{`"pid":"` + pid + `"`, `"sub":"` + pid + `"`} {
-		t.Run(extra, func(t *testing.T) {
+// TestRefreshNamingACitizen: a refresh answer (flat claims, which no signature ties to the login)
+// that names another citizen, or names one where the login's identity named no subject and no PID
+// (scope name only, issue 21), is refused, its tokens are revoked, and the session keeps the
+// citizen who logged in, taking no PID or subject from the answer.
+func TestRefreshNamingACitizen(t *testing.T) {
+	other := mockprovider.DefaultCitizens()[1].PID
+	for _, tt := range []struct {
+		name     string
+		scope    []string
+		claim    string // what the refresh answer names
+		nameOnly bool   // the login's identity names no subject and no PID
+	}{
+		{"another citizen", []string{thaid.ScopePID, thaid.ScopeName}, `"pid":"` + other + `"`, false},
+		{"a PID where none was", []string{thaid.ScopeName}, `"pid":"` + other + `"`, true},
+		{"a subject where none was", []string{thaid.ScopeName}, `"sub":"` + other + `"`, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
 			clk := testclock.New(time.Now().Truncate(time.Second))
-			app := newApp(t, appOptions{clock: clk, thaidScope: []string{thaid.ScopeName}})
+			app := newApp(t, appOptions{clock: clk, thaidScope: tt.scope})
 			b := app.newBrowser()
-			b.get("/private/x")
-			s := app.sessionOf(t, b)
-			if id := s.Identity(); id == nil || id.Subject != "" || !id.PID.IsZero() || id.Name == "" {
-				t.Fatalf("the login's identity should have a name and no subject or PID: %v", id)
+			before := b.get("/private/x")
+			mustSignedIn(t, before, "/private/x")
+			if tt.nameOnly {
+				if id := app.sessionOf(t, b).Identity(); id == nil || id.Subject != "" || !id.PID.IsZero() || id.Name == "" {
+					t.Fatalf("the login's identity should have a name and no subject or PID: %v", id)
+				}
 			}
 			clk.Advance(16 * time.Minute)
 			revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
 			app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
-				Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other",` + extra + `,"name":"x"}`})
+				Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other",` + tt.claim + `,"name":"x"}`})
 			p := b.get("/token")
 			if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "verification_failed" {
-				t.Errorf("refresh adding a citizen: %d %q, want 502 verification_failed", p.status, p.body)
+				t.Errorf("refresh naming %s: %d %q, want 502 verification_failed", tt.name, p.status, p.body)
 			}
-			if id := app.sessionOf(t, b).Identity(); id.Subject != "" || !id.PID.IsZero() {
-				t.Errorf("the session took subject %q, PID %s from the refresh", thaid.MaskPID(id.Subject), id.PID)
+			if after := b.get("/private/x"); after.body != before.body {
+				t.Errorf("the session changed citizen: %q, was %q", after.body, before.body)
+			}
+			if tt.nameOnly {
+				if id := app.sessionOf(t, b).Identity(); id.Subject != "" || !id.PID.IsZero() {
+					t.Errorf("the session took subject %q, PID %s from the refresh", thaid.MaskPID(id.Subject), id.PID)
+				}
 			}
 			if n := len(app.p.RequestsTo(mockprovider.EndpointRevoke)) - revokes; n != 2 {
 				t.Errorf("%d revocations after the refused refresh, want 2 (its refresh and access tokens)", n)

@@ -53,7 +53,7 @@ func newKeyring(secrets []thaid.Secret) (*keyring, error) {
 
 // sealLogin seals a login cookie's plaintext under the first key, bound to the cookie's name.
 func (k *keyring) sealLogin(name string, plaintext []byte) (string, error) {
-	b, err := seal(k.aeads[0], kindLogin, name, plaintext)
+	b, err := seal(k.aeads[0], name, plaintext)
 	if err != nil {
 		return "", err
 	}
@@ -67,7 +67,7 @@ func (k *keyring) openLogin(name, value string) ([]byte, error) {
 		return nil, errUnsealed
 	}
 	for _, aead := range k.aeads {
-		if p, err := open(aead, kindLogin, name, b); err == nil {
+		if p, err := open(aead, name, b); err == nil {
 			return p, nil
 		}
 	}

@@ -135,13 +135,16 @@ func cookieSize(name, value string) int { return len(name) + 1 + len(value) + 2 
 // (ErrNoPendingLogin), a login that has expired (thaid.ErrLoginExpired) and one that another
 // browser started (ErrOtherBrowser).
 func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Request, state string, now time.Time) (pendingLogin, error) {
+	if len(state) != stateLen { // checkState refuses it too
+		return pendingLogin{}, ErrNoPendingLogin
+	}
+	name := a.loginCookieName(state)
+	value, present := cookieValue(r.Header, name)
 	started, ok := a.keys.checkState(state)
 	if !ok {
-		if len(state) == stateLen {
-			if value, present := cookieValue(r.Header, a.loginCookieName(state)); present {
-				if _, err := a.keys.openLogin(a.loginCookieName(state), value); errors.Is(err, errUnsealed) {
-					a.warnForeignLoginCookie(ctx, now)
-				}
+		if present {
+			if _, err := a.keys.openLogin(name, value); errors.Is(err, errUnsealed) {
+				a.warnForeignLoginCookie(ctx, now)
 			}
 		}
 		return pendingLogin{}, ErrNoPendingLogin
@@ -149,8 +152,6 @@ func (a *Auth) takeLogin(ctx context.Context, w http.ResponseWriter, r *http.Req
 	expired := func() error {
 		return fmt.Errorf("%w: the login started more than %s ago", thaid.ErrLoginExpired, a.pendingTTL)
 	}
-	name := a.loginCookieName(state)
-	value, present := cookieValue(r.Header, name)
 	if !present {
 		if now.Sub(started) > a.pendingTTL {
 			return pendingLogin{}, expired()

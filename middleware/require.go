@@ -60,14 +60,14 @@ func (a *Auth) loginRequired(w http.ResponseWriter, r *http.Request) {
 	target := a.loginPath
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if rt := r.URL.RequestURI(); SafeReturnTo(rt) {
-			target = withReturnTo(target, rt)
+			target = addReturnTo(target, rt)
 		}
 	}
 	http.Redirect(w, r, target, http.StatusSeeOther)
 }
 
-// withReturnTo returns loginPath with returnTo added as its return_to parameter.
-func withReturnTo(loginPath, returnTo string) string {
+// addReturnTo returns loginPath with returnTo added as its return_to parameter.
+func addReturnTo(loginPath, returnTo string) string {
 	sep := "?"
 	if strings.Contains(loginPath, "?") {
 		sep = "&"

@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/binary"
 	"errors"
 )
@@ -50,35 +49,38 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 const loginSealVersion = 1
 
 // seal encrypts a login cookie's plaintext with aead. The result is version || nonce ||
-// ciphertext+tag, and the version, kind and bind (the cookie's name) are authenticated with it.
-func seal(aead cipher.AEAD, kind sealedKind, bind string, plaintext []byte) ([]byte, error) {
+// ciphertext+tag, and the version, kindLogin and the cookie's name are authenticated with it
+// (loginAAD).
+func seal(aead cipher.AEAD, name string, plaintext []byte) ([]byte, error) {
 	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
 	out[0] = loginSealVersion
 	if _, err := rand.Read(out[1:]); err != nil {
 		return nil, err
 	}
-	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, append([]byte{loginSealVersion, byte(kind)}, bind...)), nil
+	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, loginAAD(name)), nil
 }
 
 // open reverses seal. It returns errUnsealed for anything that does not open.
-func open(aead cipher.AEAD, kind sealedKind, bind string, sealed []byte) ([]byte, error) {
+func open(aead cipher.AEAD, name string, sealed []byte) ([]byte, error) {
 	if len(sealed) < 1+gcmNonceSize+aead.Overhead() || sealed[0] != loginSealVersion {
 		return nil, errUnsealed
 	}
-	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], append([]byte{loginSealVersion, byte(kind)}, bind...))
+	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], loginAAD(name))
 	if err != nil {
 		return nil, errUnsealed
 	}
 	return p, nil
 }
 
+// loginAAD returns the additional data of a login cookie named name: the version, kindLogin and
+// the name.
+func loginAAD(name string) []byte {
+	return append([]byte{loginSealVersion, byte(kindLogin)}, name...)
+}
+
 // sessionIDLabel separates the hash that names a session record from other hashes. It is short
 // enough that the label and a cookie value fit in one SHA-256 block (55 bytes).
 const sessionIDLabel = "thaid:sess\x00"
-
-// strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the
-// last character must be zero).
-var strictB64 = base64.RawURLEncoding.Strict()
 
 // sessionSecrets derives, from a session cookie's value (43 characters of base64url: 256 random
 // bits), the hash that names its record in the store and the key that seals it. The hash is
@@ -86,12 +88,8 @@ var strictB64 = base64.RawURLEncoding.Strict()
 // which is the cookie's own random bytes. ok is false for a value that newID cannot have made. It
 // does not allocate.
 func sessionSecrets(cookie string) (storeHash [sha256.Size]byte, key [idBytes]byte, ok bool) {
-	if len(cookie) != idLen {
-		return storeHash, key, false
-	}
-	var buf [idLen]byte
-	copy(buf[:], cookie)
-	if n, err := strictB64.Decode(key[:], buf[:]); err != nil || n != idBytes {
+	key, ok = decodeID(cookie)
+	if !ok {
 		return storeHash, key, false
 	}
 	return labelHash(sessionIDLabel, cookie), key, true
@@ -121,36 +119,40 @@ const maxHead = 65000
 
 // sealRecord seals a session record's head and body for the store key named by hash.
 func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([]byte, error) {
-	if len(head) > maxHead {
-		return nil, errHeadTooLong
-	}
 	over := aead.Overhead()
-	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
-	var nonces [2 * gcmNonceSize]byte
-	if _, err := rand.Read(nonces[:]); err != nil {
+	var bodyNonce [gcmNonceSize]byte
+	if _, err := rand.Read(bodyNonce[:]); err != nil {
 		return nil, err
 	}
-	headNonce, bodyNonce := nonces[:gcmNonceSize], nonces[gcmNonceSize:]
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
+	out, err := appendHead(out, aead, hash, head, bodyNonce[:])
+	if err != nil {
+		return nil, err
+	}
 	var aad [recordAADLen]byte
-	out = append(out, recordVersion)
-	out = append(out, headNonce...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
-	out = aead.Seal(out, headNonce, head, headAAD(&aad, hash, bodyNonce))
-	out = append(out, bodyNonce...)
-	return aead.Seal(out, bodyNonce, body, bodyAAD(&aad, hash)), nil
+	return aead.Seal(out, bodyNonce[:], body, bodyAAD(&aad, hash)), nil
 }
 
 // resealHead returns sealed (a record of the same key) with its head replaced by head.
 func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) ([]byte, error) {
-	if len(head) > maxHead {
-		return nil, errHeadTooLong
-	}
 	_, _, bodyNonce, body, ok := splitRecord(sealed)
 	if !ok {
 		return nil, errUnsealed
 	}
-	over := aead.Overhead()
-	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body))
+	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+aead.Overhead()+gcmNonceSize+len(body))
+	out, err := appendHead(out, aead, hash, head, bodyNonce)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, body...), nil
+}
+
+// appendHead appends to out a record's version, its head sealed under a fresh nonce beside the
+// body's nonce (see sealRecord), and the body's nonce: all of a record but its body ciphertext.
+func appendHead(out []byte, aead cipher.AEAD, hash *[sha256.Size]byte, head, bodyNonce []byte) ([]byte, error) {
+	if len(head) > maxHead {
+		return nil, errHeadTooLong
+	}
 	var headNonce [gcmNonceSize]byte
 	if _, err := rand.Read(headNonce[:]); err != nil {
 		return nil, err
@@ -158,10 +160,9 @@ func resealHead(aead cipher.AEAD, hash *[sha256.Size]byte, sealed, head []byte) 
 	var aad [recordAADLen]byte
 	out = append(out, recordVersion)
 	out = append(out, headNonce[:]...)
-	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+over))
+	out = binary.BigEndian.AppendUint16(out, uint16(len(head)+aead.Overhead()))
 	out = aead.Seal(out, headNonce[:], head, headAAD(&aad, hash, bodyNonce))
-	out = append(out, bodyNonce...)
-	return append(out, body...), nil
+	return append(out, bodyNonce...), nil
 }
 
 // openHead opens the head of a sealed record into dst. aad is scratch space (kept outside the

@@ -151,7 +151,7 @@ type recordTokens struct {
 }
 
 func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
-	if strings.Contains(r.URL.Path, "/revoke") && r.Body != nil {
+	if r.URL.Path == mockprovider.PathRevoke && r.Body != nil {
 		body, err := io.ReadAll(r.Body)
 		r.Body.Close()
 		if err != nil {
@@ -164,7 +164,7 @@ func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
 			rt.h.mu.Unlock()
 		}
 	}
-	if strings.Contains(r.URL.Path, "/token") {
+	if r.URL.Path == mockprovider.PathToken {
 		rt.h.mu.Lock()
 		gate := rt.h.gate
 		rt.h.mu.Unlock()
@@ -173,7 +173,7 @@ func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 	}
 	resp, err := rt.next.RoundTrip(r)
-	if err != nil || !strings.Contains(r.URL.Path, "/token") {
+	if err != nil || r.URL.Path != mockprovider.PathToken {
 		return resp, err
 	}
 	body, err := io.ReadAll(resp.Body)
@@ -186,6 +186,39 @@ func (rt recordTokens) RoundTrip(r *http.Request) (*http.Response, error) {
 	rt.h.mu.Unlock()
 	resp.Body = io.NopCloser(bytes.NewReader(body))
 	return resp, nil
+}
+
+// signIn logs a new browser in to the app and returns it with its session cookie.
+func (h *testApp) signIn(t *testing.T) (*browser, *http.Cookie) {
+	t.Helper()
+	b := h.browser(t)
+	if status, body := b.get(t, h.url("/private/x")); status != 200 || body != "signed in" {
+		t.Fatalf("login: %d %q", status, body)
+	}
+	name := h.auths[0].CookieName()
+	return b, &http.Cookie{Name: name, Value: b.cookie(t, name)}
+}
+
+// send sends one request with the session cookie, as from the app's own pages (same origin),
+// without following redirects, and returns its status and body. instance picks the instance that
+// answers; -1 leaves it to the load balancer. A request that cannot be sent is reported with
+// t.Errorf (send may run on another goroutine than the test) and returns status 0.
+func (h *testApp) send(t *testing.T, cookie *http.Cookie, method, path string, instance int) (int, string) {
+	req, _ := http.NewRequest(method, h.url(path), nil)
+	req.AddCookie(cookie)
+	if instance >= 0 {
+		req.Header.Set("X-Test-Instance", strconv.Itoa(instance))
+	}
+	req.Header.Set("Origin", h.srv.URL)
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Errorf("%s %s: %v", method, path, err)
+		return 0, ""
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(body))
 }
 
 // browser is a cookie jar and a client that follows redirects.

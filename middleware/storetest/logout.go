@@ -2,7 +2,6 @@ package storetest
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -31,25 +30,9 @@ func RunLogoutDuringRefresh(t *testing.T, st middleware.Store) {
 			return st
 		},
 	})
-	b := h.browser(t)
-	if status, body := b.get(t, h.url("/private/x")); status != 200 || body != "signed in" {
-		t.Fatalf("login: %d %q", status, body)
-	}
-	cookie := &http.Cookie{Name: h.auths[0].CookieName(), Value: b.cookie(t, h.auths[0].CookieName())}
+	_, cookie := h.signIn(t)
 	send := func(method, path string, instance int) (int, string) {
-		req, _ := http.NewRequest(method, h.url(path), nil)
-		req.AddCookie(cookie)
-		req.Header.Set("X-Test-Instance", string(rune('0'+instance)))
-		req.Header.Set("Origin", h.srv.URL)
-		req.Header.Set("Sec-Fetch-Site", "same-origin")
-		resp, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Errorf("%s %s: %v", method, path, err)
-			return 0, ""
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, strings.TrimSpace(string(body))
+		return h.send(t, cookie, method, path, instance)
 	}
 	_, oldToken := send("GET", "/token", 0)
 

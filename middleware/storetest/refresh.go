@@ -20,11 +20,7 @@ import (
 // succeed, which it only does if the store kept the newest refresh token.
 func RunOneRefresh(t *testing.T, st middleware.Store) {
 	h := startApp(t, st, 2)
-	b := h.browser(t)
-	if status, body := b.get(t, h.url("/private/x")); status != 200 || body != "signed in" {
-		t.Fatalf("login: %d %q", status, body)
-	}
-	cookie := &http.Cookie{Name: h.auths[0].CookieName(), Value: b.cookie(t, h.auths[0].CookieName())}
+	b, cookie := h.signIn(t)
 	_, first := b.get(t, h.url("/token"))
 
 	for round, wait := range []time.Duration{
@@ -44,21 +40,12 @@ func RunOneRefresh(t *testing.T, st middleware.Store) {
 			go func() {
 				defer wg.Done()
 				<-start
-				req, _ := http.NewRequest(http.MethodGet, h.url("/token"), nil)
-				req.AddCookie(cookie)
-				resp, err := http.DefaultTransport.RoundTrip(req)
-				if err != nil {
-					t.Errorf("request %d: %v", i, err)
+				status, body := h.send(t, cookie, http.MethodGet, "/token", -1)
+				if status != http.StatusOK {
+					t.Errorf("round %d, request %d: status %d %q", round, i, status, body)
 					return
 				}
-				defer resp.Body.Close()
-				body := make([]byte, 512)
-				k, _ := resp.Body.Read(body)
-				if resp.StatusCode != http.StatusOK {
-					t.Errorf("round %d, request %d: status %d %q", round, i, resp.StatusCode, body[:k])
-					return
-				}
-				tokens[i] = string(body[:k])
+				tokens[i] = body
 			}()
 		}
 		close(start)
