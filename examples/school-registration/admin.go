@@ -205,6 +205,7 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 // admin reads their areas, a super-admin every area; the decision forms are
 // shown only on registrations of the admin's own areas.
 func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, q url.Values, done adminDone) {
+	// requireReader's check, for the decision paths (checked for isAdmin only).
 	if c.areasErr != nil {
 		app.serverError(w, r, c, c.areasErr)
 		return
@@ -287,13 +288,13 @@ func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *c
 // the applicant and who decided, as RegistrationForReader lets the admin
 // read them.
 func (app *application) handleAdmin() http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
+	return app.requireReader(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		q := r.URL.Query()
 		var done adminDone
 		switch code := q.Get("done"); code {
 		case "approved", "rejected", "revoked", "already":
 			done.Code = code
-			if id := q.Get("reg"); id != "" && (c.isAdmin() || c.super) {
+			if id := q.Get("reg"); id != "" {
 				reg, err := app.store.RegistrationForReader(r.Context(), c.pid, id)
 				switch {
 				case err == nil && reg.Status == store.StatusPending:

@@ -190,15 +190,7 @@ type registrationData struct {
 // whom, when), the decisions the reader may make, and its audit entries
 // (an undelivered mail among them). Anyone else gets "not found".
 func (app *application) handleRegistration() http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.areasErr != nil {
-			app.serverError(w, r, c, c.areasErr)
-			return
-		}
-		if !c.isAdmin() && !c.super {
-			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
-			return
-		}
+	return app.requireReader(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		list := returnQuery(r)
 		reg, err := app.store.RegistrationForReader(r.Context(), c.pid, r.PathValue("id"))
 		if errors.Is(err, store.ErrNotFound) {
