@@ -74,10 +74,8 @@ type adminData struct {
 	List        store.RegistrationPage
 	Tabs        []statusTab
 	Pages       []pageLink
-	Prev, Next  string // the pager's links, or ""
-	First, Last int    // the rows shown, counted from 1
-	Filter      map[string]string
-	Errors      map[string]string
+	Prev, Next  string     // the pager's links, or ""
+	First, Last int        // the rows shown, counted from 1
 	Query       url.Values // of this page: its links and the decisions' return
 	PIDDigits   int        // how many last digits of an ID the search takes
 	MaxSearch   int
@@ -100,28 +98,14 @@ type adminDone struct {
 	Tried string
 }
 
-// anchors maps the list's filters to their inputs, for the error summary.
+// adminAnchors maps the list's filters to their inputs, for the error summary.
 var adminAnchors = map[string]string{"status": "f-status", "area": "f-area", "school": "f-school", "from": "f-from",
 	"to": "f-to", "sort": "f-sort"}
-
-// Summary lists the filters' errors for the error summary.
-func (d adminData) Summary() []*fieldError { return errorSummary(d.Errors, d.Filter, adminAnchors) }
-
-// Err returns the error of a filter field, or nil.
-func (d adminData) Err(field string) *fieldError {
-	if code, ok := d.Errors[field]; ok {
-		return newFieldError(field, code, d.Filter[field], adminAnchors)
-	}
-	return nil
-}
 
 // CanDecide reports whether the admin decides registrations of the area.
 func (d adminData) CanDecide(area string) bool {
 	return slices.ContainsFunc(d.Areas, func(a store.Area) bool { return a.Code == area })
 }
-
-// ListQuery is this page's query, for the decision forms' "list" field.
-func (d adminData) ListQuery() string { return d.Query.Encode() }
 
 // ConfirmURL is the confirmation page of a decision on registration id,
 // returning to this list.
@@ -148,72 +132,71 @@ func (d adminData) SchoolURL(code string) string { return d.with("school", code)
 
 // pageURL is this list at page n.
 func (d adminData) pageURL(n int) string {
-	q := listQuery(d.Query)
+	v := ""
 	if n > 1 {
-		q.Set("page", strconv.Itoa(n))
-	} else {
-		q.Del("page")
+		v = strconv.Itoa(n)
 	}
-	return adminListURL(q)
+	return d.with("page", v)
 }
 
-// adminFilter reads the list's parameters into a store filter. Invalid
-// values give field errors (the list is then not read). An area or school
-// filter must name one of the admin's areas, or any area for a super-admin.
-func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Values, d *adminData) (store.RegistrationFilter, error) {
+// adminFilter reads the list's parameters into a store filter, and into p's
+// form and errors. Invalid values give field errors (the list is then not
+// read). An area or school filter must name one of the admin's areas, or any
+// area for a super-admin.
+func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Values, d *adminData, p *page) (store.RegistrationFilter, error) {
 	f := store.RegistrationFilter{AdminPID: c.pid, AllAreas: c.super}
-	d.Filter, d.Errors = map[string]string{}, map[string]string{}
+	p.Form, p.Errors, p.Anchors = map[string]string{}, map[string]string{}, adminAnchors
 	for _, k := range adminListKeys {
-		d.Filter[k] = q.Get(k)
+		p.Form[k] = q.Get(k)
 	}
-	if code := checkText(d.Filter["q"], false, store.MaxSearchLength); code != "" {
-		d.Errors["q"] = code
+	if code := checkText(p.Form["q"], false, store.MaxSearchLength); code != "" {
+		p.Errors["q"] = code
 	}
-	f.Search = d.Filter["q"]
-	switch st := store.Status(d.Filter["status"]); {
+	f.Search = p.Form["q"]
+	switch st := store.Status(p.Form["status"]); {
 	case st == "":
 		f.Status = store.StatusPending
 	case slices.Contains(adminStatuses, st):
 		f.Status = st
 	default:
-		d.Errors["status"] = "invalid"
+		p.Errors["status"] = "invalid"
 	}
 	d.Status = f.Status
-	if a := d.Filter["area"]; a != "" {
+	if a := p.Form["area"]; a != "" {
 		if !slices.ContainsFunc(d.AreaChoices, func(x store.Area) bool { return x.Code == a }) {
-			d.Errors["area"] = "invalid"
+			p.Errors["area"] = "invalid"
 		}
 		f.Area = a
 	}
-	if code := d.Filter["school"]; code != "" {
+	if code := p.Form["school"]; code != "" {
 		sch, err := app.store.School(ctx, code)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
-			d.Errors["school"] = "school"
+			p.Errors["school"] = "school"
 		case err != nil:
 			return f, err
 		case !c.super && !slices.ContainsFunc(c.areas, func(a store.Area) bool { return a.Code == sch.AreaCode }):
-			d.Errors["school"] = "school" // the same answer as for a code that does not exist
+			p.Errors["school"] = "school" // the same answer as for a code that does not exist
 		default:
 			d.School = sch
 		}
 		f.School = code
 	}
-	days := readDayFilter(d.Filter["from"], d.Filter["to"], d.Errors)
+	days := readDayFilter(p.Form["from"], p.Form["to"], p.Errors)
 	f.From, f.To = days.From, days.To
-	d.Filter["from"], d.Filter["to"] = days.ShownFrom, days.ShownTo
-	switch d.Filter["sort"] {
+	p.Form["from"], p.Form["to"] = days.ShownFrom, days.ShownTo
+	switch p.Form["sort"] {
 	case "", "oldest":
 	case "newest":
 		f.NewestFirst = true
 	default:
-		d.Errors["sort"] = "invalid"
+		p.Errors["sort"] = "invalid"
 	}
-	if n, err := strconv.Atoi(d.Filter["page"]); err == nil {
+	if n, err := strconv.Atoi(p.Form["page"]); err == nil {
 		f.Page = n
 	}
 	d.MoreOpen = f.Area != "" || f.School != "" || !f.From.IsZero() || !f.To.IsZero() || f.NewestFirst ||
-		len(d.Errors) > 0 && d.Errors["q"] == ""
+		len(p.Errors) > 0 && p.Errors["q"] == ""
 	return f, nil
 }
 
@@ -222,6 +205,7 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 // admin reads their areas, a super-admin every area; the decision forms are
 // shown only on registrations of the admin's own areas.
 func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, q url.Values, done adminDone) {
+	// requireReader's check, for the decision paths (checked for isAdmin only).
 	if c.areasErr != nil {
 		app.serverError(w, r, c, c.areasErr)
 		return
@@ -240,27 +224,27 @@ func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *c
 		}
 		d.AreaChoices = all
 	}
-	f, err := app.adminFilter(r.Context(), c, d.Query, &d)
+	f, err := app.adminFilter(r.Context(), c, d.Query, &d, &p)
 	if err != nil {
 		app.serverError(w, r, c, err)
 		return
 	}
-	if len(d.Errors) == 0 {
+	if len(p.Errors) == 0 {
 		d.List, err = app.store.AdminRegistrations(r.Context(), f)
 		switch {
 		case errors.Is(err, store.ErrSearchFullPID):
 			// Not shown again, nor kept in the page's links.
-			d.Errors["q"] = "search_pid"
-			d.Filter["q"] = ""
+			p.Errors["q"] = "search_pid"
+			p.Form["q"] = ""
 			d.Query.Del("q")
 		case errors.Is(err, store.ErrSearchTooLong):
-			d.Errors["q"] = "too_long"
+			p.Errors["q"] = "too_long"
 		case err != nil:
 			app.serverError(w, r, c, err)
 			return
 		}
 	}
-	if len(d.Errors) > 0 && status == http.StatusOK {
+	if len(p.Errors) > 0 && status == http.StatusOK {
 		status = http.StatusUnprocessableEntity
 	}
 	d.Query.Del("page")
@@ -304,13 +288,13 @@ func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *c
 // the applicant and who decided, as RegistrationForReader lets the admin
 // read them.
 func (app *application) handleAdmin() http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
+	return app.requireReader(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		q := r.URL.Query()
 		var done adminDone
 		switch code := q.Get("done"); code {
 		case "approved", "rejected", "revoked", "already":
 			done.Code = code
-			if id := q.Get("reg"); id != "" && (c.isAdmin() || c.super) {
+			if id := q.Get("reg"); id != "" {
 				reg, err := app.store.RegistrationForReader(r.Context(), c.pid, id)
 				switch {
 				case err == nil && reg.Status == store.StatusPending:

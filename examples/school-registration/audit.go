@@ -43,15 +43,7 @@ var auditAnchors = map[string]string{"area": "f-area", "action": "f-action", "fr
 // shows them, or Gregorian: see parseDay). An empty result says which
 // filters gave it.
 func (app *application) handleAudit() http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.areasErr != nil {
-			app.serverError(w, r, c, c.areasErr)
-			return
-		}
-		if !c.isAdmin() && !c.super {
-			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
-			return
-		}
+	return app.requireReader(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		q := r.URL.Query()
 		form := map[string]string{"area": q.Get("area"), "action": q.Get("action"), "from": q.Get("from"), "to": q.Get("to")}
 		data := auditData{Areas: c.areas, Actions: auditActions, Limit: store.AuditListLimit}

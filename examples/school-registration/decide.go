@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -19,9 +20,6 @@ const (
 // decisionOf is the store's decision that an admin decision makes.
 var decisionOf = map[string]store.Decision{decideApprove: store.DecisionApproved, decideReject: store.DecisionRejected,
 	decideRevoke: store.DecisionRevoked}
-
-// doneOf is the admin list's notice code after a decision.
-var doneOf = map[string]string{decideApprove: "approved", decideReject: "rejected", decideRevoke: "revoked"}
 
 // fromStatus is the status a decision acts on.
 func fromStatus(action string) store.Status {
@@ -46,20 +44,20 @@ type confirmData struct {
 // confirmURL is the confirmation page of a decision, carrying the list's
 // query to return to.
 func confirmURL(id, action string, list url.Values) string {
-	u := "/admin/registrations/" + url.PathEscape(id) + "/" + action
-	if e := list.Encode(); e != "" {
-		u += "?" + url.Values{"list": {e}}.Encode()
-	}
-	return u
+	return withList("/admin/registrations/"+url.PathEscape(id)+"/"+action, list)
 }
 
 // registrationURL is the page of a registration, carrying the list's query.
 func registrationURL(id string, list url.Values) string {
-	u := "/admin/registrations/" + url.PathEscape(id)
+	return withList("/admin/registrations/"+url.PathEscape(id), list)
+}
+
+// withList adds the list's query to path, as its "list" parameter.
+func withList(path string, list url.Values) string {
 	if e := list.Encode(); e != "" {
-		u += "?" + url.Values{"list": {e}}.Encode()
+		return path + "?" + url.Values{"list": {e}}.Encode()
 	}
-	return u
+	return path
 }
 
 // handleConfirm is the confirmation page of a decision (GET, so that it
@@ -138,7 +136,8 @@ func (app *application) handleDecide(action string) http.Handler {
 		default:
 			err = app.store.Reject(r.Context(), c.actor(), id, reason)
 		}
-		done, made := doneOf[action], err == nil
+		// The list's notice code is the decision's name: "approved", ...
+		done, made := string(decisionOf[action]), err == nil
 		if errors.Is(err, store.ErrNotFound) {
 			// Decided meanwhile, or not this admin's to decide.
 			reg, rerr := app.store.RegistrationForAdmin(r.Context(), c.pid, id)
@@ -159,10 +158,7 @@ func (app *application) handleDecide(action string) http.Handler {
 			app.serverError(w, r, c, err)
 			return
 		}
-		back := url.Values{}
-		for k, v := range list {
-			back[k] = v
-		}
+		back := maps.Clone(list)
 		back.Set("done", done)
 		back.Set("reg", id)
 		if done == "already" {
@@ -190,15 +186,7 @@ type registrationData struct {
 // whom, when), the decisions the reader may make, and its audit entries
 // (an undelivered mail among them). Anyone else gets "not found".
 func (app *application) handleRegistration() http.Handler {
-	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.areasErr != nil {
-			app.serverError(w, r, c, c.areasErr)
-			return
-		}
-		if !c.isAdmin() && !c.super {
-			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
-			return
-		}
+	return app.requireReader(func(w http.ResponseWriter, r *http.Request, c *citizen) {
 		list := returnQuery(r)
 		reg, err := app.store.RegistrationForReader(r.Context(), c.pid, r.PathValue("id"))
 		if errors.Is(err, store.ErrNotFound) {

@@ -25,21 +25,28 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// needCaddy returns the path of Caddy (THAID_TEST_CADDY, else caddy on PATH).
-// Without it the test skips, or fails under THAID_TEST_REQUIRE_SERVICES=1
-// (scripts/services.sh installs Debian's package).
-func needCaddy(t *testing.T) string {
+// needTool returns the path of the program name: $env, else name on PATH,
+// else the first of paths that exists (Debian's /usr/sbin is not on a user's
+// PATH). Without it the test skips, or fails under
+// THAID_TEST_REQUIRE_SERVICES=1 (scripts/services.sh installs Debian's
+// package); shown is how the skip message names the server.
+func needTool(t *testing.T, name, env, shown string, paths ...string) string {
 	t.Helper()
-	if p := os.Getenv("THAID_TEST_CADDY"); p != "" {
+	if p := os.Getenv(env); p != "" {
 		return p
 	}
-	if p, err := exec.LookPath("caddy"); err == nil {
+	if p, err := exec.LookPath(name); err == nil {
 		return p
+	}
+	for _, p := range paths {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
 	}
 	if os.Getenv("THAID_TEST_REQUIRE_SERVICES") == "1" {
-		t.Fatal("caddy is not installed (scripts/services.sh installs it) and THAID_TEST_REQUIRE_SERVICES=1")
+		t.Fatalf("%s is not installed (scripts/services.sh installs it) and THAID_TEST_REQUIRE_SERVICES=1", name)
 	}
-	t.Skip("caddy is not installed: skipping the test behind Caddy (scripts/services.sh installs it)")
+	t.Skipf("%s is not installed: skipping the test behind %s (scripts/services.sh installs it)", name, shown)
 	return ""
 }
 
@@ -349,7 +356,7 @@ func requestLines(log, path string) []string {
 // clients send a steady stream of requests in the session: no request fails,
 // the session lives on.
 func TestBehindCaddy(t *testing.T) {
-	caddy := needCaddy(t)
+	caddy := needTool(t, "caddy", "THAID_TEST_CADDY", "Caddy")
 	redisAddr := testdb.Need(t, "THAID_TEST_REDIS_ADDR")
 	dbURL := testdb.PostgresURL(t)
 	began := time.Now()

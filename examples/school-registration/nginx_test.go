@@ -26,28 +26,6 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// needNginx returns the path of nginx (THAID_TEST_NGINX, else nginx on PATH,
-// else Debian's /usr/sbin/nginx, which is not on a user's PATH). Without it
-// the test skips, or fails under THAID_TEST_REQUIRE_SERVICES=1
-// (scripts/services.sh installs Debian's package).
-func needNginx(t *testing.T) string {
-	t.Helper()
-	if p := os.Getenv("THAID_TEST_NGINX"); p != "" {
-		return p
-	}
-	if p, err := exec.LookPath("nginx"); err == nil {
-		return p
-	}
-	if _, err := os.Stat("/usr/sbin/nginx"); err == nil {
-		return "/usr/sbin/nginx"
-	}
-	if os.Getenv("THAID_TEST_REQUIRE_SERVICES") == "1" {
-		t.Fatal("nginx is not installed (scripts/services.sh installs it) and THAID_TEST_REQUIRE_SERVICES=1")
-	}
-	t.Skip("nginx is not installed: skipping the test behind nginx (scripts/services.sh installs it)")
-	return ""
-}
-
 // testCertificate writes a self-signed certificate for localhost and its key
 // to dir, as an office's certificate and key, and returns their paths and
 // the pool that trusts it.
@@ -232,7 +210,7 @@ http {
 // that instant may be answered 502 (never sent twice, never handled: the
 // stream counts the posts each instance handled); at most one per client.
 func TestBehindNginx(t *testing.T) {
-	nginx := needNginx(t)
+	nginx := needTool(t, "nginx", "THAID_TEST_NGINX", "nginx", "/usr/sbin/nginx")
 	redisAddr := testdb.Need(t, "THAID_TEST_REDIS_ADDR")
 	dbURL := testdb.PostgresURL(t)
 	began := time.Now()
@@ -299,7 +277,7 @@ func TestBehindNginx(t *testing.T) {
 // with 502, and the other instance never sees it. The instances here are
 // stand-ins that count what they receive.
 func TestNginxNeverSendsAPostTwice(t *testing.T) {
-	nginx := needNginx(t)
+	nginx := needTool(t, "nginx", "THAID_TEST_NGINX", "nginx", "/usr/sbin/nginx")
 
 	// The healthy instance counts the requests it answers, by method.
 	var gets, posts atomic.Int64
@@ -412,7 +390,7 @@ func TestNginxNeverSendsAPostTwice(t *testing.T) {
 // X-Forwarded-Proto https, X-Forwarded-Host and Host the site's name. The
 // instance here is a stand-in that records the headers.
 func TestNginxForwardedHeaders(t *testing.T) {
-	nginx := needNginx(t)
+	nginx := needTool(t, "nginx", "THAID_TEST_NGINX", "nginx", "/usr/sbin/nginx")
 	got := make(chan http.Header, 1)
 	stand := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Clone()

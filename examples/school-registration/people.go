@@ -47,6 +47,22 @@ func (app *application) requireSuper(next func(w http.ResponseWriter, r *http.Re
 	})
 }
 
+// requireReader wraps a handler for the readers of registrations: area
+// admins and super-admins.
+func (app *application) requireReader(next func(w http.ResponseWriter, r *http.Request, c *citizen)) http.Handler {
+	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
+		if c.areasErr != nil {
+			app.serverError(w, r, c, c.areasErr)
+			return
+		}
+		if !c.isAdmin() && !c.super {
+			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+			return
+		}
+		next(w, r, c)
+	})
+}
+
 func (app *application) renderPeople(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, d peopleData) {
 	var err error
 	if d.Admins, err = app.store.AreaAdmins(r.Context()); err != nil {

@@ -55,12 +55,12 @@ func forgetFormerAdmins(ctx context.Context, tx *sql.Tx) error {
 func (s *Store) knownName(ctx context.Context, tx *sql.Tx, pid string) string {
 	var n PersonName
 	err := tx.QueryRowContext(ctx, `SELECT `+adminNameColumns+` FROM admin_names n WHERE n.pid = $1`, pid).
-		Scan(&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+		Scan(n.scanDest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = tx.QueryRowContext(ctx, `SELECT r.title, r.given_name, r.middle_name, r.family_name,
 			r.title_en, r.given_name_en, r.middle_name_en, r.family_name_en
 			FROM registrations r WHERE r.citizen_pid = $1 ORDER BY r.created_at DESC, r.id LIMIT 1`, pid).
-			Scan(&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+			Scan(n.scanDest()...)
 	}
 	if err != nil {
 		return ""

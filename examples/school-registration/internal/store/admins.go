@@ -116,9 +116,7 @@ const areaAdminSelect = `SELECT aa.id, aa.pid, aa.area_code, a.name, aa.source,
 func scanAreaAdminEntry(row rowScanner) (AreaAdminEntry, error) {
 	var e AreaAdminEntry
 	var pid string
-	n := &e.Name
-	err := row.Scan(&e.ID, &pid, &e.AreaCode, &e.AreaName, &e.Source, &e.Super,
-		&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+	err := row.Scan(append([]any{&e.ID, &pid, &e.AreaCode, &e.AreaName, &e.Source, &e.Super}, e.Name.scanDest()...)...)
 	e.MaskedPID = thaid.MaskPID(pid)
 	return e, err
 }
@@ -152,8 +150,7 @@ func (s *Store) SuperAdmins(ctx context.Context) ([]SuperAdminEntry, error) {
 	list, err := queryAll(ctx, s.db, "super-admins", func(row rowScanner) (SuperAdminEntry, error) {
 		var e SuperAdminEntry
 		var pid string
-		n := &e.Name
-		err := row.Scan(&pid, &e.Source, &n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN)
+		err := row.Scan(append([]any{&pid, &e.Source}, e.Name.scanDest()...)...)
 		e.MaskedPID = thaid.MaskPID(pid)
 		return e, err
 	}, `SELECT sa.pid, sa.source, `+adminNameColumns+` FROM super_admins sa LEFT JOIN admin_names n ON n.pid = sa.pid`)

@@ -182,12 +182,7 @@ func (s *Store) DatabaseNow(ctx context.Context) (time.Time, error) {
 	return s.databaseNow(ctx, s.db)
 }
 
-// rowQuerier is a *sql.DB or a *sql.Tx.
-type rowQuerier interface {
-	QueryRowContext(context.Context, string, ...any) *sql.Row
-}
-
-func (s *Store) databaseNow(ctx context.Context, q rowQuerier) (time.Time, error) {
+func (s *Store) databaseNow(ctx context.Context, q querier) (time.Time, error) {
 	if s.dialect == Postgres {
 		var now time.Time
 		if err := q.QueryRowContext(ctx, `SELECT now() AT TIME ZONE 'UTC'`).Scan(&now); err != nil {

@@ -20,14 +20,8 @@ func TestDecisionsRecorded(t *testing.T) {
 			t.Fatal(err)
 		}
 		by := Actor{PID: adminBRM3, Masked: thaid.MaskPID(adminBRM3), Name: "นาย ประเสริฐ วงศ์ทอง"}
-		rejected, err := s.Apply(ctx, app(1, kanLueang))
-		if err != nil {
-			t.Fatal(err)
-		}
-		revoked, err := s.Apply(ctx, app(2, kanLueang))
-		if err != nil {
-			t.Fatal(err)
-		}
+		rejected := mustApply(t, s, 1, kanLueang)
+		revoked := mustApply(t, s, 2, kanLueang)
 		if r, _ := s.Registration(ctx, rejected.ID); r.Decision != DecisionNone || r.DecidedByName != "" {
 			t.Errorf("pending registration: decision %q by %q", r.Decision, r.DecidedByName)
 		}
@@ -100,14 +94,8 @@ func TestRegistrationForReader(t *testing.T) {
 		if err := s.SetAreaAdmins(ctx, []AreaAdmin{{adminBRM1, areaBRM1}, {adminBRM3, areaBRM3}}); err != nil {
 			t.Fatal(err)
 		}
-		inBRM3, err := s.Apply(ctx, app(1, kanLueang))
-		if err != nil {
-			t.Fatal(err)
-		}
-		superOwn, err := s.Apply(ctx, app(90, anubanBRM))
-		if err != nil {
-			t.Fatal(err)
-		}
+		inBRM3 := mustApply(t, s, 1, kanLueang)
+		superOwn := mustApply(t, s, 90, anubanBRM)
 		for _, c := range []struct {
 			reader, id string
 			ok         bool
@@ -170,10 +158,7 @@ func TestAreaContact(t *testing.T) {
 		if _, err := s.ImportAreas(ctx, strings.NewReader("code,name\n"+areaBRM3+",สพป.บุรีรัมย์ เขต 3 (ใหม่)\n")); err != nil {
 			t.Fatal(err)
 		}
-		reg, err := s.Apply(ctx, app(1, kanLueang))
-		if err != nil {
-			t.Fatal(err)
-		}
+		reg := mustApply(t, s, 1, kanLueang)
 		r, err := s.Registration(ctx, reg.ID)
 		if err != nil || r.AreaPhone != "044611234" || r.AreaEmail != "office3@example.go.th" || r.AreaName != "สพป.บุรีรัมย์ เขต 3 (ใหม่)" {
 			t.Errorf("registration's area after a new import: %q %q %q, %v", r.AreaName, r.AreaPhone, r.AreaEmail, err)
@@ -261,10 +246,7 @@ func TestAdminNames(t *testing.T) {
 		// Assigned and removed: the audit entries name the person, from their admin login
 		// or, for one who never logged in as an admin, their registration; else by masked PID only.
 		by := Actor{PID: super, Masked: thaid.MaskPID(super), Name: superName.Full()}
-		applicant, err := s.Apply(ctx, app(7, kanLueang))
-		if err != nil {
-			t.Fatal(err)
-		}
+		applicant := mustApply(t, s, 7, kanLueang)
 		granted, err := s.AssignAreaAdmin(ctx, by, applicant.CitizenPID, areaBRM3)
 		if err != nil || granted.ID == "" || granted.SubjectName != "สมชาย ใจดี" || granted.Subject != thaid.MaskPID(pid(7)) {
 			t.Errorf("assign entry: %+v, %v; want the name of the registration", granted, err)

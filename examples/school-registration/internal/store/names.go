@@ -59,6 +59,12 @@ func nameGroups(title, given, middle, family string) []string {
 	return out
 }
 
+// scanDest is n's parts as Scan destinations, in the order the columns are
+// read: title, given, middle, family, then the same in English.
+func (n *PersonName) scanDest() []any {
+	return []any{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN}
+}
+
 // trimmed returns n with every part trimmed of spaces.
 func (n PersonName) trimmed() PersonName {
 	for _, p := range []*string{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN} {

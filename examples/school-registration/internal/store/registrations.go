@@ -83,10 +83,11 @@ const registrationJoins = ` FROM registrations r
 func scanRegistration(sc rowScanner) (Registration, error) {
 	var r Registration
 	var decided sql.NullTime
-	err := sc.Scan(&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName,
-		&r.Name.Title, &r.Name.Given, &r.Name.Middle, &r.Name.Family,
-		&r.Name.TitleEN, &r.Name.GivenEN, &r.Name.MiddleEN, &r.Name.FamilyEN, &r.Phone, &r.Email, &r.Status, &r.Decision,
+	dest := append([]any{&r.ID, &r.CitizenPID, &r.SchoolCode, &r.SchoolName, &r.AreaCode, &r.AreaName},
+		r.Name.scanDest()...)
+	dest = append(dest, &r.Phone, &r.Email, &r.Status, &r.Decision,
 		&r.Reason, &r.DecidedBy, &r.DecidedByName, &r.CreatedAt, &decided, &r.AreaPhone, &r.AreaEmail)
+	err := sc.Scan(dest...)
 	r.CreatedAt = r.CreatedAt.UTC()
 	r.DecidedAt = nullTime(decided)
 	return r, err

@@ -305,6 +305,7 @@ type rowScanner interface{ Scan(...any) error }
 // querier is a *sql.DB or a *sql.Tx.
 type querier interface {
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
 }
 
 // queryAll runs a query on a database or in a transaction and scans every

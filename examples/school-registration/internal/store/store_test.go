@@ -50,6 +50,16 @@ func app(i int, school string) Application {
 		Phone: "0812345678", Email: fmt.Sprintf("user%d@example.com", i)}
 }
 
+// mustApply registers applicant i for school, failing the test on an error.
+func mustApply(t *testing.T, s *Store, i int, school string) Registration {
+	t.Helper()
+	reg, err := s.Apply(context.Background(), app(i, school))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
 const (
 	kanLueang   = "1031030001" // โรงเรียนวัดก้านเหลือง, สพป.บุรีรัมย์ เขต 3
 	anubanBRM   = "1031010001" // โรงเรียนอนุบาลบุรีรัมย์, เขต 1

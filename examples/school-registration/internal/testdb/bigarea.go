@@ -79,10 +79,12 @@ func SeedBigArea(t testing.TB, kind Kind, url string) BigSeed {
 			taken[r.School]++
 		}
 	}
-	for _, s := range seed.Schools {
-		_, err := tx.ExecContext(ctx, `INSERT INTO schools (code, area_code, name, district, province, seats_taken)
+	// The sample's schools (codes ending 0001 to 0004 or 0005) keep their names.
+	for i, s := range seed.Schools {
+		err := tx.QueryRowContext(ctx, `INSERT INTO schools (code, area_code, name, district, province, seats_taken)
 			VALUES ($1, $2, $3, 'นางรอง', 'บุรีรัมย์', $4)
-			ON CONFLICT (code) DO UPDATE SET seats_taken = excluded.seats_taken`, s.Code, s.Area, s.Name, taken[s.Code])
+			ON CONFLICT (code) DO UPDATE SET seats_taken = excluded.seats_taken
+			RETURNING name`, s.Code, s.Area, s.Name, taken[s.Code]).Scan(&seed.Schools[i].Name)
 		if err != nil {
 			t.Fatalf("seed school %s: %v", s.Code, err)
 		}
@@ -123,12 +125,6 @@ func SeedBigArea(t testing.TB, kind Kind, url string) BigSeed {
 		}
 		if _, err := tx.ExecContext(ctx, q.String(), args...); err != nil {
 			t.Fatalf("seed registrations: %v", err)
-		}
-	}
-	// The sample's schools (codes ending 0001 to 0004 or 0005) keep their names.
-	for i, s := range seed.Schools {
-		if err := tx.QueryRowContext(ctx, `SELECT name FROM schools WHERE code = $1`, s.Code).Scan(&seed.Schools[i].Name); err != nil {
-			t.Fatal(err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
