@@ -206,12 +206,7 @@ func (app *application) adminFilter(ctx context.Context, c *citizen, q url.Value
 // shown only on registrations of the admin's own areas.
 func (app *application) renderAdmin(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, q url.Values, done adminDone) {
 	// requireReader's check, for the decision paths (checked for isAdmin only).
-	if c.areasErr != nil {
-		app.serverError(w, r, c, c.areasErr)
-		return
-	}
-	if !c.isAdmin() && !c.super {
-		app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+	if app.refusedReader(w, r, c) {
 		return
 	}
 	d := adminData{Areas: c.areas, AllAreas: c.super, AreaChoices: c.areas, Query: listQuery(q),

@@ -51,16 +51,26 @@ func (app *application) requireSuper(next func(w http.ResponseWriter, r *http.Re
 // admins and super-admins.
 func (app *application) requireReader(next func(w http.ResponseWriter, r *http.Request, c *citizen)) http.Handler {
 	return app.requireCitizen(func(w http.ResponseWriter, r *http.Request, c *citizen) {
-		if c.areasErr != nil {
-			app.serverError(w, r, c, c.areasErr)
-			return
-		}
-		if !c.isAdmin() && !c.super {
-			app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+		if app.refusedReader(w, r, c) {
 			return
 		}
 		next(w, r, c)
 	})
+}
+
+// refusedReader answers a citizen who may not read registrations (500 when
+// their areas could not be read, 403 when they are neither an area admin nor
+// a super-admin) and reports whether it did.
+func (app *application) refusedReader(w http.ResponseWriter, r *http.Request, c *citizen) bool {
+	if c.areasErr != nil {
+		app.serverError(w, r, c, c.areasErr)
+		return true
+	}
+	if !c.isAdmin() && !c.super {
+		app.views.renderError(w, r, http.StatusForbidden, "forbidden", c.view)
+		return true
+	}
+	return false
 }
 
 func (app *application) renderPeople(w http.ResponseWriter, r *http.Request, c *citizen, status int, p page, d peopleData) {
