@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -31,12 +32,7 @@ func (c *RelyingParty) redirectAllowed(uri string) bool {
 	return c.AllowAnyRedirectURI && absoluteHTTPURL(uri)
 }
 
-func (c *RelyingParty) displayName() string {
-	if c.Name != "" {
-		return c.Name
-	}
-	return c.ID
-}
+func (c *RelyingParty) displayName() string { return cmp.Or(c.Name, c.ID) }
 
 // serveAuthorize answers /api/v2/oauth2/auth/.
 func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault) {
@@ -129,8 +125,7 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 	if auto {
 		cit := &p.people[0]
 		if req.loginHint != "" {
-			var err error
-			if cit, err = p.citizen(req.loginHint); err != nil {
+			if cit = p.citizen(req.loginHint); cit == nil {
 				refuse("invalid_request", "login_hint does not name a known citizen")
 				return
 			}
