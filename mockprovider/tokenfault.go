@@ -183,10 +183,10 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 		d.hdr = jwtHeader{Alg: "none", Typ: "JWT"}
 		d.sign = nil
 	})},
-	TokenHS256PublicKey:          {name: "TokenHS256PublicKey", idToken: hs256With(publicKeyPEM)},
+	TokenHS256PublicKey:          {name: "TokenHS256PublicKey", idToken: hs256With(asPEM("PUBLIC KEY", publicKeyDER))},
 	TokenHS256PublicKeyDER:       {name: "TokenHS256PublicKeyDER", idToken: hs256With(publicKeyDER)},
 	TokenHS256PublicKeyPKCS1:     {name: "TokenHS256PublicKeyPKCS1", idToken: hs256With(publicKeyPKCS1)},
-	TokenHS256PublicKeyPKCS1PEM:  {name: "TokenHS256PublicKeyPKCS1PEM", idToken: hs256With(publicKeyPKCS1PEM)},
+	TokenHS256PublicKeyPKCS1PEM:  {name: "TokenHS256PublicKeyPKCS1PEM", idToken: hs256With(asPEM("RSA PUBLIC KEY", publicKeyPKCS1))},
 	TokenHS256PublicKeyJWK:       {name: "TokenHS256PublicKeyJWK", idToken: hs256With(publicKeyJWK)},
 	TokenHS256PublicKeyRaw:       {name: "TokenHS256PublicKeyRaw", idToken: hs256With(publicKeyRaw)},
 	TokenHS256PublicKeyJWKMember: {name: "TokenHS256PublicKeyJWKMember", idToken: hs256With(publicKeyJWKMember)},
@@ -321,14 +321,6 @@ func hs256With(secret func(k *signingKey) ([]byte, error)) func(d *idTokenDraft)
 
 func publicKeyDER(k *signingKey) ([]byte, error) { return x509.MarshalPKIXPublicKey(k.priv.Public()) }
 
-func publicKeyPEM(k *signingKey) ([]byte, error) {
-	der, err := publicKeyDER(k)
-	if err != nil {
-		return nil, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
-}
-
 func publicKeyPKCS1(k *signingKey) ([]byte, error) {
 	pub, ok := k.priv.Public().(*rsa.PublicKey)
 	if !ok {
@@ -337,12 +329,15 @@ func publicKeyPKCS1(k *signingKey) ([]byte, error) {
 	return x509.MarshalPKCS1PublicKey(pub), nil
 }
 
-func publicKeyPKCS1PEM(k *signingKey) ([]byte, error) {
-	der, err := publicKeyPKCS1(k)
-	if err != nil {
-		return nil, err
+// asPEM is the form der in a PEM block of type typ.
+func asPEM(typ string, der func(k *signingKey) ([]byte, error)) func(k *signingKey) ([]byte, error) {
+	return func(k *signingKey) ([]byte, error) {
+		b, err := der(k)
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), nil
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: der}), nil
 }
 
 // publicKeyJWK is the JWK as the JWKS endpoint serves it: writeJSON marshals the key set with
