@@ -81,7 +81,7 @@ type jwtHeader struct {
 	X5U string          `json:"x5u,omitempty"`
 }
 
-// encodeJWT signs claims with k. A nil k produces an unsigned token with alg given in hdr.
+// encodeJWT signs claims with sign. A nil sign produces an unsigned token with alg given in hdr.
 func encodeJWT(hdr jwtHeader, claims any, sign func([]byte) ([]byte, error)) (string, error) {
 	hb, err := json.Marshal(hdr)
 	if err != nil {
