@@ -21,15 +21,10 @@ type authRequest struct {
 }
 
 // redirectAllowed reports whether uri may be used as redirect_uri for c: an exact match with a
-// registered URI, or any absolute http(s) URI with AllowAnyRedirectURI.
+// registered URI, or any absolute http(s) URI with AllowAnyRedirectURI. "" is neither: the
+// registered URIs are absolute (Options.validate).
 func (c *RelyingParty) redirectAllowed(uri string) bool {
-	if uri == "" {
-		return false
-	}
-	if slices.Contains(c.RedirectURIs, uri) {
-		return true
-	}
-	return c.AllowAnyRedirectURI && absoluteHTTPURL(uri)
+	return slices.Contains(c.RedirectURIs, uri) || (c.AllowAnyRedirectURI && absoluteHTTPURL(uri))
 }
 
 func (c *RelyingParty) displayName() string { return cmp.Or(c.Name, c.ID) }

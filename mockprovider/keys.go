@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -133,9 +134,7 @@ func subFor(pid string) string {
 // RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
 // one. Older keys stay published until RetireKey.
 func (p *Server) RotateKey(alg string) (kid string, err error) {
-	if alg == "" {
-		alg = p.opts.Alg
-	}
+	alg = cmp.Or(alg, p.opts.Alg)
 	k, err := newSigningKey(alg)
 	if err != nil {
 		return "", err
