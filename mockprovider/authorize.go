@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -20,23 +21,13 @@ type authRequest struct {
 }
 
 // redirectAllowed reports whether uri may be used as redirect_uri for c: an exact match with a
-// registered URI, or any absolute http(s) URI with AllowAnyRedirectURI.
+// registered URI, or any absolute http(s) URI with AllowAnyRedirectURI. "" is neither: the
+// registered URIs are absolute (Options.validate).
 func (c *RelyingParty) redirectAllowed(uri string) bool {
-	if uri == "" {
-		return false
-	}
-	if slices.Contains(c.RedirectURIs, uri) {
-		return true
-	}
-	return c.AllowAnyRedirectURI && absoluteHTTPURL(uri)
+	return slices.Contains(c.RedirectURIs, uri) || (c.AllowAnyRedirectURI && absoluteHTTPURL(uri))
 }
 
-func (c *RelyingParty) displayName() string {
-	if c.Name != "" {
-		return c.Name
-	}
-	return c.ID
-}
+func (c *RelyingParty) displayName() string { return cmp.Or(c.Name, c.ID) }
 
 // serveAuthorize answers /api/v2/oauth2/auth/.
 func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *RequestRecord, fault *Fault) {
@@ -129,8 +120,7 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 	if auto {
 		cit := &p.people[0]
 		if req.loginHint != "" {
-			var err error
-			if cit, err = p.citizen(req.loginHint); err != nil {
+			if cit = p.citizen(req.loginHint); cit == nil {
 				refuse("invalid_request", "login_hint does not name a known citizen")
 				return
 			}

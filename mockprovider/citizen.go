@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -65,18 +66,9 @@ func (c Citizen) NameEN() string {
 	return joinNonEmpty(c.TitleEN, c.GivenNameEN, c.MiddleNameEN, c.FamilyNameEN)
 }
 
+// joinNonEmpty joins the non-empty parts with single spaces.
 func joinNonEmpty(parts ...string) string {
-	var b strings.Builder
-	for _, p := range parts {
-		if p == "" {
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(p)
-	}
-	return b.String()
+	return strings.Join(slices.DeleteFunc(parts, func(p string) bool { return p == "" }), " ")
 }
 
 // DefaultCitizens returns the built-in fictional citizens (a fresh copy each call). They are
@@ -184,18 +176,19 @@ func validateCitizen(c Citizen) error {
 	if err := validatePID(c.PID); err != nil {
 		return err
 	}
+	masked := maskPID(normalizePID(c.PID))
 	if err := validatePassword(c.Password); err != nil {
-		return fmt.Errorf("%s: %w", maskPID(normalizePID(c.PID)), err)
+		return fmt.Errorf("%s: %w", masked, err)
 	}
 	if c.GivenName == "" && c.GivenNameEN == "" {
-		return fmt.Errorf("%w: %s: no given name", ErrInvalidCitizen, maskPID(normalizePID(c.PID)))
+		return fmt.Errorf("%w: %s: no given name", ErrInvalidCitizen, masked)
 	}
 	for _, d := range []struct {
 		name, v string
 		partial bool
 	}{{"birthdate", c.Birthdate, true}, {"date_of_issuance", c.DateOfIssuance, false}, {"date_of_expiry", c.DateOfExpiry, false}} {
 		if d.v != "" && !validDate(d.v, d.partial) {
-			return fmt.Errorf("%w: %s: %s %q is not YYYY-MM-DD", ErrInvalidCitizen, maskPID(normalizePID(c.PID)), d.name, d.v)
+			return fmt.Errorf("%w: %s: %s %q is not YYYY-MM-DD", ErrInvalidCitizen, masked, d.name, d.v)
 		}
 	}
 	return nil

@@ -63,10 +63,7 @@ func parsePost(w http.ResponseWriter, r *http.Request) bool {
 		writeError(w, http.StatusMethodNotAllowed, "invalid_request", "use POST")
 		return false
 	}
-	ct := r.Header.Get("Content-Type")
-	if i := strings.IndexByte(ct, ';'); i >= 0 {
-		ct = ct[:i]
-	}
+	ct, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
 	if strings.TrimSpace(strings.ToLower(ct)) != "application/x-www-form-urlencoded" {
 		writeError(w, http.StatusBadRequest, "invalid_request", "Content-Type must be application/x-www-form-urlencoded")
 		return false

@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"cmp"
 	"net/http"
 	"time"
 )
@@ -69,23 +70,11 @@ func (p *Server) SetCodeReuse(allow bool) {
 func writeFault(w http.ResponseWriter, f *Fault) {
 	switch {
 	case f.Body != "":
-		ct := f.ContentType
-		if ct == "" {
-			ct = "application/json"
-		}
-		w.Header().Set("Content-Type", ct)
-		st := f.Status
-		if st == 0 {
-			st = http.StatusOK
-		}
-		w.WriteHeader(st)
+		w.Header().Set("Content-Type", cmp.Or(f.ContentType, "application/json"))
+		w.WriteHeader(cmp.Or(f.Status, http.StatusOK))
 		_, _ = w.Write([]byte(f.Body))
 	case f.Error != "":
-		st := f.Status
-		if st == 0 {
-			st = http.StatusBadRequest
-		}
-		writeError(w, st, f.Error, f.Description)
+		writeError(w, cmp.Or(f.Status, http.StatusBadRequest), f.Error, f.Description)
 	default:
 		http.Error(w, http.StatusText(f.Status), f.Status)
 	}

@@ -344,15 +344,11 @@ func TestSetActiveKey(t *testing.T) {
 
 func TestSetCodeReuse(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	redeem := func(code string) (int, map[string]any) {
-		return post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"},
-			"code": {code}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
-	}
 	p.SetCodeReuse(true)
 	code := authorize(t, p, nil).Get("code")
 	var access []string
 	for i := range 3 {
-		st, tok := redeem(code)
+		st, tok := redeem(t, p, code)
 		if st != http.StatusOK {
 			t.Fatalf("redemption %d: %d %v", i+1, st, tok)
 		}
@@ -363,7 +359,7 @@ func TestSetCodeReuse(t *testing.T) {
 	}
 	// Off again: the next redemption is refused and revokes the tokens, as without reuse.
 	p.SetCodeReuse(false)
-	if st, _ := redeem(code); st != http.StatusBadRequest {
+	if st, _ := redeem(t, p, code); st != http.StatusBadRequest {
 		t.Fatalf("after SetCodeReuse(false): %d", st)
 	}
 	if _, r := post(t, p, mockprovider.PathIntrospect, url.Values{"token": {"Bearer " + access[0]}}, authBasic); r["active"] != false {

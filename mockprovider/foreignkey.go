@@ -34,17 +34,10 @@ const (
 
 // String returns the member's name ("jwk", "jku", "x5c", "x5u").
 func (h HeaderKey) String() string {
-	switch h {
-	case HeaderJWK:
-		return "jwk"
-	case HeaderJKU:
-		return "jku"
-	case HeaderX5C:
-		return "x5c"
-	case HeaderX5U:
-		return "x5u"
+	if h < HeaderJWK || h > HeaderX5U {
+		return "HeaderKey(?)"
 	}
-	return "HeaderKey(?)"
+	return [...]string{"jwk", "jku", "x5c", "x5u"}[h-HeaderJWK]
 }
 
 // ForeignKey is a signing key that no provider publishes, as an attacker would make one:

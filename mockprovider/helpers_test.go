@@ -126,12 +126,19 @@ func exchange(t *testing.T, p *mockprovider.Server, over url.Values) map[string]
 	if q.Get("code") == "" {
 		t.Fatalf("no code: %v", q)
 	}
-	st, tok := post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"},
-		"code": {q.Get("code")}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
+	st, tok := redeem(t, p, q.Get("code"))
 	if st != http.StatusOK {
 		t.Fatalf("token: %d %v", st, tok)
 	}
 	return tok
+}
+
+// redeem exchanges code at the token endpoint as the demo client (Basic), with the usual
+// redirect_uri and PKCE verifier.
+func redeem(t *testing.T, p *mockprovider.Server, code string) (int, map[string]any) {
+	t.Helper()
+	return post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"},
+		"code": {code}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
 }
 
 // jwks fetches the published key set.

@@ -1,6 +1,7 @@
 package mockprovider
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -81,7 +82,7 @@ type jwtHeader struct {
 	X5U string          `json:"x5u,omitempty"`
 }
 
-// encodeJWT signs claims with k. A nil k produces an unsigned token with alg given in hdr.
+// encodeJWT signs claims with sign. A nil sign produces an unsigned token with alg given in hdr.
 func encodeJWT(hdr jwtHeader, claims any, sign func([]byte) ([]byte, error)) (string, error) {
 	hb, err := json.Marshal(hdr)
 	if err != nil {
@@ -133,9 +134,7 @@ func subFor(pid string) string {
 // RotateKey creates a new signing key ("" = Options.Alg), publishes it and makes it the active
 // one. Older keys stay published until RetireKey.
 func (p *Server) RotateKey(alg string) (kid string, err error) {
-	if alg == "" {
-		alg = p.opts.Alg
-	}
+	alg = cmp.Or(alg, p.opts.Alg)
 	k, err := newSigningKey(alg)
 	if err != nil {
 		return "", err

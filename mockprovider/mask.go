@@ -58,7 +58,7 @@ func (h maskingHandler) WithGroup(name string) slog.Handler {
 func maskAttr(a slog.Attr) slog.Attr {
 	v := a.Value.Resolve()
 	switch v.Kind() {
-	case slog.KindString:
+	case slog.KindString, slog.KindAny:
 		return slog.String(a.Key, maskPID(v.String()))
 	case slog.KindGroup:
 		g := v.Group()
@@ -67,8 +67,6 @@ func maskAttr(a slog.Attr) slog.Attr {
 			out[i] = maskAttr(x)
 		}
 		return slog.Group(a.Key, out...)
-	case slog.KindAny:
-		return slog.String(a.Key, maskPID(v.String()))
 	}
 	return slog.Attr{Key: a.Key, Value: v}
 }

@@ -91,11 +91,11 @@ func (p *Server) Pending() []PendingAuth {
 // Approve approves the QR login ref as the citizen with that PID, as if the phone had approved
 // (no password needed). The waiting page then moves on to redirect_uri?code&state.
 func (p *Server) Approve(ref, pid string) error {
-	c, err := p.citizen(pid)
-	if err != nil {
+	c := p.citizen(pid)
+	if c == nil {
 		return fmt.Errorf("%w: %s", ErrUnknownCitizen, maskPID(normalizePID(pid)))
 	}
-	_, err = p.decide(ref, c)
+	_, err := p.decide(ref, c)
 	return err
 }
 

@@ -41,7 +41,7 @@ func (p *Server) servePhone(w http.ResponseWriter, r *http.Request) {
 	if i, err := strconv.Atoi(r.PostForm.Get("citizen")); err == nil && i >= 0 && i < len(p.people) {
 		selected = i
 	} else if pa.req.loginHint != "" {
-		if c, err := p.citizen(pa.req.loginHint); err == nil {
+		if c := p.citizen(pa.req.loginHint); c != nil {
 			selected = slices.IndexFunc(p.people, func(x Citizen) bool { return x.PID == c.PID })
 		}
 	}

@@ -3,7 +3,6 @@ package mockprovider
 import (
 	"context"
 	"crypto/tls"
-	"errors"
 	"log/slog"
 	"maps"
 	"net/http"
@@ -304,32 +303,14 @@ func (p *Server) sweepLocked(now time.Time) {
 		return
 	}
 	p.lastSweep = now
-	for k, c := range p.codes {
-		if now.After(c.expires) {
-			delete(p.codes, k)
-		}
-	}
-	for k, c := range p.usedCodes {
-		if now.After(c.expires) {
-			delete(p.usedCodes, k)
-		}
-	}
-	for k, t := range p.tokens {
-		if now.After(t.expires.Add(time.Hour)) {
-			delete(p.tokens, k)
-		}
-	}
-	for k, a := range p.pending {
-		if now.Sub(a.created) > p.opts.QRTTL+time.Hour {
-			delete(p.pending, k)
-		}
-	}
+	maps.DeleteFunc(p.codes, func(_ string, c *authCode) bool { return now.After(c.expires) })
+	maps.DeleteFunc(p.usedCodes, func(_ string, c *authCode) bool { return now.After(c.expires) })
+	maps.DeleteFunc(p.tokens, func(_ string, t *tokenRec) bool { return now.After(t.expires.Add(time.Hour)) })
+	maps.DeleteFunc(p.pending, func(_ string, a *pendingAuth) bool { return now.Sub(a.created) > p.opts.QRTTL+time.Hour })
 }
 
+// sleepCtx waits d (> 0) or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
@@ -340,12 +321,5 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	}
 }
 
-var errNoCitizen = errors.New("no such citizen")
-
-func (p *Server) citizen(pid string) (*Citizen, error) {
-	c, ok := p.byPID[normalizePID(pid)]
-	if !ok {
-		return nil, errNoCitizen
-	}
-	return c, nil
-}
+// citizen returns the citizen with that PID (dashes and spaces ignored), or nil.
+func (p *Server) citizen(pid string) *Citizen { return p.byPID[normalizePID(pid)] }

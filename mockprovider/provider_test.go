@@ -742,13 +742,12 @@ func TestRequestLog(t *testing.T) {
 
 func TestCodeReuseRevokesTokens(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	q := authorize(t, p, nil)
-	form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}
-	st, tok := post(t, p, mockprovider.PathToken, form, authBasic)
+	code := authorize(t, p, nil).Get("code")
+	st, tok := redeem(t, p, code)
 	if st != 200 {
 		t.Fatalf("first use: %d", st)
 	}
-	if st, body := post(t, p, mockprovider.PathToken, form, authBasic); st != 400 || body["error"] != "invalid_request" {
+	if st, body := redeem(t, p, code); st != 400 || body["error"] != "invalid_request" {
 		t.Fatalf("second use: %d %v", st, body)
 	}
 	for _, k := range []string{"access_token", "refresh_token"} {

@@ -126,8 +126,7 @@ func TestQRFlow(t *testing.T) {
 		t.Fatalf("still pending")
 	}
 	// The code works and names the chosen citizen.
-	st, tok := post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"}, "code": {u.Query().Get("code")},
-		"redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
+	st, tok := redeem(t, p, u.Query().Get("code"))
 	if st != 200 {
 		t.Fatalf("token: %d %v", st, tok)
 	}

@@ -70,6 +70,26 @@ func parseScopes(s string) []string {
 	return out
 }
 
+// stringClaims give the value of each claim that is one of the citizen's strings ("" = not sent).
+var stringClaims = map[string]func(c *Citizen) string{
+	scopePID:            func(c *Citizen) string { return c.PID },
+	scopeName:           (*Citizen).Name,
+	scopeNameEN:         (*Citizen).NameEN,
+	scopeTitle:          func(c *Citizen) string { return c.Title },
+	scopeTitleEN:        func(c *Citizen) string { return c.TitleEN },
+	scopeGivenName:      func(c *Citizen) string { return c.GivenName },
+	scopeMiddleName:     func(c *Citizen) string { return c.MiddleName },
+	scopeFamilyName:     func(c *Citizen) string { return c.FamilyName },
+	scopeGivenNameEN:    func(c *Citizen) string { return c.GivenNameEN },
+	scopeMiddleNameEN:   func(c *Citizen) string { return c.MiddleNameEN },
+	scopeFamilyNameEN:   func(c *Citizen) string { return c.FamilyNameEN },
+	scopeBirthdate:      func(c *Citizen) string { return c.Birthdate },
+	scopeGender:         func(c *Citizen) string { return c.Gender },
+	scopeSmartcardCode:  func(c *Citizen) string { return c.SmartcardCode },
+	scopeDateOfIssuance: func(c *Citizen) string { return c.DateOfIssuance },
+	scopeDateOfExpiry:   func(c *Citizen) string { return c.DateOfExpiry },
+}
+
 // claims returns the claims of the granted scopes for c.
 func (p *Server) claims(c *Citizen, scopes []string, dst map[string]any) {
 	set := func(k, v string) {
@@ -79,32 +99,6 @@ func (p *Server) claims(c *Citizen, scopes []string, dst map[string]any) {
 	}
 	for _, s := range scopes {
 		switch s {
-		case scopePID:
-			set(s, c.PID)
-		case scopeName:
-			set(s, c.Name())
-		case scopeNameEN:
-			set(s, c.NameEN())
-		case scopeTitle:
-			set(s, c.Title)
-		case scopeTitleEN:
-			set(s, c.TitleEN)
-		case scopeGivenName:
-			set(s, c.GivenName)
-		case scopeMiddleName:
-			set(s, c.MiddleName)
-		case scopeFamilyName:
-			set(s, c.FamilyName)
-		case scopeGivenNameEN:
-			set(s, c.GivenNameEN)
-		case scopeMiddleNameEN:
-			set(s, c.MiddleNameEN)
-		case scopeFamilyNameEN:
-			set(s, c.FamilyNameEN)
-		case scopeBirthdate:
-			set(s, c.Birthdate)
-		case scopeGender:
-			set(s, c.Gender)
 		case scopeAddress:
 			if c.Address == "" && len(c.AddressDetail) == 0 {
 				continue
@@ -119,12 +113,6 @@ func (p *Server) claims(c *Citizen, scopes []string, dst map[string]any) {
 			} else {
 				set(s, c.Address)
 			}
-		case scopeSmartcardCode:
-			set(s, c.SmartcardCode)
-		case scopeDateOfIssuance:
-			set(s, c.DateOfIssuance)
-		case scopeDateOfExpiry:
-			set(s, c.DateOfExpiry)
 		case scopeIAL:
 			if c.IAL == "" {
 				continue
@@ -133,6 +121,10 @@ func (p *Server) claims(c *Citizen, scopes []string, dst map[string]any) {
 				dst[s] = f
 			} else {
 				dst[s] = c.IAL
+			}
+		default:
+			if claim, ok := stringClaims[s]; ok {
+				set(s, claim(c))
 			}
 		}
 	}

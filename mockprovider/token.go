@@ -59,22 +59,24 @@ func (p *Server) grantCode(w http.ResponseWriter, r *http.Request, rec *RequestR
 		}
 	}
 	p.mu.Unlock()
-	switch {
-	case reused != nil:
+	if reused != nil {
 		p.logger.Warn("authorization code reused: its tokens are revoked", "client_id", c.ID)
-		writeError(w, http.StatusBadRequest, p.codeError(), "invalid, expired or already used code")
-		return
+	}
+	// invalid_request as the ThaID manual lists these cases, or invalid_grant with
+	// RFCGrantErrors (the effective profile's token.code_error, which setDefaults derives).
+	codeError := p.profile.Token.CodeError
+	switch {
 	case !ok:
-		writeError(w, http.StatusBadRequest, p.codeError(), "invalid, expired or already used code")
+		writeError(w, http.StatusBadRequest, codeError, "invalid, expired or already used code")
 		return
 	case now.After(ac.expires):
-		writeError(w, http.StatusBadRequest, p.codeError(), "code expired")
+		writeError(w, http.StatusBadRequest, codeError, "code expired")
 		return
 	case ac.grant.clientID != c.ID:
-		writeError(w, http.StatusBadRequest, p.codeError(), "code was issued to another client")
+		writeError(w, http.StatusBadRequest, codeError, "code was issued to another client")
 		return
 	case f.Get("redirect_uri") != ac.redirectURI:
-		writeError(w, http.StatusBadRequest, p.codeError(), "redirect_uri differs from the authorization request")
+		writeError(w, http.StatusBadRequest, codeError, "redirect_uri differs from the authorization request")
 		return
 	}
 	if ac.challenge != "" {
@@ -121,16 +123,14 @@ func (p *Server) grantRefresh(w http.ResponseWriter, r *http.Request, rec *Reque
 		writeError(w, http.StatusUnauthorized, "invalid_refresh_token", "invalid, expired or revoked refresh token")
 		return
 	}
+	scopes := t.grant.scopes
 	if req != nil {
 		rec.Scopes = req
+		scopes = req
 	}
 	if widens {
 		writeError(w, http.StatusBadRequest, "invalid_scope", "refresh may not widen the granted scopes")
 		return
-	}
-	scopes := t.grant.scopes
-	if req != nil {
-		scopes = req
 	}
 	p.issueTokens(w, t.grant, scopes, p.opts.RotateRefreshTokens, now)
 }
@@ -227,11 +227,4 @@ func (p *Server) idToken(g *grant, scopes []string, accessToken string, now time
 		p.mu.Unlock()
 	}
 	return tok, err
-}
-
-// codeError is the error code for a bad authorization code or redirect_uri at the token
-// endpoint: invalid_request as the ThaID manual lists it, or invalid_grant with RFCGrantErrors
-// (the effective profile's token.code_error, which setDefaults derives from RFCGrantErrors).
-func (p *Server) codeError() string {
-	return p.profile.Token.CodeError
 }

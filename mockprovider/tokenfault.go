@@ -146,66 +146,51 @@ type tokenFaultDef struct {
 }
 
 var tokenFaults = map[TokenFault]tokenFaultDef{
-	TokenExpired: {name: "TokenExpired", idToken: func(d *idTokenDraft) error {
+	TokenExpired: {name: "TokenExpired", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iat"] = d.now.Add(-2 * time.Hour).Unix()
 		d.claims["exp"] = d.now.Add(-time.Hour).Unix()
-		return nil
-	}},
-	TokenNotYetValid: {name: "TokenNotYetValid", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenNotYetValid: {name: "TokenNotYetValid", idToken: edit(func(d *idTokenDraft) {
 		d.claims["nbf"] = d.now.Add(time.Hour).Unix()
-		return nil
-	}},
-	TokenIssuedInFuture: {name: "TokenIssuedInFuture", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenIssuedInFuture: {name: "TokenIssuedInFuture", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iat"] = d.now.Add(time.Hour).Unix()
 		d.claims["exp"] = d.now.Add(time.Hour + d.ttl).Unix()
-		return nil
-	}},
-	TokenUnpublishedKey: {name: "TokenUnpublishedKey", idToken: func(d *idTokenDraft) error {
-		k, err := newSigningKey(d.key.alg)
-		if err != nil {
-			return err
-		}
-		d.hdr.Kid, d.sign = k.kid, k.sign
-		return nil
-	}},
-	TokenWrongIssuer: {name: "TokenWrongIssuer", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenUnpublishedKey: {name: "TokenUnpublishedKey", idToken: withNewKey(func(d *idTokenDraft, k *signingKey) {
+		d.hdr.Kid = k.kid
+	})},
+	TokenWrongIssuer: {name: "TokenWrongIssuer", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iss"] = "https://wrong-issuer.invalid"
-		return nil
-	}},
-	TokenWrongAudience: {name: "TokenWrongAudience", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenWrongAudience: {name: "TokenWrongAudience", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = "another-client"
-		return nil
-	}},
-	TokenMultiAudienceNoAzp: {name: "TokenMultiAudienceNoAzp", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenMultiAudienceNoAzp: {name: "TokenMultiAudienceNoAzp", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = []string{d.clientID, "another-client"}
-		return nil
-	}},
-	TokenWrongAzp: {name: "TokenWrongAzp", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenWrongAzp: {name: "TokenWrongAzp", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = []string{d.clientID, "another-client"}
 		d.claims["azp"] = "another-client"
-		return nil
-	}},
-	TokenMissingNonce: {name: "TokenMissingNonce", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenMissingNonce: {name: "TokenMissingNonce", idToken: edit(func(d *idTokenDraft) {
 		delete(d.claims, "nonce")
-		return nil
-	}},
-	TokenWrongNonce: {name: "TokenWrongNonce", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenWrongNonce: {name: "TokenWrongNonce", idToken: edit(func(d *idTokenDraft) {
 		d.claims["nonce"] = "wrong-" + randomToken(12)
-		return nil
-	}},
-	TokenAlgNone: {name: "TokenAlgNone", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenAlgNone: {name: "TokenAlgNone", idToken: edit(func(d *idTokenDraft) {
 		d.hdr = jwtHeader{Alg: "none", Typ: "JWT"}
 		d.sign = nil
-		return nil
-	}},
-	TokenHS256PublicKey:          {name: "TokenHS256PublicKey", idToken: hs256With(publicKeyPEM)},
+	})},
+	TokenHS256PublicKey:          {name: "TokenHS256PublicKey", idToken: hs256With(asPEM("PUBLIC KEY", publicKeyDER))},
 	TokenHS256PublicKeyDER:       {name: "TokenHS256PublicKeyDER", idToken: hs256With(publicKeyDER)},
 	TokenHS256PublicKeyPKCS1:     {name: "TokenHS256PublicKeyPKCS1", idToken: hs256With(publicKeyPKCS1)},
-	TokenHS256PublicKeyPKCS1PEM:  {name: "TokenHS256PublicKeyPKCS1PEM", idToken: hs256With(publicKeyPKCS1PEM)},
+	TokenHS256PublicKeyPKCS1PEM:  {name: "TokenHS256PublicKeyPKCS1PEM", idToken: hs256With(asPEM("RSA PUBLIC KEY", publicKeyPKCS1))},
 	TokenHS256PublicKeyJWK:       {name: "TokenHS256PublicKeyJWK", idToken: hs256With(publicKeyJWK)},
 	TokenHS256PublicKeyRaw:       {name: "TokenHS256PublicKeyRaw", idToken: hs256With(publicKeyRaw)},
 	TokenHS256PublicKeyJWKMember: {name: "TokenHS256PublicKeyJWKMember", idToken: hs256With(publicKeyJWKMember)},
-	TokenBadSignature: {name: "TokenBadSignature", idToken: func(d *idTokenDraft) error {
+	TokenBadSignature: {name: "TokenBadSignature", idToken: edit(func(d *idTokenDraft) {
 		inner := d.sign
 		d.sign = func(in []byte) ([]byte, error) {
 			s, err := inner(in)
@@ -214,53 +199,32 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 			}
 			return s, err
 		}
-		return nil
-	}},
-	TokenWrongAtHash: {name: "TokenWrongAtHash", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenWrongAtHash: {name: "TokenWrongAtHash", idToken: edit(func(d *idTokenDraft) {
 		d.claims["at_hash"] = atHash(d.access + "-other")
-		return nil
-	}},
-	TokenUnknownKid: {name: "TokenUnknownKid", idToken: func(d *idTokenDraft) error {
-		k, err := newSigningKey(d.key.alg)
-		if err != nil {
-			return err
-		}
-		d.hdr.Kid, d.sign, d.publish = k.kid, k.sign, k
-		return nil
-	}},
-	TokenForgedKid: {name: "TokenForgedKid", idToken: func(d *idTokenDraft) error {
-		k, err := newSigningKey(d.key.alg)
-		if err != nil {
-			return err
-		}
-		d.sign = k.sign // the header keeps the active key's kid
-		return nil
-	}},
-	TokenNoKid: {name: "TokenNoKid", idToken: func(d *idTokenDraft) error {
-		k, err := newSigningKey(d.key.alg)
-		if err != nil {
-			return err
-		}
-		d.hdr.Kid, d.sign = "", k.sign
-		return nil
-	}},
+	})},
+	TokenUnknownKid: {name: "TokenUnknownKid", idToken: withNewKey(func(d *idTokenDraft, k *signingKey) {
+		d.hdr.Kid, d.publish = k.kid, k
+	})},
+	// The header keeps the active key's kid.
+	TokenForgedKid: {name: "TokenForgedKid", idToken: withNewKey(func(*idTokenDraft, *signingKey) {})},
+	TokenNoKid: {name: "TokenNoKid", idToken: withNewKey(func(d *idTokenDraft, _ *signingKey) {
+		d.hdr.Kid = ""
+	})},
 	TokenBadPID: {name: "TokenBadPID",
-		idToken: func(d *idTokenDraft) error { breakPID(d.claims); return nil },
+		idToken: edit(func(d *idTokenDraft) { breakPID(d.claims) }),
 		flat:    breakPID,
 	},
 	TokenNoIDToken: {name: "TokenNoIDToken", noIDToken: true},
-	TokenIssuerSuffix: {name: "TokenIssuerSuffix", idToken: func(d *idTokenDraft) error {
+	TokenIssuerSuffix: {name: "TokenIssuerSuffix", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iss"] = d.issuer() + ".attacker.invalid"
-		return nil
-	}},
-	TokenIssuerPrefix: {name: "TokenIssuerPrefix", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenIssuerPrefix: {name: "TokenIssuerPrefix", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iss"] = "https://attacker.invalid/" + d.issuer()
-		return nil
-	}},
-	TokenIssuerCase: {name: "TokenIssuerCase", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenIssuerCase: {name: "TokenIssuerCase", idToken: edit(func(d *idTokenDraft) {
 		d.claims["iss"] = swapCase(d.issuer())
-		return nil
-	}},
+	})},
 	TokenIssuerOtherHost: {name: "TokenIssuerOtherHost", idToken: func(d *idTokenDraft) error {
 		u, err := url.Parse(d.issuer())
 		if err != nil {
@@ -274,27 +238,45 @@ var tokenFaults = map[TokenFault]tokenFaultDef{
 		d.claims["iss"] = u.String()
 		return nil
 	}},
-	TokenIssuerOtherThaID: {name: "TokenIssuerOtherThaID", idToken: func(d *idTokenDraft) error {
+	TokenIssuerOtherThaID: {name: "TokenIssuerOtherThaID", idToken: edit(func(d *idTokenDraft) {
 		other := thaidSandboxIssuer
 		if d.issuer() == thaidSandboxIssuer {
 			other = thaidProductionIssuer
 		}
 		d.claims["iss"] = other
-		return nil
-	}},
-	TokenAudienceSuperstring: {name: "TokenAudienceSuperstring", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenAudienceSuperstring: {name: "TokenAudienceSuperstring", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = d.clientID + "-attacker"
-		return nil
-	}},
-	TokenAudienceSubstring: {name: "TokenAudienceSubstring", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenAudienceSubstring: {name: "TokenAudienceSubstring", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = d.clientID[:len(d.clientID)-1]
-		return nil
-	}},
-	TokenAzpLookalike: {name: "TokenAzpLookalike", idToken: func(d *idTokenDraft) error {
+	})},
+	TokenAzpLookalike: {name: "TokenAzpLookalike", idToken: edit(func(d *idTokenDraft) {
 		d.claims["aud"] = []string{d.clientID, d.clientID + "-attacker"}
 		d.claims["azp"] = d.clientID + "-attacker"
+	})},
+}
+
+// edit is an ID token fault that cannot fail.
+func edit(f func(d *idTokenDraft)) func(d *idTokenDraft) error {
+	return func(d *idTokenDraft) error {
+		f(d)
 		return nil
-	}},
+	}
+}
+
+// withNewKey signs the ID token with a new key of the active key's algorithm, which f may
+// name in the header or publish; by itself it is never published and the header is unchanged.
+func withNewKey(f func(d *idTokenDraft, k *signingKey)) func(d *idTokenDraft) error {
+	return func(d *idTokenDraft) error {
+		k, err := newSigningKey(d.key.alg)
+		if err != nil {
+			return err
+		}
+		d.sign = k.sign
+		f(d, k)
+		return nil
+	}
 }
 
 // issuer is the iss the provider put in the draft.
@@ -339,14 +321,6 @@ func hs256With(secret func(k *signingKey) ([]byte, error)) func(d *idTokenDraft)
 
 func publicKeyDER(k *signingKey) ([]byte, error) { return x509.MarshalPKIXPublicKey(k.priv.Public()) }
 
-func publicKeyPEM(k *signingKey) ([]byte, error) {
-	der, err := publicKeyDER(k)
-	if err != nil {
-		return nil, err
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: der}), nil
-}
-
 func publicKeyPKCS1(k *signingKey) ([]byte, error) {
 	pub, ok := k.priv.Public().(*rsa.PublicKey)
 	if !ok {
@@ -355,12 +329,15 @@ func publicKeyPKCS1(k *signingKey) ([]byte, error) {
 	return x509.MarshalPKCS1PublicKey(pub), nil
 }
 
-func publicKeyPKCS1PEM(k *signingKey) ([]byte, error) {
-	der, err := publicKeyPKCS1(k)
-	if err != nil {
-		return nil, err
+// asPEM is the form der in a PEM block of type typ.
+func asPEM(typ string, der func(k *signingKey) ([]byte, error)) func(k *signingKey) ([]byte, error) {
+	return func(k *signingKey) ([]byte, error) {
+		b, err := der(k)
+		if err != nil {
+			return nil, err
+		}
+		return pem.EncodeToMemory(&pem.Block{Type: typ, Bytes: b}), nil
 	}
-	return pem.EncodeToMemory(&pem.Block{Type: "RSA PUBLIC KEY", Bytes: der}), nil
 }
 
 // publicKeyJWK is the JWK as the JWKS endpoint serves it: writeJSON marshals the key set with

@@ -75,6 +75,9 @@ func TestHS256KeyForms(t *testing.T) {
 		}
 		return der
 	}
+	spkiPEM := func(k jose.JSONWebKey, raw []byte) []byte {
+		return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki(k, raw)})
+	}
 	pkcs1 := func(k jose.JSONWebKey, _ []byte) []byte { return x509.MarshalPKCS1PublicKey(k.Key.(*rsa.PublicKey)) }
 	member := func(name string) func(jose.JSONWebKey, []byte) []byte {
 		return func(_ jose.JSONWebKey, raw []byte) []byte {
@@ -90,12 +93,8 @@ func TestHS256KeyForms(t *testing.T) {
 		kid   string
 		key   func(k jose.JSONWebKey, raw []byte) []byte
 	}{
-		{mockprovider.TokenHS256PublicKey, ec, func(k jose.JSONWebKey, raw []byte) []byte {
-			return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki(k, raw)})
-		}},
-		{mockprovider.TokenHS256PublicKey, rs, func(k jose.JSONWebKey, raw []byte) []byte {
-			return pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki(k, raw)})
-		}},
+		{mockprovider.TokenHS256PublicKey, ec, spkiPEM},
+		{mockprovider.TokenHS256PublicKey, rs, spkiPEM},
 		{mockprovider.TokenHS256PublicKeyDER, ec, spki},
 		{mockprovider.TokenHS256PublicKeyDER, rs, spki},
 		{mockprovider.TokenHS256PublicKeyPKCS1, rs, pkcs1},
@@ -128,8 +127,7 @@ func TestHS256KeyForms(t *testing.T) {
 				t.Fatal("the HMAC is not keyed with the expected form of the key")
 			}
 			// Not keyed with another form: the PEM one, for every fault but the PEM fault.
-			pemKey := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: spki(k, js)})
-			if tc.fault != mockprovider.TokenHS256PublicKey && hmacKeyed(t, raw, pemKey) {
+			if tc.fault != mockprovider.TokenHS256PublicKey && hmacKeyed(t, raw, spkiPEM(k, js)) {
 				t.Fatal("keyed with the PEM form")
 			}
 		})
@@ -142,9 +140,7 @@ func TestHS256PKCS1NeedsRSA(t *testing.T) {
 	for _, f := range []mockprovider.TokenFault{mockprovider.TokenHS256PublicKeyPKCS1, mockprovider.TokenHS256PublicKeyPKCS1PEM} {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueTokenFault(f)
-		code := authorize(t, p, nil).Get("code")
-		st, body := post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"authorization_code"},
-			"code": {code}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
+		st, body := redeem(t, p, authorize(t, p, nil).Get("code"))
 		if st != http.StatusInternalServerError || body["error"] != "server_error" {
 			t.Fatalf("%v: %d %v", f, st, body)
 		}
