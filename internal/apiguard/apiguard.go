@@ -41,11 +41,7 @@ func Module(dir, modulePath string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		importPath := modulePath
-		if rel != "." {
-			importPath = path.Join(modulePath, filepath.ToSlash(rel))
-		}
-		pkg, err := Package(p, importPath)
+		pkg, err := Package(p, path.Join(modulePath, filepath.ToSlash(rel)))
 		if err != nil {
 			return err
 		}
