@@ -291,24 +291,24 @@ type sampler struct {
 
 func startSampler(tg *target, rssBase, redisBase int64) *sampler {
 	s := &sampler{stopc: make(chan struct{}), done: make(chan struct{}), rssMax: rssBase, redisMax: redisBase}
-	take := func() {
-		rss, err := readRSS(tg.proc.pid)
+	// keep raises a maximum to a sample, or keeps the first error.
+	keep := func(peak *int64, sample int64, err error) {
 		if err == nil {
-			s.rssMax = max(s.rssMax, rss)
+			*peak = max(*peak, sample)
 		} else if s.err == nil {
 			s.err = err
 		}
+	}
+	take := func() {
+		rss, err := readRSS(tg.proc.pid)
+		keep(&s.rssMax, rss, err)
 		if tg.rdb == nil {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		used, err := usedMemory(ctx, tg.rdb)
-		if err == nil {
-			s.redisMax = max(s.redisMax, used)
-		} else if s.err == nil {
-			s.err = err
-		}
+		keep(&s.redisMax, used, err)
 	}
 	go func() {
 		defer close(s.done)

@@ -68,7 +68,6 @@ func buildAll(t *testing.T) binaries {
 
 // proc is a child process started by startProc.
 type proc struct {
-	name   string
 	pid    int
 	value  string // what the ready function took from the ready line
 	stderr *tailBuffer
@@ -87,7 +86,7 @@ func startProc(t *testing.T, name string, env []string, ready func(line string) 
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = 5 * time.Second
 	w := &readyWriter{ready: ready, found: make(chan string, 1)}
-	p := &proc{name: name, stderr: &tailBuffer{max: 16 << 10}, exited: make(chan struct{})}
+	p := &proc{stderr: &tailBuffer{max: 16 << 10}, exited: make(chan struct{})}
 	cmd.Stdout, cmd.Stderr = w, p.stderr
 	if err := cmd.Start(); err != nil {
 		cancel()

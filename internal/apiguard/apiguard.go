@@ -41,11 +41,7 @@ func Module(dir, modulePath string) ([]string, error) {
 		if err != nil {
 			return err
 		}
-		importPath := modulePath
-		if rel != "." {
-			importPath = path.Join(modulePath, filepath.ToSlash(rel))
-		}
-		pkg, err := Package(p, importPath)
+		pkg, err := Package(p, path.Join(modulePath, filepath.ToSlash(rel)))
 		if err != nil {
 			return err
 		}
@@ -201,17 +197,15 @@ func (w *writer) signature(ft *ast.FuncType) string {
 	return s
 }
 
+// fieldTypes prints the types of a function's parameters or results: one field each, as
+// dropParamNames left them.
 func (w *writer) fieldTypes(fl *ast.FieldList) string {
 	if fl == nil {
 		return ""
 	}
 	var parts []string
 	for _, f := range fl.List {
-		n := max(len(f.Names), 1)
-		t := w.expr(f.Type)
-		for range n {
-			parts = append(parts, t)
-		}
+		parts = append(parts, w.expr(f.Type))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -322,22 +316,14 @@ func (w *writer) valueSpecs(d *ast.GenDecl) {
 // Diff returns what was added to and removed from the record in the listing: lines of got that
 // want lacks, each prefixed "+ ", then lines of want that got lacks, each prefixed "- ".
 func Diff(want, got []string) []string {
-	in := func(list []string) map[string]bool {
-		m := make(map[string]bool, len(list))
-		for _, l := range list {
-			m[l] = true
-		}
-		return m
-	}
-	w, g := in(want), in(got)
 	var out []string
 	for _, l := range got {
-		if !w[l] {
+		if !slices.Contains(want, l) {
 			out = append(out, "+ "+l)
 		}
 	}
 	for _, l := range want {
-		if !g[l] {
+		if !slices.Contains(got, l) {
 			out = append(out, "- "+l)
 		}
 	}

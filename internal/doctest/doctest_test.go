@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -159,13 +160,8 @@ func TestParseTranscript(t *testing.T) {
 		{Text: "thaid pid mask \\\n    1101700230708", Line: 25, Want: []string{"1-1017-xxxxx-70-8"}, WantLine: 27},
 		{Text: "echo $?", Line: 28, Want: []string{"0"}, WantLine: 29},
 	}
-	if len(cmds) != len(want) {
-		t.Fatalf("commands %+v", cmds)
-	}
-	for i := range want {
-		if cmds[i].Text != want[i].Text || cmds[i].Line != want[i].Line || !slices.Equal(cmds[i].Want, want[i].Want) || cmds[i].WantLine != want[i].WantLine {
-			t.Errorf("command %d: %+v, want %+v", i, cmds[i], want[i])
-		}
+	if !reflect.DeepEqual(cmds, want) {
+		t.Errorf("commands %+v, want %+v", cmds, want)
 	}
 	if _, err := doctest.ParseTranscript(doctest.Block{File: "README.md", Line: 1, Text: "output first\n$ cmd\n"}); err == nil {
 		t.Error("a transcript that does not start with a command parsed")

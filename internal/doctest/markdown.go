@@ -72,10 +72,7 @@ func ParseMarkdown(file string, src []byte) ([]Block, error) {
 // openingFence reports whether line opens a fenced code block, with the fence (three or more
 // backticks) and the info string's first word.
 func openingFence(line string) (fence, info string, ok bool) {
-	n := 0
-	for n < len(line) && line[n] == '`' {
-		n++
-	}
+	n := len(line) - len(strings.TrimLeft(line, "`"))
 	if n < 3 {
 		return "", "", false
 	}

@@ -2,6 +2,7 @@ package doctest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -59,14 +60,9 @@ func GoSnippets(blocks []Block) ([]Snippet, []error) {
 		if b.Lang != "go" && b.Lang != "golang" {
 			continue
 		}
-		s := Snippet{File: b.File, Line: b.Line + 1, Code: b.Text}
-		isFragment, params := false, ""
-		if m := strings.TrimSpace(b.Marker); m == FragmentMarker {
-			isFragment = true
-		} else if head, rest, ok := strings.Cut(m, ":"); ok && strings.TrimSpace(head) == FragmentMarker {
-			isFragment, params = true, rest
-		}
-		s.Complete = IsCompleteFile(b.Text)
+		s := Snippet{File: b.File, Line: b.Line + 1, Code: b.Text, Complete: IsCompleteFile(b.Text)}
+		head, params, _ := strings.Cut(b.Marker, ":")
+		isFragment := strings.TrimSpace(head) == FragmentMarker
 		switch {
 		case s.Complete && isFragment:
 			errs = append(errs, fmt.Errorf("%s: a complete Go file (it has a package clause) with a %q marker: drop the marker", b.Where(), FragmentMarker))
@@ -139,11 +135,7 @@ func (s Snippet) source() (name string, src []byte) {
 	if imports != "" {
 		fmt.Fprintf(&b, "\n//line %s:%d\n%s", s.File, s.Line, imports)
 	}
-	paramsLine := s.ParamsLine
-	if paramsLine == 0 {
-		paramsLine = s.Line
-	}
-	fmt.Fprintf(&b, "\n//line %s:%d\nfunc _(%s) error {\n", s.File, paramsLine, s.Params)
+	fmt.Fprintf(&b, "\n//line %s:%d\nfunc _(%s) error {\n", s.File, cmp.Or(s.ParamsLine, s.Line), s.Params)
 	fmt.Fprintf(&b, "//line %s:%d\n%s", s.File, s.Line+bodyLine-1, body)
 	head := b.String()
 	// A fragment shows code in its context: the names it declares are used later, by code that

@@ -147,16 +147,15 @@ func looksRandom(t string) bool {
 			letter, c = true, 2
 		case '0' <= r && r <= '9':
 			digit = true
+			continue
 		default: // - or _: a new part
 			prev = 0
 			continue
 		}
-		if c != 0 {
-			if prev != 0 && c != prev {
-				changes++
-			}
-			prev = c
+		if prev != 0 && c != prev {
+			changes++
 		}
+		prev = c
 	}
 	return letter && digit || changes >= 3
 }
@@ -167,22 +166,25 @@ func looksRandom(t string) bool {
 func Compare(file string, c Command, got string) error {
 	want := trimBlank(c.Want)
 	have := trimBlank(strings.Split(strings.TrimSuffix(got, "\n"), "\n"))
-	n := max(len(want), len(have))
-	for i := range n {
+	for i, l := range have {
+		have[i] = Normalise(l)
+	}
+	for i := range max(len(want), len(have)) {
 		var w, h string
 		if i < len(want) {
 			w = Normalise(want[i])
 		}
 		if i < len(have) {
-			h = Normalise(have[i])
+			h = have[i]
 		}
 		if i >= len(want) || i >= len(have) || w != h {
 			line := c.WantLine + i
 			if c.WantLine == 0 {
 				line = c.Line + 1
 			}
-			return fmt.Errorf("%s:%d: the output of \"$ %s\" differs from the documentation's\n\tdocs: %s\n\trun:  %s\nthe whole output of the run (normalised):\n%s",
-				file, line, firstLine(c.Text), show(w, i < len(want)), show(h, i < len(have)), indent(normaliseAll(have)))
+			command, _, _ := strings.Cut(c.Text, "\n")
+			return fmt.Errorf("%s:%d: the output of \"$ %s\" differs from the documentation's\n\tdocs: %s\n\trun:  %s\nthe whole output of the run (normalised):\n\t| %s",
+				file, line, command, show(w, i < len(want)), show(h, i < len(have)), strings.Join(have, "\n\t| "))
 		}
 	}
 	return nil
@@ -195,28 +197,11 @@ func show(s string, present bool) string {
 	return strconv.Quote(s)
 }
 
-func firstLine(s string) string {
-	l, _, _ := strings.Cut(s, "\n")
-	return l
-}
-
 func trimBlank(lines []string) []string {
 	for len(lines) > 0 && strings.TrimSpace(lines[len(lines)-1]) == "" {
 		lines = lines[:len(lines)-1]
 	}
 	return lines
-}
-
-func normaliseAll(lines []string) []string {
-	out := make([]string, len(lines))
-	for i, l := range lines {
-		out[i] = Normalise(l)
-	}
-	return out
-}
-
-func indent(lines []string) string {
-	return "\t| " + strings.Join(lines, "\n\t| ")
 }
 
 // Shell runs the commands of a transcript one after the other in one bash process, as a user

@@ -35,8 +35,7 @@ func newRig(tb testing.TB, mockOpts mockprovider.Options) *rig {
 	mock := mockprovider.Start(tb, mockOpts)
 
 	mux := http.NewServeMux()
-	app := httptest.NewUnstartedServer(mux)
-	app.Start()
+	app := httptest.NewServer(mux)
 	tb.Cleanup(app.Close)
 
 	providerTransport := &http.Transport{MaxIdleConnsPerHost: 128}
@@ -131,12 +130,10 @@ func TestConcurrentLogins(t *testing.T) {
 	errs := make(chan error, n)
 	var wg sync.WaitGroup
 	for range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := r.login(r.browser(t))
 			errs <- err
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -247,9 +244,7 @@ func runLogins(b *testing.B, login func() error) {
 	start := time.Now()
 	var wg sync.WaitGroup
 	for range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			local := make([]time.Duration, 0, b.N/clients+1)
 			for range work {
 				t0 := time.Now()
@@ -266,7 +261,7 @@ func runLogins(b *testing.B, login func() error) {
 			mu.Lock()
 			latencies = append(latencies, local...)
 			mu.Unlock()
-		}()
+		})
 	}
 	wg.Wait()
 	elapsed := time.Since(start)

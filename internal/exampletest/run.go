@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -102,9 +101,7 @@ func CheckRun(t *testing.T, run RunFunc) {
 			r := startRun(t, run, env)
 			base := strings.TrimSuffix(r.open, "/me")
 			redirect := cmp.Or(env["THAID_REDIRECT_URL"], base+"/auth/callback")
-			resp, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error {
-				return http.ErrUseLastResponse
-			}}).Get(base + "/auth/login")
+			resp, err := (&http.Client{CheckRedirect: noRedirect}).Get(base + "/auth/login")
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -151,19 +148,13 @@ func CheckRun(t *testing.T, run RunFunc) {
 	})
 }
 
-// getenv returns a getenv function that reads env.
-func getenv(env map[string]string) func(string) string {
-	return func(k string) string { return env[k] }
-}
-
 // running is an example command started by launch.
 type running struct {
 	open   string // the URL the command printed: <base URL>/me
 	cancel context.CancelFunc
 	done   chan error
-	read   chan struct{}
+	read   chan struct{} // closed once lines holds all that the command printed
 
-	mu    sync.Mutex
 	lines []string
 }
 
@@ -192,7 +183,7 @@ func launch(t *testing.T, run RunFunc, env map[string]string) (r *running, opene
 	out, w := io.Pipe()
 	r = &running{cancel: cancel, done: make(chan error, 1), read: make(chan struct{})}
 	go func() {
-		err := run(ctx, getenv(env), w)
+		err := run(ctx, func(k string) string { return env[k] }, w)
 		w.Close()
 		r.done <- err
 	}()
@@ -201,9 +192,7 @@ func launch(t *testing.T, run RunFunc, env map[string]string) (r *running, opene
 		defer close(r.read)
 		s := bufio.NewScanner(out)
 		for s.Scan() {
-			r.mu.Lock()
 			r.lines = append(r.lines, s.Text())
-			r.mu.Unlock()
 			if rest, ok := strings.CutPrefix(s.Text(), "open "); ok {
 				u, _, _ := strings.Cut(rest, " ")
 				select {
@@ -239,9 +228,7 @@ func (r *running) stop(t *testing.T) string {
 		t.Fatal("run did not stop")
 	}
 	<-r.read
-	r.mu.Lock()
 	printed := strings.Join(r.lines, "\n")
-	r.mu.Unlock()
 	for _, c := range mockprovider.DefaultCitizens() {
 		if strings.Contains(printed, c.PID) {
 			t.Fatalf("the command printed the PID of %s in full:\n%s", c.GivenName, printed)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"flag"
@@ -167,11 +168,7 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		}
 		parts = append(parts, fmt.Sprintf("%s:%d", k, v))
 	}
-	statuses := strings.Join(parts, ",")
-	if statuses == "" {
-		statuses = "none"
-	}
 	fmt.Fprintf(stdout, "result requests=%d seconds=%.3f redirects=%d others=%d statuses=%s\n",
-		sent, elapsed.Seconds(), redirects, sent-redirects, statuses)
+		sent, elapsed.Seconds(), redirects, sent-redirects, cmp.Or(strings.Join(parts, ","), "none"))
 	return exitOK
 }
