@@ -288,19 +288,18 @@ func validateStatic(cfg *Config) error {
 
 func validateProvider(cfg *Config) error {
 	p := &cfg.Provider
-	if err := checkURL("Provider.AuthURL", p.AuthURL, true); err != nil {
-		return err
-	}
-	if err := checkURL("Provider.TokenURL", p.TokenURL, true); err != nil {
-		return err
-	}
-	for _, u := range []struct{ name, v string }{
-		{"Provider.IntrospectURL", p.IntrospectURL},
-		{"Provider.RevokeURL", p.RevokeURL},
-		{"Provider.JWKSURL", p.JWKSURL},
-		{"Provider.UserInfoURL", p.UserInfoURL},
+	for _, u := range []struct {
+		name, v  string
+		required bool
+	}{
+		{"Provider.AuthURL", p.AuthURL, true},
+		{"Provider.TokenURL", p.TokenURL, true},
+		{"Provider.IntrospectURL", p.IntrospectURL, false},
+		{"Provider.RevokeURL", p.RevokeURL, false},
+		{"Provider.JWKSURL", p.JWKSURL, false},
+		{"Provider.UserInfoURL", p.UserInfoURL, false},
 	} {
-		if err := checkURL(u.name, u.v, false); err != nil {
+		if err := checkURL(u.name, u.v, u.required); err != nil {
 			return err
 		}
 	}
