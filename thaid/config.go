@@ -216,10 +216,9 @@ func validateStatic(cfg *Config) error {
 		return err
 	}
 	if len(cfg.Scopes) == 0 {
-		cfg.Scopes = slices.Clone(DefaultScopes)
-	} else {
-		cfg.Scopes = slices.Clone(cfg.Scopes)
+		cfg.Scopes = DefaultScopes
 	}
+	cfg.Scopes = slices.Clone(cfg.Scopes)
 	for _, s := range cfg.Scopes {
 		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
 			return wrapf(ErrInvalidConfig, "invalid scope %q", s)
