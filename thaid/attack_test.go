@@ -63,16 +63,12 @@ func TestVerifyHeaderAttacks(t *testing.T) {
 	c := newTestClient(t, op, clock)
 	const nonce = "n"
 	payload, _ := json.Marshal(op.claims(clock.Now(), nonce))
-	attacker := newTestKey(t, "es-1", "ES256-attacker")
-	attacker.alg = "ES256"
-	if _, ok := attacker.priv.(*ecdsa.PrivateKey); !ok {
-		// newTestKey generates RSA for unknown algs: make an EC key instead.
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		attacker.priv = k
+	// The attacker's own P-256 key, under the provider's kid.
+	attackerPriv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
 	}
+	attacker := testKey{kid: "es-1", alg: "ES256", priv: attackerPriv}
 	attackerJWK := jose.JSONWebKey{Key: attacker.priv.Public(), KeyID: "es-1", Algorithm: "ES256", Use: "sig"}
 
 	compact := func(k testKey, p []byte, o *jose.SignerOptions) string {
