@@ -231,12 +231,10 @@ func TestJWKSConcurrentUnknownKid(t *testing.T) {
 		if i%4 == 0 {
 			raw = raw1
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := c.VerifyIDToken(ctx, raw, "", "n")
 			errs <- err
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
