@@ -180,16 +180,6 @@ func addressFrom(v any) (*Address, error) {
 	return nil, wrapf(ErrInvalidClaim, "address is a %s", jsonType(v))
 }
 
-// decodeClaims decodes a JSON object of claims into an Identity. It is the
-// fuzzed entry point of claim decoding.
-func decodeClaims(data []byte, verified bool) (*Identity, error) {
-	m, err := decodeObject(data)
-	if err != nil {
-		return nil, wrapf(ErrInvalidClaim, "claims are not a JSON object: %v", err)
-	}
-	return identityFromClaims(m, verified)
-}
-
 // identityFromClaims types the claims of m. m becomes Identity.Raw. Decoding is
 // tolerant (IAL as number or string, address as string or object, Buddhist-era
 // and partial dates), but a claim of the wrong type or an invalid PID is an error.
