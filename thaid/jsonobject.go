@@ -55,8 +55,6 @@ func numericMember(m map[string]any, name string) (string, error) {
 			return "", wrapf(ErrInvalidClaim, "%s is not a finite number", name)
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case json.Number:
-		return x.String(), nil
 	}
 	return "", wrapf(ErrInvalidClaim, "%s is a %s", name, jsonType(v))
 }
