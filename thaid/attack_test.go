@@ -226,10 +226,7 @@ func TestVerifyKeyAttacks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := `{"keys":[` + strings.Join(tt.jwks, ",") + `]}`
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write([]byte(body))
-			}))
+			srv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK, body)))
 			t.Cleanup(srv.Close)
 			op := &testOP{t: t, srv: srv, issuer: srv.URL}
 			c := newTestClient(t, op, clock)
