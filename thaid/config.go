@@ -313,19 +313,13 @@ func validateProvider(cfg *Config) error {
 	return nil
 }
 
+// tokenChars are the characters of an RFC 9110 token.
+const tokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
 // validHeaderName reports whether s is an HTTP header field name (an RFC 9110
-// token).
+// token): not empty, and nothing left once its token characters are trimmed.
 func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
+	return s != "" && strings.TrimLeft(s, tokenChars) == ""
 }
 
 func checkURL(name, v string, required bool) error {
