@@ -241,15 +241,13 @@ func parseJWKS(body []byte) ([]jose.JSONWebKey, error) {
 		if k.Use != "" && k.Use != "sig" {
 			continue
 		}
+		// Symmetric ("oct") and other keys are never used. Nor is a private
+		// key: published, it is known to anyone, and a token it signs proves
+		// nothing.
 		switch k.Key.(type) {
 		case *ecdsa.PublicKey, *rsa.PublicKey:
-		default:
-			// Symmetric ("oct") and other keys are never used. Nor is a
-			// private key: published, it is known to anyone, and a token
-			// it signs proves nothing.
-			continue
+			keys = append(keys, k)
 		}
-		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
 		return nil, wrapf(ErrMalformedResponse, "JWKS holds no usable signing key")
