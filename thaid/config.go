@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 // ThaID scopes. Each scope releases the claim of the same name (ScopeOpenID
@@ -198,8 +200,8 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		hc:         noRedirects(cfg.HTTPClient),
 	}
 	if cfg.Provider.JWKSURL != "" {
-		c.keys = newKeySet(cfg.Provider.JWKSURL, cfg.HTTPClient, c.now, algs,
-			cfg.JWKSCacheTTL, cfg.JWKSRefreshInterval)
+		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: c.now, algs: algs,
+			ttl: cfg.JWKSCacheTTL, refreshInterval: cfg.JWKSRefreshInterval, fetchTimeout: DefaultHTTPTimeout}
 	}
 	return c, nil
 }
@@ -336,12 +338,13 @@ func checkURL(name, v string, required bool) error {
 	return nil
 }
 
-// intersectAlgs returns the allow-list restricted to want (nil = all).
-func intersectAlgs(want []string) []string {
-	var out []string
-	for _, a := range AllowedSigningAlgs() {
+// intersectAlgs returns the allow-list restricted to want (nil = all), as the
+// algorithms that the key set parses ID tokens with.
+func intersectAlgs(want []string) []jose.SignatureAlgorithm {
+	var out []jose.SignatureAlgorithm
+	for _, a := range allowedAlgs {
 		if want == nil || slices.Contains(want, a) {
-			out = append(out, a)
+			out = append(out, jose.SignatureAlgorithm(a))
 		}
 	}
 	return out

@@ -43,14 +43,6 @@ type jwksFetch struct {
 	err  error
 }
 
-func newKeySet(url string, hc *http.Client, now func() time.Time, algs []string, ttl, refresh time.Duration) *keySet {
-	ks := &keySet{url: url, hc: hc, now: now, ttl: ttl, refreshInterval: refresh, fetchTimeout: DefaultHTTPTimeout}
-	for _, a := range algs {
-		ks.algs = append(ks.algs, jose.SignatureAlgorithm(a))
-	}
-	return ks
-}
-
 // verify checks the signature of jws, parsed with ks.algs, against the
 // provider's keys and returns the payload. An unknown key ID refetches the
 // JWKS, at most once per refresh interval.
