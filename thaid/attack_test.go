@@ -63,16 +63,12 @@ func TestVerifyHeaderAttacks(t *testing.T) {
 	c := newTestClient(t, op, clock)
 	const nonce = "n"
 	payload, _ := json.Marshal(op.claims(clock.Now(), nonce))
-	attacker := newTestKey(t, "es-1", "ES256-attacker")
-	attacker.alg = "ES256"
-	if _, ok := attacker.priv.(*ecdsa.PrivateKey); !ok {
-		// newTestKey generates RSA for unknown algs: make an EC key instead.
-		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		attacker.priv = k
+	// The attacker's own P-256 key, under the provider's kid.
+	attackerPriv, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
 	}
+	attacker := testKey{kid: "es-1", alg: "ES256", priv: attackerPriv}
 	attackerJWK := jose.JSONWebKey{Key: attacker.priv.Public(), KeyID: "es-1", Algorithm: "ES256", Use: "sig"}
 
 	compact := func(k testKey, p []byte, o *jose.SignerOptions) string {
@@ -230,10 +226,7 @@ func TestVerifyKeyAttacks(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			body := `{"keys":[` + strings.Join(tt.jwks, ",") + `]}`
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				_, _ = w.Write([]byte(body))
-			}))
+			srv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK, body)))
 			t.Cleanup(srv.Close)
 			op := &testOP{t: t, srv: srv, issuer: srv.URL}
 			c := newTestClient(t, op, clock)

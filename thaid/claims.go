@@ -180,21 +180,12 @@ func addressFrom(v any) (*Address, error) {
 	return nil, wrapf(ErrInvalidClaim, "address is a %s", jsonType(v))
 }
 
-// decodeClaims decodes a JSON object of claims into an Identity. It is the
-// fuzzed entry point of claim decoding.
-func decodeClaims(data []byte, verified bool) (*Identity, error) {
-	m, err := decodeObject(data)
-	if err != nil {
-		return nil, wrapf(ErrInvalidClaim, "claims are not a JSON object: %v", err)
-	}
-	return identityFromClaims(m, verified)
-}
-
 // identityFromClaims types the claims of m. m becomes Identity.Raw. Decoding is
 // tolerant (IAL as number or string, address as string or object, Buddhist-era
 // and partial dates), but a claim of the wrong type or an invalid PID is an error.
 func identityFromClaims(m map[string]any, verified bool) (*Identity, error) {
 	id := &Identity{Raw: m, Verified: verified}
+	var err error
 	for _, f := range []struct {
 		name string
 		dst  *string
@@ -214,29 +205,21 @@ func identityFromClaims(m map[string]any, verified bool) (*Identity, error) {
 		{ScopeGender, &id.Gender},
 		{ScopeSmartcardCode, &id.SmartcardCode},
 	} {
-		s, err := stringMember(m, f.name, ErrInvalidClaim)
-		if err != nil {
+		if *f.dst, err = stringMember(m, f.name, ErrInvalidClaim); err != nil {
 			return nil, err
-		}
-		*f.dst = s
-	}
-	if v, ok := m[ScopePID]; ok && v != nil {
-		s, err := numericString(ScopePID, v)
-		if err != nil {
-			return nil, err
-		}
-		if s != "" {
-			if id.PID, err = ParsePID(s); err != nil {
-				return nil, err
-			}
 		}
 	}
-	if v, ok := m[ScopeIAL]; ok && v != nil {
-		s, err := numericString(ScopeIAL, v)
-		if err != nil {
+	pid, err := numericMember(m, ScopePID)
+	if err != nil {
+		return nil, err
+	}
+	if pid != "" {
+		if id.PID, err = ParsePID(pid); err != nil {
 			return nil, err
 		}
-		id.IAL = s
+	}
+	if id.IAL, err = numericMember(m, ScopeIAL); err != nil {
+		return nil, err
 	}
 	for _, f := range []struct {
 		name string
@@ -263,14 +246,9 @@ func identityFromClaims(m map[string]any, verified bool) (*Identity, error) {
 		}
 		*f.dst = &d
 	}
-	if v, ok := m[ScopeAddress]; ok {
-		a, err := addressFrom(v)
-		if err != nil {
-			return nil, err
-		}
-		id.Address = a
+	if id.Address, err = addressFrom(m[ScopeAddress]); err != nil {
+		return nil, err
 	}
-	var err error
 	if id.AuthTime, err = timeMember(m, "auth_time"); err != nil {
 		return nil, err
 	}

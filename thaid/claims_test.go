@@ -129,6 +129,16 @@ func TestDecodeClaims(t *testing.T) {
 	}
 }
 
+// decodeClaims decodes a JSON object of claims into an Identity, as VerifyIDToken and UserInfo
+// do after their own checks: the entry point of the claim-decoding tests and FuzzDecodeClaims.
+func decodeClaims(data []byte, verified bool) (*Identity, error) {
+	m, err := decodeObject(data)
+	if err != nil {
+		return nil, wrapf(ErrInvalidClaim, "claims are not a JSON object: %v", err)
+	}
+	return identityFromClaims(m, verified)
+}
+
 // fields prints an Identity in full, for test failure messages only.
 func fields(id *Identity) string {
 	b, _ := json.Marshal(id)

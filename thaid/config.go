@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
 )
 
 // ThaID scopes. Each scope releases the claim of the same name (ScopeOpenID
@@ -198,8 +200,8 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 		hc:         noRedirects(cfg.HTTPClient),
 	}
 	if cfg.Provider.JWKSURL != "" {
-		c.keys = newKeySet(cfg.Provider.JWKSURL, cfg.HTTPClient, c.now, algs,
-			cfg.JWKSCacheTTL, cfg.JWKSRefreshInterval)
+		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: c.now, algs: algs,
+			ttl: cfg.JWKSCacheTTL, refreshInterval: cfg.JWKSRefreshInterval, fetchTimeout: DefaultHTTPTimeout}
 	}
 	return c, nil
 }
@@ -216,10 +218,9 @@ func validateStatic(cfg *Config) error {
 		return err
 	}
 	if len(cfg.Scopes) == 0 {
-		cfg.Scopes = slices.Clone(DefaultScopes)
-	} else {
-		cfg.Scopes = slices.Clone(cfg.Scopes)
+		cfg.Scopes = DefaultScopes
 	}
+	cfg.Scopes = slices.Clone(cfg.Scopes)
 	for _, s := range cfg.Scopes {
 		if s == "" || strings.ContainsAny(s, " \t\r\n\"\\") {
 			return wrapf(ErrInvalidConfig, "invalid scope %q", s)
@@ -288,19 +289,18 @@ func validateStatic(cfg *Config) error {
 
 func validateProvider(cfg *Config) error {
 	p := &cfg.Provider
-	if err := checkURL("Provider.AuthURL", p.AuthURL, true); err != nil {
-		return err
-	}
-	if err := checkURL("Provider.TokenURL", p.TokenURL, true); err != nil {
-		return err
-	}
-	for _, u := range []struct{ name, v string }{
-		{"Provider.IntrospectURL", p.IntrospectURL},
-		{"Provider.RevokeURL", p.RevokeURL},
-		{"Provider.JWKSURL", p.JWKSURL},
-		{"Provider.UserInfoURL", p.UserInfoURL},
+	for _, u := range []struct {
+		name, v  string
+		required bool
+	}{
+		{"Provider.AuthURL", p.AuthURL, true},
+		{"Provider.TokenURL", p.TokenURL, true},
+		{"Provider.IntrospectURL", p.IntrospectURL, false},
+		{"Provider.RevokeURL", p.RevokeURL, false},
+		{"Provider.JWKSURL", p.JWKSURL, false},
+		{"Provider.UserInfoURL", p.UserInfoURL, false},
 	} {
-		if err := checkURL(u.name, u.v, false); err != nil {
+		if err := checkURL(u.name, u.v, u.required); err != nil {
 			return err
 		}
 	}
@@ -315,19 +315,13 @@ func validateProvider(cfg *Config) error {
 	return nil
 }
 
+// tokenChars are the characters of an RFC 9110 token.
+const tokenChars = "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
 // validHeaderName reports whether s is an HTTP header field name (an RFC 9110
-// token).
+// token): not empty, and nothing left once its token characters are trimmed.
 func validHeaderName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0) {
-			return false
-		}
-	}
-	return true
+	return s != "" && strings.TrimLeft(s, tokenChars) == ""
 }
 
 func checkURL(name, v string, required bool) error {
@@ -344,12 +338,13 @@ func checkURL(name, v string, required bool) error {
 	return nil
 }
 
-// intersectAlgs returns the allow-list restricted to want (nil = all).
-func intersectAlgs(want []string) []string {
-	var out []string
-	for _, a := range AllowedSigningAlgs() {
+// intersectAlgs returns the allow-list restricted to want (nil = all), as the
+// algorithms that the key set parses ID tokens with.
+func intersectAlgs(want []string) []jose.SignatureAlgorithm {
+	var out []jose.SignatureAlgorithm
+	for _, a := range allowedAlgs {
 		if want == nil || slices.Contains(want, a) {
-			out = append(out, a)
+			out = append(out, jose.SignatureAlgorithm(a))
 		}
 	}
 	return out

@@ -125,11 +125,8 @@ func truncate(s string, n int) string {
 	return s
 }
 
-// wrapErr returns an error matching both sentinel and cause with errors.Is.
+// wrapErr returns an error matching both sentinel and cause (never nil) with errors.Is.
 func wrapErr(sentinel error, cause error) error {
-	if cause == nil {
-		return sentinel
-	}
 	return &detailError{sentinel: sentinel, msg: cause.Error(), cause: cause}
 }
 

@@ -54,23 +54,16 @@ type Result struct {
 	RefreshRotated bool
 }
 
-func randomString() (string, error) {
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
-}
-
 // NewLogin starts a login attempt: a fresh state, nonce and PKCE verifier
 // from crypto/rand (256 bits each), and the creation time.
 func (c *Client) NewLogin() (*Login, error) {
 	l := &Login{CreatedAt: c.now()}
 	for _, v := range []*string{&l.State, &l.Nonce, &l.CodeVerifier} {
-		var err error
-		if *v, err = randomString(); err != nil {
+		var b [32]byte
+		if _, err := rand.Read(b[:]); err != nil {
 			return nil, fmt.Errorf("thaid: reading random bytes: %w", err)
 		}
+		*v = base64.RawURLEncoding.EncodeToString(b[:])
 	}
 	return l, nil
 }
@@ -164,17 +157,13 @@ func (c *Client) Exchange(ctx context.Context, l *Login, query url.Values) (*Res
 	case c.wantOpenID:
 		err = wrapf(ErrInvalidToken, "openid was requested but the token response has no id_token")
 	default:
-		res.Identity, err = identityFromClaims(orEmpty(tr.claims), false)
+		if tr.claims == nil {
+			tr.claims = map[string]any{} // Identity.Raw is never nil
+		}
+		res.Identity, err = identityFromClaims(tr.claims, false)
 	}
 	if err != nil {
 		return nil, err
 	}
 	return res, nil
-}
-
-func orEmpty(m map[string]any) map[string]any {
-	if m == nil {
-		return map[string]any{}
-	}
-	return m
 }

@@ -101,6 +101,12 @@ func TestLoginHappyPath(t *testing.T) {
 		thaid.ScopeGender, thaid.ScopeAddress, thaid.ScopeSmartcardCode, thaid.ScopeDateOfIssuance,
 		thaid.ScopeDateOfExpiry, thaid.ScopeIAL}
 	flat := all[1:]
+	// The mock's access token lives DefaultAccessTokenTTL from the login, whatever the expiry style.
+	expiresAfterTTL := func(t *testing.T, e *env, res *thaid.Result) {
+		if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
+			t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
+		}
+	}
 	tests := []struct {
 		name      string
 		opts      mockprovider.Options
@@ -121,12 +127,7 @@ func TestLoginHappyPath(t *testing.T) {
 					}
 				}
 			}},
-		{name: "absolute expire_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute}, verified: true,
-			check: func(t *testing.T, e *env, res *thaid.Result) {
-				if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
-					t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
-				}
-			}},
+		{name: "absolute expire_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryAbsolute}, verified: true, check: expiresAfterTTL},
 		{name: "address object, IAL number, Buddhist-era birthdate", opts: mockprovider.Options{AddressStyle: mockprovider.AddressObject, IALAsNumber: true},
 			scopes: all, pid: pidPimchan, verified: true, birthdate: thaid.Date{Year: 1995, Month: 11, Day: 2},
 			check: func(t *testing.T, _ *env, res *thaid.Result) {
@@ -139,18 +140,8 @@ func TestLoginHappyPath(t *testing.T) {
 				}
 			}},
 		{name: "partial birthdate", scopes: all, pid: pidPrasert, verified: true, birthdate: thaid.Date{Year: 1950}},
-		{name: "default: expires_in as an absolute Unix time", verified: true,
-			check: func(t *testing.T, e *env, res *thaid.Result) {
-				if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
-					t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
-				}
-			}},
-		{name: "relative expires_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative}, verified: true,
-			check: func(t *testing.T, e *env, res *thaid.Result) {
-				if want := e.clock.Now().Add(mockprovider.DefaultAccessTokenTTL); !res.Token.Expiry.Equal(want) {
-					t.Fatalf("expiry %v, want %v", res.Token.Expiry, want)
-				}
-			}},
+		{name: "default: expires_in as an absolute Unix time", verified: true, check: expiresAfterTTL},
+		{name: "relative expires_in", opts: mockprovider.Options{ExpiryStyle: mockprovider.ExpiryRelative}, verified: true, check: expiresAfterTTL},
 		{name: "flat claims without openid, address string", opts: mockprovider.Options{AddressStyle: mockprovider.AddressString},
 			scopes: flat, pid: pidPimchan, birthdate: thaid.Date{Year: 1995, Month: 11, Day: 2},
 			check: func(t *testing.T, _ *env, res *thaid.Result) {

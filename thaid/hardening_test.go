@@ -3,7 +3,6 @@ package thaid
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -77,10 +76,7 @@ func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
 // or logging the answer must not reveal it.
 func TestIntrospectionDoesNotPrintSubject(t *testing.T) {
 	const pid = "1101700230708"
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		fmt.Fprintf(w, `{"active":true,"sub":%q,"scope":"pid name"}`, pid)
-	}))
+	srv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK, fmt.Sprintf(`{"active":true,"sub":%q,"scope":"pid name"}`, pid))))
 	t.Cleanup(srv.Close)
 	c, err := New(context.Background(), Config{ClientID: "c", ClientSecret: "s", RedirectURL: "https://rp.example/cb",
 		Scopes:   []string{ScopePID},
@@ -142,10 +138,8 @@ func TestRefreshRefusesAnotherSubject(t *testing.T) {
 			delete(cl, "nonce")
 			cl["sub"] = tc.sub
 			idt := sign(t, k, cl)
-			tokSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				w.Header().Set("Content-Type", "application/json")
-				_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "a2", "token_type": "Bearer", "expires_in": 900, "id_token": idt})
-			}))
+			tokSrv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK,
+				`{"access_token":"a2","token_type":"Bearer","expires_in":900,"id_token":"`+idt+`"}`)))
 			t.Cleanup(tokSrv.Close)
 			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.TokenURL = tokSrv.URL })
 			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, op.claims(clock.Now(), "n"))}

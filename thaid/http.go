@@ -46,7 +46,8 @@ func (c *Client) post(ctx context.Context, endpoint string, form url.Values) ([]
 	if c.cfg.APIKey != "" {
 		req.Header.Set(c.cfg.APIKeyHeader, c.cfg.APIKey.Reveal())
 	}
-	return send(c.hc, req)
+	_, body, err := do(c.hc, req)
+	return body, err
 }
 
 // getJSON fetches a JSON document (discovery, JWKS) with hc.
@@ -55,18 +56,8 @@ func getJSON(ctx context.Context, hc *http.Client, url string) ([]byte, error) {
 	if err != nil {
 		return nil, wrapErr(ErrInvalidConfig, err)
 	}
-	return send(hc, req)
-}
-
-// send sends req with hc and returns the body of a successful answer, at most
-// maxBody bytes. Transport failures match ErrProviderUnavailable; other
-// failures are errorFromBody's.
-func send(hc *http.Client, req *http.Request) ([]byte, error) {
 	_, body, err := do(hc, req)
-	if err != nil {
-		return nil, err
-	}
-	return body, nil
+	return body, err
 }
 
 // do sends req with hc, asking for JSON, and reads at most maxBody bytes of

@@ -41,10 +41,13 @@ func stringMember(m map[string]any, name string, sentinel error) (string, error)
 	return s, nil
 }
 
-// numericString reads a claim that may come as a string or a JSON number
+// numericMember reads a claim that may come as a string or a JSON number
 // (ThaID sends IAL either way), as text.
-func numericString(name string, v any) (string, error) {
+func numericMember(m map[string]any, name string) (string, error) {
+	v := m[name]
 	switch x := v.(type) {
+	case nil:
+		return "", nil
 	case string:
 		return strings.TrimSpace(x), nil
 	case float64:
@@ -52,8 +55,6 @@ func numericString(name string, v any) (string, error) {
 			return "", wrapf(ErrInvalidClaim, "%s is not a finite number", name)
 		}
 		return strconv.FormatFloat(x, 'f', -1, 64), nil
-	case json.Number:
-		return x.String(), nil
 	}
 	return "", wrapf(ErrInvalidClaim, "%s is a %s", name, jsonType(v))
 }

@@ -43,14 +43,6 @@ type jwksFetch struct {
 	err  error
 }
 
-func newKeySet(url string, hc *http.Client, now func() time.Time, algs []string, ttl, refresh time.Duration) *keySet {
-	ks := &keySet{url: url, hc: hc, now: now, ttl: ttl, refreshInterval: refresh, fetchTimeout: DefaultHTTPTimeout}
-	for _, a := range algs {
-		ks.algs = append(ks.algs, jose.SignatureAlgorithm(a))
-	}
-	return ks
-}
-
 // verify checks the signature of jws, parsed with ks.algs, against the
 // provider's keys and returns the payload. An unknown key ID refetches the
 // JWKS, at most once per refresh interval.
@@ -241,15 +233,13 @@ func parseJWKS(body []byte) ([]jose.JSONWebKey, error) {
 		if k.Use != "" && k.Use != "sig" {
 			continue
 		}
+		// Symmetric ("oct") and other keys are never used. Nor is a private
+		// key: published, it is known to anyone, and a token it signs proves
+		// nothing.
 		switch k.Key.(type) {
 		case *ecdsa.PublicKey, *rsa.PublicKey:
-		default:
-			// Symmetric ("oct") and other keys are never used. Nor is a
-			// private key: published, it is known to anyone, and a token
-			// it signs proves nothing.
-			continue
+			keys = append(keys, k)
 		}
-		keys = append(keys, k)
 	}
 	if len(keys) == 0 {
 		return nil, wrapf(ErrMalformedResponse, "JWKS holds no usable signing key")

@@ -105,17 +105,7 @@ func (p PID) IsZero() bool { return p.digits == "" }
 
 // Masked returns the PID grouped with dashes, with the serial digits hidden:
 // "1-1017-xxxxx-70-8". The zero PID gives "".
-func (p PID) Masked() string {
-	if len(p.digits) != 13 {
-		return ""
-	}
-	var d [13]byte
-	copy(d[:], p.digits)
-	var b strings.Builder
-	b.Grow(17)
-	writeMaskedPID(&b, &d)
-	return b.String()
-}
+func (p PID) Masked() string { return MaskPID(p.digits) }
 
 // String returns Masked(); a PID never prints in full by accident.
 func (p PID) String() string { return p.Masked() }

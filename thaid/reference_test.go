@@ -126,10 +126,7 @@ func verifyChecked(t testing.TB, c *Client, raw, accessToken, nonce string) (*Id
 func describeToken(raw string) string {
 	parts := strings.Split(raw, ".")
 	var b strings.Builder
-	for i, p := range parts {
-		if i == 2 {
-			break
-		}
+	for _, p := range parts[:min(len(parts), 2)] {
 		d, err := b64Decode(p)
 		if err != nil {
 			d = []byte(p)

@@ -141,11 +141,9 @@ func decodeTokenResponse(body []byte, now time.Time) (*tokenResponse, error) {
 		if !ok || v == nil {
 			continue
 		}
-		exp, err := expiryFrom(name, v, now)
-		if err != nil {
+		if t.Expiry, err = expiryFrom(name, v, now); err != nil {
 			return nil, err
 		}
-		t.Expiry = exp
 		break
 	}
 	for k, v := range m {

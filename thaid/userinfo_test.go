@@ -91,20 +91,24 @@ func TestPIDNeverFromSub(t *testing.T) {
 // TestUserInfoAnswers: each kind of answer from a userinfo endpoint (a test server).
 func TestUserInfoAnswers(t *testing.T) {
 	const badPID = "1101700230709" // wrong check digit
+	jsonBody := func(body string) func(w http.ResponseWriter) {
+		return func(w http.ResponseWriter) {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprint(w, body)
+		}
+	}
 	for _, tc := range []struct {
 		name   string
 		answer func(w http.ResponseWriter)
 		want   error
 		check  func(t *testing.T, id *thaid.Identity, err error)
 	}{
-		{"claims", func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `{"sub":"1101700230708","pid":"1101700230708","address":{"formatted":"99 หมู่ 1"},"ial":2.3,"extra":true}`)
-		}, nil, func(t *testing.T, id *thaid.Identity, _ error) {
-			if id.Verified || id.PID.Digits() != "1101700230708" || id.Address.Formatted != "99 หมู่ 1" || id.IAL != "2.3" || id.Raw["extra"] != true {
-				t.Errorf("identity %v", id)
-			}
-		}},
+		{"claims", jsonBody(`{"sub":"1101700230708","pid":"1101700230708","address":{"formatted":"99 หมู่ 1"},"ial":2.3,"extra":true}`),
+			nil, func(t *testing.T, id *thaid.Identity, _ error) {
+				if id.Verified || id.PID.Digits() != "1101700230708" || id.Address.Formatted != "99 หมู่ 1" || id.IAL != "2.3" || id.Raw["extra"] != true {
+					t.Errorf("identity %v", id)
+				}
+			}},
 		{"error only in WWW-Authenticate", func(w http.ResponseWriter) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="x", error="invalid_token", error_description="expired"`)
 			w.WriteHeader(http.StatusUnauthorized)
@@ -115,26 +119,17 @@ func TestUserInfoAnswers(t *testing.T) {
 			fmt.Fprint(w, `{"error":"invalid_token"}`)
 		}, thaid.ErrInvalidAccessToken, nil},
 		{"5xx", func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, thaid.ErrProviderUnavailable, nil},
-		{"not an object", func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `["a"]`)
-		}, thaid.ErrMalformedResponse, nil},
+		{"not an object", jsonBody(`["a"]`), thaid.ErrMalformedResponse, nil},
 		{"signed JWT", func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "application/jwt")
 			fmt.Fprint(w, `eyJhbGciOiJFUzI1NiJ9.e30.c2ln`)
 		}, thaid.ErrMalformedResponse, nil},
-		{"invalid pid", func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprintf(w, `{"sub":"x","pid":%q}`, badPID)
-		}, thaid.ErrInvalidPID, func(t *testing.T, _ *thaid.Identity, err error) {
+		{"invalid pid", jsonBody(fmt.Sprintf(`{"sub":"x","pid":%q}`, badPID)), thaid.ErrInvalidPID, func(t *testing.T, _ *thaid.Identity, err error) {
 			if strings.Contains(err.Error(), badPID) {
 				t.Errorf("error shows the PID: %v", err)
 			}
 		}},
-		{"claim of the wrong type", func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			fmt.Fprint(w, `{"sub":"x","name":7}`)
-		}, thaid.ErrInvalidClaim, nil},
+		{"claim of the wrong type", jsonBody(`{"sub":"x","name":7}`), thaid.ErrInvalidClaim, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var gotAuth, gotMethod string
@@ -143,12 +138,7 @@ func TestUserInfoAnswers(t *testing.T) {
 				tc.answer(w)
 			}))
 			t.Cleanup(srv.Close)
-			c, err := thaid.New(context.Background(), thaid.Config{ClientID: "c", ClientSecret: "s", RedirectURL: redirectURL,
-				Scopes: []string{thaid.ScopePID}, Provider: thaid.Provider{AuthURL: srv.URL + "/a/", TokenURL: srv.URL + "/t/", UserInfoURL: srv.URL + "/u/"}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			id, err := c.UserInfo(context.Background(), "at-1")
+			id, err := userInfoClient(t, srv, srv.URL+"/u/").UserInfo(context.Background(), "at-1")
 			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
 				t.Fatalf("err %v, want %v", err, tc.want)
 			}
@@ -171,20 +161,21 @@ func TestUserInfoFollowsNoRedirect(t *testing.T) {
 		http.Redirect(w, r, other.URL+"/u/", http.StatusTemporaryRedirect)
 	}))
 	t.Cleanup(srv.Close)
-	c, err := thaid.New(context.Background(), thaid.Config{ClientID: "c", ClientSecret: "s", RedirectURL: redirectURL,
-		Scopes: []string{thaid.ScopePID}, Provider: thaid.Provider{AuthURL: srv.URL + "/a/", TokenURL: srv.URL + "/t/", UserInfoURL: srv.URL + "/u/"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.UserInfo(context.Background(), "at-1"); err == nil || stolen {
+	if _, err := userInfoClient(t, srv, srv.URL+"/u/").UserInfo(context.Background(), "at-1"); err == nil || stolen {
 		t.Fatalf("err %v, redirect followed %t", err, stolen)
 	}
-	c2, err := thaid.New(context.Background(), thaid.Config{ClientID: "c", ClientSecret: "s", RedirectURL: redirectURL,
-		Scopes: []string{thaid.ScopePID}, Provider: thaid.Provider{AuthURL: srv.URL + "/a/", TokenURL: srv.URL + "/t/"}})
+	if _, err := userInfoClient(t, srv, "").UserInfo(context.Background(), "at-1"); !errors.Is(err, thaid.ErrInvalidConfig) {
+		t.Fatalf("no UserInfoURL: %v", err)
+	}
+}
+
+// userInfoClient is a client of srv without the openid scope, with userInfoURL ("" for none).
+func userInfoClient(t *testing.T, srv *httptest.Server, userInfoURL string) *thaid.Client {
+	t.Helper()
+	c, err := thaid.New(context.Background(), thaid.Config{ClientID: "c", ClientSecret: "s", RedirectURL: redirectURL,
+		Scopes: []string{thaid.ScopePID}, Provider: thaid.Provider{AuthURL: srv.URL + "/a/", TokenURL: srv.URL + "/t/", UserInfoURL: userInfoURL}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c2.UserInfo(context.Background(), "at-1"); !errors.Is(err, thaid.ErrInvalidConfig) {
-		t.Fatalf("no UserInfoURL: %v", err)
-	}
+	return c
 }

@@ -208,13 +208,7 @@ func (c *Client) checkAudience(m map[string]any) error {
 	default:
 		return wrapf(ErrAudienceMismatch, "aud is a %s", jsonType(v))
 	}
-	found := false
-	for _, a := range aud {
-		if a == c.cfg.ClientID {
-			found = true
-		}
-	}
-	if !found {
+	if !slices.Contains(aud, c.cfg.ClientID) {
 		return wrapf(ErrAudienceMismatch, "aud %q does not contain %q", aud, c.cfg.ClientID)
 	}
 	var azp string

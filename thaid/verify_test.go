@@ -231,12 +231,10 @@ func TestJWKSConcurrentUnknownKid(t *testing.T) {
 		if i%4 == 0 {
 			raw = raw1
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			_, err := c.VerifyIDToken(ctx, raw, "", "n")
 			errs <- err
-		}()
+		})
 	}
 	wg.Wait()
 	close(errs)
@@ -254,13 +252,13 @@ func TestJWKSErrors(t *testing.T) {
 	k1 := newTestKey(t, "k1", "ES256")
 	tests := []struct {
 		name string
-		url  func(op *testOP) string
+		url  string // replaces the JWKS URL
 		st   int
 		want error
 	}{
 		{name: "5xx", st: http.StatusBadGateway, want: ErrProviderUnavailable},
 		{name: "404", st: http.StatusNotFound, want: ErrMalformedResponse},
-		{name: "unreachable", url: func(*testOP) string { return "http://127.0.0.1:1/jwks/" }, want: ErrProviderUnavailable},
+		{name: "unreachable", url: "http://127.0.0.1:1/jwks/", want: ErrProviderUnavailable},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -268,8 +266,8 @@ func TestJWKSErrors(t *testing.T) {
 			op.setStatus(tt.st)
 			clock := newTestClock()
 			c := newTestClient(t, op, clock, func(cfg *Config) {
-				if tt.url != nil {
-					cfg.Provider.JWKSURL = tt.url(op)
+				if tt.url != "" {
+					cfg.Provider.JWKSURL = tt.url
 				}
 			})
 			_, err := c.VerifyIDToken(context.Background(), sign(t, k1, op.claims(clock.Now(), "n")), "", "n")
