@@ -4,7 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/thaid-go/thaid-go/internal/exampletest"
+	"github.com/thaid-go/thaid-go/examples/exampletest"
 	"github.com/thaid-go/thaid-go/middleware"
 )
 

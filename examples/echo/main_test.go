@@ -8,7 +8,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/thaid-go/thaid-go/internal/exampletest"
+	"github.com/thaid-go/thaid-go/examples/exampletest"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 )

@@ -9,7 +9,6 @@ require (
 )
 
 require (
-	github.com/coreos/go-oidc/v3 v3.21.0 // indirect
 	github.com/go-jose/go-jose/v4 v4.1.8 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/klauspost/compress v1.20.3 // indirect
@@ -19,10 +18,12 @@ require (
 	github.com/molecule-man/go-brrr v1.3.1 // indirect
 	github.com/patrickmn/go-cache v2.1.0+incompatible // indirect
 	github.com/rivo/uniseg v0.2.0 // indirect
+	github.com/thaid-go/thaid-go/examples/exampletest v0.0.0
 	github.com/valyala/bytebufferpool v1.0.0 // indirect
-	golang.org/x/oauth2 v0.36.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	rsc.io/qr v0.2.0 // indirect
 )
 
 replace github.com/thaid-go/thaid-go => ../..
+
+replace github.com/thaid-go/thaid-go/examples/exampletest => ../exampletest

@@ -10,7 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
-	"github.com/thaid-go/thaid-go/internal/exampletest"
+	"github.com/thaid-go/thaid-go/examples/exampletest"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 )

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/thaid-go/thaid-go/internal/exampletest"
+	"github.com/thaid-go/thaid-go/examples/exampletest"
 	"github.com/thaid-go/thaid-go/middleware"
 )
 

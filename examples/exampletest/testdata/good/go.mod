@@ -1,4 +1,4 @@
-module github.com/thaid-go/thaid-go/internal/exampletest/testdata/good
+module github.com/thaid-go/thaid-go/examples/exampletest/testdata/good
 
 go 1.25.0
 

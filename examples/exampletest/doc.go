@@ -8,5 +8,6 @@
 //   - CheckCopy copies the example into a module of its own, as a user does, and builds it.
 //
 // It is imported from the examples' _test.go files only: an example copied into another module
-// must not need it (CheckCopy checks that no file of the copy imports an internal package).
+// must not need it (CheckCopy checks that no file of the copy imports an internal package). It is a
+// module of its own beside the examples, so that the SDK's module does not carry it.
 package exampletest

@@ -1,4 +1,4 @@
-module github.com/thaid-go/thaid-go/internal/exampletest/testdata/bad
+module github.com/thaid-go/thaid-go/examples/exampletest/testdata/bad
 
 go 1.25.0
 

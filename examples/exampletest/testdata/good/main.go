@@ -4,7 +4,7 @@ package main
 import (
 	"fmt"
 
-	"github.com/thaid-go/thaid-go/internal/exampletest/testdata/good/greet"
+	"github.com/thaid-go/thaid-go/examples/exampletest/testdata/good/greet"
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
