@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -273,7 +274,8 @@ func (r checkResult) writeText(w io.Writer) {
 		if !k.Usable {
 			verdict = "NOT usable: " + k.Note
 		}
-		fmt.Fprintf(w, "  kid %-20s %-3s %-9s alg %-5s use %-3s %s\n", orDash(k.KeyID), k.Type, orDash(shape), orDash(k.Alg), orDash(k.Use), verdict)
+		fmt.Fprintf(w, "  kid %-20s %-3s %-9s alg %-5s use %-3s %s\n",
+			cmp.Or(k.KeyID, "-"), k.Type, cmp.Or(shape, "-"), cmp.Or(k.Alg, "-"), cmp.Or(k.Use, "-"), verdict)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 				kid = thaid.MaskPID(kid)
 			}
 			fmt.Fprintf(e.stdout, "verified: signature (%s, kid %s), iss, exp, nbf and iat checked against %s\n",
-				thaid.MaskPID(t.alg()), orDash(kid), *issuer)
+				thaid.MaskPID(t.alg()), cmp.Or(kid, "-"), *issuer)
 		}
 	}
 	if verr != nil {

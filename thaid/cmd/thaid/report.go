@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -315,7 +316,7 @@ func (r providerReport) writeText(w io.Writer) {
 	}
 	row("token endpoint answer", "HTTP %d", r.TokenStatus)
 	if r.IDTokenAlg != "" {
-		row("id_token_alg", "%s (kid %s)", r.IDTokenAlg, orDash(r.IDTokenKeyID))
+		row("id_token_alg", "%s (kid %s)", r.IDTokenAlg, cmp.Or(r.IDTokenKeyID, "-"))
 	} else {
 		row("id_token_alg", "- (no ID token)")
 	}
@@ -354,7 +355,7 @@ func (r providerReport) writeText(w io.Writer) {
 		row("at_hash in id_token", "%s", yesNo(*r.AtHash))
 	}
 	row("refresh_token", "%s", yesNo(r.RefreshToken))
-	row("token_type", "%s", orDash(r.TokenType))
+	row("token_type", "%s", cmp.Or(r.TokenType, "-"))
 	if r.TokenStatus == http.StatusOK {
 		row("client authentication", "%s (accepted)", r.ClientAuth)
 	} else {
@@ -376,8 +377,8 @@ func (r providerReport) writeText(w io.Writer) {
 		row("sub is the PID", "no")
 	}
 	if r.DiscoveryMembers != nil {
-		row("discovery non-standard", "%s", orDash(strings.Join(r.DiscoveryNonstandard, " ")))
-		row("discovery missing", "%s", orDash(strings.Join(r.DiscoveryMissing, " ")))
+		row("discovery non-standard", "%s", cmp.Or(strings.Join(r.DiscoveryNonstandard, " "), "-"))
+		row("discovery missing", "%s", cmp.Or(strings.Join(r.DiscoveryMissing, " "), "-"))
 	}
 	if r.AuthorizeErrors != "" {
 		row("authorize refusals", "%s", map[string]string{
@@ -392,11 +393,4 @@ func (r providerReport) writeText(w io.Writer) {
 	if r.RevocationTokenForm != "" {
 		row("revocation takes", "%s", forms[r.RevocationTokenForm])
 	}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
