@@ -132,21 +132,10 @@ func verifyToken(ctx context.Context, iss issuerFlag, clientID string, t jwt, ra
 	return err
 }
 
+// unixClaim reads a time claim of a token that parseJWT decoded (numbers as json.Number).
 func unixClaim(v any) (time.Time, bool) {
-	var n float64
-	switch x := v.(type) {
-	case float64:
-		n = x
-	case interface{ Float64() (float64, error) }:
-		f, err := x.Float64()
-		if err != nil {
-			return time.Time{}, false
-		}
-		n = f
-	default:
-		return time.Time{}, false
-	}
-	if n <= 0 || n > 1e11 {
+	n, err := numberClaim(v)
+	if err != nil || n <= 0 || n > 1e11 {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(n), 0), true
