@@ -80,25 +80,25 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		res.writeText(e.stdout)
 	}
 	if !res.Usable {
-		fmt.Fprintf(e.stderr, "thaid check: %s is NOT usable: %s\n", iss.url, strings.Join(res.Problems, "; "))
+		fmt.Fprintf(e.stderr, "thaid check: %s is NOT usable: %s\n", iss.provider.Issuer, strings.Join(res.Problems, "; "))
 		return exitFail
 	}
 	return exitOK
 }
 
 func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
-	res := checkResult{Issuer: iss.url}
+	res := checkResult{Issuer: iss.provider.Issuer}
 	problem := func(format string, a ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, a...)) }
-	p, err := thaid.Discover(ctx, iss.url, hc)
+	p, err := thaid.Discover(ctx, iss.provider.Issuer, hc)
 	switch {
 	case errors.Is(err, thaid.ErrIssuerMismatch):
 		problem("issuer mismatch: %v", err)
 		return res
 	case errors.Is(err, thaid.ErrProviderUnavailable):
-		problem("unreachable: discovery at %s/.well-known/openid-configuration failed: %v", iss.url, err)
+		problem("unreachable: discovery at %s/.well-known/openid-configuration failed: %v", iss.provider.Issuer, err)
 		return res
 	case err != nil:
-		problem("discovery at %s/.well-known/openid-configuration failed: %v", iss.url, err)
+		problem("discovery at %s/.well-known/openid-configuration failed: %v", iss.provider.Issuer, err)
 		return res
 	}
 	res.Endpoints = map[string]string{
@@ -113,9 +113,9 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 			res.Notes = append(res.Notes, fmt.Sprintf("the %s endpoint %s has no trailing slash, unlike ThaID's documented paths", name, u))
 		}
 	}
-	if iss.name != "" && p.AuthURL != iss.provider.AuthURL {
-		res.Notes = append(res.Notes, fmt.Sprintf("discovery's authorization endpoint %s differs from the thaid.%s preset's %s",
-			p.AuthURL, strings.ToUpper(iss.name[:1])+iss.name[1:], iss.provider.AuthURL))
+	if iss.preset != "" && p.AuthURL != iss.provider.AuthURL {
+		res.Notes = append(res.Notes, fmt.Sprintf("discovery's authorization endpoint %s differs from the %s preset's %s",
+			p.AuthURL, iss.preset, iss.provider.AuthURL))
 	}
 	slices.Sort(res.Notes)
 	res.AnnouncedAlgs = p.SigningAlgs

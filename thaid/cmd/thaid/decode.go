@@ -126,7 +126,7 @@ func verifyToken(ctx context.Context, iss issuerFlag, clientID string, t jwt, ra
 		HTTPClient:   hc,
 	})
 	if err != nil {
-		return fmt.Errorf("cannot use the provider at %s: %w", iss.url, err)
+		return fmt.Errorf("cannot use the provider at %s: %w", iss.provider.Issuer, err)
 	}
 	_, err = client.VerifyIDToken(ctx, raw, "", "")
 	return err

@@ -146,7 +146,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	})
 	if err != nil {
 		return loginFailed(e, o, nil, &loginFailure{reason: "provider_unusable",
-			msg: fmt.Sprintf("cannot use the provider at %s: %v", o.issuer.url, err)})
+			msg: fmt.Sprintf("cannot use the provider at %s: %v", o.issuer.provider.Issuer, err)})
 	}
 	cfg := client.Config()
 

@@ -99,14 +99,12 @@ type configReport struct {
 func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []string, nonce string) (r providerReport, seen bool) {
 	r = providerReport{
 		Issuer:          cfg.Provider.Issuer,
-		Endpoints:       "discovery",
+		Endpoints:       cmp.Or(iss.preset, "discovery"),
 		ScopesRequested: requested,
 		ClientAuth:      cfg.AuthStyle.String(),
 		ExpiryField:     "none",
 	}
-	if iss.name != "" {
-		r.Endpoints = presetName(iss)
-	} else {
+	if iss.preset == "" {
 		r.DiscoverySigningAlgs = cfg.Provider.SigningAlgs
 	}
 	x, ok := rec.last(http.MethodPost, cfg.Provider.TokenURL)
@@ -217,16 +215,6 @@ func numberClaim(v any) (float64, error) {
 	return n.Float64()
 }
 
-func presetName(iss issuerFlag) string {
-	switch iss.name {
-	case "production":
-		return "thaid.Production"
-	case "sandbox":
-		return "thaid.Sandbox"
-	}
-	return ""
-}
-
 // fittingConfig returns the thaid.Config fields that fit what the provider sent.
 func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configReport {
 	c := configReport{
@@ -236,7 +224,7 @@ func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configRep
 		Provider:      cfg.Provider,
 		AuthStyle:     cfg.AuthStyle.String(),
 		NonceOptional: r.NonceEchoed != nil && !*r.NonceEchoed,
-		preset:        presetName(iss),
+		preset:        iss.preset,
 		// The SDK's defaults, unless the probe found that only the other form works.
 		IntrospectTokenForm: thaid.TokenFormBearer.String(),
 		RevokeTokenForm:     thaid.TokenFormBare.String(),
