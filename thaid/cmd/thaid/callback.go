@@ -48,12 +48,6 @@ func listen(u *url.URL) ([]net.Listener, error) {
 	return lns, nil
 }
 
-func closeAll(lns []net.Listener) {
-	for _, ln := range lns {
-		ln.Close()
-	}
-}
-
 // loginOutcome is what the callback handler learned.
 type loginOutcome struct {
 	res *thaid.Result

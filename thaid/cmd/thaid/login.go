@@ -127,10 +127,6 @@ func parseRedirect(s string) (*url.URL, error) {
 
 func login(ctx context.Context, e env, o loginOptions) int {
 	hc, rec := newHTTPClient()
-	loginTTL := o.timeout + time.Minute
-	if loginTTL < thaid.DefaultLoginTTL {
-		loginTTL = thaid.DefaultLoginTTL
-	}
 	client, err := thaid.New(ctx, thaid.Config{
 		ClientID:     o.clientID,
 		ClientSecret: thaid.Secret(o.secret),
@@ -142,7 +138,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		// A diagnostic: a missing nonce is reported (nonce_echoed) instead of
 		// ending the login; a wrong nonce is still refused.
 		NonceOptional: true,
-		LoginTTL:      loginTTL,
+		LoginTTL:      max(o.timeout+time.Minute, thaid.DefaultLoginTTL),
 	})
 	if err != nil {
 		return loginFailed(e, o, nil, &loginFailure{reason: "provider_unusable",
@@ -160,7 +156,9 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	}
 	authURL := client.AuthCodeURL(l, nil)
 	if f := preflight(ctx, hc, authURL, o); f != nil {
-		closeAll(lns)
+		for _, ln := range lns {
+			ln.Close()
+		}
 		return loginFailed(e, o, nil, f)
 	}
 	authorizeErrors := probeAuthorizeErrors(ctx, hc, authURL, o.redirect)

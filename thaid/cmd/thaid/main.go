@@ -56,15 +56,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	out, errOut := newTerminalWriter(stdout), newTerminalWriter(stderr)
 	defer out.flush()
 	defer errOut.flush()
-	stdout, stderr = out, errOut
-	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := env{stdin: stdin, stdout: out, stderr: errOut}
 	if len(args) == 0 {
-		usage(stderr)
+		usage(e.stderr)
 		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		usage(stdout)
+		usage(e.stdout)
 		return exitOK
 	}
 	for _, sc := range subcommands() {
@@ -72,8 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return sc.run(ctx, e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, "thaid: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(e.stderr, "thaid: unknown command %q\n\n", args[0])
+	usage(e.stderr)
 	return exitUsage
 }
 
