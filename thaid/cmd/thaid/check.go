@@ -249,13 +249,11 @@ func (r checkResult) writeText(w io.Writer) {
 	fmt.Fprintf(w, "issuer         %s\n", r.Issuer)
 	if r.Endpoints != nil {
 		fmt.Fprintf(w, "endpoints\n")
-	}
-	for _, name := range []string{"authorization", "token", "introspection", "revocation", "jwks", "userinfo"} {
-		if u, ok := r.Endpoints[name]; ok {
-			fmt.Fprintf(w, "  %-14s %s\n", name, u)
+		for _, name := range []string{"authorization", "token", "introspection", "revocation", "jwks", "userinfo"} {
+			if u, ok := r.Endpoints[name]; ok {
+				fmt.Fprintf(w, "  %-14s %s\n", name, u)
+			}
 		}
-	}
-	if r.Endpoints != nil {
 		ann := "(none announced)"
 		if r.AnnouncedAlgs != nil {
 			ann = strings.Join(r.AnnouncedAlgs, " ")
