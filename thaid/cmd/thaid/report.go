@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -117,9 +118,8 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 		return r, true
 	}
 	r.TokenType, _ = m["token_type"].(string)
-	if s, _ := m["refresh_token"].(string); s != "" {
-		r.RefreshToken = true
-	}
+	refresh, _ := m["refresh_token"].(string)
+	r.RefreshToken = refresh != ""
 	_, rel := m["expires_in"]
 	_, abs := m["expire_in"]
 	var ev any
@@ -145,13 +145,9 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 	if s, ok := m["scope"].(string); ok {
 		r.ScopesGranted, r.ScopeInResponse = strings.Fields(s), true
 	}
-	flat := map[string]any{}
-	for k, v := range m {
-		switch k {
-		case "access_token", "token_type", "refresh_token", "id_token", "expires_in", "expire_in", "scope":
-		default:
-			flat[k] = v
-		}
+	flat := maps.Clone(m)
+	for _, k := range []string{"access_token", "token_type", "refresh_token", "id_token", "expires_in", "expire_in", "scope"} {
+		delete(flat, k)
 	}
 	claims := flat
 	r.ClaimsSource = "flat"
@@ -291,12 +287,7 @@ func (c configReport) writeGo(w io.Writer) {
 // writeText prints the report for a person.
 func (r providerReport) writeText(w io.Writer) {
 	row := func(k, format string, a ...any) { fmt.Fprintf(w, "  %-28s %s\n", k, fmt.Sprintf(format, a...)) }
-	yesNo := func(b bool) string {
-		if b {
-			return "yes"
-		}
-		return "no"
-	}
+	yesNo := map[bool]string{true: "yes", false: "no"}
 	row("issuer", "%s", r.Issuer)
 	row("endpoints", "%s", r.Endpoints)
 	if len(r.DiscoverySigningAlgs) > 0 {
@@ -328,7 +319,7 @@ func (r providerReport) writeText(w io.Writer) {
 	}
 	row("claims_source", "%s", r.ClaimsSource)
 	if r.ClaimsSource == "id_token" {
-		row("flat claims beside id_token", "%s", yesNo(r.FlatClaimsBesideIDToken))
+		row("flat claims beside id_token", "%s", yesNo[r.FlatClaimsBesideIDToken])
 	}
 	row("scopes requested", "%s", strings.Join(r.ScopesRequested, " "))
 	if r.ScopeInResponse {
@@ -337,12 +328,12 @@ func (r providerReport) writeText(w io.Writer) {
 		row("scopes_granted", "%s (no scope in the answer: taken as requested)", strings.Join(r.ScopesGranted, " "))
 	}
 	if r.NonceEchoed != nil {
-		row("nonce echoed in id_token", "%s", yesNo(*r.NonceEchoed))
+		row("nonce echoed in id_token", "%s", yesNo[*r.NonceEchoed])
 	}
 	if r.AtHash != nil {
-		row("at_hash in id_token", "%s", yesNo(*r.AtHash))
+		row("at_hash in id_token", "%s", yesNo[*r.AtHash])
 	}
-	row("refresh_token", "%s", yesNo(r.RefreshToken))
+	row("refresh_token", "%s", yesNo[r.RefreshToken])
 	row("token_type", "%s", cmp.Or(r.TokenType, "-"))
 	if r.TokenStatus == http.StatusOK {
 		row("client authentication", "%s (accepted)", r.ClientAuth)
