@@ -106,6 +106,37 @@ func startLogin(t *testing.T, args ...string) *loginRun {
 	return l
 }
 
+// browseLogin runs `thaid login args...` against a provider that approves at once: it plays
+// the browser on the open: URL and returns the result once the command ends.
+func browseLogin(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	l := startLogin(t, args...)
+	if l.openURL == "" {
+		r := l.wait(t)
+		t.Fatalf("no open: line; exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	get(t, l.openURL)
+	return l.wait(t)
+}
+
+// approvedLogin is browseLogin for a login that must succeed: it fails the test unless the
+// command exits 0.
+func approvedLogin(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	r := browseLogin(t, args...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	return r
+}
+
+// loginAgainst runs a login (auto-approve) against p with extra flags and returns its -json output.
+func loginAgainst(t *testing.T, p *mockprovider.Server, extra ...string) (cmdResult, map[string]any) {
+	t.Helper()
+	r := approvedLogin(t, loginArgs(p, freeRedirect(t), append([]string{"-json"}, extra...)...)...)
+	return r, loginJSONOf(t, r)
+}
+
 // freeRedirect returns a loopback redirect URL on a port that was free a moment ago.
 func freeRedirect(t *testing.T) string {
 	t.Helper()
