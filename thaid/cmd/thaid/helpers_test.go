@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
@@ -227,6 +228,9 @@ func stringList(v any) []string {
 	}
 	return out
 }
+
+// b64 is s in base64url without padding, as a JWT's parts are.
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 // Full PIDs of the mock's default citizens (fictional), which must never be printed unless asked.
 const (
