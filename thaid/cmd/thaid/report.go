@@ -287,6 +287,11 @@ func (c configReport) writeGo(w io.Writer) {
 // writeText prints the report for a person.
 func (r providerReport) writeText(w io.Writer) {
 	row := func(k, format string, a ...any) { fmt.Fprintf(w, "  %-28s %s\n", k, fmt.Sprintf(format, a...)) }
+	optional := func(k, v string) { // a row only for what the login observed
+		if v != "" {
+			row(k, "%s", v)
+		}
+	}
 	yesNo := map[bool]string{true: "yes", false: "no"}
 	row("issuer", "%s", r.Issuer)
 	row("endpoints", "%s", r.Endpoints)
@@ -314,9 +319,7 @@ func (r providerReport) writeText(w io.Writer) {
 			lifetimes = append(lifetimes, fmt.Sprintf("%s %s", l.name, time.Duration(l.s)*time.Second))
 		}
 	}
-	if len(lifetimes) > 0 {
-		row("token lifetimes", "%s", strings.Join(lifetimes, ", "))
-	}
+	optional("token lifetimes", strings.Join(lifetimes, ", "))
 	row("claims_source", "%s", r.ClaimsSource)
 	if r.ClaimsSource == "id_token" {
 		row("flat claims beside id_token", "%s", yesNo[r.FlatClaimsBesideIDToken])
@@ -340,36 +343,23 @@ func (r providerReport) writeText(w io.Writer) {
 	} else {
 		row("client authentication", "%s", r.ClientAuth)
 	}
-	if r.AddressForm != "" {
-		row("address form", "%s", r.AddressForm)
-	}
-	if r.IALType != "" {
-		row("ial type", "%s", r.IALType)
-	}
+	optional("address form", r.AddressForm)
+	optional("ial type", r.IALType)
 	row("claims", "%s", strings.Join(r.ClaimNames, " "))
-	switch r.SubIsPID {
-	case "yes":
-		row("sub is the PID", "yes: sub equals the pid claim, so sub is personal data (masked here)")
-	case "likely":
-		row("sub is the PID", "likely: sub is 13 digits with a valid check digit (no pid claim to compare); treat it as personal data")
-	case "no":
-		row("sub is the PID", "no")
-	}
+	optional("sub is the PID", map[string]string{
+		"yes":    "yes: sub equals the pid claim, so sub is personal data (masked here)",
+		"likely": "likely: sub is 13 digits with a valid check digit (no pid claim to compare); treat it as personal data",
+		"no":     "no",
+	}[r.SubIsPID])
 	if r.DiscoveryMembers != nil {
 		row("discovery non-standard", "%s", cmp.Or(strings.Join(r.DiscoveryNonstandard, " "), "-"))
 		row("discovery missing", "%s", cmp.Or(strings.Join(r.DiscoveryMissing, " "), "-"))
 	}
-	if r.AuthorizeErrors != "" {
-		row("authorize refusals", "%s", map[string]string{
-			"json": "json (answered at once, never redirected)", "redirect": "redirect (back to the redirect URL with error=...)",
-			"page": "page (an HTML page, no JSON error)", "accepted": "accepted (an unknown response_type was not refused)",
-		}[r.AuthorizeErrors])
-	}
+	optional("authorize refusals", map[string]string{
+		"json": "json (answered at once, never redirected)", "redirect": "redirect (back to the redirect URL with error=...)",
+		"page": "page (an HTML page, no JSON error)", "accepted": "accepted (an unknown response_type was not refused)",
+	}[r.AuthorizeErrors])
 	forms := map[string]string{"bearer": "token=Bearer <t>", "bare": "token=<t> (bare)", "either": "either form", "neither": "neither form"}
-	if r.IntrospectionTokenForm != "" {
-		row("introspection takes", "%s", forms[r.IntrospectionTokenForm])
-	}
-	if r.RevocationTokenForm != "" {
-		row("revocation takes", "%s", forms[r.RevocationTokenForm])
-	}
+	optional("introspection takes", forms[r.IntrospectionTokenForm])
+	optional("revocation takes", forms[r.RevocationTokenForm])
 }
