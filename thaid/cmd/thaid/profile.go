@@ -80,12 +80,9 @@ func buildProfile(r providerReport, now time.Time) profileDoc {
 		Source: fmt.Sprintf("thaid login against %s on %s", r.Issuer, now.UTC().Format("2006-01-02"))}
 	var unseen []string
 	if r.DiscoveryMembers != nil {
-		d := &profileDiscovery{Members: r.DiscoveryMembers}
+		d := &profileDiscovery{Members: r.DiscoveryMembers, Values: map[string]json.RawMessage{}} // empty: left out
 		for _, m := range r.DiscoveryMembers {
 			if v, ok := r.discoveryValues[m]; ok && !discoveryOwnValue(m) {
-				if d.Values == nil {
-					d.Values = map[string]json.RawMessage{}
-				}
 				var b bytes.Buffer
 				if json.Compact(&b, v) == nil {
 					d.Values[m] = b.Bytes()
