@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -76,10 +77,7 @@ func runLogin(ctx context.Context, e env, args []string) int {
 	if o.clientID == "" {
 		return fail(e, "login", exitUsage, "-client-id is required")
 	}
-	o.secret = *secret
-	if o.secret == "" {
-		o.secret = os.Getenv("THAID_CLIENT_SECRET")
-	}
+	o.secret = cmp.Or(*secret, os.Getenv("THAID_CLIENT_SECRET"))
 	if o.secret == "" {
 		return fail(e, "login", exitUsage, "no client secret: set the environment variable THAID_CLIENT_SECRET (or pass -client-secret)")
 	}
