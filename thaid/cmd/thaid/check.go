@@ -144,7 +144,6 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 		problem("no keys: the JWKS at %s is empty", p.JWKSURL)
 		return res
 	}
-	usable := 0
 	for _, raw := range keys {
 		k := describeKey(raw, res.AcceptedAlgs)
 		switch {
@@ -153,12 +152,9 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 		case k.Private:
 			problem("private key (kid %q) in the JWKS: the provider publishes its signing secret", k.KeyID)
 		}
-		if k.Usable {
-			usable++
-		}
 		res.Keys = append(res.Keys, k)
 	}
-	if usable == 0 && len(res.AcceptedAlgs) > 0 {
+	if len(res.AcceptedAlgs) > 0 && !slices.ContainsFunc(res.Keys, func(k checkKey) bool { return k.Usable }) {
 		problem("no key in the JWKS can verify an ID token signed with %s", strings.Join(res.AcceptedAlgs, ", "))
 	}
 	res.Usable = len(res.Problems) == 0
