@@ -9,7 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
+	"sync/atomic"
 
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -48,12 +48,6 @@ func listen(u *url.URL) ([]net.Listener, error) {
 	return lns, nil
 }
 
-func closeAll(lns []net.Listener) {
-	for _, ln := range lns {
-		ln.Close()
-	}
-}
-
 // loginOutcome is what the callback handler learned.
 type loginOutcome struct {
 	res *thaid.Result
@@ -86,7 +80,7 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 	if path == "" {
 		path = "/"
 	}
-	var once sync.Once
+	var ended atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path {
 			http.NotFound(w, r)
@@ -101,9 +95,7 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 			_ = resultPage.Execute(w, resultView{WrongState: true})
 			return
 		}
-		first := false
-		once.Do(func() { first = true })
-		if !first {
+		if !ended.CompareAndSwap(false, true) {
 			http.Error(w, "This login is already finished; see the terminal.", http.StatusConflict)
 			return
 		}

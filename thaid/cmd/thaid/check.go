@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -79,25 +80,25 @@ func runCheck(ctx context.Context, e env, args []string) int {
 		res.writeText(e.stdout)
 	}
 	if !res.Usable {
-		fmt.Fprintf(e.stderr, "thaid check: %s is NOT usable: %s\n", iss.url, strings.Join(res.Problems, "; "))
+		fmt.Fprintf(e.stderr, "thaid check: %s is NOT usable: %s\n", iss.provider.Issuer, strings.Join(res.Problems, "; "))
 		return exitFail
 	}
 	return exitOK
 }
 
 func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
-	res := checkResult{Issuer: iss.url}
+	res := checkResult{Issuer: iss.provider.Issuer}
 	problem := func(format string, a ...any) { res.Problems = append(res.Problems, fmt.Sprintf(format, a...)) }
-	p, err := thaid.Discover(ctx, iss.url, hc)
+	p, err := thaid.Discover(ctx, iss.provider.Issuer, hc)
 	switch {
 	case errors.Is(err, thaid.ErrIssuerMismatch):
 		problem("issuer mismatch: %v", err)
 		return res
 	case errors.Is(err, thaid.ErrProviderUnavailable):
-		problem("unreachable: discovery at %s/.well-known/openid-configuration failed: %v", iss.url, err)
+		problem("unreachable: discovery at %s/.well-known/openid-configuration failed: %v", iss.provider.Issuer, err)
 		return res
 	case err != nil:
-		problem("discovery at %s/.well-known/openid-configuration failed: %v", iss.url, err)
+		problem("discovery at %s/.well-known/openid-configuration failed: %v", iss.provider.Issuer, err)
 		return res
 	}
 	res.Endpoints = map[string]string{
@@ -112,9 +113,9 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 			res.Notes = append(res.Notes, fmt.Sprintf("the %s endpoint %s has no trailing slash, unlike ThaID's documented paths", name, u))
 		}
 	}
-	if iss.name != "" && p.AuthURL != iss.provider.AuthURL {
-		res.Notes = append(res.Notes, fmt.Sprintf("discovery's authorization endpoint %s differs from the thaid.%s preset's %s",
-			p.AuthURL, strings.ToUpper(iss.name[:1])+iss.name[1:], iss.provider.AuthURL))
+	if iss.preset != "" && p.AuthURL != iss.provider.AuthURL {
+		res.Notes = append(res.Notes, fmt.Sprintf("discovery's authorization endpoint %s differs from the %s preset's %s",
+			p.AuthURL, iss.preset, iss.provider.AuthURL))
 	}
 	slices.Sort(res.Notes)
 	res.AnnouncedAlgs = p.SigningAlgs
@@ -143,7 +144,6 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 		problem("no keys: the JWKS at %s is empty", p.JWKSURL)
 		return res
 	}
-	usable := 0
 	for _, raw := range keys {
 		k := describeKey(raw, res.AcceptedAlgs)
 		switch {
@@ -152,12 +152,9 @@ func check(ctx context.Context, hc *http.Client, iss issuerFlag) checkResult {
 		case k.Private:
 			problem("private key (kid %q) in the JWKS: the provider publishes its signing secret", k.KeyID)
 		}
-		if k.Usable {
-			usable++
-		}
 		res.Keys = append(res.Keys, k)
 	}
-	if usable == 0 && len(res.AcceptedAlgs) > 0 {
+	if len(res.AcceptedAlgs) > 0 && !slices.ContainsFunc(res.Keys, func(k checkKey) bool { return k.Usable }) {
 		problem("no key in the JWKS can verify an ID token signed with %s", strings.Join(res.AcceptedAlgs, ", "))
 	}
 	res.Usable = len(res.Problems) == 0
@@ -248,13 +245,11 @@ func (r checkResult) writeText(w io.Writer) {
 	fmt.Fprintf(w, "issuer         %s\n", r.Issuer)
 	if r.Endpoints != nil {
 		fmt.Fprintf(w, "endpoints\n")
-	}
-	for _, name := range []string{"authorization", "token", "introspection", "revocation", "jwks", "userinfo"} {
-		if u, ok := r.Endpoints[name]; ok {
-			fmt.Fprintf(w, "  %-14s %s\n", name, u)
+		for _, name := range []string{"authorization", "token", "introspection", "revocation", "jwks", "userinfo"} {
+			if u, ok := r.Endpoints[name]; ok {
+				fmt.Fprintf(w, "  %-14s %s\n", name, u)
+			}
 		}
-	}
-	if r.Endpoints != nil {
 		ann := "(none announced)"
 		if r.AnnouncedAlgs != nil {
 			ann = strings.Join(r.AnnouncedAlgs, " ")
@@ -273,7 +268,8 @@ func (r checkResult) writeText(w io.Writer) {
 		if !k.Usable {
 			verdict = "NOT usable: " + k.Note
 		}
-		fmt.Fprintf(w, "  kid %-20s %-3s %-9s alg %-5s use %-3s %s\n", orDash(k.KeyID), k.Type, orDash(shape), orDash(k.Alg), orDash(k.Use), verdict)
+		fmt.Fprintf(w, "  kid %-20s %-3s %-9s alg %-5s use %-3s %s\n",
+			cmp.Or(k.KeyID, "-"), k.Type, cmp.Or(shape, "-"), cmp.Or(k.Alg, "-"), cmp.Or(k.Use, "-"), verdict)
 	}
 	for _, n := range r.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)

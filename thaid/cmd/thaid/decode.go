@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -88,7 +89,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 				kid = thaid.MaskPID(kid)
 			}
 			fmt.Fprintf(e.stdout, "verified: signature (%s, kid %s), iss, exp, nbf and iat checked against %s\n",
-				thaid.MaskPID(t.alg()), orDash(kid), *issuer)
+				thaid.MaskPID(t.alg()), cmp.Or(kid, "-"), *issuer)
 		}
 	}
 	if verr != nil {
@@ -125,27 +126,16 @@ func verifyToken(ctx context.Context, iss issuerFlag, clientID string, t jwt, ra
 		HTTPClient:   hc,
 	})
 	if err != nil {
-		return fmt.Errorf("cannot use the provider at %s: %w", iss.url, err)
+		return fmt.Errorf("cannot use the provider at %s: %w", iss.provider.Issuer, err)
 	}
 	_, err = client.VerifyIDToken(ctx, raw, "", "")
 	return err
 }
 
+// unixClaim reads a time claim of a token that parseJWT decoded (numbers as json.Number).
 func unixClaim(v any) (time.Time, bool) {
-	var n float64
-	switch x := v.(type) {
-	case float64:
-		n = x
-	case interface{ Float64() (float64, error) }:
-		f, err := x.Float64()
-		if err != nil {
-			return time.Time{}, false
-		}
-		n = f
-	default:
-		return time.Time{}, false
-	}
-	if n <= 0 || n > 1e11 {
+	n, err := numberClaim(v)
+	if err != nil || n <= 0 || n > 1e11 {
 		return time.Time{}, false
 	}
 	return time.Unix(int64(n), 0), true

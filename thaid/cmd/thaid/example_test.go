@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -45,7 +44,7 @@ func Example() {
 	free.Close()
 
 	// The command prints "open: <url>" on standard error; the browser opens that URL.
-	stderr := &openLine{url: make(chan string, 1)}
+	stderr := &openWatcher{ch: make(chan string, 1)}
 	var stdout bytes.Buffer
 	done := make(chan int)
 	go func() {
@@ -54,7 +53,7 @@ func Example() {
 			"-redirect-url", redirect, "-no-browser", "-timeout", "30s"}, strings.NewReader(""), &stdout, stderr)
 	}()
 	select {
-	case u := <-stderr.url:
+	case u := <-stderr.ch:
 		browser := &http.Client{Timeout: 10 * time.Second}
 		resp, err := browser.Get(u) // to the mock, which approves, and back to the command
 		if err != nil {
@@ -85,31 +84,4 @@ func Example_pid() {
 	// valid    1-1017-xxxxx-70-8 (Thai national born from 1984, registered on time)
 	// invalid  1-1017-xxxxx-70-9: หลักตรวจสอบ (หลักที่ 13) ไม่ถูกต้อง / the check digit (13th digit) is wrong
 	// 1-1017-xxxxx-70-8
-}
-
-// openLine is the command's standard error: it hands over the URL of the first "open: " line.
-type openLine struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	url  chan string
-	sent bool
-}
-
-func (w *openLine) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p)
-	for !w.sent {
-		line, err := w.buf.ReadString('\n')
-		if err != nil { // no complete line yet: keep the start for the next write
-			w.buf.Reset()
-			w.buf.WriteString(line)
-			break
-		}
-		if u, ok := strings.CutPrefix(strings.TrimSuffix(line, "\n"), "open: "); ok {
-			w.sent = true
-			w.url <- u
-		}
-	}
-	return len(p), nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net"
@@ -106,6 +107,37 @@ func startLogin(t *testing.T, args ...string) *loginRun {
 	return l
 }
 
+// browseLogin runs `thaid login args...` against a provider that approves at once: it plays
+// the browser on the open: URL and returns the result once the command ends.
+func browseLogin(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	l := startLogin(t, args...)
+	if l.openURL == "" {
+		r := l.wait(t)
+		t.Fatalf("no open: line; exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	get(t, l.openURL)
+	return l.wait(t)
+}
+
+// approvedLogin is browseLogin for a login that must succeed: it fails the test unless the
+// command exits 0.
+func approvedLogin(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	r := browseLogin(t, args...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	return r
+}
+
+// loginAgainst runs a login (auto-approve) against p with extra flags and returns its -json output.
+func loginAgainst(t *testing.T, p *mockprovider.Server, extra ...string) (cmdResult, map[string]any) {
+	t.Helper()
+	r := approvedLogin(t, loginArgs(p, freeRedirect(t), append([]string{"-json"}, extra...)...)...)
+	return r, loginJSONOf(t, r)
+}
+
 // freeRedirect returns a loopback redirect URL on a port that was free a moment ago.
 func freeRedirect(t *testing.T) string {
 	t.Helper()
@@ -196,6 +228,9 @@ func stringList(v any) []string {
 	}
 	return out
 }
+
+// b64 is s in base64url without padding, as a JWT's parts are.
+func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 
 // Full PIDs of the mock's default citizens (fictional), which must never be printed unless asked.
 const (

@@ -158,13 +158,7 @@ func noControls(t *testing.T, where, s string) {
 // it cannot drive the terminal.
 func TestLoginTextEscapesControls(t *testing.T) {
 	hp := startHostileProvider(t)
-	l := startLogin(t, hostileArgs(hp, freeRedirect(t))...)
-	if l.openURL == "" {
-		r := l.wait(t)
-		t.Fatalf("no open: line; exit %d, stderr:\n%s", r.code, r.stderr)
-	}
-	get(t, l.openURL)
-	r := l.wait(t)
+	r := browseLogin(t, hostileArgs(hp, freeRedirect(t))...)
 	if r.code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
 	}
@@ -191,9 +185,7 @@ func TestLoginTextEscapesControls(t *testing.T) {
 // (encoding/json escapes C0 only), and still decodes to exactly what the provider sent.
 func TestLoginJSONEscapesControls(t *testing.T) {
 	hp := startHostileProvider(t)
-	l := startLogin(t, hostileArgs(hp, freeRedirect(t), "-json")...)
-	get(t, l.openURL)
-	r := l.wait(t)
+	r := browseLogin(t, hostileArgs(hp, freeRedirect(t), "-json")...)
 	if r.code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
 	}

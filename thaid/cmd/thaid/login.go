@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -76,10 +77,7 @@ func runLogin(ctx context.Context, e env, args []string) int {
 	if o.clientID == "" {
 		return fail(e, "login", exitUsage, "-client-id is required")
 	}
-	o.secret = *secret
-	if o.secret == "" {
-		o.secret = os.Getenv("THAID_CLIENT_SECRET")
-	}
+	o.secret = cmp.Or(*secret, os.Getenv("THAID_CLIENT_SECRET"))
 	if o.secret == "" {
 		return fail(e, "login", exitUsage, "no client secret: set the environment variable THAID_CLIENT_SECRET (or pass -client-secret)")
 	}
@@ -127,10 +125,6 @@ func parseRedirect(s string) (*url.URL, error) {
 
 func login(ctx context.Context, e env, o loginOptions) int {
 	hc, rec := newHTTPClient()
-	loginTTL := o.timeout + time.Minute
-	if loginTTL < thaid.DefaultLoginTTL {
-		loginTTL = thaid.DefaultLoginTTL
-	}
 	client, err := thaid.New(ctx, thaid.Config{
 		ClientID:     o.clientID,
 		ClientSecret: thaid.Secret(o.secret),
@@ -142,11 +136,11 @@ func login(ctx context.Context, e env, o loginOptions) int {
 		// A diagnostic: a missing nonce is reported (nonce_echoed) instead of
 		// ending the login; a wrong nonce is still refused.
 		NonceOptional: true,
-		LoginTTL:      loginTTL,
+		LoginTTL:      max(o.timeout+time.Minute, thaid.DefaultLoginTTL),
 	})
 	if err != nil {
 		return loginFailed(e, o, nil, &loginFailure{reason: "provider_unusable",
-			msg: fmt.Sprintf("cannot use the provider at %s: %v", o.issuer.url, err)})
+			msg: fmt.Sprintf("cannot use the provider at %s: %v", o.issuer.provider.Issuer, err)})
 	}
 	cfg := client.Config()
 
@@ -160,7 +154,9 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	}
 	authURL := client.AuthCodeURL(l, nil)
 	if f := preflight(ctx, hc, authURL, o); f != nil {
-		closeAll(lns)
+		for _, ln := range lns {
+			ln.Close()
+		}
 		return loginFailed(e, o, nil, f)
 	}
 	authorizeErrors := probeAuthorizeErrors(ctx, hc, authURL, o.redirect)

@@ -96,19 +96,12 @@ func TestLoginReportsEveryVariant(t *testing.T) {
 				{[]string{"config", "AuthStyle"}, "basic"},
 				{[]string{"config", "Provider", "Issuer"}, p.Issuer()},
 				{[]string{"config", "NonceOptional"}, false},
-			}
-			if tc.address != "" {
-				checks = append(checks, struct {
-					path []string
-					want any
-				}{[]string{"provider", "address_form"}, tc.address}, struct {
-					path []string
-					want any
-				}{[]string{"provider", "ial_type"}, tc.ial})
+				{[]string{"provider", "address_form"}, tc.address},
+				{[]string{"provider", "ial_type"}, tc.ial},
 			}
 			for _, c := range checks {
 				got := field(m, c.path...)
-				if got == nil && c.want == "" {
+				if got == nil && c.want == "" { // a member left out (omitempty) is ""
 					continue
 				}
 				if got != c.want {
@@ -125,12 +118,8 @@ func TestLoginReportsEveryVariant(t *testing.T) {
 			if got := stringList(field(m, "config", "Scopes")); !slices.Equal(got, wantScopes) {
 				t.Errorf("config.Scopes = %q, want %q", got, wantScopes)
 			}
-			wantAlgs := []string{}
-			if tc.alg != "" {
-				wantAlgs = []string{tc.alg}
-			}
-			if got := stringList(field(m, "config", "Provider", "SigningAlgs")); tc.alg != "" && !slices.Equal(got, wantAlgs) {
-				t.Errorf("config.Provider.SigningAlgs = %q, want %q", got, wantAlgs)
+			if got := stringList(field(m, "config", "Provider", "SigningAlgs")); tc.alg != "" && !slices.Equal(got, []string{tc.alg}) {
+				t.Errorf("config.Provider.SigningAlgs = %q, want [%q]", got, tc.alg)
 			}
 			if tc.source == "id_token" {
 				if got := field(m, "provider", "id_token_kid"); got != p.ActiveKeyID() {
@@ -178,13 +167,7 @@ func TestLoginQRApprove(t *testing.T) {
 // the pid scope was not asked.
 func TestLoginJSONWithoutPIDScope(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-scopes", "openid name")...)
-	get(t, l.openURL)
-	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	m := loginJSONOf(t, r)
+	_, m := loginAgainst(t, p, "-scopes", "openid name")
 	if pid, ok := m["pid"]; !ok || pid != "" {
 		t.Errorf("pid = %#v (present %v), want \"\"", pid, ok)
 	}
@@ -234,10 +217,7 @@ func TestLoginWrongStateKeepsWaiting(t *testing.T) {
 // TestLoginShowPID prints the PID in full only when asked.
 func TestLoginShowPID(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...)
-	get(t, l.openURL)
-	r := l.wait(t)
-	m := loginJSONOf(t, r)
+	_, m := loginAgainst(t, p, "-show-pid")
 	if field(m, "pid") != pidThanawat || field(m, "claims", "pid") != pidThanawat {
 		t.Errorf("with -show-pid: pid %v, claims.pid %v", field(m, "pid"), field(m, "claims", "pid"))
 	}
@@ -247,12 +227,7 @@ func TestLoginShowPID(t *testing.T) {
 // the Go configuration, and no full PID.
 func TestLoginText(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Alg: "RS256", ExpiryStyle: mockprovider.ExpiryAbsolute})
-	l := startLogin(t, loginArgs(p, freeRedirect(t), "-auth-style", "post")...)
-	get(t, l.openURL)
-	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
+	r := approvedLogin(t, loginArgs(p, freeRedirect(t), "-auth-style", "post")...)
 	noFullPID(t, "stdout", r.stdout)
 	for _, want := range []string{
 		"Login verified",
@@ -284,11 +259,7 @@ func TestLoginSecretFromEnvironment(t *testing.T) {
 	t.Setenv("THAID_CLIENT_SECRET", "s3cret")
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
 		{ID: "agency", Secret: "s3cret", AllowAnyRedirectURI: true}}})
-	l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-redirect-url", freeRedirect(t), "-no-browser", "-json")
-	get(t, l.openURL)
-	if r := l.wait(t); r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
+	approvedLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-redirect-url", freeRedirect(t), "-no-browser", "-json")
 }
 
 // TestLoginMissingNonce: a provider that does not echo the nonce is reported,
@@ -296,13 +267,7 @@ func TestLoginSecretFromEnvironment(t *testing.T) {
 func TestLoginMissingNonce(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 	p.QueueTokenFault(mockprovider.TokenMissingNonce)
-	l := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
-	get(t, l.openURL)
-	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
-	m := loginJSONOf(t, r)
+	_, m := loginAgainst(t, p)
 	if field(m, "provider", "nonce_echoed") != false || field(m, "config", "NonceOptional") != true {
 		t.Errorf("nonce_echoed %v, NonceOptional %v", field(m, "provider", "nonce_echoed"), field(m, "config", "NonceOptional"))
 	}
@@ -337,9 +302,7 @@ func TestLoginFailures(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		args := loginArgs(p, freeRedirect(t), "-json")
 		args[slices.Index(args, mockprovider.DemoClientSecret)] = "wrong"
-		l := startLogin(t, args...)
-		get(t, l.openURL)
-		r := l.wait(t)
+		r := browseLogin(t, args...)
 		wantFailure(t, r, "invalid_client", "bad client credentials")
 		if got := field(loginJSONOf(t, r), "provider", "token_status"); got != 401.0 {
 			t.Errorf("provider.token_status = %v, want 401", got)
@@ -415,9 +378,7 @@ func TestLoginFailures(t *testing.T) {
 	t.Run("bad ID token signature", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Alg: "RS256"})
 		p.QueueTokenFault(mockprovider.TokenBadSignature)
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
-		get(t, l.openURL)
-		r := l.wait(t)
+		r := browseLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
 		wantFailure(t, r, "invalid_id_token", "did not verify")
 		// the report still tells what came
 		if got := field(loginJSONOf(t, r), "provider", "id_token_alg"); got != "RS256" {
@@ -426,16 +387,14 @@ func TestLoginFailures(t *testing.T) {
 	})
 	t.Run("profile cannot be written", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-profile", "/nonexistent/dir/provider.json")...)
-		get(t, l.openURL)
-		wantFailure(t, l.wait(t), "profile", "cannot write the profile")
+		r := browseLogin(t, loginArgs(p, freeRedirect(t), "-json", "-profile", "/nonexistent/dir/provider.json")...)
+		wantFailure(t, r, "profile", "cannot write the profile")
 	})
 	t.Run("token endpoint down", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusBadGateway})
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
-		get(t, l.openURL)
-		wantFailure(t, l.wait(t), "provider_unavailable", "unavailable")
+		r := browseLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
+		wantFailure(t, r, "provider_unavailable", "unavailable")
 	})
 }
 
@@ -555,9 +514,7 @@ func TestLoginLocalhost(t *testing.T) {
 // TestLoginTextFlat: flat claims are said to be unverified, and openid is suggested.
 func TestLoginTextFlat(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
-	l := startLogin(t, loginArgs(p, freeRedirect(t), "-scopes", "pid name")...)
-	get(t, l.openURL)
-	r := l.wait(t)
+	r := browseLogin(t, loginArgs(p, freeRedirect(t), "-scopes", "pid name")...)
 	if r.code != exitFail || !strings.Contains(r.stderr, `ask for the "openid" scope`) {
 		t.Fatalf("exit %d, want %d with a hint to ask for openid; stderr: %s", r.code, exitFail, r.stderr)
 	}

@@ -41,13 +41,11 @@ type subcommand struct {
 	run           func(ctx context.Context, e env, args []string) int
 }
 
-func subcommands() []subcommand {
-	return []subcommand{
-		{"login", "log in once and report what the provider sent, with the thaid.Config that fits", runLogin},
-		{"check", "check discovery, the JWKS and the endpoints of a provider", runCheck},
-		{"pid", "check, mask or generate citizen IDs (pid check|mask|generate)", runPID},
-		{"decode", "show a token's header and claims (PID masked); verify it with -issuer", runDecode},
-	}
+var subcommands = []subcommand{
+	{"login", "log in once and report what the provider sent, with the thaid.Config that fits", runLogin},
+	{"check", "check discovery, the JWKS and the endpoints of a provider", runCheck},
+	{"pid", "check, mask or generate citizen IDs (pid check|mask|generate)", runPID},
+	{"decode", "show a token's header and claims (PID masked); verify it with -issuer", runDecode},
 }
 
 // run runs the command with args (without the program name) and returns the exit status.
@@ -56,31 +54,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	out, errOut := newTerminalWriter(stdout), newTerminalWriter(stderr)
 	defer out.flush()
 	defer errOut.flush()
-	stdout, stderr = out, errOut
-	e := env{stdin: stdin, stdout: stdout, stderr: stderr}
+	e := env{stdin: stdin, stdout: out, stderr: errOut}
 	if len(args) == 0 {
-		usage(stderr)
+		usage(e.stderr)
 		return exitUsage
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
-		usage(stdout)
+		usage(e.stdout)
 		return exitOK
 	}
-	for _, sc := range subcommands() {
+	for _, sc := range subcommands {
 		if sc.name == args[0] {
 			return sc.run(ctx, e, args[1:])
 		}
 	}
-	fmt.Fprintf(stderr, "thaid: unknown command %q\n\n", args[0])
-	usage(stderr)
+	fmt.Fprintf(e.stderr, "thaid: unknown command %q\n\n", args[0])
+	usage(e.stderr)
 	return exitUsage
 }
 
 func usage(w io.Writer) {
 	fmt.Fprintf(w, "thaid: try a ThaID client ID, a provider, a token or a citizen ID from the terminal.\n\n")
 	fmt.Fprintf(w, "Usage:\n  thaid <command> [flags] [arguments]\n\nCommands:\n")
-	for _, sc := range subcommands() {
+	for _, sc := range subcommands {
 		fmt.Fprintf(w, "  %-8s %s\n", sc.name, sc.summary)
 	}
 	fmt.Fprintf(w, "\nRun thaid <command> -h for a command's flags and an example.\n")

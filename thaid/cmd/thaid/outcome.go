@@ -78,17 +78,14 @@ func loginFailed(e env, o loginOptions, r *providerReport, err error) int {
 
 func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, c configReport) int {
 	id := res.Identity
-	pid := id.PID.Masked()
+	pid, sub := id.PID.Masked(), thaid.MaskPID(id.Subject)
 	if o.showPID {
-		pid = id.PID.Digits()
+		pid, sub = id.PID.Digits(), id.Subject
 	}
-	sub := id.Subject
-	if !o.showPID {
-		sub = thaid.MaskPID(sub)
-	}
+	claims := maskClaims(id.Raw, o.showPID)
 	if o.json {
 		out := loginJSON{Verified: id.Verified, PID: &pid, Subject: sub, Name: id.DisplayName(),
-			Claims: maskClaims(id.Raw, o.showPID), Provider: &r, Config: &c}
+			Claims: claims, Provider: &r, Config: &c}
 		if !id.Verified {
 			out.Error, out.Reason = notVerified, "not_verified"
 		}
@@ -115,7 +112,6 @@ func loginSucceeded(e env, o loginOptions, res *thaid.Result, r providerReport, 
 	if n := id.DisplayName(); n != "" {
 		fmt.Fprintf(w, "  %-28s %s\n", "name", n)
 	}
-	claims := maskClaims(id.Raw, o.showPID)
 	for _, k := range sortedKeys(claims) {
 		b, _ := json.Marshal(claims[k])
 		fmt.Fprintf(w, "  %-28s %s\n", "claim "+k, b)

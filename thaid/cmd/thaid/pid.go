@@ -147,13 +147,7 @@ func runPIDGenerate(e env, args []string) int {
 // province code 00. The check digit is the one of the ten candidates that
 // thaid.ParsePID accepts, so the rule has one home.
 func fictionalPID(first int) (thaid.PID, error) {
-	var b strings.Builder
-	b.WriteString(strconv.Itoa(first))
-	b.WriteString(fictionalOffice)
-	for range 9 {
-		b.WriteByte(byte('0' + rand.IntN(10)))
-	}
-	body := b.String()
+	body := fmt.Sprintf("%d%s%09d", first, fictionalOffice, rand.IntN(1e9)) // 9 random digits
 	for d := range 10 {
 		if p, err := thaid.ParsePID(body + strconv.Itoa(d)); err == nil {
 			return p, nil

@@ -174,13 +174,12 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	_, bearer := active(thaid.TokenFormBearer, tok.AccessToken)
 	_, bare := active(thaid.TokenFormBare, tok.AccessToken)
 	tf.introspection = formName(bearer, bare)
-	working := thaid.TokenFormBearer
-	switch {
-	case bearer:
-	case bare:
-		working = thaid.TokenFormBare
-	default:
+	if !bearer && !bare {
 		return tf
+	}
+	working := thaid.TokenFormBearer
+	if !bearer {
+		working = thaid.TokenFormBare
 	}
 	refreshLive := false
 	if tok.RefreshToken != "" {

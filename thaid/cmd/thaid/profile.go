@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -79,12 +80,9 @@ func buildProfile(r providerReport, now time.Time) profileDoc {
 		Source: fmt.Sprintf("thaid login against %s on %s", r.Issuer, now.UTC().Format("2006-01-02"))}
 	var unseen []string
 	if r.DiscoveryMembers != nil {
-		d := &profileDiscovery{Members: r.DiscoveryMembers}
+		d := &profileDiscovery{Members: r.DiscoveryMembers, Values: map[string]json.RawMessage{}} // empty: left out
 		for _, m := range r.DiscoveryMembers {
 			if v, ok := r.discoveryValues[m]; ok && !discoveryOwnValue(m) {
-				if d.Values == nil {
-					d.Values = map[string]json.RawMessage{}
-				}
 				var b bytes.Buffer
 				if json.Compact(&b, v) == nil {
 					d.Values[m] = b.Bytes()
@@ -99,13 +97,13 @@ func buildProfile(r providerReport, now time.Time) profileDoc {
 	case "json", "redirect":
 		p.Authorize = &profileAuthorize{Errors: r.AuthorizeErrors}
 	default:
-		unseen = append(unseen, "authorize.errors ("+orDash(r.AuthorizeErrors)+")")
+		unseen = append(unseen, "authorize.errors ("+cmp.Or(r.AuthorizeErrors, "-")+")")
 	}
 	switch e := r.ExpiryField + "-" + r.ExpiryForm; e {
 	case "expires_in-absolute", "expires_in-relative", "expire_in-absolute":
 		p.Token.Expiry = e
 	default:
-		unseen = append(unseen, "token.expiry ("+r.ExpiryField+" "+orDash(r.ExpiryForm)+")")
+		unseen = append(unseen, "token.expiry ("+r.ExpiryField+" "+cmp.Or(r.ExpiryForm, "-")+")")
 	}
 	p.Token.AccessTokenSeconds = r.AccessTokenSeconds
 	p.Token.RefreshTokenSeconds = r.RefreshTokenSeconds
@@ -154,7 +152,7 @@ func buildProfile(r providerReport, now time.Time) profileDoc {
 		case "bearer", "bare", "either":
 			*f.dst = &profileForm{Token: f.form}
 		default:
-			unseen = append(unseen, f.name+" ("+orDash(f.form)+")")
+			unseen = append(unseen, f.name+" ("+cmp.Or(f.form, "-")+")")
 		}
 	}
 	if len(unseen) > 0 {

@@ -20,22 +20,6 @@ import (
 	"github.com/thaid-go/thaid-go/thaid"
 )
 
-// loginAgainst runs a login (auto-approve) against p with extra flags and returns its -json output.
-func loginAgainst(t *testing.T, p *mockprovider.Server, extra ...string) (cmdResult, map[string]any) {
-	t.Helper()
-	l := startLogin(t, loginArgs(p, freeRedirect(t), append([]string{"-json"}, extra...)...)...)
-	if l.openURL == "" {
-		r := l.wait(t)
-		t.Fatalf("no open: line; exit %d, stderr:\n%s", r.code, r.stderr)
-	}
-	get(t, l.openURL)
-	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
-	}
-	return r, loginJSONOf(t, r)
-}
-
 // TestLoginReportsProviderForms: the report and -json say whether sub is the PID, how refused
 // authorization requests are answered, the token forms introspection and revocation accept
 // (probed), the token lifetimes, and the discovery members that are non-standard or missing.
@@ -105,12 +89,7 @@ func TestLoginReportsProviderForms(t *testing.T) {
 // names a token form that differs from the SDK's default.
 func TestLoginTextReportsProviderForms(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, IntrospectTokenForm: mockprovider.TokenFormBare})
-	l := startLogin(t, loginArgs(p, freeRedirect(t))...)
-	get(t, l.openURL)
-	r := l.wait(t)
-	if r.code != exitOK {
-		t.Fatalf("exit %d: %s", r.code, r.stderr)
-	}
+	r := approvedLogin(t, loginArgs(p, freeRedirect(t))...)
 	for _, want := range []string{
 		"sub is the PID               yes: sub equals the pid claim, so sub is personal data (masked here)",
 		"discovery non-standard       subject_type_supported",

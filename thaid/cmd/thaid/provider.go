@@ -15,9 +15,8 @@ import (
 
 // issuerFlag is the -issuer value: production, sandbox or a URL.
 type issuerFlag struct {
-	name     string         // "production", "sandbox" or "" for a URL
-	url      string         // the issuer URL
-	provider thaid.Provider // the preset for production and sandbox; {Issuer: url} otherwise
+	preset   string         // "thaid.Production", "thaid.Sandbox" or "" for a URL
+	provider thaid.Provider // the preset for production and sandbox; {Issuer: URL} otherwise
 }
 
 const issuerUsage = "provider: production, sandbox, or an issuer URL (discovery)"
@@ -28,9 +27,9 @@ func parseIssuer(s string) (issuerFlag, error) {
 	case "":
 		return issuerFlag{}, fmt.Errorf("-issuer is required (production, sandbox or a URL)")
 	case "production", "prod":
-		return issuerFlag{name: "production", url: thaid.Production.Issuer, provider: thaid.Production}, nil
+		return issuerFlag{preset: "thaid.Production", provider: thaid.Production}, nil
 	case "sandbox", "sbx":
-		return issuerFlag{name: "sandbox", url: thaid.Sandbox.Issuer, provider: thaid.Sandbox}, nil
+		return issuerFlag{preset: "thaid.Sandbox", provider: thaid.Sandbox}, nil
 	}
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -40,7 +39,7 @@ func parseIssuer(s string) (issuerFlag, error) {
 		return issuerFlag{}, fmt.Errorf("-issuer %q must not have a query or a fragment", s)
 	}
 	iss := strings.TrimSuffix(s, "/")
-	return issuerFlag{url: iss, provider: thaid.Provider{Issuer: iss}}, nil
+	return issuerFlag{provider: thaid.Provider{Issuer: iss}}, nil
 }
 
 // exchange is one HTTP exchange with the provider as the recorder saw it.

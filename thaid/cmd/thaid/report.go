@@ -1,9 +1,11 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"slices"
 	"sort"
@@ -98,14 +100,12 @@ type configReport struct {
 func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []string, nonce string) (r providerReport, seen bool) {
 	r = providerReport{
 		Issuer:          cfg.Provider.Issuer,
-		Endpoints:       "discovery",
+		Endpoints:       cmp.Or(iss.preset, "discovery"),
 		ScopesRequested: requested,
 		ClientAuth:      cfg.AuthStyle.String(),
 		ExpiryField:     "none",
 	}
-	if iss.name != "" {
-		r.Endpoints = presetName(iss)
-	} else {
+	if iss.preset == "" {
 		r.DiscoverySigningAlgs = cfg.Provider.SigningAlgs
 	}
 	x, ok := rec.last(http.MethodPost, cfg.Provider.TokenURL)
@@ -118,9 +118,8 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 		return r, true
 	}
 	r.TokenType, _ = m["token_type"].(string)
-	if s, _ := m["refresh_token"].(string); s != "" {
-		r.RefreshToken = true
-	}
+	refresh, _ := m["refresh_token"].(string)
+	r.RefreshToken = refresh != ""
 	_, rel := m["expires_in"]
 	_, abs := m["expire_in"]
 	var ev any
@@ -146,13 +145,9 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 	if s, ok := m["scope"].(string); ok {
 		r.ScopesGranted, r.ScopeInResponse = strings.Fields(s), true
 	}
-	flat := map[string]any{}
-	for k, v := range m {
-		switch k {
-		case "access_token", "token_type", "refresh_token", "id_token", "expires_in", "expire_in", "scope":
-		default:
-			flat[k] = v
-		}
+	flat := maps.Clone(m)
+	for _, k := range []string{"access_token", "token_type", "refresh_token", "id_token", "expires_in", "expire_in", "scope"} {
+		delete(flat, k)
 	}
 	claims := flat
 	r.ClaimsSource = "flat"
@@ -216,16 +211,6 @@ func numberClaim(v any) (float64, error) {
 	return n.Float64()
 }
 
-func presetName(iss issuerFlag) string {
-	switch iss.name {
-	case "production":
-		return "thaid.Production"
-	case "sandbox":
-		return "thaid.Sandbox"
-	}
-	return ""
-}
-
 // fittingConfig returns the thaid.Config fields that fit what the provider sent.
 func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configReport {
 	c := configReport{
@@ -235,7 +220,7 @@ func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configRep
 		Provider:      cfg.Provider,
 		AuthStyle:     cfg.AuthStyle.String(),
 		NonceOptional: r.NonceEchoed != nil && !*r.NonceEchoed,
-		preset:        presetName(iss),
+		preset:        iss.preset,
 		// The SDK's defaults, unless the probe found that only the other form works.
 		IntrospectTokenForm: thaid.TokenFormBearer.String(),
 		RevokeTokenForm:     thaid.TokenFormBare.String(),
@@ -302,12 +287,12 @@ func (c configReport) writeGo(w io.Writer) {
 // writeText prints the report for a person.
 func (r providerReport) writeText(w io.Writer) {
 	row := func(k, format string, a ...any) { fmt.Fprintf(w, "  %-28s %s\n", k, fmt.Sprintf(format, a...)) }
-	yesNo := func(b bool) string {
-		if b {
-			return "yes"
+	optional := func(k, v string) { // a row only for what the login observed
+		if v != "" {
+			row(k, "%s", v)
 		}
-		return "no"
 	}
+	yesNo := map[bool]string{true: "yes", false: "no"}
 	row("issuer", "%s", r.Issuer)
 	row("endpoints", "%s", r.Endpoints)
 	if len(r.DiscoverySigningAlgs) > 0 {
@@ -315,7 +300,7 @@ func (r providerReport) writeText(w io.Writer) {
 	}
 	row("token endpoint answer", "HTTP %d", r.TokenStatus)
 	if r.IDTokenAlg != "" {
-		row("id_token_alg", "%s (kid %s)", r.IDTokenAlg, orDash(r.IDTokenKeyID))
+		row("id_token_alg", "%s (kid %s)", r.IDTokenAlg, cmp.Or(r.IDTokenKeyID, "-"))
 	} else {
 		row("id_token_alg", "- (no ID token)")
 	}
@@ -334,12 +319,10 @@ func (r providerReport) writeText(w io.Writer) {
 			lifetimes = append(lifetimes, fmt.Sprintf("%s %s", l.name, time.Duration(l.s)*time.Second))
 		}
 	}
-	if len(lifetimes) > 0 {
-		row("token lifetimes", "%s", strings.Join(lifetimes, ", "))
-	}
+	optional("token lifetimes", strings.Join(lifetimes, ", "))
 	row("claims_source", "%s", r.ClaimsSource)
 	if r.ClaimsSource == "id_token" {
-		row("flat claims beside id_token", "%s", yesNo(r.FlatClaimsBesideIDToken))
+		row("flat claims beside id_token", "%s", yesNo[r.FlatClaimsBesideIDToken])
 	}
 	row("scopes requested", "%s", strings.Join(r.ScopesRequested, " "))
 	if r.ScopeInResponse {
@@ -348,55 +331,35 @@ func (r providerReport) writeText(w io.Writer) {
 		row("scopes_granted", "%s (no scope in the answer: taken as requested)", strings.Join(r.ScopesGranted, " "))
 	}
 	if r.NonceEchoed != nil {
-		row("nonce echoed in id_token", "%s", yesNo(*r.NonceEchoed))
+		row("nonce echoed in id_token", "%s", yesNo[*r.NonceEchoed])
 	}
 	if r.AtHash != nil {
-		row("at_hash in id_token", "%s", yesNo(*r.AtHash))
+		row("at_hash in id_token", "%s", yesNo[*r.AtHash])
 	}
-	row("refresh_token", "%s", yesNo(r.RefreshToken))
-	row("token_type", "%s", orDash(r.TokenType))
+	row("refresh_token", "%s", yesNo[r.RefreshToken])
+	row("token_type", "%s", cmp.Or(r.TokenType, "-"))
 	if r.TokenStatus == http.StatusOK {
 		row("client authentication", "%s (accepted)", r.ClientAuth)
 	} else {
 		row("client authentication", "%s", r.ClientAuth)
 	}
-	if r.AddressForm != "" {
-		row("address form", "%s", r.AddressForm)
-	}
-	if r.IALType != "" {
-		row("ial type", "%s", r.IALType)
-	}
+	optional("address form", r.AddressForm)
+	optional("ial type", r.IALType)
 	row("claims", "%s", strings.Join(r.ClaimNames, " "))
-	switch r.SubIsPID {
-	case "yes":
-		row("sub is the PID", "yes: sub equals the pid claim, so sub is personal data (masked here)")
-	case "likely":
-		row("sub is the PID", "likely: sub is 13 digits with a valid check digit (no pid claim to compare); treat it as personal data")
-	case "no":
-		row("sub is the PID", "no")
-	}
+	optional("sub is the PID", map[string]string{
+		"yes":    "yes: sub equals the pid claim, so sub is personal data (masked here)",
+		"likely": "likely: sub is 13 digits with a valid check digit (no pid claim to compare); treat it as personal data",
+		"no":     "no",
+	}[r.SubIsPID])
 	if r.DiscoveryMembers != nil {
-		row("discovery non-standard", "%s", orDash(strings.Join(r.DiscoveryNonstandard, " ")))
-		row("discovery missing", "%s", orDash(strings.Join(r.DiscoveryMissing, " ")))
+		row("discovery non-standard", "%s", cmp.Or(strings.Join(r.DiscoveryNonstandard, " "), "-"))
+		row("discovery missing", "%s", cmp.Or(strings.Join(r.DiscoveryMissing, " "), "-"))
 	}
-	if r.AuthorizeErrors != "" {
-		row("authorize refusals", "%s", map[string]string{
-			"json": "json (answered at once, never redirected)", "redirect": "redirect (back to the redirect URL with error=...)",
-			"page": "page (an HTML page, no JSON error)", "accepted": "accepted (an unknown response_type was not refused)",
-		}[r.AuthorizeErrors])
-	}
+	optional("authorize refusals", map[string]string{
+		"json": "json (answered at once, never redirected)", "redirect": "redirect (back to the redirect URL with error=...)",
+		"page": "page (an HTML page, no JSON error)", "accepted": "accepted (an unknown response_type was not refused)",
+	}[r.AuthorizeErrors])
 	forms := map[string]string{"bearer": "token=Bearer <t>", "bare": "token=<t> (bare)", "either": "either form", "neither": "neither form"}
-	if r.IntrospectionTokenForm != "" {
-		row("introspection takes", "%s", forms[r.IntrospectionTokenForm])
-	}
-	if r.RevocationTokenForm != "" {
-		row("revocation takes", "%s", forms[r.RevocationTokenForm])
-	}
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	optional("introspection takes", forms[r.IntrospectionTokenForm])
+	optional("revocation takes", forms[r.RevocationTokenForm])
 }
