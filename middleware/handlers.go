@@ -75,7 +75,7 @@ func (a *Auth) serveCallback(w http.ResponseWriter, r *http.Request) {
 	var refused *refusedError
 	switch {
 	case errors.As(err, &refused):
-		a.fail(w, a.withReturnTo(r, returnTo), refused.err)
+		a.errHandler(w, a.withReturnTo(r, returnTo), refused.err)
 	case err != nil:
 		a.loginFailed(w, a.withReturnTo(r, returnTo), err)
 	default:
@@ -171,7 +171,7 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrStore, err)
 			a.observe(ctx, EventLogout, start, err)
-			a.fail(w, r, err)
+			a.errHandler(w, r, err)
 			return
 		}
 		if s != nil {
