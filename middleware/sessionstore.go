@@ -201,14 +201,7 @@ func (a *Auth) endSession(ctx context.Context, cookie string) (*Session, []*thai
 // until the idle timeout (with slack for the last-seen updates not written through) or the
 // absolute end, whichever is first.
 func (a *Auth) sessionTTL(created, now time.Time) time.Duration {
-	ttl := a.idle + a.touchEvery
-	if rest := created.Add(a.absolute).Sub(now); rest < ttl {
-		ttl = rest
-	}
-	if ttl < time.Millisecond {
-		ttl = time.Millisecond
-	}
-	return ttl
+	return max(min(a.idle+a.touchEvery, created.Add(a.absolute).Sub(now)), time.Millisecond)
 }
 
 func (a *Auth) storeFailed(ctx context.Context, err error) {
