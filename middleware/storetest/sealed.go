@@ -28,7 +28,7 @@ import (
 // may be left.
 func RunSealed(t *testing.T, st middleware.Store, dump func(t *testing.T) map[string][]byte) {
 	rec := &recorder{Store: st}
-	h := startApp(t, rec, 1)
+	h := startApp(t, rec, 1, appOptions{})
 
 	b := h.browser(t)
 	if status, body := b.get(t, h.url("/private/page")); status != 200 || body != "signed in" {
