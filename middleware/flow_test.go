@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -645,11 +646,7 @@ func TestProviderFaults(t *testing.T) {
 			before := runtime.NumGoroutine()
 			tt.fault(app.p)
 			p := b.get(cb)
-			ok := false
-			for _, s := range tt.status {
-				ok = ok || p.status == s
-			}
-			if !ok {
+			if !slices.Contains(tt.status, p.status) {
 				t.Errorf("status %d, want one of %v", p.status, tt.status)
 			}
 			if !strings.Contains(p.body, "ลองอีกครั้ง / Try again") || !strings.Contains(p.body, "<html") {
