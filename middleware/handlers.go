@@ -204,24 +204,20 @@ func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) boo
 // revokeAll revokes the refresh and access tokens of toks (each once, refresh tokens first),
 // best effort: failures are logged.
 func (a *Auth) revokeAll(ctx context.Context, toks ...*thaid.Token) {
-	var seen []string
+	var refresh, access []string
 	for _, tok := range toks {
 		if tok != nil {
-			seen = append(seen, tok.RefreshToken)
+			refresh, access = append(refresh, tok.RefreshToken), append(access, tok.AccessToken)
 		}
 	}
-	for _, tok := range toks {
-		if tok != nil {
-			seen = append(seen, tok.AccessToken)
-		}
-	}
-	if len(seen) == 0 {
+	all := append(refresh, access...)
+	if len(all) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeTimeout)
 	defer cancel()
-	for i, t := range seen {
-		if t == "" || slices.Contains(seen[:i], t) {
+	for i, t := range all {
+		if t == "" || slices.Contains(all[:i], t) {
 			continue
 		}
 		if err := a.client.Revoke(ctx, t); err != nil {
