@@ -21,12 +21,9 @@ import (
 
 // createSession seals a new session and stores it under a fresh cookie value, which it returns.
 func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Identity, tok *thaid.Token, now time.Time) (string, error) {
-	var idBytes []byte
-	if id != nil {
-		var err error
-		if idBytes, err = encodeIdentity(id); err != nil {
-			return "", fmt.Errorf("middleware: encode identity: %w", err)
-		}
+	idBytes, err := encodeIdentity(id)
+	if err != nil {
+		return "", fmt.Errorf("middleware: encode identity: %w", err)
 	}
 	cookie, err := newID()
 	if err != nil {
