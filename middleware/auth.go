@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"log/slog"
@@ -140,16 +141,16 @@ func New(cfg Config) (*Auth, error) {
 	a := &Auth{
 		client:      cfg.Client,
 		store:       cfg.Store,
-		idle:        orDur(cfg.IdleTimeout, DefaultIdleTimeout),
-		absolute:    orDur(cfg.AbsoluteTimeout, DefaultAbsoluteTimeout),
-		pendingTTL:  orDur(cfg.PendingTTL, DefaultPendingTTL),
-		loginPath:   orStr(cfg.LoginPath, DefaultLoginPath),
-		afterLogin:  orStr(cfg.AfterLoginPath, "/"),
-		afterLogout: orStr(cfg.AfterLogoutPath, "/"),
+		idle:        cmp.Or(cfg.IdleTimeout, DefaultIdleTimeout),
+		absolute:    cmp.Or(cfg.AbsoluteTimeout, DefaultAbsoluteTimeout),
+		pendingTTL:  cmp.Or(cfg.PendingTTL, DefaultPendingTTL),
+		loginPath:   cmp.Or(cfg.LoginPath, DefaultLoginPath),
+		afterLogin:  cmp.Or(cfg.AfterLoginPath, "/"),
+		afterLogout: cmp.Or(cfg.AfterLogoutPath, "/"),
 		onLogin:     cfg.OnLogin,
 		errHandler:  cfg.ErrorHandler,
 		authParams:  cfg.AuthParams,
-		log:         cfg.Logger,
+		log:         cmp.Or(cfg.Logger, slog.Default()),
 		now:         cfg.Now,
 		observer:    cfg.Observe,
 
@@ -168,9 +169,6 @@ func New(cfg Config) (*Auth, error) {
 	if a.errHandler == nil {
 		a.errHandler = DefaultErrorHandler(a.loginPath)
 	}
-	if a.log == nil {
-		a.log = slog.Default()
-	}
 	if a.now == nil {
 		a.now = time.Now
 	}
@@ -184,7 +182,7 @@ func New(cfg Config) (*Auth, error) {
 	} else if u, err := url.Parse(cfg.Client.Config().RedirectURL); err == nil && strings.EqualFold(u.Scheme, "https") {
 		a.secure = true
 	}
-	name := orStr(cfg.CookieName, DefaultCookieName)
+	name := cmp.Or(cfg.CookieName, DefaultCookieName)
 	if !validCookieName(name) {
 		return nil, fmt.Errorf("%w: middleware: CookieName %q is not a valid cookie name", thaid.ErrInvalidConfig, name)
 	}
@@ -193,10 +191,7 @@ func New(cfg Config) (*Auth, error) {
 		name = hostPrefix + name
 	}
 	a.cookie, a.loginCookie = name, name+"_login_"
-	a.touchEvery = a.idle / 16
-	if a.touchEvery > time.Minute {
-		a.touchEvery = time.Minute
-	}
+	a.touchEvery = min(a.idle/16, time.Minute)
 	check := http.NewCrossOriginProtection()
 	for _, o := range cfg.TrustedOrigins {
 		if err := check.AddTrustedOrigin(o); err != nil {
@@ -206,7 +201,7 @@ func New(cfg Config) (*Auth, error) {
 	a.trustedOrigins = slices.Clone(cfg.TrustedOrigins)
 	a.logout = a.CrossOriginProtect(http.HandlerFunc(a.serveLogout), func(w http.ResponseWriter, r *http.Request, err error) {
 		a.observe(r.Context(), EventLogout, a.startTimer(), err)
-		a.fail(w, r, err)
+		a.errHandler(w, r, err)
 	})
 	if _, memory := a.store.(*MemoryStore); !memory && len(cfg.CookieKeys) == 0 {
 		a.log.Warn("thaid middleware: a shared Store without Config.CookieKeys: a login started on one instance fails on another; give every instance the same CookieKeys")
@@ -215,43 +210,17 @@ func New(cfg Config) (*Auth, error) {
 }
 
 func validCookieName(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
-			return false
-		}
-	}
-	return true
-}
-
-func orDur(d, def time.Duration) time.Duration {
-	if d == 0 {
-		return def
-	}
-	return d
-}
-
-func orStr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
+	return s != "" && !strings.ContainsFunc(s, func(c rune) bool {
+		return c <= ' ' || c >= 0x7f || strings.ContainsRune(`()<>@,;:\"/[]?={}`, c)
+	})
 }
 
 // CookieName returns the session cookie's name as sent (with the "__Host-" prefix on HTTPS).
 func (a *Auth) CookieName() string { return a.cookie }
 
-// fail hands err to the error handler (loginFailed also logs it).
-func (a *Auth) fail(w http.ResponseWriter, r *http.Request, err error) {
-	a.errHandler(w, r, err)
-}
-
 // loginFailed logs a failed login with a short reason, then answers through the error handler.
 func (a *Auth) loginFailed(w http.ResponseWriter, r *http.Request, err error) {
 	a.log.LogAttrs(r.Context(), slog.LevelWarn, "thaid login failed",
 		slog.String("reason", Reason(err)), slog.String("error", err.Error()))
-	a.fail(w, r, err)
+	a.errHandler(w, r, err)
 }

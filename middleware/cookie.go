@@ -80,10 +80,7 @@ func (a *Auth) setCookie(w http.ResponseWriter, name, value string, maxAge time.
 		SameSite: http.SameSiteLaxMode,
 	}
 	if maxAge > 0 {
-		c.MaxAge = int(maxAge / time.Second)
-		if c.MaxAge == 0 {
-			c.MaxAge = 1
-		}
+		c.MaxAge = max(int(maxAge/time.Second), 1)
 	} else {
 		c.MaxAge = -1
 		c.Value = ""

@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -99,17 +101,13 @@ func newApp(t *testing.T, o appOptions) *testApp {
 		app.transport = app.srv.Client().Transport.(*http.Transport).Clone()
 	}
 	t.Cleanup(app.transport.CloseIdleConnections)
-	timeout := o.timeout
-	if timeout == 0 {
-		timeout = 5 * time.Second
-	}
 	tc := thaid.Config{
 		ClientID:     mockprovider.DemoClientID,
 		ClientSecret: mockprovider.DemoClientSecret,
 		RedirectURL:  app.srv.URL + "/callback",
 		Provider:     thaid.Provider{Issuer: app.p.Issuer()},
 		Scopes:       o.thaidScope,
-		HTTPClient:   &http.Client{Transport: app.transport, Timeout: timeout},
+		HTTPClient:   &http.Client{Transport: app.transport, Timeout: cmp.Or(o.timeout, 5*time.Second)},
 	}
 	if o.clock != nil {
 		tc.Now = o.clock.Now
@@ -124,9 +122,7 @@ func newApp(t *testing.T, o appOptions) *testApp {
 	cfg := o.cfg
 	cfg.Client = client
 	cfg.Logger = slog.New(slog.NewJSONHandler(app.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	if cfg.AfterLoginPath == "" {
-		cfg.AfterLoginPath = "/home"
-	}
+	cfg.AfterLoginPath = cmp.Or(cfg.AfterLoginPath, "/home")
 	if o.clock != nil {
 		cfg.Now = o.clock.Now
 	}
@@ -314,6 +310,14 @@ func (app *testApp) lastError() error {
 	default:
 		return nil
 	}
+}
+
+// signIn returns a new browser, signed in through a visit to /private/x.
+func (app *testApp) signIn(t *testing.T) *browser {
+	t.Helper()
+	b := app.newBrowser()
+	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	return b
 }
 
 func mustSignedIn(t *testing.T, p page, path string) {
@@ -642,11 +646,7 @@ func TestProviderFaults(t *testing.T) {
 			before := runtime.NumGoroutine()
 			tt.fault(app.p)
 			p := b.get(cb)
-			ok := false
-			for _, s := range tt.status {
-				ok = ok || p.status == s
-			}
-			if !ok {
+			if !slices.Contains(tt.status, p.status) {
 				t.Errorf("status %d, want one of %v", p.status, tt.status)
 			}
 			if !strings.Contains(p.body, "ลองอีกครั้ง / Try again") || !strings.Contains(p.body, "<html") {
@@ -667,17 +667,7 @@ func TestProviderFaults(t *testing.T) {
 			if strings.Contains(app.logs.String(), `"thaid login failed"`) == false {
 				t.Errorf("failure not logged")
 			}
-			// No goroutine outlives the request (bounded wait for connections to wind down).
-			b.tr.CloseIdleConnections()
-			app.transport.CloseIdleConnections()
-			deadline := time.Now().Add(5 * time.Second)
-			for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
-				runtime.Gosched()
-				time.Sleep(10 * time.Millisecond)
-			}
-			if n := runtime.NumGoroutine(); n > before {
-				t.Errorf("%d goroutines after the failed login, %d before", n, before)
-			}
+			app.noGoroutineLeft(t, b, before, "the failed login")
 		})
 	}
 }
@@ -697,14 +687,23 @@ func TestSlowProvider(t *testing.T) {
 	if d := time.Since(start); d < 600*time.Millisecond {
 		t.Errorf("login took %s: the latency was not applied", d)
 	}
+	app.noGoroutineLeft(t, b, before, "the login")
+}
+
+// noGoroutineLeft closes the idle connections of browser b and of the app's thaid client, then
+// fails when, after a bounded wait for them to wind down, more goroutines run than before, the
+// count taken before the request: none may outlive it.
+func (app *testApp) noGoroutineLeft(t *testing.T, b *browser, before int, after string) {
+	t.Helper()
 	b.tr.CloseIdleConnections()
 	app.transport.CloseIdleConnections()
 	deadline := time.Now().Add(5 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
+		runtime.Gosched()
 		time.Sleep(10 * time.Millisecond)
 	}
 	if n := runtime.NumGoroutine(); n > before {
-		t.Errorf("%d goroutines after the login, %d before", n, before)
+		t.Errorf("%d goroutines after %s, %d before", n, after, before)
 	}
 }
 
@@ -758,8 +757,7 @@ func TestAccessTokenRefresh(t *testing.T) {
 	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
 	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
 	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true, RefreshTokenTTL: time.Hour}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	first := b.get("/token")
 	if first.status != 200 || first.body == "" {
 		t.Fatalf("/token: %d %q", first.status, first.body)
@@ -848,8 +846,7 @@ func TestPendingLoginExpires(t *testing.T) {
 
 func TestLogsMaskPID(t *testing.T) {
 	app := newApp(t, appOptions{})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	b.logout(nil)
 	pid := thaid.MustParsePID(app.p.Citizens()[0].PID)
 	logs := app.logs.String()
@@ -868,8 +865,7 @@ func TestLogsMaskPID(t *testing.T) {
 
 func TestLogoutRevokeFailure(t *testing.T) {
 	app := newApp(t, appOptions{})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	app.p.QueueFault(mockprovider.EndpointRevoke, mockprovider.Fault{Status: 500})
 	app.p.QueueFault(mockprovider.EndpointRevoke, mockprovider.Fault{Error: "server_error", Status: 503})
 	p := b.logout(nil)
@@ -903,8 +899,7 @@ func TestAccessTokenRefreshFails(t *testing.T) {
 	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
 	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
 	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	clk.Advance(16 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
 	p := b.get("/token")
@@ -1067,8 +1062,7 @@ func TestRefreshNotWrittenIsRevoked(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour},
 		cfg: middleware.Config{Store: casNever{middleware.NewMemoryStore()}}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	clk.Advance(16 * time.Minute)
 	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
 	if p := b.get("/token"); p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "store_unavailable" {

@@ -75,7 +75,7 @@ func (a *Auth) serveCallback(w http.ResponseWriter, r *http.Request) {
 	var refused *refusedError
 	switch {
 	case errors.As(err, &refused):
-		a.fail(w, a.withReturnTo(r, returnTo), refused.err)
+		a.errHandler(w, a.withReturnTo(r, returnTo), refused.err)
 	case err != nil:
 		a.loginFailed(w, a.withReturnTo(r, returnTo), err)
 	default:
@@ -171,7 +171,7 @@ func (a *Auth) serveLogout(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			err = fmt.Errorf("%w: %w", ErrStore, err)
 			a.observe(ctx, EventLogout, start, err)
-			a.fail(w, r, err)
+			a.errHandler(w, r, err)
 			return
 		}
 		if s != nil {
@@ -204,24 +204,20 @@ func allowMethods(w http.ResponseWriter, r *http.Request, methods ...string) boo
 // revokeAll revokes the refresh and access tokens of toks (each once, refresh tokens first),
 // best effort: failures are logged.
 func (a *Auth) revokeAll(ctx context.Context, toks ...*thaid.Token) {
-	var seen []string
+	var refresh, access []string
 	for _, tok := range toks {
 		if tok != nil {
-			seen = append(seen, tok.RefreshToken)
+			refresh, access = append(refresh, tok.RefreshToken), append(access, tok.AccessToken)
 		}
 	}
-	for _, tok := range toks {
-		if tok != nil {
-			seen = append(seen, tok.AccessToken)
-		}
-	}
-	if len(seen) == 0 {
+	all := append(refresh, access...)
+	if len(all) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), revokeTimeout)
 	defer cancel()
-	for i, t := range seen {
-		if t == "" || slices.Contains(seen[:i], t) {
+	for i, t := range all {
+		if t == "" || slices.Contains(all[:i], t) {
 			continue
 		}
 		if err := a.client.Revoke(ctx, t); err != nil {

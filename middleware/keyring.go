@@ -51,23 +51,28 @@ func newKeyring(secrets []thaid.Secret) (*keyring, error) {
 	return k, nil
 }
 
-// sealLogin seals a login cookie's plaintext under the first key, bound to the cookie's name.
+// sealLogin seals a login cookie's plaintext under the first key, bound to the cookie's name. The
+// value is the base64url form of version || nonce || ciphertext+tag, and the version, kindLogin
+// and the cookie's name are authenticated with it (loginAAD).
 func (k *keyring) sealLogin(name string, plaintext []byte) (string, error) {
-	b, err := seal(k.aeads[0], name, plaintext)
-	if err != nil {
+	aead := k.aeads[0]
+	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
+	out[0] = loginSealVersion
+	if _, err := rand.Read(out[1:]); err != nil {
 		return "", err
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	out = aead.Seal(out, out[1:1+gcmNonceSize], plaintext, loginAAD(name))
+	return base64.RawURLEncoding.EncodeToString(out), nil
 }
 
 // openLogin opens a login cookie's value under any key; errUnsealed when none opens it.
 func (k *keyring) openLogin(name, value string) ([]byte, error) {
 	b, err := base64.RawURLEncoding.DecodeString(value)
-	if err != nil {
+	if err != nil || len(b) < 1+gcmNonceSize+k.aeads[0].Overhead() || b[0] != loginSealVersion {
 		return nil, errUnsealed
 	}
 	for _, aead := range k.aeads {
-		if p, err := open(aead, name, b); err == nil {
+		if p, err := aead.Open(nil, b[1:1+gcmNonceSize], b[1+gcmNonceSize:], loginAAD(name)); err == nil {
 			return p, nil
 		}
 	}

@@ -114,8 +114,7 @@ func TestObservePanics(t *testing.T) {
 	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{
 		Observe: func(context.Context, middleware.Event) { panic("broken metrics") },
 	}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	for range 2 {
 		clk.Advance(16 * time.Minute)
 		if p := b.get("/token"); p.status != http.StatusOK || p.body == "" {
@@ -159,8 +158,7 @@ func TestObserveFailures(t *testing.T) {
 	var ev events
 	store := &deleteFails{MemoryStore: middleware.NewMemoryStore()}
 	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe, Store: store}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	ev.take(t)
 
 	clk.Advance(16 * time.Minute)

@@ -170,8 +170,11 @@ func identityStrings(id *thaid.Identity) [len(identityClaims)]*string {
 }
 
 // encodeIdentity writes id, typed: each field as it is, never through JSON (except claim values
-// that are not JSON's own types).
+// that are not JSON's own types). A nil id writes nothing (a body without an identity).
 func encodeIdentity(id *thaid.Identity) ([]byte, error) {
+	if id == nil {
+		return nil, nil
+	}
 	e := encoder{b: make([]byte, 0, 512)}
 	var flags byte
 	if id.Verified {

@@ -86,9 +86,6 @@ func WantsJSON(r *http.Request) bool {
 		return true
 	}
 	accept := r.Header.Get("Accept")
-	if accept == "" {
-		return false
-	}
 	html := strings.Index(accept, "text/html")
 	js := strings.Index(accept, "application/json")
 	return js >= 0 && (html < 0 || js < html)

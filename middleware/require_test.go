@@ -1,6 +1,7 @@
 package middleware
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -116,18 +117,8 @@ func TestRequire(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			method, target := tt.method, tt.target
-			if method == "" {
-				method = "GET"
-			}
-			if target == "" {
-				target = "/page?a=1"
-			}
-			r := httptest.NewRequest(method, "http://app.example/", nil)
-			r.URL.Path, r.URL.RawQuery = target, ""
-			if i := strings.IndexByte(target, '?'); i >= 0 {
-				r.URL.Path, r.URL.RawQuery = target[:i], target[i+1:]
-			}
+			r := httptest.NewRequest(cmp.Or(tt.method, "GET"), "http://app.example/", nil)
+			r.URL.Path, r.URL.RawQuery, _ = strings.Cut(cmp.Or(tt.target, "/page?a=1"), "?")
 			if tt.cookie != "" {
 				r.Header.Set("Cookie", "other=1; thaid_session="+tt.cookie)
 			}

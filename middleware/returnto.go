@@ -19,13 +19,8 @@ const maxReturnTo = 1024
 // "/%2F%2Fevil.example", "/./%2fevil.example", "/.//evil.example" and "javascript:alert(1)". It
 // accepts at most 1024 bytes.
 func SafeReturnTo(s string) bool {
-	if s == "" || len(s) > maxReturnTo || s[0] != '/' {
+	if s == "" || len(s) > maxReturnTo || s[0] != '/' || strings.ContainsFunc(s, unsafeInPath) {
 		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c == 0x7f || c == '\\' {
-			return false
-		}
 	}
 	u, err := url.Parse(s)
 	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" {
@@ -51,10 +46,8 @@ func SafeReturnTo(s string) bool {
 			return false
 		}
 	}
-	for i := 0; i < len(u.Path); i++ {
-		if c := u.Path[i]; c < 0x20 || c == 0x7f || c == '\\' {
-			return false
-		}
-	}
-	return true
+	return !strings.ContainsFunc(u.Path, unsafeInPath)
 }
+
+// unsafeInPath reports a control character or a backslash.
+func unsafeInPath(c rune) bool { return c < 0x20 || c == 0x7f || c == '\\' }

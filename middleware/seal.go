@@ -48,30 +48,6 @@ func newAEAD(key []byte) (cipher.AEAD, error) {
 // loginSealVersion is the first byte of a sealed login cookie; it is authenticated with the rest.
 const loginSealVersion = 1
 
-// seal encrypts a login cookie's plaintext with aead. The result is version || nonce ||
-// ciphertext+tag, and the version, kindLogin and the cookie's name are authenticated with it
-// (loginAAD).
-func seal(aead cipher.AEAD, name string, plaintext []byte) ([]byte, error) {
-	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
-	out[0] = loginSealVersion
-	if _, err := rand.Read(out[1:]); err != nil {
-		return nil, err
-	}
-	return aead.Seal(out, out[1:1+gcmNonceSize], plaintext, loginAAD(name)), nil
-}
-
-// open reverses seal. It returns errUnsealed for anything that does not open.
-func open(aead cipher.AEAD, name string, sealed []byte) ([]byte, error) {
-	if len(sealed) < 1+gcmNonceSize+aead.Overhead() || sealed[0] != loginSealVersion {
-		return nil, errUnsealed
-	}
-	p, err := aead.Open(nil, sealed[1:1+gcmNonceSize], sealed[1+gcmNonceSize:], loginAAD(name))
-	if err != nil {
-		return nil, errUnsealed
-	}
-	return p, nil
-}
-
 // loginAAD returns the additional data of a login cookie named name: the version, kindLogin and
 // the name.
 func loginAAD(name string) []byte {

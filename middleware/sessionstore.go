@@ -21,12 +21,9 @@ import (
 
 // createSession seals a new session and stores it under a fresh cookie value, which it returns.
 func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Identity, tok *thaid.Token, now time.Time) (string, error) {
-	var idBytes []byte
-	if id != nil {
-		var err error
-		if idBytes, err = encodeIdentity(id); err != nil {
-			return "", fmt.Errorf("middleware: encode identity: %w", err)
-		}
+	idBytes, err := encodeIdentity(id)
+	if err != nil {
+		return "", fmt.Errorf("middleware: encode identity: %w", err)
 	}
 	cookie, err := newID()
 	if err != nil {
@@ -201,14 +198,7 @@ func (a *Auth) endSession(ctx context.Context, cookie string) (*Session, []*thai
 // until the idle timeout (with slack for the last-seen updates not written through) or the
 // absolute end, whichever is first.
 func (a *Auth) sessionTTL(created, now time.Time) time.Duration {
-	ttl := a.idle + a.touchEvery
-	if rest := created.Add(a.absolute).Sub(now); rest < ttl {
-		ttl = rest
-	}
-	if ttl < time.Millisecond {
-		ttl = time.Millisecond
-	}
-	return ttl
+	return max(min(a.idle+a.touchEvery, created.Add(a.absolute).Sub(now)), time.Millisecond)
 }
 
 func (a *Auth) storeFailed(ctx context.Context, err error) {

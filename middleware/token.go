@@ -183,11 +183,9 @@ func (a *Auth) refreshLocked(ctx context.Context, s *Session, seen string) (*tha
 		a.log.LogAttrs(ctx, slog.LevelWarn, "thaid token refresh failed", slog.String("reason", Reason(err)), slog.String("error", err.Error()))
 		return nil, err
 	}
-	var idBytes []byte
-	if res.Identity != nil {
-		if idBytes, err = encodeIdentity(res.Identity); err != nil {
-			return nil, fmt.Errorf("middleware: encode identity: %w", err)
-		}
+	idBytes, err := encodeIdentity(res.Identity)
+	if err != nil {
+		return nil, fmt.Errorf("middleware: encode identity: %w", err)
 	}
 	for range rewriteTries {
 		s.mu.Lock()

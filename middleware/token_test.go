@@ -51,8 +51,7 @@ func mustLiveToken(t *testing.T, app *testApp, b *browser, when string) string {
 func TestAccessTokenRefreshesAhead(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
 	clk.Advance(9 * time.Minute)
 	if again := mustLiveToken(t, app, b, "at 9 min"); again != first || refreshGrants(app.p) != 0 {
@@ -79,8 +78,7 @@ func TestAccessTokenRefreshesAhead(t *testing.T) {
 func TestAccessTokenKeepsGoing(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	last := mustLiveToken(t, app, b, "at login")
 	clk.Advance(11 * time.Minute)
 	for minute := 11; minute <= 71; minute += 10 {
@@ -104,8 +102,7 @@ func TestAccessTokenKeepsGoing(t *testing.T) {
 func TestAccessTokenWithoutNewRefreshToken(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
 	clk.Advance(11 * time.Minute)
 	if tok := mustLiveToken(t, app, b, "at 11 min"); tok == first {
@@ -123,8 +120,7 @@ func TestAccessTokenWithoutNewRefreshToken(t *testing.T) {
 func TestAccessTokenAfterSilence(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	clk.Advance(16 * time.Minute)
 	p := b.get("/token")
 	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "invalid_grant" {
@@ -145,8 +141,7 @@ func TestAccessTokenAfterSilence(t *testing.T) {
 func TestAccessTokenProviderDownAhead(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
 	clk.Advance(11 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusServiceUnavailable})
@@ -173,8 +168,7 @@ func TestAccessTokenProviderDownAhead(t *testing.T) {
 func TestRefreshBeforeConfig(t *testing.T) {
 	clk := testclock.New(time.Now().Truncate(time.Second))
 	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{RefreshBefore: 2 * time.Minute}})
-	b := app.newBrowser()
-	mustSignedIn(t, b.get("/private/x"), "/private/x")
+	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
 	clk.Advance(12*time.Minute + 59*time.Second)
 	if tok := mustLiveToken(t, app, b, "2 min 1 s before expiry"); tok != first {

@@ -1,6 +1,7 @@
 package otelthaid
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"sync"
@@ -74,13 +75,8 @@ var internal = trace.WithSpanKind(trace.SpanKindInternal)
 // New returns an Observer that records to cfg's providers. It fails only when an instrument
 // cannot be created.
 func New(cfg Config) (*Observer, error) {
-	mp, tp := cfg.MeterProvider, cfg.TracerProvider
-	if mp == nil {
-		mp = otel.GetMeterProvider()
-	}
-	if tp == nil {
-		tp = otel.GetTracerProvider()
-	}
+	mp := cmp.Or(cfg.MeterProvider, otel.GetMeterProvider())
+	tp := cmp.Or(cfg.TracerProvider, otel.GetTracerProvider())
 	meter := mp.Meter(scope)
 	events, err := meter.Int64Counter(eventsName,
 		metric.WithUnit("{event}"),

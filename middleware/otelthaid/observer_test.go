@@ -3,6 +3,7 @@ package otelthaid_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math"
 	"net/http"
 	"slices"
@@ -114,7 +115,7 @@ func TestObserver(t *testing.T) {
 
 		counter, ok := ms["thaid.events"]
 		if !ok {
-			t.Fatalf("no thaid.events among %v", keys(ms))
+			t.Fatalf("no thaid.events among %v", slices.Sorted(maps.Keys(ms)))
 		}
 		if counter.Unit != "{event}" {
 			t.Errorf("thaid.events unit %q", counter.Unit)
@@ -133,7 +134,7 @@ func TestObserver(t *testing.T) {
 
 		hist, ok := ms["thaid.event.duration"]
 		if !ok {
-			t.Fatalf("no thaid.event.duration among %v", keys(ms))
+			t.Fatalf("no thaid.event.duration among %v", slices.Sorted(maps.Keys(ms)))
 		}
 		if hist.Unit != "s" {
 			t.Errorf("thaid.event.duration unit %q, want s", hist.Unit)
@@ -257,15 +258,6 @@ func labelOf(t *testing.T, set attribute.Set) string {
 	kind, _ := set.Value("thaid.event.kind")
 	outcome, _ := set.Value("thaid.event.outcome")
 	return kind.AsString() + "/" + outcome.AsString()
-}
-
-func keys[V any](m map[string]V) []string {
-	var out []string
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // TestObserverGlobalProviders: with the zero Config the Observer records to the global providers,

@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -25,10 +26,7 @@ var _ middleware.Store = (*Store)(nil)
 // New returns a Store that keeps its keys under prefix ("" = DefaultPrefix). Give each
 // application its own prefix when they share a Redis database.
 func New(rdb redis.UniversalClient, prefix string) *Store {
-	if prefix == "" {
-		prefix = DefaultPrefix
-	}
-	return &Store{rdb: rdb, prefix: prefix}
+	return &Store{rdb: rdb, prefix: cmp.Or(prefix, DefaultPrefix)}
 }
 
 // Get implements middleware.Store.

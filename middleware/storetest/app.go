@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/base64"
@@ -60,12 +61,8 @@ var everyPersonalScope = []string{
 // with the header X-Test-Instance: i goes to instance i). Routes: /login, /callback, POST /logout,
 // / (home), /private/ (signed-in only: "signed in"), /token (signed-in only: the access token,
 // refreshed when it has expired).
-func startApp(t *testing.T, st middleware.Store, n int, opts ...appOptions) *testApp {
+func startApp(t *testing.T, st middleware.Store, n int, o appOptions) *testApp {
 	t.Helper()
-	var o appOptions
-	if len(opts) > 0 {
-		o = opts[0]
-	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	h := &testApp{clock: testclock.New(time.Now().Truncate(time.Second))}
 	// RefreshTokenTTL: the recorded sandbox's refresh token lives 15 min, as long as the access
@@ -73,9 +70,7 @@ func startApp(t *testing.T, st middleware.Store, n int, opts ...appOptions) *tes
 	// refresh through a store, not that lifetime.
 	mo := o.mock
 	mo.AutoApprove, mo.RotateRefreshTokens, mo.Now, mo.Logger = true, true, h.clock.Now, quiet
-	if mo.RefreshTokenTTL == 0 {
-		mo.RefreshTokenTTL = time.Hour
-	}
+	mo.RefreshTokenTTL = cmp.Or(mo.RefreshTokenTTL, time.Hour)
 	h.mock = mockprovider.Start(t, mo)
 	instances := make([]http.Handler, n)
 	var next atomic.Uint32

@@ -19,7 +19,7 @@ import (
 // same new access token, which the provider must call active; and each later refresh must
 // succeed, which it only does if the store kept the newest refresh token.
 func RunOneRefresh(t *testing.T, st middleware.Store) {
-	h := startApp(t, st, 2)
+	h := startApp(t, st, 2, appOptions{})
 	b, cookie := h.signIn(t)
 	_, first := b.get(t, h.url("/token"))
 

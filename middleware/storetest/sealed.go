@@ -28,7 +28,7 @@ import (
 // may be left.
 func RunSealed(t *testing.T, st middleware.Store, dump func(t *testing.T) map[string][]byte) {
 	rec := &recorder{Store: st}
-	h := startApp(t, rec, 1)
+	h := startApp(t, rec, 1, appOptions{})
 
 	b := h.browser(t)
 	if status, body := b.get(t, h.url("/private/page")); status != 200 || body != "signed in" {
@@ -182,6 +182,11 @@ func (h *testApp) secrets(t *testing.T, b *browser) map[string]string {
 	t.Helper()
 	c := h.mock.Citizens()[0]
 	pid := thaid.MustParsePID(c.PID).Digits()
+	cookie := b.cookie(t, h.auths[0].CookieName())
+	cookieBytes, err := base64.RawURLEncoding.DecodeString(cookie)
+	if err != nil {
+		t.Fatalf("session cookie %q is not base64url: %v", cookie, err)
+	}
 	s := map[string]string{
 		"PID":                   pid,
 		"PID with dashes":       pid[:1] + "-" + pid[1:5] + "-" + pid[5:10] + "-" + pid[10:12] + "-" + pid[12:],
@@ -193,8 +198,8 @@ func (h *testApp) secrets(t *testing.T, b *browser) map[string]string {
 		"birthdate":             c.Birthdate,
 		"address":               c.Address,
 		"ID card laser code":    c.SmartcardCode,
-		"session cookie":        b.cookie(t, h.auths[0].CookieName()),
-		"session cookie, bytes": decodeCookie(t, b.cookie(t, h.auths[0].CookieName())),
+		"session cookie":        cookie,
+		"session cookie, bytes": string(cookieBytes),
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -226,13 +231,4 @@ func (h *testApp) secrets(t *testing.T, b *browser) map[string]string {
 		}
 	}
 	return s
-}
-
-func decodeCookie(t *testing.T, v string) string {
-	t.Helper()
-	b, err := base64.RawURLEncoding.DecodeString(v)
-	if err != nil {
-		t.Fatalf("session cookie %q is not base64url: %v", v, err)
-	}
-	return string(b)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -101,20 +102,7 @@ func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 		st := newStore(t)
 		mustAdd(t, st, "s:short", []byte("v"), 20*time.Millisecond, true)
 		mustAdd(t, st, "s:long", []byte("v"), ttl, true)
-		deadline := time.Now().Add(5 * time.Second)
-		for {
-			_, err := st.Get(ctx, "s:short")
-			if errors.Is(err, middleware.ErrNotFound) {
-				break
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("a value was still returned 5 s after its 20 ms TTL")
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		mustExpire(t, st, "s:short", "a value was still returned 5 s after its 20 ms TTL")
 		if ok, err := st.CompareAndSwap(ctx, "s:short", []byte("v"), []byte("w"), ttl); err != nil || ok {
 			t.Errorf("CompareAndSwap(expired) = %v, %v; want false", ok, err)
 		}
@@ -125,14 +113,7 @@ func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 		if ok, err := st.CompareAndSwap(ctx, "s:long", []byte("v"), []byte("w"), 20*time.Millisecond); err != nil || !ok {
 			t.Fatalf("CompareAndSwap = %v, %v", ok, err)
 		}
-		for deadline = time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
-			if _, err := st.Get(ctx, "s:long"); errors.Is(err, middleware.ErrNotFound) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatal("a swapped value outlived its new 20 ms TTL by 5 s")
-			}
-		}
+		mustExpire(t, st, "s:long", "a swapped value outlived its new 20 ms TTL by 5 s")
 	})
 
 	t.Run("ConcurrentAdd", func(t *testing.T) {
@@ -146,14 +127,9 @@ func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 	t.Run("ConcurrentCompareAndSwap", func(t *testing.T) {
 		st := newStore(t)
 		mustAdd(t, st, "s:race", []byte("v0"), ttl, true)
-		n := 0
-		var mu sync.Mutex
+		var n atomic.Int32
 		wins := race(t, 16, func() (bool, error) {
-			mu.Lock()
-			n++
-			v := fmt.Sprint("v", n)
-			mu.Unlock()
-			return st.CompareAndSwap(ctx, "s:race", []byte("v0"), []byte(v), ttl)
+			return st.CompareAndSwap(ctx, "s:race", []byte("v0"), []byte(fmt.Sprint("v", n.Add(1))), ttl)
 		})
 		if wins != 1 {
 			t.Errorf("%d of 16 concurrent swaps from one value succeeded, want exactly 1", wins)
@@ -174,8 +150,7 @@ func Run(t *testing.T, newStore func(t *testing.T) middleware.Store) {
 func race(t *testing.T, n int, f func() (bool, error)) int {
 	t.Helper()
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	wins := 0
+	var wins atomic.Int32
 	start := make(chan struct{})
 	for range n {
 		wg.Add(1)
@@ -187,15 +162,13 @@ func race(t *testing.T, n int, f func() (bool, error)) int {
 				t.Errorf("concurrent call: %v", err)
 			}
 			if ok {
-				mu.Lock()
-				wins++
-				mu.Unlock()
+				wins.Add(1)
 			}
 		}()
 	}
 	close(start)
 	wg.Wait()
-	return wins
+	return int(wins.Load())
 }
 
 func mustAdd(t *testing.T, st middleware.Store, key string, v []byte, ttl time.Duration, want bool) {
@@ -214,6 +187,24 @@ func mustGet(t *testing.T, st middleware.Store, key, want string) {
 	}
 	if string(got) != want {
 		t.Fatalf("Get(%q) = %.40q, want %.40q", key, got, want)
+	}
+}
+
+// mustExpire waits up to 5 s, on the store's own clock, for key to hold no value, and fails
+// with msg if it still does.
+func mustExpire(t *testing.T, st middleware.Store, key, msg string) {
+	t.Helper()
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		_, err := st.Get(context.Background(), key)
+		if errors.Is(err, middleware.ErrNotFound) {
+			return
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatal(msg)
+		}
 	}
 }
 
