@@ -48,9 +48,7 @@ func (a attempt) refused() outcome {
 	switch {
 	case a.noCallback:
 		return cannot("%s", a)
-	case a.err != nil:
-		return failed("%s", a)
-	case a.signedIn:
+	case a.err != nil || a.signedIn:
 		return failed("%s", a)
 	}
 	return passed("%s", a)
