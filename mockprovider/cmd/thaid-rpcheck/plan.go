@@ -164,38 +164,11 @@ var plan = []testCase{
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenIssuerOtherThaID),
 	},
-	{
-		name:   "claims/iss-suffix",
-		sends:  "an ID token whose iss is the issuer followed by .attacker.invalid (it starts with the issuer)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerSuffix),
-	},
-	{
-		name:   "claims/iss-prefix",
-		sends:  "an ID token whose iss is https://attacker.invalid/ followed by the issuer (it ends with the issuer)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerPrefix),
-	},
-	{
-		name:   "claims/iss-case",
-		sends:  "an ID token whose iss is the issuer with the case of every letter swapped (HTTP://...)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerCase),
-	},
-	{
-		name:   "claims/iss-other-host",
-		sends:  "an ID token whose iss is the issuer with its host replaced by attacker.invalid (scheme, port and path kept)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerOtherHost),
-	},
+	// an iss that only looks like the issuer
+	issLookalike("suffix", "an ID token whose iss is the issuer followed by .attacker.invalid (it starts with the issuer)", mockprovider.TokenIssuerSuffix),
+	issLookalike("prefix", "an ID token whose iss is https://attacker.invalid/ followed by the issuer (it ends with the issuer)", mockprovider.TokenIssuerPrefix),
+	issLookalike("case", "an ID token whose iss is the issuer with the case of every letter swapped (HTTP://...)", mockprovider.TokenIssuerCase),
+	issLookalike("other-host", "an ID token whose iss is the issuer with its host replaced by attacker.invalid (scheme, port and path kept)", mockprovider.TokenIssuerOtherHost),
 	{
 		name:   "claims/aud-wrong",
 		sends:  "an ID token whose aud is another client (another-client)",
@@ -399,7 +372,6 @@ var plan = []testCase{
 const (
 	headerKeyRef = "OpenID Connect Core 2 (ID tokens should not use jwk, jku, x5c or x5u) and 3.1.3.7 (6) " +
 		"(use the keys provided by the issuer); RFC 8725 3.10"
-	issExact = "refuse the login: iss must equal the issuer exactly (a trailing slash may be tolerated, nothing else)"
 	audExact = "refuse the login: aud must hold the client ID exactly"
 )
 
@@ -413,6 +385,19 @@ func hs256(name, key, keyedWith string, f mockprovider.TokenFault) testCase {
 		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
 		needs:  needOpenID | needToken200,
 		run:    withKey(key, refuseTokenFault(f)),
+	}
+}
+
+// issLookalike is a claims/iss-* case: an ID token whose iss only looks like the issuer, as
+// sends says.
+func issLookalike(name, sends string, f mockprovider.TokenFault) testCase {
+	return testCase{
+		name:   "claims/iss-" + name,
+		sends:  sends,
+		expect: "refuse the login: iss must equal the issuer exactly (a trailing slash may be tolerated, nothing else)",
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(f),
 	}
 }
 
