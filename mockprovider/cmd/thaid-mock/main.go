@@ -32,18 +32,9 @@ func main() {
 	os.Exit(code)
 }
 
-// repeated is a repeatable string flag.
-type repeated []string
-
-// String implements flag.Value.
-func (r *repeated) String() string { return strings.Join(*r, ",") }
-
-// Set implements flag.Value: each use of the flag adds a value.
-func (r *repeated) Set(s string) error { *r = append(*r, s); return nil }
-
 type config struct {
 	addr, issuer, clientID, clientSecret, citizens, alg, profile, scopes string
-	redirectURIs                                                         repeated
+	redirectURIs                                                         []string
 	autoApprove                                                          bool
 }
 
@@ -58,7 +49,10 @@ func parseFlags(args []string, stdout, stderr io.Writer) (config, int) {
 	fs.StringVar(&c.issuer, "issuer", "", "public base URL (default http:// + the bound address)")
 	fs.StringVar(&c.clientID, "client-id", mockprovider.DemoClientID, "client_id of the registered client")
 	fs.StringVar(&c.clientSecret, "client-secret", mockprovider.DemoClientSecret, "client_secret of the registered client")
-	fs.Var(&c.redirectURIs, "redirect-uri", "registered redirect URI, exact match (repeatable; none = any, demo only)")
+	fs.Func("redirect-uri", "registered redirect URI, exact match (repeatable; none = any, demo only)", func(s string) error {
+		c.redirectURIs = append(c.redirectURIs, s)
+		return nil
+	})
 	fs.StringVar(&c.citizens, "citizens", "", "JSON file of citizens (default: the built-in fictional citizens)")
 	fs.BoolVar(&c.autoApprove, "auto-approve", false, "approve at once as login_hint's citizen or the first one (no QR page)")
 	fs.StringVar(&c.alg, "alg", "", "ID token signing algorithm: ES256 or RS256 (default: the profile's)")

@@ -52,6 +52,20 @@ func startCmd(t *testing.T, args ...string) (string, *issuerLine, *issuerLine, f
 	return "", nil, nil, nil
 }
 
+// authorize opens the provider's authorization endpoint with q, without following a redirect,
+// and returns the answer and its body.
+func authorize(t *testing.T, iss string, q url.Values) (*http.Response, string) {
+	t.Helper()
+	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, string(b)
+}
+
 func TestDefaults(t *testing.T) {
 	iss, stdout, stderr, stop := startCmd(t)
 	resp, err := http.Get(iss + mockprovider.PathDiscovery)
@@ -66,13 +80,7 @@ func TestDefaults(t *testing.T) {
 	}
 	// The interactive QR page is the default.
 	q := url.Values{"response_type": {"code"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid pid"}, "state": {"s"}}
-	resp, err = http.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(page), "หมายเลขอ้างอิง") {
+	if _, page := authorize(t, iss, q); !strings.Contains(page, "หมายเลขอ้างอิง") {
 		t.Fatal("no QR page")
 	}
 	if code := stop(); code != exitOK {
@@ -105,20 +113,15 @@ func TestFlags(t *testing.T) {
 	iss, stdout, _, stop := startCmd(t, "-client-id", "school", "-client-secret", "s3cret", "-redirect-uri", "http://localhost:8080/cb",
 		"-redirect-uri", "http://localhost:8080/cb2", "-citizens", file, "-auto-approve", "-alg", "RS256", "-issuer", "")
 	defer stop()
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	q := url.Values{"response_type": {"code"}, "client_id": {"school"}, "redirect_uri": {"http://localhost:8080/cb2"}, "scope": {"pid"}, "state": {"s"}}
-	resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
+	resp, _ := authorize(t, iss, q)
 	loc, _ := url.Parse(resp.Header.Get("Location"))
 	if resp.StatusCode != http.StatusFound || loc.Query().Get("code") == "" {
 		t.Fatalf("auto-approve: %d %v", resp.StatusCode, loc)
 	}
 	form := url.Values{"grant_type": {"authorization_code"}, "code": {loc.Query().Get("code")}, "redirect_uri": {"http://localhost:8080/cb2"},
 		"client_id": {"school"}, "client_secret": {"s3cret"}}
-	resp, err = http.PostForm(iss+mockprovider.PathToken, form)
+	resp, err := http.PostForm(iss+mockprovider.PathToken, form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +133,7 @@ func TestFlags(t *testing.T) {
 	}
 	// An unregistered redirect URI is refused at once (400 invalid_request), never redirected to.
 	q.Set("redirect_uri", "http://localhost:8080/other")
-	resp, _ = hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
-	resp.Body.Close()
+	resp, _ = authorize(t, iss, q)
 	if resp.StatusCode != http.StatusBadRequest {
 		t.Fatalf("unregistered redirect: %d", resp.StatusCode)
 	}
@@ -186,22 +188,11 @@ func TestExitStatus(t *testing.T) {
 
 // TestProfileFlag: -profile takes a built-in profile or a file, and refuses a file with a typo.
 func TestProfileFlag(t *testing.T) {
-	authorize := func(iss string, q url.Values) (*http.Response, string) {
-		t.Helper()
-		hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		return resp, string(b)
-	}
 	q := url.Values{"response_type": {"code"}, "client_id": {"ghost"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}}
 
 	t.Run("default: the recorded sandbox", func(t *testing.T) {
 		iss, stdout, _, _ := startCmd(t)
-		resp, body := authorize(iss, q)
+		resp, body := authorize(t, iss, q)
 		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, `"unauthorized_client"`) {
 			t.Errorf("unknown client: %d %s", resp.StatusCode, body)
 		}
@@ -211,7 +202,7 @@ func TestProfileFlag(t *testing.T) {
 	})
 	t.Run("built-in legacy-mock", func(t *testing.T) {
 		iss, stdout, _, _ := startCmd(t, "-profile", "legacy-mock")
-		resp, body := authorize(iss, q)
+		resp, body := authorize(t, iss, q)
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Bad data request") {
 			t.Errorf("unknown client: %d %.200s", resp.StatusCode, body)
 		}
@@ -226,7 +217,7 @@ func TestProfileFlag(t *testing.T) {
 			t.Fatal(err)
 		}
 		iss, stdout, _, _ := startCmd(t, "-profile", file)
-		resp, _ := authorize(iss, url.Values{"response_type": {"token"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}})
+		resp, _ := authorize(t, iss, url.Values{"response_type": {"token"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}})
 		if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), "error=unsupported_response_type") {
 			t.Errorf("authorize error: %d %q, want a redirect", resp.StatusCode, resp.Header.Get("Location"))
 		}
@@ -250,19 +241,14 @@ func TestProfileFlag(t *testing.T) {
 // TestScopesFlag: -scopes grants the client those scopes only; others are refused at once.
 func TestScopesFlag(t *testing.T) {
 	iss, stdout, _, _ := startCmd(t, "-scopes", "openid, pid name", "-auto-approve")
-	hc := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	for _, tc := range []struct {
 		scope  string
 		status int
 	}{{"openid pid", http.StatusFound}, {"openid pid address", http.StatusBadRequest}} {
 		q := url.Values{"response_type": {"code"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {tc.scope}, "state": {"s"}}
-		resp, err := hc.Get(iss + mockprovider.PathAuthorize + "?" + q.Encode())
-		if err != nil {
-			t.Fatal(err)
-		}
+		resp, body := authorize(t, iss, q)
 		var e map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&e)
-		resp.Body.Close()
+		_ = json.Unmarshal([]byte(body), &e)
 		if resp.StatusCode != tc.status || tc.status == http.StatusBadRequest && e["error"] != "invalid_scope" {
 			t.Errorf("scope %q: %d %v, want %d", tc.scope, resp.StatusCode, e, tc.status)
 		}

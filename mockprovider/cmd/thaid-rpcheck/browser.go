@@ -48,9 +48,7 @@ func (a attempt) refused() outcome {
 	switch {
 	case a.noCallback:
 		return cannot("%s", a)
-	case a.err != nil:
-		return failed("%s", a)
-	case a.signedIn:
+	case a.err != nil || a.signedIn:
 		return failed("%s", a)
 	}
 	return passed("%s", a)
@@ -200,8 +198,8 @@ func randomString() string {
 
 // recordingJar is a cookie jar that can be copied: it replays every cookie it was given.
 type recordingJar struct {
+	*cookiejar.Jar
 	mu  sync.Mutex
-	jar *cookiejar.Jar
 	set []setCookies
 }
 
@@ -212,20 +210,15 @@ type setCookies struct {
 
 func newRecordingJar() *recordingJar {
 	jar, _ := cookiejar.New(nil) // never fails without options
-	return &recordingJar{jar: jar}
+	return &recordingJar{Jar: jar}
 }
 
-// SetCookies implements http.CookieJar.
+// SetCookies records the cookies for clone, then sets them (http.CookieJar).
 func (j *recordingJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.set = append(j.set, setCookies{u, cookies})
-	j.jar.SetCookies(u, cookies)
-}
-
-// Cookies implements http.CookieJar.
-func (j *recordingJar) Cookies(u *url.URL) []*http.Cookie {
-	return j.jar.Cookies(u)
+	j.Jar.SetCookies(u, cookies)
 }
 
 func (j *recordingJar) clone() *recordingJar {

@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"crypto/hmac"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
 	"crypto/x509"
@@ -50,9 +49,6 @@ const (
 // otherOwnClient is a second client ID that the multi-client careless RPs take for their own:
 // the "another client" of mockprovider's TokenWrongAudience and TokenWrongAzp.
 const otherOwnClient = "another-client"
-
-// The issuers of the real ThaID, which trustsThaIDIssuers accepts.
-var thaidIssuers = []string{thaid.Production.Issuer, thaid.Sandbox.Issuer}
 
 // carelessness says which checks the RP skips or gets wrong. Every field is one carelessness.
 type carelessness struct {
@@ -154,8 +150,8 @@ type rp struct {
 	jwks      *jwksCopy // jwksOnce: the JWKS fetched first
 }
 
-func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, error) {
-	return func(app string) (http.Handler, error) {
+func carelessRP(c carelessness) func(issuer, app string) (http.Handler, error) {
+	return func(issuer, app string) (http.Handler, error) {
 		// Like the middleware RP, it needs the provider up before it serves.
 		resp, err := http.Get(issuer + mockprovider.PathDiscovery)
 		if err != nil {
@@ -189,12 +185,6 @@ func carelessRP(issuer string, c carelessness) func(app string) (http.Handler, e
 	}
 }
 
-func random() string {
-	b := make([]byte, 24)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 func (r *rp) session(id string) bool {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -202,7 +192,7 @@ func (r *rp) session(id string) bool {
 }
 
 func (r *rp) startSession(w http.ResponseWriter) string {
-	id := random()
+	id := randomString()
 	r.mu.Lock()
 	r.sessions[id] = true
 	r.signedIn++
@@ -219,7 +209,7 @@ func (r *rp) endSession(w http.ResponseWriter, id string) {
 }
 
 func (r *rp) login(w http.ResponseWriter, req *http.Request) {
-	l := &rpLogin{browser: random(), state: random(), nonce: random(), verifier: random() + random()}
+	l := &rpLogin{browser: randomString(), state: randomString(), nonce: randomString(), verifier: randomString() + randomString()}
 	r.mu.Lock()
 	if r.careless.oneLoginAtATime {
 		clear(r.byBrowser)
@@ -764,8 +754,8 @@ func (r *rp) issuerOK(v any) bool {
 	switch {
 	case iss == r.issuer:
 		return true
-	case c.trustsThaIDIssuers:
-		return slices.Contains(thaidIssuers, iss)
+	case c.trustsThaIDIssuers: // the issuers of the real ThaID
+		return iss == thaid.Production.Issuer || iss == thaid.Sandbox.Issuer
 	case c.issHasPrefix:
 		return strings.HasPrefix(iss, r.issuer)
 	case c.issHasSuffix:
@@ -834,15 +824,11 @@ func (r *rp) nonceOK(nonce string, present bool, l *rpLogin) bool {
 	return present && nonce == l.nonce
 }
 
+// checkPID takes a 13-digit PID with a valid check digit (thaid's own rule).
 func (r *rp) checkPID(c map[string]any) error {
-	if pid, _ := c["pid"].(string); !r.careless.noPIDCheck && !validPID(pid) {
+	pid, _ := c["pid"].(string)
+	if _, err := thaid.ParsePID(pid); err != nil && !r.careless.noPIDCheck {
 		return errors.New("pid")
 	}
 	return nil
-}
-
-// validPID reports whether s is a 13-digit PID with a valid check digit (thaid's own rule).
-func validPID(s string) bool {
-	_, err := thaid.ParsePID(s)
-	return err == nil
 }

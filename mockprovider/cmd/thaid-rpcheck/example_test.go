@@ -10,8 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sync"
-	"time"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
@@ -27,28 +25,13 @@ import (
 //
 // The application is configured for the provider the command starts (issuer http:// + -addr,
 // client thaid-demo / demo-secret), and built on its first request, once that provider answers,
-// as an application started before the check would retry discovery.
+// as an application started before the check would retry discovery (lazyRP).
 func Example() {
 	provider := exampleAddr() // -addr
-	var mu sync.Mutex
-	var app http.Handler
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		if app == nil {
-			h, err := exampleApp("http://"+provider, "http://"+r.Host)
-			if err != nil {
-				mu.Unlock()
-				http.Error(w, "ThaID does not answer yet", http.StatusServiceUnavailable)
-				return
-			}
-			app = h
-		}
-		h := app
-		mu.Unlock()
-		h.ServeHTTP(w, r)
-	}))
-	srv.Start()
+	app := &lazyRP{}
+	srv := httptest.NewServer(app)
 	defer srv.Close()
+	app.build = func() (http.Handler, error) { return exampleApp("http://"+provider, srv.URL) }
 
 	code := run(context.Background(), []string{"-addr", provider,
 		"-login", srv.URL + "/login", "-probe", srv.URL + "/me", "-redirect-uri", srv.URL + "/callback",
@@ -72,7 +55,7 @@ func exampleApp(issuer, base string) (http.Handler, error) {
 		ClientSecret: mockprovider.DemoClientSecret,
 		RedirectURL:  base + "/callback",
 		Provider:     thaid.Provider{Issuer: issuer},
-		HTTPClient:   &http.Client{Timeout: 2 * time.Second},
+		HTTPClient:   &http.Client{Timeout: rpTimeout},
 	})
 	if err != nil {
 		return nil, err

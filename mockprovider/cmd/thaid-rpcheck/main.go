@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/signal"
 	"regexp"
+	"slices"
 	"syscall"
 	"time"
 
@@ -83,18 +84,6 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs := flag.NewFlagSet("thaid-rpcheck", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // run prints the error
 	fs.Usage = func() {}
-	help := func() {
-		w := stdout
-		fs.SetOutput(w)
-		fmt.Fprintf(w, "Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL [flags]\n\n"+
-			"Plays a mock ThaID and a browser against a relying party and prints PASS or FAIL per case,\n"+
-			"then \"N/M cases passed\". Exit 0 all passed, 1 a case failed or the check could not run,\n"+
-			"2 a wrong command line.\n\n")
-		fs.PrintDefaults()
-		fmt.Fprintf(w, "\nExample (the RP configured with issuer http://127.0.0.1:9099, client thaid-demo / demo-secret):\n"+
-			"  thaid-rpcheck -login http://127.0.0.1:8080/auth/login -probe http://127.0.0.1:8080/me \\\n"+
-			"      -redirect-uri http://127.0.0.1:8080/auth/callback -junit rpcheck.xml\n")
-	}
 	fs.StringVar(&cfg.addr, "addr", "127.0.0.1:9099", "the provider listens here")
 	fs.StringVar(&cfg.issuer, "issuer", "", "issuer URL (default http:// + -addr)")
 	fs.StringVar(&cfg.clientID, "client-id", mockprovider.DemoClientID, "client_id the RP is configured with")
@@ -108,7 +97,15 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 	fs.StringVar(&cfg.junitFile, "junit", "", "write the results as JUnit XML to this file")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			help()
+			fs.SetOutput(stdout)
+			fmt.Fprintf(stdout, "Usage: thaid-rpcheck -login URL -probe URL -redirect-uri URL [flags]\n\n"+
+				"Plays a mock ThaID and a browser against a relying party and prints PASS or FAIL per case,\n"+
+				"then \"N/M cases passed\". Exit 0 all passed, 1 a case failed or the check could not run,\n"+
+				"2 a wrong command line.\n\n")
+			fs.PrintDefaults()
+			fmt.Fprintf(stdout, "\nExample (the RP configured with issuer http://127.0.0.1:9099, client thaid-demo / demo-secret):\n"+
+				"  thaid-rpcheck -login http://127.0.0.1:8080/auth/login -probe http://127.0.0.1:8080/me \\\n"+
+				"      -redirect-uri http://127.0.0.1:8080/auth/callback -junit rpcheck.xml\n")
 		}
 		return cfg, err
 	}
@@ -139,7 +136,7 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		if cfg.only, err = regexp.Compile(only); err != nil {
 			return cfg, fmt.Errorf("-only: %v", err)
 		}
-		if !selectsAny(cfg.only) {
+		if !slices.ContainsFunc(plan, func(tc testCase) bool { return cfg.only.MatchString(tc.name) }) {
 			return cfg, fmt.Errorf("-only %q matches no case", only)
 		}
 	}
@@ -155,13 +152,4 @@ func absoluteURL(name, s string) (*url.URL, error) {
 		return nil, fmt.Errorf("%s %q is not an absolute http(s) URL", name, s)
 	}
 	return u, nil
-}
-
-func selectsAny(re *regexp.Regexp) bool {
-	for _, tc := range plan {
-		if re.MatchString(tc.name) {
-			return true
-		}
-	}
-	return false
 }

@@ -5,9 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"encoding/xml"
+	"fmt"
 	"io"
 	"log"
-	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,10 +18,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/thaid-go/thaid-go/middleware"
-	"github.com/thaid-go/thaid-go/mockprovider"
-	"github.com/thaid-go/thaid-go/thaid"
 )
 
 // rpTimeout is how long the RPs of these tests wait for the provider (token endpoint, JWKS). It
@@ -85,36 +81,12 @@ func startRP(t *testing.T, build func(app string) (http.Handler, error)) string 
 	return srv.URL
 }
 
-// middlewareRP is the project's own middleware with thaid, as an application uses it.
-func middlewareRP(issuer string) func(app string) (http.Handler, error) {
-	return func(app string) (http.Handler, error) {
-		client, err := thaid.New(context.Background(), thaid.Config{
-			ClientID:     mockprovider.DemoClientID,
-			ClientSecret: mockprovider.DemoClientSecret,
-			RedirectURL:  app + "/callback",
-			Provider:     thaid.Provider{Issuer: issuer},
-			HTTPClient:   &http.Client{Timeout: rpTimeout},
-		})
-		if err != nil {
-			return nil, err
-		}
-		auth, err := middleware.New(middleware.Config{Client: client, Logger: slog.New(slog.DiscardHandler)})
-		if err != nil {
-			return nil, err
-		}
-		mux := http.NewServeMux()
-		mux.Handle("GET /login", auth.Login())
-		mux.Handle("GET /callback", auth.Callback())
-		mux.Handle("GET /me", auth.Require(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			_, _ = io.WriteString(w, "signed in")
-		})))
-		return mux, nil
-	}
-}
-
-// check runs the command in-process against the RP at app, with the provider at addr.
-func check(t *testing.T, addr, app string, extra ...string) (int, string, string) {
+// check serves the RP that build makes for the provider's issuer and its own base URL (built
+// lazily, see startRP), and runs the command in-process against it.
+func check(t *testing.T, build func(issuer, app string) (http.Handler, error), extra ...string) (int, string, string) {
 	t.Helper()
+	addr := freeAddr(t)
+	app := startRP(t, func(app string) (http.Handler, error) { return build("http://"+addr, app) })
 	var stdout, stderr bytes.Buffer
 	args := append([]string{"-addr", addr, "-login", app + "/login", "-probe", app + "/me",
 		"-redirect-uri", app + "/callback", "-wait", "10s"}, extra...)
@@ -143,20 +115,23 @@ func failing(t *testing.T, out string) []string {
 	return fails
 }
 
-func allCases() []string {
+// caseNames is the names of the plan's cases that keep keeps, in plan order.
+func caseNames(keep func(testCase) bool) []string {
 	var names []string
 	for _, tc := range plan {
-		names = append(names, tc.name)
+		if keep(tc) {
+			names = append(names, tc.name)
+		}
 	}
 	return names
 }
 
+func allCases() []string { return caseNames(func(testCase) bool { return true }) }
+
 func TestMiddlewarePassesEveryCase(t *testing.T) {
-	addr := freeAddr(t)
-	app := startRP(t, middlewareRP("http://"+addr))
 	dir := t.TempDir()
 	jsonFile, junitFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
-	code, out, errOut := check(t, addr, app, "-json", jsonFile, "-junit", junitFile)
+	code, out, errOut := check(t, exampleApp, "-json", jsonFile, "-junit", junitFile)
 	t.Logf("output:\n%s", out)
 	if code != 0 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
@@ -165,7 +140,7 @@ func TestMiddlewarePassesEveryCase(t *testing.T) {
 		t.Fatalf("failing: %v", f)
 	}
 	want := len(plan)
-	if !strings.HasSuffix(out, "\n"+itoa(want)+"/"+itoa(want)+" cases passed\n") {
+	if !strings.HasSuffix(out, fmt.Sprintf("\n%d/%d cases passed\n", want, want)) {
 		t.Fatalf("last line of %q", out)
 	}
 	var rep jsonReport
@@ -183,8 +158,6 @@ func TestMiddlewarePassesEveryCase(t *testing.T) {
 		t.Fatalf("junit: %d tests, %d failures", suites.Tests, suites.Failures)
 	}
 }
-
-func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
 
 func readJSON(t *testing.T, name string, v any) {
 	t.Helper()
@@ -304,44 +277,24 @@ var carelessRPs = []carelessRPTest{
 
 // allBut is every case of the plan except those named.
 func allBut(except ...string) []string {
-	var names []string
-	for _, tc := range plan {
-		if !slices.Contains(except, tc.name) {
-			names = append(names, tc.name)
-		}
-	}
-	return names
+	return caseNames(func(tc testCase) bool { return !slices.Contains(except, tc.name) })
 }
 
 // casesIn is every case of a group.
 func casesIn(group string) []string {
-	var names []string
-	for _, tc := range plan {
-		if tc.group() == group {
-			names = append(names, tc.name)
-		}
-	}
-	return names
+	return caseNames(func(tc testCase) bool { return tc.group() == group })
 }
 
 // casesNeeding is every case whose needs include n.
 func casesNeeding(n needs) []string {
-	var names []string
-	for _, tc := range plan {
-		if tc.needs&n != 0 {
-			names = append(names, tc.name)
-		}
-	}
-	return names
+	return caseNames(func(tc testCase) bool { return tc.needs&n != 0 })
 }
 
 func TestCarelessRPs(t *testing.T) {
 	for _, tc := range carelessRPs {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			addr := freeAddr(t)
-			app := startRP(t, carelessRP("http://"+addr, tc.rp))
-			code, out, errOut := check(t, addr, app)
+			code, out, errOut := check(t, carelessRP(tc.rp))
 			if testing.Verbose() {
 				t.Logf("output:\n%s", out)
 			}
@@ -392,12 +345,7 @@ func TestEveryCaseIsProven(t *testing.T) {
 		}
 		names[c.name] = true
 		// In plan order, and cases of the plan: else TestCarelessRPs could never pass.
-		var inPlan []string
-		for _, tc := range plan {
-			if slices.Contains(c.fails, tc.name) {
-				inPlan = append(inPlan, tc.name)
-			}
-		}
+		inPlan := caseNames(func(tc testCase) bool { return slices.Contains(c.fails, tc.name) })
 		if !slices.Equal(inPlan, c.fails) {
 			t.Errorf("%s: fails %v, not cases of the plan in its order", c.name, c.fails)
 		}
@@ -408,11 +356,9 @@ func TestEveryCaseIsProven(t *testing.T) {
 // exactly the selected cases run, the ID-token cases fail as unobservable, and the JSON and
 // JUnit files say the same as the text.
 func TestOnlyAndReports(t *testing.T) {
-	addr := freeAddr(t)
-	app := startRP(t, carelessRP("http://"+addr, carelessness{flatNoPKCE: true}))
 	dir := t.TempDir()
 	jsonFile, junitFile := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml")
-	code, out, errOut := check(t, addr, app, "-only", `^(claims/(expired|pid-check-digit)|flat-claims/)`,
+	code, out, errOut := check(t, carelessRP(carelessness{flatNoPKCE: true}), "-only", `^(claims/(expired|pid-check-digit)|flat-claims/)`,
 		"-json", jsonFile, "-junit", junitFile)
 	if code != 1 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
@@ -530,8 +476,7 @@ func TestHelp(t *testing.T) {
 // TestBaselineRefused: an RP that refuses every login fails the accept cases and cannot pass a
 // refusal case: its refusals prove nothing.
 func TestBaselineRefused(t *testing.T) {
-	addr := freeAddr(t)
-	app := startRP(t, func(string) (http.Handler, error) {
+	code, out, _ := check(t, func(string, string) (http.Handler, error) {
 		mux := http.NewServeMux()
 		mux.HandleFunc("GET /login", func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, "/callback?state=x", http.StatusFound)
@@ -539,8 +484,7 @@ func TestBaselineRefused(t *testing.T) {
 		mux.HandleFunc("GET /callback", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
 		mux.HandleFunc("GET /me", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusUnauthorized) })
 		return mux, nil
-	})
-	code, out, _ := check(t, addr, app, "-only", "^(accept/es256|signature/tampered|redirect/state-wrong)$")
+	}, "-only", "^(accept/es256|signature/tampered|redirect/state-wrong)$")
 	if code != 1 {
 		t.Fatalf("exit %d", code)
 	}
@@ -557,9 +501,7 @@ func TestBaselineRefused(t *testing.T) {
 // wrong state and a bad signature, passes no case: each refusal is followed by a good login
 // that is refused too, and proves nothing.
 func TestBrokenAfterBaseline(t *testing.T) {
-	addr := freeAddr(t)
-	app := startRP(t, carelessRP("http://"+addr, carelessness{signsInOnce: true, ignoreState: true, skipSignature: true}))
-	code, out, errOut := check(t, addr, app)
+	code, out, errOut := check(t, carelessRP(carelessness{signsInOnce: true, ignoreState: true, skipSignature: true}))
 	if code != 1 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
@@ -583,9 +525,7 @@ func TestBrokenAfterBaseline(t *testing.T) {
 // nonce) but refuses this case's callback before redeeming any code, because it forgot the
 // login when the other browser started one, has not shown that it resists code injection.
 func TestCodeInjectionNeedsTheTokenEndpoint(t *testing.T) {
-	addr := freeAddr(t)
-	app := startRP(t, carelessRP("http://"+addr, carelessness{flatNoPKCE: true, oneLoginAtATime: true}))
-	code, out, errOut := check(t, addr, app, "-only", "^flat-claims/code-injection$")
+	code, out, errOut := check(t, carelessRP(carelessness{flatNoPKCE: true, oneLoginAtATime: true}), "-only", "^flat-claims/code-injection$")
 	if code != 1 {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}

@@ -45,7 +45,7 @@ var plan = []testCase{
 		expect: "sign the citizen in",
 		ref:    "OpenID Connect Core 3.1.3.7; RP test rp-id_token-sig-es256 (old suite)",
 		needs:  needOpenID | needToken200,
-		run:    acceptWith(keyES256),
+		run:    withKey(keyES256, accept),
 	},
 	{
 		name:   "accept/rs256",
@@ -53,7 +53,7 @@ var plan = []testCase{
 		expect: "sign the citizen in",
 		ref:    "OpenID Connect Core 3.1.3.7; RP test oidcc-client-test-idtoken-sig-rs256 (rp-id_token-sig-rs256)",
 		needs:  needOpenID | needToken200,
-		run:    acceptWith(keyRS256),
+		run:    withKey(keyRS256, accept),
 	},
 	{
 		name: "accept/key-rotation",
@@ -72,7 +72,7 @@ var plan = []testCase{
 		expect: "refuse the login",
 		ref:    "OpenID Connect Core 3.1.3.7 (6); RP tests oidcc-client-test-invalid-sig-rs256 and -es256 (rp-id_token-bad-sig-rs256)",
 		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenBadSignature),
+		run:    withKey(keyRS256, refuseTokenFault(mockprovider.TokenBadSignature)),
 	},
 	{
 		name:   "signature/alg-none",
@@ -82,78 +82,16 @@ var plan = []testCase{
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenAlgNone),
 	},
-	{
-		name:   "signature/hs256-pem",
-		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that public key in PEM (SubjectPublicKeyInfo, as -----BEGIN PUBLIC KEY-----)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKey),
-	},
-	{
-		name:   "signature/hs256-der",
-		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with the DER bytes of that public key (SubjectPublicKeyInfo, the bytes inside the PEM)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyDER),
-	},
-	{
-		name:   "signature/hs256-pkcs1-der",
-		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with the PKCS #1 DER bytes of that RSA public key",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyPKCS1),
-	},
-	{
-		name:   "signature/hs256-pkcs1-pem",
-		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with that RSA public key in PKCS #1 PEM (-----BEGIN RSA PUBLIC KEY-----)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyPKCS1PEM),
-	},
-	{
-		name:   "signature/hs256-jwk",
-		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that key's JWK, the JSON text exactly as the JWKS serves it",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyJWK),
-	},
-	{
-		name:   "signature/hs256-ec-point",
-		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with that key's raw EC point (0x04, X, Y: 65 bytes)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyRaw),
-	},
-	{
-		name:   "signature/hs256-rsa-modulus",
-		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with that key's raw modulus (big-endian bytes)",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyRaw),
-	},
-	{
-		name:   "signature/hs256-jwk-x",
-		sends:  "an ID token with alg HS256 under the ES256 key's kid; the HMAC keyed with the base64url text of that key's JWK member x",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyES256, mockprovider.TokenHS256PublicKeyJWKMember),
-	},
-	{
-		name:   "signature/hs256-jwk-n",
-		sends:  "an ID token with alg HS256 under the RS256 key's kid; the HMAC keyed with the base64url text of that key's JWK member n",
-		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
-		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFaultWith(keyRS256, mockprovider.TokenHS256PublicKeyJWKMember),
-	},
+	// alg confusion: HS256 keyed with the provider's public key, in each form an RP may hold it
+	hs256("pem", keyES256, "that public key in PEM (SubjectPublicKeyInfo, as -----BEGIN PUBLIC KEY-----)", mockprovider.TokenHS256PublicKey),
+	hs256("der", keyES256, "the DER bytes of that public key (SubjectPublicKeyInfo, the bytes inside the PEM)", mockprovider.TokenHS256PublicKeyDER),
+	hs256("pkcs1-der", keyRS256, "the PKCS #1 DER bytes of that RSA public key", mockprovider.TokenHS256PublicKeyPKCS1),
+	hs256("pkcs1-pem", keyRS256, "that RSA public key in PKCS #1 PEM (-----BEGIN RSA PUBLIC KEY-----)", mockprovider.TokenHS256PublicKeyPKCS1PEM),
+	hs256("jwk", keyES256, "that key's JWK, the JSON text exactly as the JWKS serves it", mockprovider.TokenHS256PublicKeyJWK),
+	hs256("ec-point", keyES256, "that key's raw EC point (0x04, X, Y: 65 bytes)", mockprovider.TokenHS256PublicKeyRaw),
+	hs256("rsa-modulus", keyRS256, "that key's raw modulus (big-endian bytes)", mockprovider.TokenHS256PublicKeyRaw),
+	hs256("jwk-x", keyES256, "the base64url text of that key's JWK member x", mockprovider.TokenHS256PublicKeyJWKMember),
+	hs256("jwk-n", keyRS256, "the base64url text of that key's JWK member n", mockprovider.TokenHS256PublicKeyJWKMember),
 	{
 		name:   "signature/unknown-kid",
 		sends:  "an ID token signed by a key that is not published, under its own key ID",
@@ -226,38 +164,11 @@ var plan = []testCase{
 		needs:  needOpenID | needToken200,
 		run:    refuseTokenFault(mockprovider.TokenIssuerOtherThaID),
 	},
-	{
-		name:   "claims/iss-suffix",
-		sends:  "an ID token whose iss is the issuer followed by .attacker.invalid (it starts with the issuer)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerSuffix),
-	},
-	{
-		name:   "claims/iss-prefix",
-		sends:  "an ID token whose iss is https://attacker.invalid/ followed by the issuer (it ends with the issuer)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerPrefix),
-	},
-	{
-		name:   "claims/iss-case",
-		sends:  "an ID token whose iss is the issuer with the case of every letter swapped (HTTP://...)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerCase),
-	},
-	{
-		name:   "claims/iss-other-host",
-		sends:  "an ID token whose iss is the issuer with its host replaced by attacker.invalid (scheme, port and path kept)",
-		expect: issExact,
-		ref:    "OpenID Connect Core 3.1.3.7 (2)",
-		needs:  needOpenID | needToken200,
-		run:    refuseTokenFault(mockprovider.TokenIssuerOtherHost),
-	},
+	// an iss that only looks like the issuer
+	issLookalike("suffix", "an ID token whose iss is the issuer followed by .attacker.invalid (it starts with the issuer)", mockprovider.TokenIssuerSuffix),
+	issLookalike("prefix", "an ID token whose iss is https://attacker.invalid/ followed by the issuer (it ends with the issuer)", mockprovider.TokenIssuerPrefix),
+	issLookalike("case", "an ID token whose iss is the issuer with the case of every letter swapped (HTTP://...)", mockprovider.TokenIssuerCase),
+	issLookalike("other-host", "an ID token whose iss is the issuer with its host replaced by attacker.invalid (scheme, port and path kept)", mockprovider.TokenIssuerOtherHost),
 	{
 		name:   "claims/aud-wrong",
 		sends:  "an ID token whose aud is another client (another-client)",
@@ -461,20 +372,48 @@ var plan = []testCase{
 const (
 	headerKeyRef = "OpenID Connect Core 2 (ID tokens should not use jwk, jku, x5c or x5u) and 3.1.3.7 (6) " +
 		"(use the keys provided by the issuer); RFC 8725 3.10"
-	issExact = "refuse the login: iss must equal the issuer exactly (a trailing slash may be tolerated, nothing else)"
 	audExact = "refuse the login: aud must hold the client ID exactly"
 )
 
+// hs256 is a signature/hs256-* case: an ID token with alg HS256 under the kid of the key named
+// (keyES256, keyRS256), its HMAC keyed with that public key as keyedWith says.
+func hs256(name, key, keyedWith string, f mockprovider.TokenFault) testCase {
+	return testCase{
+		name:   "signature/hs256-" + name,
+		sends:  "an ID token with alg HS256 under the " + key + " key's kid; the HMAC keyed with " + keyedWith,
+		expect: "refuse the login: never verify with HMAC what should be verified with a public key, in whatever form the RP holds the key",
+		ref:    "RFC 8725 2.1 and 3.1; OpenID Connect Core 10.1",
+		needs:  needOpenID | needToken200,
+		run:    withKey(key, refuseTokenFault(f)),
+	}
+}
+
+// issLookalike is a claims/iss-* case: an ID token whose iss only looks like the issuer, as
+// sends says.
+func issLookalike(name, sends string, f mockprovider.TokenFault) testCase {
+	return testCase{
+		name:   "claims/iss-" + name,
+		sends:  sends,
+		expect: "refuse the login: iss must equal the issuer exactly (a trailing slash may be tolerated, nothing else)",
+		ref:    "OpenID Connect Core 3.1.3.7 (2)",
+		needs:  needOpenID | needToken200,
+		run:    refuseTokenFault(f),
+	}
+}
+
 // ---- what the cases do
 
-func acceptWith(key string) func(r *runner) outcome {
+// withKey is run with the key named (keyES256, keyRS256) active.
+func withKey(key string, run func(r *runner) outcome) func(r *runner) outcome {
 	return func(r *runner) outcome {
 		if err := r.p.SetActiveKey(r.kids[key]); err != nil {
 			return cannot("%v", err)
 		}
-		return r.login().accepted()
+		return run(r)
 	}
 }
+
+func accept(r *runner) outcome { return r.login().accepted() }
 
 func keyRotation(r *runner) outcome {
 	if a := r.login(); !a.signedIn {
@@ -488,17 +427,6 @@ func keyRotation(r *runner) outcome {
 
 func refuseTokenFault(f mockprovider.TokenFault) func(r *runner) outcome {
 	return func(r *runner) outcome {
-		r.p.QueueTokenFault(f)
-		return r.login().refused()
-	}
-}
-
-// refuseTokenFaultWith is refuseTokenFault with the key named (keyES256, keyRS256) active.
-func refuseTokenFaultWith(key string, f mockprovider.TokenFault) func(r *runner) outcome {
-	return func(r *runner) outcome {
-		if err := r.p.SetActiveKey(r.kids[key]); err != nil {
-			return cannot("%v", err)
-		}
 		r.p.QueueTokenFault(f)
 		return r.login().refused()
 	}

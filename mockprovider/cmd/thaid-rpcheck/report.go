@@ -124,16 +124,11 @@ func seconds(d time.Duration) string { return fmt.Sprintf("%.3f", d.Seconds()) }
 
 func writeJUnit(w io.Writer, results []result) error {
 	out := junitSuites{Name: "thaid-rpcheck", Tests: len(results)}
-	var total time.Duration
+	var total, suiteTime time.Duration
 	var suite *junitSuite
-	var suiteTime time.Duration
 	for _, res := range results {
-		g := res.tc.group()
-		if suite == nil || suite.Name != "thaid-rpcheck."+g {
-			if suite != nil {
-				suite.Time = seconds(suiteTime)
-			}
-			out.Suites = append(out.Suites, junitSuite{Name: "thaid-rpcheck." + g})
+		if name := "thaid-rpcheck." + res.tc.group(); suite == nil || suite.Name != name {
+			out.Suites = append(out.Suites, junitSuite{Name: name})
 			suite, suiteTime = &out.Suites[len(out.Suites)-1], 0
 		}
 		doc := fmt.Sprintf("sends: %s\nexpect: %s\nreference: %s\n", res.tc.sends, res.tc.expect, res.tc.ref)
@@ -150,20 +145,14 @@ func writeJUnit(w io.Writer, results []result) error {
 		suite.Tests++
 		suite.Cases = append(suite.Cases, c)
 		suiteTime += res.took
+		suite.Time = seconds(suiteTime)
 		total += res.took
 	}
-	if suite != nil {
-		suite.Time = seconds(suiteTime)
-	}
 	out.Time = seconds(total)
-	if _, err := io.WriteString(w, xml.Header); err != nil {
+	b, err := xml.MarshalIndent(out, "", "  ")
+	if err != nil {
 		return err
 	}
-	enc := xml.NewEncoder(w)
-	enc.Indent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := io.WriteString(w, "\n")
+	_, err = fmt.Fprintf(w, "%s%s\n", xml.Header, b)
 	return err
 }

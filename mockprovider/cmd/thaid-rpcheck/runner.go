@@ -17,7 +17,7 @@ import (
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// Key names for acceptWith.
+// Key names for withKey.
 const (
 	keyES256 = "ES256"
 	keyRS256 = "RS256"
