@@ -541,34 +541,3 @@ func TestExchangeLoginWithoutNonce(t *testing.T) {
 		}
 	}
 }
-
-// TestTokenResponseOddities: both expiry spellings, a token type other than
-// Bearer (kept as sent: the token is the provider's, thaid only passes it on)
-// and token fields that never become claims.
-func TestTokenResponseOddities(t *testing.T) {
-	now := newTestClock().Now()
-	tests := []struct {
-		name       string
-		body       string
-		wantExpiry time.Time
-		wantType   string
-	}{
-		{name: "expires_in wins over expire_in", body: `{"access_token":"at","expires_in":60,"expire_in":900}`, wantExpiry: now.Add(time.Minute)},
-		{name: "expires_in null, expire_in used", body: `{"access_token":"at","expires_in":null,"expire_in":900}`, wantExpiry: now.Add(15 * time.Minute)},
-		{name: "token_type DPoP kept", body: `{"access_token":"at","token_type":"DPoP"}`, wantType: "DPoP"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			tr, err := decodeTokenResponse([]byte(tt.body), now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !tr.token.Expiry.Equal(tt.wantExpiry) || tr.token.TokenType != tt.wantType || len(tr.claims) != 0 {
-				t.Fatalf("token %s, claims %v", tr.token, tr.claims)
-			}
-		})
-	}
-	if _, err := decodeTokenResponse([]byte(`{"access_token":"at","expires_in":"x","expire_in":900}`), now); !errors.Is(err, ErrMalformedResponse) {
-		t.Fatalf("a bad expires_in beside a good expire_in: %v, want ErrMalformedResponse", err)
-	}
-}
