@@ -156,7 +156,6 @@ type Config struct {
 type Client struct {
 	cfg        Config
 	hc         *http.Client // cfg.HTTPClient without redirects, for token/introspect/revoke
-	now        func() time.Time
 	wantOpenID bool
 	keys       *keySet // nil without Provider.JWKSURL
 }
@@ -195,12 +194,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		cfg:        cfg,
-		now:        cfg.Now,
 		wantOpenID: slices.Contains(cfg.Scopes, ScopeOpenID),
 		hc:         noRedirects(cfg.HTTPClient),
 	}
 	if cfg.Provider.JWKSURL != "" {
-		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: c.now, algs: algs,
+		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: cfg.Now, algs: algs,
 			ttl: cfg.JWKSCacheTTL, refreshInterval: cfg.JWKSRefreshInterval, fetchTimeout: DefaultHTTPTimeout}
 	}
 	return c, nil

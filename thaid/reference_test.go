@@ -59,7 +59,7 @@ func reference(c *Client, issuer string) *oidc.IDTokenVerifier {
 	v := oidc.NewVerifier(issuer, oidc.NewRemoteKeySet(ctx, c.cfg.Provider.JWKSURL), &oidc.Config{
 		ClientID:             c.cfg.ClientID,
 		SupportedSigningAlgs: algs,
-		Now:                  func() time.Time { return c.now().Add(-c.cfg.Leeway) },
+		Now:                  func() time.Time { return c.cfg.Now().Add(-c.cfg.Leeway) },
 	})
 	v2, _ := references.LoadOrStore(key, v)
 	return v2.(*oidc.IDTokenVerifier)
