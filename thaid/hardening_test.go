@@ -124,7 +124,7 @@ func TestPIDErrorMasksEveryScript(t *testing.T) {
 func TestRefreshRefusesAnotherSubject(t *testing.T) {
 	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
-	op := newTestOP(t, k)
+	te := newTokenEndpoint(t, k)
 	for _, tc := range []struct {
 		name string
 		sub  string
@@ -134,15 +134,13 @@ func TestRefreshRefusesAnotherSubject(t *testing.T) {
 		{"another subject", "someone-else", ErrInvalidToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cl := op.claims(clock.Now(), "")
+			cl := te.claims(clock.Now(), "")
 			delete(cl, "nonce")
 			cl["sub"] = tc.sub
 			idt := sign(t, k, cl)
-			tokSrv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK,
-				`{"access_token":"a2","token_type":"Bearer","expires_in":900,"id_token":"`+idt+`"}`)))
-			t.Cleanup(tokSrv.Close)
-			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.TokenURL = tokSrv.URL })
-			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, op.claims(clock.Now(), "n"))}
+			te.answer = jsonAnswer(http.StatusOK, `{"access_token":"a2","token_type":"Bearer","expires_in":900,"id_token":"`+idt+`"}`)
+			c := newTestClient(t, te.testOP, clock)
+			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, te.claims(clock.Now(), "n"))}
 			login, err := verifyChecked(t, c, old.IDToken, "", "n")
 			if err != nil {
 				t.Fatal(err)
