@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -22,16 +23,11 @@ func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
 	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
 	op := newTestOP(t, k)
-	var (
-		mu      sync.Mutex
-		stalled = true
-	)
+	var stalled atomic.Bool
+	stalled.Store(true)
 	release := make(chan struct{})
 	op.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		s := stalled
-		mu.Unlock()
-		if s {
+		if stalled.Load() {
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
 			select {
@@ -53,9 +49,7 @@ func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
 	if !errors.Is(err, ErrProviderUnavailable) {
 		t.Fatalf("stalled JWKS: %v, want ErrProviderUnavailable", err)
 	}
-	mu.Lock()
-	stalled = false
-	mu.Unlock()
+	stalled.Store(false)
 	// Bounded wait: the stalled download gives up after 200 ms; a later call fetches anew.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
