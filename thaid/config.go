@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -271,9 +272,7 @@ func validateStatic(cfg *Config) error {
 		if *d.v < 0 {
 			return wrapf(ErrInvalidConfig, "%s %v is negative", d.name, *d.v)
 		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
+		*d.v = cmp.Or(*d.v, d.def)
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = defaultHTTPClient()

@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -246,10 +247,7 @@ func TestAPIKeyHeaderName(t *testing.T) {
 			if err := c.Revoke(context.Background(), "tok"); err != nil {
 				t.Fatal(err)
 			}
-			want := name
-			if want == "" {
-				want = DefaultAPIKeyHeader
-			}
+			want := cmp.Or(name, DefaultAPIKeyHeader)
 			if got.Get(want) != "KEY-1" {
 				t.Errorf("header %s = %q", want, got.Get(want))
 			}

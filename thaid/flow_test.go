@@ -1,6 +1,7 @@
 package thaid_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -169,10 +170,7 @@ func TestLoginHappyPath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pid := tt.pid
-			if pid == "" {
-				pid = pidThanawat
-			}
+			pid := cmp.Or(tt.pid, pidThanawat)
 			id := res.Identity
 			if id.PID.Digits() != pid || id.Verified != tt.verified || id.DisplayName() == "" {
 				t.Fatalf("identity %v (verified %t)", id, id.Verified)
