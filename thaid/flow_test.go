@@ -313,10 +313,8 @@ func TestKeyRotationDuringLogins(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				t.Fatalf("%s: login across rotation: %v", alg, err)
-			}
+		if err := errors.Join(errs...); err != nil {
+			t.Fatalf("%s: login across rotation: %v", alg, err)
 		}
 		if n := len(e.op.RequestsTo(mockprovider.EndpointJWKS)); n != 2 {
 			t.Fatalf("%s: %d JWKS fetches, want 2", alg, n)

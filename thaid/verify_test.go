@@ -225,23 +225,17 @@ func TestJWKSConcurrentUnknownKid(t *testing.T) {
 	raw2 := sign(t, k2, op.claims(clock.Now(), "n"))
 	raw1 := sign(t, k1, op.claims(clock.Now(), "n"))
 	var wg sync.WaitGroup
-	errs := make(chan error, 40)
-	for i := 0; i < 40; i++ {
+	errs := make([]error, 40)
+	for i := range errs {
 		raw := raw2
 		if i%4 == 0 {
 			raw = raw1
 		}
-		wg.Go(func() {
-			_, err := c.VerifyIDToken(ctx, raw, "", "n")
-			errs <- err
-		})
+		wg.Go(func() { _, errs[i] = c.VerifyIDToken(ctx, raw, "", "n") })
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 	if got := op.jwksHits.Load(); got != 2 {
 		t.Fatalf("%d JWKS fetches, want 2 (initial + one shared refetch)", got)
