@@ -3,6 +3,7 @@ package thaid
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -94,19 +95,14 @@ func TestVerifyIDToken(t *testing.T) {
 	}
 	clients := map[string]*Client{}
 	client := func(optional bool, algs []string) *Client {
-		k := strings.Join(algs, ",")
-		if optional {
-			k += "+optional"
+		k := fmt.Sprint(optional, algs)
+		if clients[k] == nil {
+			clients[k] = newTestClient(t, op, clock, func(cfg *Config) {
+				cfg.NonceOptional = optional
+				cfg.Provider.SigningAlgs = algs
+			})
 		}
-		if c := clients[k]; c != nil {
-			return c
-		}
-		c := newTestClient(t, op, clock, func(cfg *Config) {
-			cfg.NonceOptional = optional
-			cfg.Provider.SigningAlgs = algs
-		})
-		clients[k] = c
-		return c
+		return clients[k]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
