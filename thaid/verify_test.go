@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -255,11 +256,7 @@ func TestJWKSErrors(t *testing.T) {
 			op := newTestOP(t, k1)
 			op.setStatus(tt.st)
 			clock := newTestClock()
-			c := newTestClient(t, op, clock, func(cfg *Config) {
-				if tt.url != "" {
-					cfg.Provider.JWKSURL = tt.url
-				}
-			})
+			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.JWKSURL = cmp.Or(tt.url, cfg.Provider.JWKSURL) })
 			_, err := c.VerifyIDToken(context.Background(), sign(t, k1, op.claims(clock.Now(), "n")), "", "n")
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
