@@ -183,7 +183,7 @@ func TestAuthCodeURL(t *testing.T) {
 		got.Get("tenant") != "t" || strings.Join(got["login_hint"], ",") != "b" || got.Has("nonce") {
 		t.Errorf("URL %s", u)
 	}
-	for _, out := range []string{l.String(), strings.Join([]string{l.GoString()}, "")} {
+	for _, out := range []string{l.String(), l.GoString()} {
 		if strings.Contains(out, l.Nonce) || strings.Contains(out, l.CodeVerifier) {
 			t.Fatalf("Login prints secrets: %s", out)
 		}
