@@ -63,18 +63,15 @@ func (id *Identity) DisplayName() string {
 	return joinNonEmpty(id.TitleEN, id.GivenNameEN, id.MiddleNameEN, id.FamilyNameEN)
 }
 
+// joinNonEmpty joins the parts that are not blank, trimmed, with single spaces.
 func joinNonEmpty(parts ...string) string {
-	var b strings.Builder
+	kept := make([]string, 0, len(parts))
 	for _, p := range parts {
-		if p = strings.TrimSpace(p); p == "" {
-			continue
+		if p = strings.TrimSpace(p); p != "" {
+			kept = append(kept, p)
 		}
-		if b.Len() > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(p)
 	}
-	return b.String()
+	return strings.Join(kept, " ")
 }
 
 // String returns a summary that is safe to log: masked PID and subject, issuer,

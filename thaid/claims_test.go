@@ -12,6 +12,13 @@ import (
 )
 
 func TestDecodeClaims(t *testing.T) {
+	wantIAL := func(want string) func(t *testing.T, id *Identity) {
+		return func(t *testing.T, id *Identity) {
+			if id.IAL != want {
+				t.Fatalf("IAL = %q", id.IAL)
+			}
+		}
+	}
 	tests := []struct {
 		name    string
 		json    string
@@ -43,24 +50,8 @@ func TestDecodeClaims(t *testing.T) {
 				}
 			},
 		},
-		{
-			name: "IAL as number",
-			json: `{"ial":2.3}`,
-			check: func(t *testing.T, id *Identity) {
-				if id.IAL != "2.3" {
-					t.Fatalf("IAL = %q", id.IAL)
-				}
-			},
-		},
-		{
-			name: "IAL as integer",
-			json: `{"ial":2}`,
-			check: func(t *testing.T, id *Identity) {
-				if id.IAL != "2" {
-					t.Fatalf("IAL = %q", id.IAL)
-				}
-			},
-		},
+		{name: "IAL as number", json: `{"ial":2.3}`, check: wantIAL("2.3")},
+		{name: "IAL as integer", json: `{"ial":2}`, check: wantIAL("2")},
 		{
 			name: "address object with formatted",
 			json: `{"address":{"formatted":"1 ถนนราชดำเนิน","province":"กรุงเทพมหานคร","postal_code":"10200"}}`,

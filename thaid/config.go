@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -156,7 +157,6 @@ type Config struct {
 type Client struct {
 	cfg        Config
 	hc         *http.Client // cfg.HTTPClient without redirects, for token/introspect/revoke
-	now        func() time.Time
 	wantOpenID bool
 	keys       *keySet // nil without Provider.JWKSURL
 }
@@ -195,12 +195,11 @@ func New(ctx context.Context, cfg Config) (*Client, error) {
 	}
 	c := &Client{
 		cfg:        cfg,
-		now:        cfg.Now,
 		wantOpenID: slices.Contains(cfg.Scopes, ScopeOpenID),
 		hc:         noRedirects(cfg.HTTPClient),
 	}
 	if cfg.Provider.JWKSURL != "" {
-		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: c.now, algs: algs,
+		c.keys = &keySet{url: cfg.Provider.JWKSURL, hc: cfg.HTTPClient, now: cfg.Now, algs: algs,
 			ttl: cfg.JWKSCacheTTL, refreshInterval: cfg.JWKSRefreshInterval, fetchTimeout: DefaultHTTPTimeout}
 	}
 	return c, nil
@@ -273,9 +272,7 @@ func validateStatic(cfg *Config) error {
 		if *d.v < 0 {
 			return wrapf(ErrInvalidConfig, "%s %v is negative", d.name, *d.v)
 		}
-		if *d.v == 0 {
-			*d.v = d.def
-		}
+		*d.v = cmp.Or(*d.v, d.def)
 	}
 	if cfg.HTTPClient == nil {
 		cfg.HTTPClient = defaultHTTPClient()

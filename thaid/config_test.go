@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -182,7 +183,7 @@ func TestAuthCodeURL(t *testing.T) {
 		got.Get("tenant") != "t" || strings.Join(got["login_hint"], ",") != "b" || got.Has("nonce") {
 		t.Errorf("URL %s", u)
 	}
-	for _, out := range []string{l.String(), strings.Join([]string{l.GoString()}, "")} {
+	for _, out := range []string{l.String(), l.GoString()} {
 		if strings.Contains(out, l.Nonce) || strings.Contains(out, l.CodeVerifier) {
 			t.Fatalf("Login prints secrets: %s", out)
 		}
@@ -246,10 +247,7 @@ func TestAPIKeyHeaderName(t *testing.T) {
 			if err := c.Revoke(context.Background(), "tok"); err != nil {
 				t.Fatal(err)
 			}
-			want := name
-			if want == "" {
-				want = DefaultAPIKeyHeader
-			}
+			want := cmp.Or(name, DefaultAPIKeyHeader)
 			if got.Get(want) != "KEY-1" {
 				t.Errorf("header %s = %q", want, got.Get(want))
 			}

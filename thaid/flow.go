@@ -57,7 +57,7 @@ type Result struct {
 // NewLogin starts a login attempt: a fresh state, nonce and PKCE verifier
 // from crypto/rand (256 bits each), and the creation time.
 func (c *Client) NewLogin() (*Login, error) {
-	l := &Login{CreatedAt: c.now()}
+	l := &Login{CreatedAt: c.cfg.Now()}
 	for _, v := range []*string{&l.State, &l.Nonce, &l.CodeVerifier} {
 		var b [32]byte
 		if _, err := rand.Read(b[:]); err != nil {
@@ -129,7 +129,7 @@ func (c *Client) Exchange(ctx context.Context, l *Login, query url.Values) (*Res
 	if code := query.Get("error"); code != "" {
 		return nil, &Error{Code: code, Description: query.Get("error_description"), URI: query.Get("error_uri")}
 	}
-	if age := c.now().Sub(l.CreatedAt); age > c.cfg.LoginTTL {
+	if age := c.cfg.Now().Sub(l.CreatedAt); age > c.cfg.LoginTTL {
 		return nil, wrapf(ErrLoginExpired, "login is %s old, limit %s", age.Round(time.Second), c.cfg.LoginTTL)
 	}
 	code := query.Get("code")

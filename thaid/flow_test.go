@@ -1,6 +1,7 @@
 package thaid_test
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -169,10 +170,7 @@ func TestLoginHappyPath(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			pid := tt.pid
-			if pid == "" {
-				pid = pidThanawat
-			}
+			pid := cmp.Or(tt.pid, pidThanawat)
 			id := res.Identity
 			if id.PID.Digits() != pid || id.Verified != tt.verified || id.DisplayName() == "" {
 				t.Fatalf("identity %v (verified %t)", id, id.Verified)
@@ -315,10 +313,8 @@ func TestKeyRotationDuringLogins(t *testing.T) {
 			})
 		}
 		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				t.Fatalf("%s: login across rotation: %v", alg, err)
-			}
+		if err := errors.Join(errs...); err != nil {
+			t.Fatalf("%s: login across rotation: %v", alg, err)
 		}
 		if n := len(e.op.RequestsTo(mockprovider.EndpointJWKS)); n != 2 {
 			t.Fatalf("%s: %d JWKS fetches, want 2", alg, n)

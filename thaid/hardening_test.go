@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -22,16 +23,11 @@ func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
 	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
 	op := newTestOP(t, k)
-	var (
-		mu      sync.Mutex
-		stalled = true
-	)
+	var stalled atomic.Bool
+	stalled.Store(true)
 	release := make(chan struct{})
 	op.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		mu.Lock()
-		s := stalled
-		mu.Unlock()
-		if s {
+		if stalled.Load() {
 			w.WriteHeader(http.StatusOK)
 			w.(http.Flusher).Flush()
 			select {
@@ -53,9 +49,7 @@ func TestJWKSStalledFetchIsAbandoned(t *testing.T) {
 	if !errors.Is(err, ErrProviderUnavailable) {
 		t.Fatalf("stalled JWKS: %v, want ErrProviderUnavailable", err)
 	}
-	mu.Lock()
-	stalled = false
-	mu.Unlock()
+	stalled.Store(false)
 	// Bounded wait: the stalled download gives up after 200 ms; a later call fetches anew.
 	deadline := time.Now().Add(5 * time.Second)
 	for {
@@ -124,7 +118,7 @@ func TestPIDErrorMasksEveryScript(t *testing.T) {
 func TestRefreshRefusesAnotherSubject(t *testing.T) {
 	clock := newTestClock()
 	k := newTestKey(t, "k1", "ES256")
-	op := newTestOP(t, k)
+	te := newTokenEndpoint(t, k)
 	for _, tc := range []struct {
 		name string
 		sub  string
@@ -134,15 +128,13 @@ func TestRefreshRefusesAnotherSubject(t *testing.T) {
 		{"another subject", "someone-else", ErrInvalidToken},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cl := op.claims(clock.Now(), "")
+			cl := te.claims(clock.Now(), "")
 			delete(cl, "nonce")
 			cl["sub"] = tc.sub
 			idt := sign(t, k, cl)
-			tokSrv := httptest.NewServer(http.HandlerFunc(jsonAnswer(http.StatusOK,
-				`{"access_token":"a2","token_type":"Bearer","expires_in":900,"id_token":"`+idt+`"}`)))
-			t.Cleanup(tokSrv.Close)
-			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.TokenURL = tokSrv.URL })
-			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, op.claims(clock.Now(), "n"))}
+			te.answer = jsonAnswer(http.StatusOK, `{"access_token":"a2","token_type":"Bearer","expires_in":900,"id_token":"`+idt+`"}`)
+			c := newTestClient(t, te.testOP, clock)
+			old := &Token{AccessToken: "a1", RefreshToken: "r1", IDToken: sign(t, k, te.claims(clock.Now(), "n"))}
 			login, err := verifyChecked(t, c, old.IDToken, "", "n")
 			if err != nil {
 				t.Fatal(err)

@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -107,9 +108,7 @@ func errorFromBody(status int, contentType string, body []byte) error {
 		return nil
 	}
 	mt, _, _ := mime.ParseMediaType(contentType)
-	if mt == "" {
-		mt = "no content type"
-	}
+	mt = cmp.Or(mt, "no content type")
 	if status >= 500 {
 		return &Error{StatusCode: status, Description: "server answered HTTP " + http.StatusText(status) + " (" + mt + ")"}
 	}

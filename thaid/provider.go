@@ -1,6 +1,7 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -85,9 +86,7 @@ func Discover(ctx context.Context, issuer string, hc *http.Client) (Provider, er
 	if err := json.Unmarshal(body, &doc); err != nil {
 		return Provider{}, wrapf(ErrMalformedResponse, "discovery document: %v", err)
 	}
-	if doc.Issuer == "" {
-		doc.Issuer = issuer
-	}
+	doc.Issuer = cmp.Or(doc.Issuer, issuer)
 	if !sameIssuer(doc.Issuer, issuer) {
 		return Provider{}, wrapf(ErrIssuerMismatch, "discovery at %q announces issuer %q", issuer, doc.Issuer)
 	}

@@ -59,7 +59,7 @@ func reference(c *Client, issuer string) *oidc.IDTokenVerifier {
 	v := oidc.NewVerifier(issuer, oidc.NewRemoteKeySet(ctx, c.cfg.Provider.JWKSURL), &oidc.Config{
 		ClientID:             c.cfg.ClientID,
 		SupportedSigningAlgs: algs,
-		Now:                  func() time.Time { return c.now().Add(-c.cfg.Leeway) },
+		Now:                  func() time.Time { return c.cfg.Now().Add(-c.cfg.Leeway) },
 	})
 	v2, _ := references.LoadOrStore(key, v)
 	return v2.(*oidc.IDTokenVerifier)
@@ -72,17 +72,11 @@ func reference(c *Client, issuer string) *oidc.IDTokenVerifier {
 func goOIDCVerify(c *Client, raw string) error {
 	_, err := reference(c, c.cfg.Provider.Issuer).Verify(context.Background(), raw)
 	if err != nil {
-		if iss := tokenIssuer(raw); iss != c.cfg.Provider.Issuer && sameIssuer(iss, c.cfg.Provider.Issuer) {
+		if iss, _ := tokenPayload(raw)["iss"].(string); iss != c.cfg.Provider.Issuer && sameIssuer(iss, c.cfg.Provider.Issuer) {
 			_, err = reference(c, iss).Verify(context.Background(), raw)
 		}
 	}
 	return err
-}
-
-// tokenIssuer returns the iss of raw's payload, unverified ("" when there is none to read).
-func tokenIssuer(raw string) string {
-	iss, _ := tokenPayload(raw)["iss"].(string)
-	return iss
 }
 
 // distributedClaims reports whether raw's payload has a member of OpenID Connect's aggregated

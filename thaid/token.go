@@ -69,7 +69,7 @@ func (c *Client) tokenRequest(ctx context.Context, form url.Values) (*tokenRespo
 	if err != nil {
 		return nil, err
 	}
-	return decodeTokenResponse(body, c.now())
+	return decodeTokenResponse(body, c.cfg.Now())
 }
 
 // tokenResponse is a decoded token-endpoint answer.

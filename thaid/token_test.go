@@ -17,6 +17,7 @@ func TestDecodeTokenResponse(t *testing.T) {
 		name       string
 		body       string
 		wantExpiry time.Time
+		wantType   string
 		wantScopes []string
 		wantClaims map[string]any
 		wantErr    error
@@ -26,6 +27,7 @@ func TestDecodeTokenResponse(t *testing.T) {
 			body: `{"expire_in":1612857374,"access_token":"at","refresh_token":"rt","token_type":"Bearer",
 				"scope":"pid name","pid":"1101700230708","name":"นาย สมชาย ใจดี"}`,
 			wantExpiry: time.Unix(1612857374, 0),
+			wantType:   "Bearer",
 			wantScopes: []string{"pid", "name"},
 			wantClaims: map[string]any{"pid": "1101700230708", "name": "นาย สมชาย ใจดี"},
 		},
@@ -33,6 +35,10 @@ func TestDecodeTokenResponse(t *testing.T) {
 		{name: "relative expire_in", body: `{"access_token":"at","expire_in":900}`, wantExpiry: now.Add(15 * time.Minute)},
 		{name: "absolute expires_in", body: `{"access_token":"at","expires_in":1800000000}`, wantExpiry: time.Unix(1800000000, 0)},
 		{name: "expires_in as string", body: `{"access_token":"at","expires_in":"900"}`, wantExpiry: now.Add(15 * time.Minute)},
+		{name: "expires_in wins over expire_in", body: `{"access_token":"at","expires_in":60,"expire_in":900}`, wantExpiry: now.Add(time.Minute)},
+		{name: "expires_in null, expire_in used", body: `{"access_token":"at","expires_in":null,"expire_in":900}`, wantExpiry: now.Add(15 * time.Minute)},
+		// A token type other than Bearer is kept as sent: the token is the provider's, thaid only passes it on.
+		{name: "token_type DPoP kept", body: `{"access_token":"at","token_type":"DPoP"}`, wantType: "DPoP"},
 		{name: "no expiry", body: `{"access_token":"at"}`},
 		{name: "zero expiry", body: `{"access_token":"at","expires_in":0}`},
 		{name: "scope array", body: `{"access_token":"at","scope":["openid","pid"]}`, wantScopes: []string{"openid", "pid"}},
@@ -42,6 +48,7 @@ func TestDecodeTokenResponse(t *testing.T) {
 		{name: "negative expiry", body: `{"access_token":"at","expires_in":-5}`, wantErr: ErrMalformedResponse},
 		{name: "huge expiry", body: `{"access_token":"at","expire_in":1e300}`, wantErr: ErrMalformedResponse},
 		{name: "expiry text", body: `{"access_token":"at","expires_in":"soon"}`, wantErr: ErrMalformedResponse},
+		{name: "a bad expires_in beside a good expire_in", body: `{"access_token":"at","expires_in":"x","expire_in":900}`, wantErr: ErrMalformedResponse},
 		{name: "expiry bool", body: `{"access_token":"at","expires_in":true}`, wantErr: ErrMalformedResponse},
 		{name: "scope number", body: `{"access_token":"at","scope":1}`, wantErr: ErrMalformedResponse},
 		{name: "not JSON", body: `<html>Bad data request</html>`, wantErr: ErrMalformedResponse},
@@ -60,8 +67,8 @@ func TestDecodeTokenResponse(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if tr.token.AccessToken != "at" || !tr.token.Expiry.Equal(tt.wantExpiry) {
-				t.Fatalf("token %+v, want expiry %v", tr.token, tt.wantExpiry)
+			if tr.token.AccessToken != "at" || !tr.token.Expiry.Equal(tt.wantExpiry) || tr.token.TokenType != tt.wantType {
+				t.Fatalf("token %+v, want expiry %v and type %q", tr.token, tt.wantExpiry, tt.wantType)
 			}
 			if !reflect.DeepEqual(tr.token.Scopes, tt.wantScopes) {
 				t.Fatalf("scopes %q, want %q", tr.token.Scopes, tt.wantScopes)

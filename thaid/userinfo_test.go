@@ -91,9 +91,10 @@ func TestPIDNeverFromSub(t *testing.T) {
 // TestUserInfoAnswers: each kind of answer from a userinfo endpoint (a test server).
 func TestUserInfoAnswers(t *testing.T) {
 	const badPID = "1101700230709" // wrong check digit
-	jsonBody := func(body string) func(w http.ResponseWriter) {
+	jsonBody := func(status int, body string) func(w http.ResponseWriter) {
 		return func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(status)
 			fmt.Fprint(w, body)
 		}
 	}
@@ -103,7 +104,7 @@ func TestUserInfoAnswers(t *testing.T) {
 		want   error
 		check  func(t *testing.T, id *thaid.Identity, err error)
 	}{
-		{"claims", jsonBody(`{"sub":"1101700230708","pid":"1101700230708","address":{"formatted":"99 หมู่ 1"},"ial":2.3,"extra":true}`),
+		{"claims", jsonBody(http.StatusOK, `{"sub":"1101700230708","pid":"1101700230708","address":{"formatted":"99 หมู่ 1"},"ial":2.3,"extra":true}`),
 			nil, func(t *testing.T, id *thaid.Identity, _ error) {
 				if id.Verified || id.PID.Digits() != "1101700230708" || id.Address.Formatted != "99 หมู่ 1" || id.IAL != "2.3" || id.Raw["extra"] != true {
 					t.Errorf("identity %v", id)
@@ -113,23 +114,19 @@ func TestUserInfoAnswers(t *testing.T) {
 			w.Header().Set("WWW-Authenticate", `Bearer realm="x", error="invalid_token", error_description="expired"`)
 			w.WriteHeader(http.StatusUnauthorized)
 		}, thaid.ErrInvalidAccessToken, nil},
-		{"JSON error", func(w http.ResponseWriter) {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusUnauthorized)
-			fmt.Fprint(w, `{"error":"invalid_token"}`)
-		}, thaid.ErrInvalidAccessToken, nil},
+		{"JSON error", jsonBody(http.StatusUnauthorized, `{"error":"invalid_token"}`), thaid.ErrInvalidAccessToken, nil},
 		{"5xx", func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, thaid.ErrProviderUnavailable, nil},
-		{"not an object", jsonBody(`["a"]`), thaid.ErrMalformedResponse, nil},
+		{"not an object", jsonBody(http.StatusOK, `["a"]`), thaid.ErrMalformedResponse, nil},
 		{"signed JWT", func(w http.ResponseWriter) {
 			w.Header().Set("Content-Type", "application/jwt")
 			fmt.Fprint(w, `eyJhbGciOiJFUzI1NiJ9.e30.c2ln`)
 		}, thaid.ErrMalformedResponse, nil},
-		{"invalid pid", jsonBody(fmt.Sprintf(`{"sub":"x","pid":%q}`, badPID)), thaid.ErrInvalidPID, func(t *testing.T, _ *thaid.Identity, err error) {
+		{"invalid pid", jsonBody(http.StatusOK, fmt.Sprintf(`{"sub":"x","pid":%q}`, badPID)), thaid.ErrInvalidPID, func(t *testing.T, _ *thaid.Identity, err error) {
 			if strings.Contains(err.Error(), badPID) {
 				t.Errorf("error shows the PID: %v", err)
 			}
 		}},
-		{"claim of the wrong type", jsonBody(`{"sub":"x","name":7}`), thaid.ErrInvalidClaim, nil},
+		{"claim of the wrong type", jsonBody(http.StatusOK, `{"sub":"x","name":7}`), thaid.ErrInvalidClaim, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var gotAuth, gotMethod string

@@ -134,7 +134,7 @@ func (c *Client) checkClaims(m map[string]any, alg, accessToken, nonce string) e
 	if err := c.checkAudience(m); err != nil {
 		return err
 	}
-	now := c.now()
+	now := c.cfg.Now()
 	leeway := c.cfg.Leeway
 	for _, name := range []string{"exp", "nbf", "iat"} {
 		if v, ok := m[name]; ok && v == nil {

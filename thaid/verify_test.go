@@ -1,8 +1,10 @@
 package thaid
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -94,19 +96,14 @@ func TestVerifyIDToken(t *testing.T) {
 	}
 	clients := map[string]*Client{}
 	client := func(optional bool, algs []string) *Client {
-		k := strings.Join(algs, ",")
-		if optional {
-			k += "+optional"
+		k := fmt.Sprint(optional, algs)
+		if clients[k] == nil {
+			clients[k] = newTestClient(t, op, clock, func(cfg *Config) {
+				cfg.NonceOptional = optional
+				cfg.Provider.SigningAlgs = algs
+			})
 		}
-		if c := clients[k]; c != nil {
-			return c
-		}
-		c := newTestClient(t, op, clock, func(cfg *Config) {
-			cfg.NonceOptional = optional
-			cfg.Provider.SigningAlgs = algs
-		})
-		clients[k] = c
-		return c
+		return clients[k]
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -225,23 +222,17 @@ func TestJWKSConcurrentUnknownKid(t *testing.T) {
 	raw2 := sign(t, k2, op.claims(clock.Now(), "n"))
 	raw1 := sign(t, k1, op.claims(clock.Now(), "n"))
 	var wg sync.WaitGroup
-	errs := make(chan error, 40)
-	for i := 0; i < 40; i++ {
+	errs := make([]error, 40)
+	for i := range errs {
 		raw := raw2
 		if i%4 == 0 {
 			raw = raw1
 		}
-		wg.Go(func() {
-			_, err := c.VerifyIDToken(ctx, raw, "", "n")
-			errs <- err
-		})
+		wg.Go(func() { _, errs[i] = c.VerifyIDToken(ctx, raw, "", "n") })
 	}
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Fatal(err)
-		}
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
 	}
 	if got := op.jwksHits.Load(); got != 2 {
 		t.Fatalf("%d JWKS fetches, want 2 (initial + one shared refetch)", got)
@@ -265,11 +256,7 @@ func TestJWKSErrors(t *testing.T) {
 			op := newTestOP(t, k1)
 			op.setStatus(tt.st)
 			clock := newTestClock()
-			c := newTestClient(t, op, clock, func(cfg *Config) {
-				if tt.url != "" {
-					cfg.Provider.JWKSURL = tt.url
-				}
-			})
+			c := newTestClient(t, op, clock, func(cfg *Config) { cfg.Provider.JWKSURL = cmp.Or(tt.url, cfg.Provider.JWKSURL) })
 			_, err := c.VerifyIDToken(context.Background(), sign(t, k1, op.claims(clock.Now(), "n")), "", "n")
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err %v, want %v", err, tt.want)
