@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
@@ -75,9 +74,7 @@ func TestDefaultPrefix(t *testing.T) {
 	rdb := testRedis(t)
 	st := redisstore.New(rdb, "")
 	ctx := context.Background()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	key := "s:" + hex.EncodeToString(b)
+	key := "s:" + rand.Text()
 	if ok, err := st.Add(ctx, key, []byte("v"), time.Minute); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
