@@ -15,12 +15,10 @@ const idBytes = 32
 const idLen = (idBytes*8 + 5) / 6
 
 // newID returns a fresh opaque random ID of 256 bits, base64url-encoded.
-func newID() (string, error) {
+func newID() string {
 	var b [idBytes]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", err
-	}
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	rand.Read(b[:]) // never fails: it crashes the program instead (Go 1.24 and later)
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // strictB64 decodes a session cookie's value: one spelling per value (the unused bits of the

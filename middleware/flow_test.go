@@ -47,6 +47,7 @@ func (s *syncBuffer) String() string {
 type testApp struct {
 	t         *testing.T
 	p         *mockprovider.Server
+	clock     *testclock.Clock // nil: real time
 	auth      *middleware.Auth
 	client    *thaid.Client
 	srv       *httptest.Server
@@ -60,10 +61,13 @@ type testApp struct {
 }
 
 type appOptions struct {
+	// mock: the tests of a refresh after expiry give RefreshTokenTTL an hour. The recorded
+	// sandbox's refresh token lives 15 min, as long as the access token, so a refresh after
+	// expiry could never succeed against it; those tests are about refresh, not that lifetime.
 	mock       mockprovider.Options
 	cfg        middleware.Config // Client, Logger, ErrorHandler are filled in
 	timeout    time.Duration     // thaid HTTP client timeout; 0 = 5 s
-	clock      *testclock.Clock  // nil = real time
+	clock      bool              // a test clock (app.clock) instead of real time
 	provider   *mockprovider.Server
 	thaidScope []string
 	tls        bool // serve the app and the mock over HTTPS (httptest certificates)
@@ -74,10 +78,11 @@ func newApp(t *testing.T, o appOptions) *testApp {
 	if o.mock.Logger == nil {
 		o.mock.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	if o.clock != nil {
-		o.mock.Now = o.clock.Now
-	}
 	app := &testApp{t: t, logs: &syncBuffer{}, errs: make(chan error, 1000)}
+	if o.clock {
+		app.clock = testclock.New(time.Now().Truncate(time.Second))
+		o.mock.Now = app.clock.Now
+	}
 	app.p = o.provider
 	if app.p == nil {
 		o.mock.AutoApprove = true
@@ -109,8 +114,8 @@ func newApp(t *testing.T, o appOptions) *testApp {
 		Scopes:       o.thaidScope,
 		HTTPClient:   &http.Client{Transport: app.transport, Timeout: cmp.Or(o.timeout, 5*time.Second)},
 	}
-	if o.clock != nil {
-		tc.Now = o.clock.Now
+	if app.clock != nil {
+		tc.Now = app.clock.Now
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
@@ -123,8 +128,8 @@ func newApp(t *testing.T, o appOptions) *testApp {
 	cfg.Client = client
 	cfg.Logger = slog.New(slog.NewJSONHandler(app.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	cfg.AfterLoginPath = cmp.Or(cfg.AfterLoginPath, "/home")
-	if o.clock != nil {
-		cfg.Now = o.clock.Now
+	if app.clock != nil {
+		cfg.Now = app.clock.Now
 	}
 	def := middleware.DefaultErrorHandler("/login")
 	if cfg.ErrorHandler == nil {
@@ -753,10 +758,7 @@ func TestOnLogin(t *testing.T) {
 }
 
 func TestAccessTokenRefresh(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
-	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
-	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true, RefreshTokenTTL: time.Hour}})
+	app := newApp(t, appOptions{clock: true, mock: mockprovider.Options{RotateRefreshTokens: true, RefreshTokenTTL: time.Hour}})
 	b := app.signIn(t)
 	first := b.get("/token")
 	if first.status != 200 || first.body == "" {
@@ -765,7 +767,7 @@ func TestAccessTokenRefresh(t *testing.T) {
 	if again := b.get("/token").body; again != first.body {
 		t.Errorf("token changed without expiry")
 	}
-	clk.Advance(16 * time.Minute) // past the 15-minute access token, within the idle timeout
+	app.clock.Advance(16 * time.Minute) // past the 15-minute access token, within the idle timeout
 	second := b.get("/token")
 	if second.status != 200 || second.body == first.body {
 		t.Fatalf("after expiry: %d %q (first %q): want a refreshed token", second.status, second.body, first.body)
@@ -773,7 +775,7 @@ func TestAccessTokenRefresh(t *testing.T) {
 	if n := len(app.p.RequestsTo(mockprovider.EndpointToken)); n != 2 {
 		t.Errorf("%d token requests, want 2 (code + refresh)", n)
 	}
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	third := b.get("/token")
 	if third.status != 200 || third.body == second.body {
 		t.Fatalf("second refresh (rotated refresh token): %d %q", third.status, third.body)
@@ -827,11 +829,10 @@ func TestHTTPSCookies(t *testing.T) {
 }
 
 func TestPendingLoginExpires(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	b := app.newBrowser()
 	cb := b.startLogin("/private/x")
-	clk.Advance(11 * time.Minute)
+	app.clock.Advance(11 * time.Minute)
 	p := b.get(cb)
 	if p.status != http.StatusBadRequest || !strings.Contains(p.body, "ลองอีกครั้ง / Try again") {
 		t.Errorf("late callback: %d %q", p.status, p.body)
@@ -895,12 +896,9 @@ func TestLoginHint(t *testing.T) {
 }
 
 func TestAccessTokenRefreshFails(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
-	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
-	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
+	app := newApp(t, appOptions{clock: true, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.signIn(t)
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
 	p := b.get("/token")
 	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "invalid_grant" {
@@ -940,10 +938,9 @@ func TestRetryKeepsReturnTo(t *testing.T) {
 // an instance with other CookieKeys) is logged at warn level, naming the likely cause, at most
 // once a minute (issue 24).
 func TestLoginCookieOtherKeysWarns(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
 	keyA := thaid.Secret("instance A: at least thirty-two bytes of secret")
 	keyB := thaid.Secret("instance B: at least thirty-two bytes of secret")
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{CookieKeys: []thaid.Secret{keyA}}})
+	app := newApp(t, appOptions{clock: true, cfg: middleware.Config{CookieKeys: []thaid.Secret{keyA}}})
 	const warning = "thaid login cookie does not open with any of Config.CookieKeys"
 	type pending struct {
 		b  *browser
@@ -968,12 +965,12 @@ func TestLoginCookieOtherKeysWarns(t *testing.T) {
 	if !strings.Contains(app.logs.String(), `"level":"WARN","msg":"`+warning) || !strings.Contains(app.logs.String(), "same CookieKeys") {
 		t.Errorf("the warning is not at warn level or does not name the cause:\n%s", app.logs)
 	}
-	clk.Advance(30 * time.Second)
+	app.clock.Advance(30 * time.Second)
 	callbackOnB(1)
 	if n := strings.Count(app.logs.String(), warning); n != 1 {
 		t.Errorf("%d warnings within a minute, want 1", n)
 	}
-	clk.Advance(31 * time.Second)
+	app.clock.Advance(31 * time.Second)
 	callbackOnB(2)
 	if n := strings.Count(app.logs.String(), warning); n != 2 {
 		t.Errorf("%d warnings after a minute, want 2", n)
@@ -997,8 +994,7 @@ func TestRefreshNamingACitizen(t *testing.T) {
 		{"a subject where none was", []string{thaid.ScopeName}, `"sub":"` + other + `"`, true},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			clk := testclock.New(time.Now().Truncate(time.Second))
-			app := newApp(t, appOptions{clock: clk, thaidScope: tt.scope})
+			app := newApp(t, appOptions{clock: true, thaidScope: tt.scope})
 			b := app.newBrowser()
 			before := b.get("/private/x")
 			mustSignedIn(t, before, "/private/x")
@@ -1007,7 +1003,7 @@ func TestRefreshNamingACitizen(t *testing.T) {
 					t.Fatalf("the login's identity should have a name and no subject or PID: %v", id)
 				}
 			}
-			clk.Advance(16 * time.Minute)
+			app.clock.Advance(16 * time.Minute)
 			revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
 			app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusOK,
 				Body: `{"access_token":"at-other","token_type":"Bearer","expires_in":900,"refresh_token":"rt-other",` + tt.claim + `,"name":"x"}`})
@@ -1059,11 +1055,10 @@ func (s casNever) CompareAndSwap(ctx context.Context, key string, old, value []b
 // TestRefreshNotWrittenIsRevoked: tokens that a refresh obtained but could not write, after every
 // retry, are nobody's: they are revoked.
 func TestRefreshNotWrittenIsRevoked(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RefreshTokenTTL: time.Hour},
+	app := newApp(t, appOptions{clock: true, mock: mockprovider.Options{RefreshTokenTTL: time.Hour},
 		cfg: middleware.Config{Store: casNever{middleware.NewMemoryStore()}}})
 	b := app.signIn(t)
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	revokes := len(app.p.RequestsTo(mockprovider.EndpointRevoke))
 	if p := b.get("/token"); p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "store_unavailable" {
 		t.Fatalf("a refresh that cannot be written: %d %q, want 502 store_unavailable", p.status, p.body)

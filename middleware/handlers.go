@@ -36,10 +36,8 @@ func (a *Auth) serveLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	l, err := a.client.NewLogin()
 	if err == nil {
-		l.State, err = a.keys.newState(a.now())
-	}
-	if err == nil {
-		err = a.setLoginCookie(w, r, pendingLogin{login: *l, returnTo: returnTo})
+		l.State = a.keys.newState(a.now())
+		a.setLoginCookie(w, r, pendingLogin{login: *l, returnTo: returnTo})
 	}
 	a.observe(r.Context(), EventLoginStarted, start, err)
 	if err != nil {

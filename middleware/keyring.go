@@ -24,9 +24,7 @@ type keyring struct {
 func newKeyring(secrets []thaid.Secret) (*keyring, error) {
 	if len(secrets) == 0 {
 		b := make([]byte, 32)
-		if _, err := rand.Read(b); err != nil {
-			return nil, err
-		}
+		rand.Read(b) // never fails (see newID)
 		secrets = []thaid.Secret{thaid.Secret(b)}
 	}
 	k := &keyring{}
@@ -54,15 +52,13 @@ func newKeyring(secrets []thaid.Secret) (*keyring, error) {
 // sealLogin seals a login cookie's plaintext under the first key, bound to the cookie's name. The
 // value is the base64url form of version || nonce || ciphertext+tag, and the version, kindLogin
 // and the cookie's name are authenticated with it (loginAAD).
-func (k *keyring) sealLogin(name string, plaintext []byte) (string, error) {
+func (k *keyring) sealLogin(name string, plaintext []byte) string {
 	aead := k.aeads[0]
 	out := make([]byte, 1+gcmNonceSize, 1+gcmNonceSize+len(plaintext)+aead.Overhead())
 	out[0] = loginSealVersion
-	if _, err := rand.Read(out[1:]); err != nil {
-		return "", err
-	}
+	rand.Read(out[1:]) // never fails (see newID)
 	out = aead.Seal(out, out[1:1+gcmNonceSize], plaintext, loginAAD(name))
-	return base64.RawURLEncoding.EncodeToString(out), nil
+	return base64.RawURLEncoding.EncodeToString(out)
 }
 
 // openLogin opens a login cookie's value under any key; errUnsealed when none opens it.

@@ -87,12 +87,9 @@ func (a *Auth) openLogin(name, value string) (pendingLogin, error) {
 // setLoginCookie starts the cookie of login l, and drops the oldest of the browser's other login
 // cookies (and any that do not open) so that at most maxLogins remain, taking at most
 // maxLoginCookieBytes together. The new login is always kept.
-func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingLogin) error {
+func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingLogin) {
 	name := a.loginCookieName(p.login.State)
-	value, err := a.keys.sealLogin(name, encodeLogin(p))
-	if err != nil {
-		return err
-	}
+	value := a.keys.sealLogin(name, encodeLogin(p))
 	type other struct {
 		name    string
 		size    int // in the Cookie header
@@ -124,7 +121,6 @@ func (a *Auth) setLoginCookie(w http.ResponseWriter, r *http.Request, p pendingL
 		total += o.size
 	}
 	a.setCookie(w, name, value, a.pendingTTL)
-	return nil
 }
 
 // cookieSize is what a cookie adds to a Cookie header: "name=value; ".

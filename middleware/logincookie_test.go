@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -78,15 +77,14 @@ func TestLoginCookieLimit(t *testing.T) {
 // TestLoginCookieGone: a callback whose login cookie the browser has dropped tells an expired
 // login from one started elsewhere.
 func TestLoginCookieGone(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	cb := app.newBrowser().startLogin("/private/x")
 	other := app.newBrowser()
 	other.get(cb)
 	if err := app.lastError(); !errors.Is(err, middleware.ErrOtherBrowser) {
 		t.Errorf("fresh login, no cookie: %v, want ErrOtherBrowser", err)
 	}
-	clk.Advance(11 * time.Minute)
+	app.clock.Advance(11 * time.Minute)
 	other.get(cb)
 	if err := app.lastError(); !errors.Is(err, thaid.ErrLoginExpired) {
 		t.Errorf("old login, no cookie: %v, want thaid.ErrLoginExpired", err)

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -45,11 +44,8 @@ func (e *events) take(t *testing.T) string {
 }
 
 func TestObserve(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
 	var ev events
-	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
-	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
+	app := newApp(t, appOptions{clock: true, cfg: middleware.Config{Observe: ev.observe}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.newBrowser()
 
 	mustSignedIn(t, b.get("/private/x"), "/private/x")
@@ -61,7 +57,7 @@ func TestObserve(t *testing.T) {
 	if got := ev.take(t); got != "" {
 		t.Errorf("a fresh token: events %q, want none", got)
 	}
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	if p := b.get("/token"); p.status != http.StatusOK {
 		t.Fatalf("/token after expiry: %d %q", p.status, p.body)
 	}
@@ -108,15 +104,12 @@ func TestObserve(t *testing.T) {
 // refresh (twice on the same session: a refresh left in flight would make the next one wait for
 // ever), nor a logout; each panic is logged.
 func TestObservePanics(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	// The recorded sandbox's refresh token lives 15 min, as long as the access token, so a refresh
-	// after expiry could never succeed against it; this test is about refresh, not that lifetime.
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{
+	app := newApp(t, appOptions{clock: true, cfg: middleware.Config{
 		Observe: func(context.Context, middleware.Event) { panic("broken metrics") },
 	}, mock: mockprovider.Options{RefreshTokenTTL: time.Hour}})
 	b := app.signIn(t)
 	for range 2 {
-		clk.Advance(16 * time.Minute)
+		app.clock.Advance(16 * time.Minute)
 		if p := b.get("/token"); p.status != http.StatusOK || p.body == "" {
 			t.Fatalf("/token after expiry: %d %q", p.status, p.body)
 		}
@@ -154,14 +147,13 @@ func (s *deleteFails) CompareAndDelete(ctx context.Context, key string, old []by
 // TestObserveFailures: a refused refresh and a logout whose store fails are each reported once,
 // with their reason.
 func TestObserveFailures(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
 	var ev events
 	store := &deleteFails{MemoryStore: middleware.NewMemoryStore()}
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{Observe: ev.observe, Store: store}})
+	app := newApp(t, appOptions{clock: true, cfg: middleware.Config{Observe: ev.observe, Store: store}})
 	b := app.signIn(t)
 	ev.take(t)
 
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Error: "invalid_grant"})
 	b.get("/token")
 	if got, want := ev.take(t), "refresh:invalid_grant"; got != want {

@@ -84,6 +84,18 @@ var whoAmI = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 	_, _ = io.WriteString(w, s.UserID+" "+id.Name)
 })
 
+// serve sends h a GET of target with the Cookie header cookie (none when "") and returns the
+// answer.
+func serve(h http.Handler, target, cookie string) *httptest.ResponseRecorder {
+	r := httptest.NewRequest("GET", target, nil)
+	if cookie != "" {
+		r.Header.Set("Cookie", cookie)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
+}
+
 func TestRequire(t *testing.T) {
 	clk := testclock.New(testStart)
 	a := newTestAuth(t, Config{Now: clk.Now, IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 2 * time.Hour})
@@ -169,13 +181,7 @@ func TestSessionTimeouts(t *testing.T) {
 			a := newTestAuth(t, Config{Now: clk.Now, IdleTimeout: 30 * time.Minute, AbsoluteTimeout: 2 * time.Hour})
 			id, _ := plantSession(t, a, clk.Now())
 			h := a.Require(whoAmI)
-			get := func() int {
-				r := httptest.NewRequest("GET", "/", nil)
-				r.Header.Set("Cookie", "thaid_session="+id)
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, r)
-				return w.Code
-			}
+			get := func() int { return serve(h, "/", "thaid_session="+id).Code }
 			for i, d := range tt.steps {
 				clk.Advance(d)
 				if code := get(); code != 200 {
@@ -205,13 +211,7 @@ func TestOptional(t *testing.T) {
 		{"thaid_session=" + id, "user-1 นาย สมชาย ใจดี"},
 		{"thaid_session=" + strings.Repeat("B", 43), "anonymous"},
 	} {
-		r := httptest.NewRequest("GET", "/", nil)
-		if tt.cookie != "" {
-			r.Header.Set("Cookie", tt.cookie)
-		}
-		w := httptest.NewRecorder()
-		h.ServeHTTP(w, r)
-		if w.Code != 200 || w.Body.String() != tt.want {
+		if w := serve(h, "/", tt.cookie); w.Code != 200 || w.Body.String() != tt.want {
 			t.Errorf("cookie %q: %d %q, want 200 %q", tt.cookie, w.Code, w.Body, tt.want)
 		}
 	}
@@ -303,10 +303,7 @@ func TestPreviousRecordFormat(t *testing.T) {
 	if _, err := a.store.Add(context.Background(), sessionKey(cookie), old, time.Hour); err != nil {
 		t.Fatal(err)
 	}
-	r := httptest.NewRequest("GET", "/page", nil)
-	r.Header.Set("Cookie", "thaid_session="+cookie)
-	w := httptest.NewRecorder()
-	a.Require(whoAmI).ServeHTTP(w, r)
+	w := serve(a.Require(whoAmI), "/page", "thaid_session="+cookie)
 	if w.Code != http.StatusSeeOther || !strings.Contains(w.Header().Get("Set-Cookie"), "thaid_session=;") {
 		t.Errorf("a record of the previous format: %d, Set-Cookie %q; want 303 and the cookie cleared", w.Code, w.Header().Get("Set-Cookie"))
 	}

@@ -25,10 +25,7 @@ func (a *Auth) createSession(ctx context.Context, userID string, id *thaid.Ident
 	if err != nil {
 		return "", fmt.Errorf("middleware: encode identity: %w", err)
 	}
-	cookie, err := newID()
-	if err != nil {
-		return "", err
-	}
+	cookie := newID()
 	hash, key, _ := sessionSecrets(cookie)
 	aead, err := newAEAD(key[:])
 	if err != nil {

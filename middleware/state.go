@@ -20,14 +20,12 @@ const (
 )
 
 // newState returns a fresh state for a login started at now.
-func (k *keyring) newState(now time.Time) (string, error) {
+func (k *keyring) newState(now time.Time) string {
 	var b [stateBytes]byte
-	if _, err := rand.Read(b[:stateRandom]); err != nil {
-		return "", err
-	}
+	rand.Read(b[:stateRandom]) // never fails (see newID)
 	binary.BigEndian.PutUint64(b[stateRandom:], uint64(now.Unix()))
 	copy(b[stateRandom+8:], stateMAC(k.macs[0], b[:stateRandom+8]))
-	return base64.RawURLEncoding.EncodeToString(b[:]), nil
+	return base64.RawURLEncoding.EncodeToString(b[:])
 }
 
 // checkState reports whether state was made by newState under one of the keys, and when.

@@ -140,9 +140,7 @@ func (a *Auth) refreshDue(tok *thaid.Token, received, now time.Time) bool {
 func (a *Auth) refresh(ctx context.Context, s *Session, seen string) (*thaid.Token, error) {
 	lockKey := storeKey(prefixLock, &s.hash)
 	var lock [16]byte
-	if _, err := rand.Read(lock[:]); err != nil {
-		return nil, err
-	}
+	rand.Read(lock[:]) // never fails (see newID)
 	wait := refreshPoll
 	for {
 		tok, fresh, err := a.storedToken(ctx, s, seen)

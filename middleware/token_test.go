@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/thaid-go/thaid-go/internal/testclock"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
@@ -49,15 +48,14 @@ func mustLiveToken(t *testing.T, app *testApp, b *browser, when string) string {
 // left, gets a refreshed token (refreshing only at expiry did not refresh here, and then could
 // not: the refresh token had expired with the access token).
 func TestAccessTokenRefreshesAhead(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
-	clk.Advance(9 * time.Minute)
+	app.clock.Advance(9 * time.Minute)
 	if again := mustLiveToken(t, app, b, "at 9 min"); again != first || refreshGrants(app.p) != 0 {
 		t.Fatalf("at 9 min (6 of 15 min left) the token was refreshed; want it kept until a third of its lifetime is left")
 	}
-	clk.Advance(2 * time.Minute)
+	app.clock.Advance(2 * time.Minute)
 	second := mustLiveToken(t, app, b, "at 11 min")
 	if second == first {
 		t.Fatalf("at 11 min (4 of 15 min left) the token was not refreshed")
@@ -76,18 +74,17 @@ func TestAccessTokenRefreshesAhead(t *testing.T) {
 // none (see TestAccessTokenWithoutNewRefreshToken), so this test adds RotateRefreshTokens to it
 // and changes nothing else (tokens of 15 minutes).
 func TestAccessTokenKeepsGoing(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk, mock: mockprovider.Options{RotateRefreshTokens: true}})
+	app := newApp(t, appOptions{clock: true, mock: mockprovider.Options{RotateRefreshTokens: true}})
 	b := app.signIn(t)
 	last := mustLiveToken(t, app, b, "at login")
-	clk.Advance(11 * time.Minute)
+	app.clock.Advance(11 * time.Minute)
 	for minute := 11; minute <= 71; minute += 10 {
 		tok := mustLiveToken(t, app, b, fmt.Sprintf("at %d min", minute))
 		if tok == last {
 			t.Fatalf("at %d min the token was not refreshed", minute)
 		}
 		last = tok
-		clk.Advance(10 * time.Minute)
+		app.clock.Advance(10 * time.Minute)
 	}
 	if n := refreshGrants(app.p); n != 7 {
 		t.Errorf("%d refresh grants in the hour, want 7 (one per call)", n)
@@ -100,15 +97,14 @@ func TestAccessTokenKeepsGoing(t *testing.T) {
 // must log in again (while the session stays). Whether the real ThaID gives a new refresh token
 // at each refresh is not recorded (THAID.md).
 func TestAccessTokenWithoutNewRefreshToken(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
-	clk.Advance(11 * time.Minute)
+	app.clock.Advance(11 * time.Minute)
 	if tok := mustLiveToken(t, app, b, "at 11 min"); tok == first {
 		t.Fatalf("at 11 min the token was not refreshed")
 	}
-	clk.Advance(10 * time.Minute)
+	app.clock.Advance(10 * time.Minute)
 	if err := app.accessTokenError(t, b); !errors.Is(err, thaid.ErrInvalidGrant) {
 		t.Fatalf("at 21 min, with the login's refresh token expired: %v, want thaid.ErrInvalidGrant", err)
 	}
@@ -118,10 +114,9 @@ func TestAccessTokenWithoutNewRefreshToken(t *testing.T) {
 // TestAccessTokenAfterSilence: after 16 minutes without a call both tokens have expired; the app
 // gets an error matching thaid.ErrInvalidGrant (log in again), and the session stays.
 func TestAccessTokenAfterSilence(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	b := app.signIn(t)
-	clk.Advance(16 * time.Minute)
+	app.clock.Advance(16 * time.Minute)
 	p := b.get("/token")
 	if p.status != http.StatusBadGateway || strings.TrimSpace(p.body) != "invalid_grant" {
 		t.Fatalf("after 16 min of silence: %d %q, want the invalid_grant reason", p.status, p.body)
@@ -139,11 +134,10 @@ func TestAccessTokenAfterSilence(t *testing.T) {
 // TestAccessTokenProviderDownAhead: a refresh ahead of expiry that cannot reach the provider
 // leaves the current token, still valid, in use; the next call refreshes.
 func TestAccessTokenProviderDownAhead(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk})
+	app := newApp(t, appOptions{clock: true})
 	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
-	clk.Advance(11 * time.Minute)
+	app.clock.Advance(11 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusServiceUnavailable})
 	if tok := mustLiveToken(t, app, b, "at 11 min, provider down"); tok != first {
 		t.Fatalf("with the provider down the token changed")
@@ -151,12 +145,12 @@ func TestAccessTokenProviderDownAhead(t *testing.T) {
 	if n := len(app.p.RequestsTo(mockprovider.EndpointToken)); n != 2 {
 		t.Fatalf("%d token requests, want 2 (the code, then the refresh that failed)", n)
 	}
-	clk.Advance(time.Minute)
+	app.clock.Advance(time.Minute)
 	if tok := mustLiveToken(t, app, b, "at 12 min"); tok == first {
 		t.Fatalf("at 12 min, with the provider back, the token was not refreshed")
 	}
 	// Once the token has expired, the provider's failure is the caller's.
-	clk.Advance(15 * time.Minute)
+	app.clock.Advance(15 * time.Minute)
 	app.p.QueueFault(mockprovider.EndpointToken, mockprovider.Fault{Status: http.StatusServiceUnavailable})
 	if err := app.accessTokenError(t, b); !errors.Is(err, thaid.ErrProviderUnavailable) {
 		t.Fatalf("expired token, provider down: %v, want thaid.ErrProviderUnavailable", err)
@@ -166,15 +160,14 @@ func TestAccessTokenProviderDownAhead(t *testing.T) {
 // TestRefreshBeforeConfig: a fixed Config.RefreshBefore replaces the third of the lifetime, and a
 // negative one is refused.
 func TestRefreshBeforeConfig(t *testing.T) {
-	clk := testclock.New(time.Now().Truncate(time.Second))
-	app := newApp(t, appOptions{clock: clk, cfg: middleware.Config{RefreshBefore: 2 * time.Minute}})
+	app := newApp(t, appOptions{clock: true, cfg: middleware.Config{RefreshBefore: 2 * time.Minute}})
 	b := app.signIn(t)
 	first := mustLiveToken(t, app, b, "at login")
-	clk.Advance(12*time.Minute + 59*time.Second)
+	app.clock.Advance(12*time.Minute + 59*time.Second)
 	if tok := mustLiveToken(t, app, b, "2 min 1 s before expiry"); tok != first {
 		t.Fatalf("refreshed with more than RefreshBefore left")
 	}
-	clk.Advance(time.Second)
+	app.clock.Advance(time.Second)
 	if tok := mustLiveToken(t, app, b, "2 min before expiry"); tok == first {
 		t.Fatalf("not refreshed with RefreshBefore left")
 	}

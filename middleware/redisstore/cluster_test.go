@@ -3,22 +3,17 @@ package redisstore_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
 
-	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
-	"github.com/thaid-go/thaid-go/middleware/storetest"
 )
 
 func TestStoreCluster(t *testing.T) {
 	cluster := testCluster(t)
-	storetest.Run(t, func(t *testing.T) middleware.Store {
-		return redisstore.New(cluster, testPrefix(t, cluster))
-	})
+	runSuites(t, cluster)
 
-	// The suite proves nothing about a cluster if every key hashed to one node: check that keys
+	// The suites prove nothing about a cluster if every key hashed to one node: check that keys
 	// written through the store spread over the masters.
 	t.Run("KeysOnSeveralMasters", func(t *testing.T) {
 		prefix := testPrefix(t, cluster)
@@ -26,9 +21,7 @@ func TestStoreCluster(t *testing.T) {
 		ctx := context.Background()
 		const n = 24 // all on one of 3 masters by chance: 3 * 3^-24
 		for range n {
-			b := make([]byte, 8)
-			_, _ = rand.Read(b)
-			if ok, err := st.Add(ctx, "s:"+hex.EncodeToString(b), []byte("v"), time.Minute); err != nil || !ok {
+			if ok, err := st.Add(ctx, "s:"+rand.Text(), []byte("v"), time.Minute); err != nil || !ok {
 				t.Fatalf("Add = %v, %v", ok, err)
 			}
 		}
@@ -51,27 +44,4 @@ func TestStoreCluster(t *testing.T) {
 			t.Errorf("keys landed on %d of %d masters, want at least 2: %v", used, len(counts), counts)
 		}
 	})
-}
-
-// TestSealedCluster: after a login through the middleware with the cluster as its store, no key
-// or value on any master reveals the citizen, a token or the session cookie.
-func TestSealedCluster(t *testing.T) {
-	cluster := testCluster(t)
-	prefix := testPrefix(t, cluster)
-	storetest.RunSealed(t, redisstore.New(cluster, prefix), func(t *testing.T) map[string][]byte {
-		return dump(t, cluster, prefix)
-	})
-}
-
-// TestOneRefreshCluster: two instances sharing a Redis Cluster refresh a session once.
-func TestOneRefreshCluster(t *testing.T) {
-	cluster := testCluster(t)
-	storetest.RunOneRefresh(t, redisstore.New(cluster, testPrefix(t, cluster)))
-}
-
-// TestLogoutDuringRefreshCluster: a logout on one instance also ends what a refresh on another
-// produced meanwhile, with a Redis Cluster between them.
-func TestLogoutDuringRefreshCluster(t *testing.T) {
-	cluster := testCluster(t)
-	storetest.RunLogoutDuringRefresh(t, redisstore.New(cluster, testPrefix(t, cluster)))
 }

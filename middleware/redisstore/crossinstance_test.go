@@ -15,7 +15,6 @@ import (
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
-	"github.com/thaid-go/thaid-go/middleware/storetest"
 	"github.com/thaid-go/thaid-go/mockprovider"
 	"github.com/thaid-go/thaid-go/thaid"
 )
@@ -127,17 +126,4 @@ func TestCrossInstance(t *testing.T) {
 	if n, _ := rdb.Keys(context.Background(), prefix+"s:*").Result(); len(n) != 0 {
 		t.Errorf("session keys left in Redis after logout: %d", len(n))
 	}
-}
-
-// TestOneRefresh: two instances sharing Redis refresh a session once (issue 9).
-func TestOneRefresh(t *testing.T) {
-	rdb := testRedis(t)
-	storetest.RunOneRefresh(t, redisstore.New(rdb, testPrefix(t, rdb)))
-}
-
-// TestLogoutDuringRefresh: a logout on one instance also ends what a refresh on another produced
-// meanwhile (issue 21).
-func TestLogoutDuringRefresh(t *testing.T) {
-	rdb := testRedis(t)
-	storetest.RunLogoutDuringRefresh(t, redisstore.New(rdb, testPrefix(t, rdb)))
 }

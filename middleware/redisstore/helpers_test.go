@@ -3,7 +3,6 @@ package redisstore_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"maps"
 	"os"
@@ -110,9 +109,7 @@ func dump(t *testing.T, rdb redis.UniversalClient, prefix string) map[string][]b
 // testPrefix returns a random key prefix and deletes its keys, on every node, when the test ends.
 func testPrefix(t *testing.T, rdb redis.UniversalClient) string {
 	t.Helper()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	prefix := "thaidtest:" + hex.EncodeToString(b) + ":"
+	prefix := "thaidtest:" + rand.Text() + ":"
 	t.Cleanup(func() {
 		for k := range dump(t, rdb, prefix) {
 			if err := rdb.Del(context.Background(), k).Err(); err != nil {

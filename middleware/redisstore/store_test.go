@@ -3,30 +3,37 @@ package redisstore_test
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/middleware/redisstore"
 	"github.com/thaid-go/thaid-go/middleware/storetest"
 )
 
+// TestStore runs every storetest suite on a store over Redis.
 func TestStore(t *testing.T) {
-	rdb := testRedis(t)
-	storetest.Run(t, func(t *testing.T) middleware.Store {
-		return redisstore.New(rdb, testPrefix(t, rdb))
-	})
+	runSuites(t, testRedis(t))
 }
 
-// TestSealed: after a login through the middleware with Redis as its store, nothing in Redis
-// (read with SCAN and GET, around the store) reveals the citizen, a token or the session cookie.
-func TestSealed(t *testing.T) {
-	rdb := testRedis(t)
-	prefix := testPrefix(t, rdb)
-	storetest.RunSealed(t, redisstore.New(rdb, prefix), func(t *testing.T) map[string][]byte {
-		return dump(t, rdb, prefix)
+// runSuites runs every storetest suite on stores over rdb, each under a prefix of its own: the
+// conformance suite; a login through the middleware after which nothing in Redis (read with SCAN
+// and GET, around the store) reveals the citizen, a token or the session cookie; two instances
+// that refresh a session once (issue 9); and a logout on one instance that also ends what a
+// refresh on another produced meanwhile (issue 21).
+func runSuites(t *testing.T, rdb redis.UniversalClient) {
+	newStore := func(t *testing.T) middleware.Store { return redisstore.New(rdb, testPrefix(t, rdb)) }
+	t.Run("Conformance", func(t *testing.T) { storetest.Run(t, newStore) })
+	t.Run("Sealed", func(t *testing.T) {
+		prefix := testPrefix(t, rdb)
+		storetest.RunSealed(t, redisstore.New(rdb, prefix), func(t *testing.T) map[string][]byte {
+			return dump(t, rdb, prefix)
+		})
 	})
+	t.Run("OneRefresh", func(t *testing.T) { storetest.RunOneRefresh(t, newStore(t)) })
+	t.Run("LogoutDuringRefresh", func(t *testing.T) { storetest.RunLogoutDuringRefresh(t, newStore(t)) })
 }
 
 func TestKeysAndTTL(t *testing.T) {
@@ -67,9 +74,7 @@ func TestDefaultPrefix(t *testing.T) {
 	rdb := testRedis(t)
 	st := redisstore.New(rdb, "")
 	ctx := context.Background()
-	b := make([]byte, 8)
-	_, _ = rand.Read(b)
-	key := "s:" + hex.EncodeToString(b)
+	key := "s:" + rand.Text()
 	if ok, err := st.Add(ctx, key, []byte("v"), time.Minute); err != nil || !ok {
 		t.Fatal(ok, err)
 	}
