@@ -252,31 +252,9 @@ func flood(t *testing.T, bins binaries, u string, n, mark int64, onMark func()) 
 		t.Logf("flood stderr: %s", s)
 	}
 	var r floodResult
-	var parsed int
-	for _, f := range strings.Fields(result)[1:] {
-		k, v, _ := strings.Cut(f, "=")
-		var err error
-		switch k {
-		case "requests":
-			r.requests, err = strconv.ParseInt(v, 10, 64)
-		case "redirects":
-			r.redirects, err = strconv.ParseInt(v, 10, 64)
-		case "others":
-			r.others, err = strconv.ParseInt(v, 10, 64)
-		case "seconds":
-			r.seconds, err = strconv.ParseFloat(v, 64)
-		case "statuses":
-			r.statuses = v
-		default:
-			continue
-		}
-		if err != nil {
-			t.Fatalf("flood result %q: %v", result, err)
-		}
-		parsed++
-	}
-	if parsed != 5 || r.seconds <= 0 {
-		t.Fatalf("flood printed no valid result line (got %q)\nstderr: %s", result, stderr)
+	if n, err := fmt.Sscanf(result, "result requests=%d seconds=%f redirects=%d others=%d statuses=%s",
+		&r.requests, &r.seconds, &r.redirects, &r.others, &r.statuses); n != 5 || r.seconds <= 0 {
+		t.Fatalf("flood printed no valid result line (got %q: %v)\nstderr: %s", result, err, stderr)
 	}
 	return r
 }
