@@ -322,24 +322,10 @@ type loginResult struct {
 // realLogin logs in as a browser does, with its own cookie jar: from tg.loginStart through the
 // auto-approving mock and the callback to a page that needs a session.
 func realLogin(tg *target) loginResult {
-	ctx, cancel := context.WithTimeout(context.Background(), realLoginTimeout)
-	defer cancel()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	client := &http.Client{Jar: jar, Transport: &http.Transport{}}
+	jar, _ := cookiejar.New(nil) // never fails without options
+	client := &http.Client{Jar: jar, Transport: &http.Transport{}, Timeout: realLoginTimeout}
 	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+tg.loginStart, nil)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, body, err := get(client, tg.base+tg.loginStart)
 	if err != nil {
 		return loginResult{err: err}
 	}
@@ -359,13 +345,7 @@ func stillSignedIn(tg *target, l loginResult) error {
 	defer l.client.CloseIdleConnections()
 	c := *l.client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.Timeout = realLoginTimeout
-	resp, err := c.Get(tg.base + l.page)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, body, err := get(&c, tg.base+l.page)
 	if err != nil {
 		return err
 	}
@@ -373,6 +353,17 @@ func stillSignedIn(tg *target, l loginResult) error {
 		return fmt.Errorf("%s answers %s (Location %q)", l.page, resp.Status, resp.Header.Get("Location"))
 	}
 	return tg.signedIn(resp, body)
+}
+
+// get GETs u with c and reads the body, up to 1 MiB.
+func get(c *http.Client, u string) (*http.Response, []byte, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, body, err
 }
 
 // testRedis connects to the Redis named by THAID_TEST_REDIS_ADDR and returns the client and the
