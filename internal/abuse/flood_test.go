@@ -42,10 +42,9 @@ var floodReturnTo = "/private/" + strings.Repeat("a", 2000)
 
 // target is an app under flood, running as its own process.
 type target struct {
-	name      string
-	proc      *proc
-	base      string // http://127.0.0.1:PORT
-	loginPath string // the path of the middleware's Login handler
+	name string
+	proc *proc
+	base string // http://127.0.0.1:PORT
 	// loginStart is the path where the real login starts; signedIn checks the page it ends on.
 	loginStart string
 	signedIn   func(resp *http.Response, body []byte) error
@@ -101,7 +100,7 @@ func startFloodTarget(t *testing.T, bins binaries, name string, args ...string) 
 		return strings.CutPrefix(line, "listening ")
 	}, bins.floodtarget, args...)
 	return &target{
-		name: name, proc: p, base: p.value, loginPath: "/login", loginStart: "/private/x",
+		name: name, proc: p, base: p.value, loginStart: "/private/x",
 		signedIn: func(resp *http.Response, body []byte) error {
 			if resp.Request.URL.Path != "/private/x" || string(body) != "signed in" {
 				return fmt.Errorf("ended on %s with body %.200q, want /private/x with %q", resp.Request.URL.Path, body, "signed in")
@@ -126,7 +125,7 @@ func startExample(t *testing.T, bins binaries, issuer string) *target {
 		return strings.TrimRight(u, "/"), ok
 	}, bins.example)
 	return &target{
-		name: "example", proc: p, base: p.value, loginPath: "/login", loginStart: "/login?return_to=/start",
+		name: "example", proc: p, base: p.value, loginStart: "/login?return_to=/start",
 		signedIn: func(resp *http.Response, body []byte) error {
 			// Every page of a signed-in user has the logout form in its header.
 			if !strings.Contains(string(body), `action="/logout"`) {
@@ -140,7 +139,8 @@ func startExample(t *testing.T, bins binaries, issuer string) *target {
 // runFlood warms tg up, then floods it while sampling its memory, logs in for real a third of
 // the way in, reports and checks the outcome.
 func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
-	floodURL := tg.base + tg.loginPath + "?return_to=" + url.QueryEscape(floodReturnTo)
+	// Every target serves the middleware's Login handler at /login.
+	floodURL := tg.base + "/login?return_to=" + url.QueryEscape(floodReturnTo)
 	if warm := flood(t, bins, floodURL, warmupRequests, 0, nil); warm.others != 0 {
 		t.Fatalf("warm-up: %d of %d answers are not redirects: %s", warm.others, warm.requests, warm.statuses)
 	}
@@ -151,14 +151,13 @@ func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
 		t.Fatalf("login before the flood: %v", before.err)
 	}
 
-	ctx := context.Background()
 	rssBase, err := readRSS(tg.proc.pid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var redisBase int64
 	if tg.rdb != nil {
-		if redisBase, err = usedMemory(ctx, tg.rdb); err != nil {
+		if redisBase, err = usedMemory(context.Background(), tg.rdb); err != nil {
 			t.Fatal(err)
 		}
 	}
