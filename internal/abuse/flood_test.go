@@ -42,10 +42,9 @@ var floodReturnTo = "/private/" + strings.Repeat("a", 2000)
 
 // target is an app under flood, running as its own process.
 type target struct {
-	name      string
-	proc      *proc
-	base      string // http://127.0.0.1:PORT
-	loginPath string // the path of the middleware's Login handler
+	name string
+	proc *proc
+	base string // http://127.0.0.1:PORT
 	// loginStart is the path where the real login starts; signedIn checks the page it ends on.
 	loginStart string
 	signedIn   func(resp *http.Response, body []byte) error
@@ -101,7 +100,7 @@ func startFloodTarget(t *testing.T, bins binaries, name string, args ...string) 
 		return strings.CutPrefix(line, "listening ")
 	}, bins.floodtarget, args...)
 	return &target{
-		name: name, proc: p, base: p.value, loginPath: "/login", loginStart: "/private/x",
+		name: name, proc: p, base: p.value, loginStart: "/private/x",
 		signedIn: func(resp *http.Response, body []byte) error {
 			if resp.Request.URL.Path != "/private/x" || string(body) != "signed in" {
 				return fmt.Errorf("ended on %s with body %.200q, want /private/x with %q", resp.Request.URL.Path, body, "signed in")
@@ -126,7 +125,7 @@ func startExample(t *testing.T, bins binaries, issuer string) *target {
 		return strings.TrimRight(u, "/"), ok
 	}, bins.example)
 	return &target{
-		name: "example", proc: p, base: p.value, loginPath: "/login", loginStart: "/login?return_to=/start",
+		name: "example", proc: p, base: p.value, loginStart: "/login?return_to=/start",
 		signedIn: func(resp *http.Response, body []byte) error {
 			// Every page of a signed-in user has the logout form in its header.
 			if !strings.Contains(string(body), `action="/logout"`) {
@@ -140,7 +139,8 @@ func startExample(t *testing.T, bins binaries, issuer string) *target {
 // runFlood warms tg up, then floods it while sampling its memory, logs in for real a third of
 // the way in, reports and checks the outcome.
 func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
-	floodURL := tg.base + tg.loginPath + "?return_to=" + url.QueryEscape(floodReturnTo)
+	// Every target serves the middleware's Login handler at /login.
+	floodURL := tg.base + "/login?return_to=" + url.QueryEscape(floodReturnTo)
 	if warm := flood(t, bins, floodURL, warmupRequests, 0, nil); warm.others != 0 {
 		t.Fatalf("warm-up: %d of %d answers are not redirects: %s", warm.others, warm.requests, warm.statuses)
 	}
@@ -151,14 +151,13 @@ func runFlood(t *testing.T, bins binaries, tg *target, requests int64) {
 		t.Fatalf("login before the flood: %v", before.err)
 	}
 
-	ctx := context.Background()
 	rssBase, err := readRSS(tg.proc.pid)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var redisBase int64
 	if tg.rdb != nil {
-		if redisBase, err = usedMemory(ctx, tg.rdb); err != nil {
+		if redisBase, err = usedMemory(context.Background(), tg.rdb); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -252,31 +251,9 @@ func flood(t *testing.T, bins binaries, u string, n, mark int64, onMark func()) 
 		t.Logf("flood stderr: %s", s)
 	}
 	var r floodResult
-	var parsed int
-	for _, f := range strings.Fields(result)[1:] {
-		k, v, _ := strings.Cut(f, "=")
-		var err error
-		switch k {
-		case "requests":
-			r.requests, err = strconv.ParseInt(v, 10, 64)
-		case "redirects":
-			r.redirects, err = strconv.ParseInt(v, 10, 64)
-		case "others":
-			r.others, err = strconv.ParseInt(v, 10, 64)
-		case "seconds":
-			r.seconds, err = strconv.ParseFloat(v, 64)
-		case "statuses":
-			r.statuses = v
-		default:
-			continue
-		}
-		if err != nil {
-			t.Fatalf("flood result %q: %v", result, err)
-		}
-		parsed++
-	}
-	if parsed != 5 || r.seconds <= 0 {
-		t.Fatalf("flood printed no valid result line (got %q)\nstderr: %s", result, stderr)
+	if n, err := fmt.Sscanf(result, "result requests=%d seconds=%f redirects=%d others=%d statuses=%s",
+		&r.requests, &r.seconds, &r.redirects, &r.others, &r.statuses); n != 5 || r.seconds <= 0 {
+		t.Fatalf("flood printed no valid result line (got %q: %v)\nstderr: %s", result, err, stderr)
 	}
 	return r
 }
@@ -344,24 +321,10 @@ type loginResult struct {
 // realLogin logs in as a browser does, with its own cookie jar: from tg.loginStart through the
 // auto-approving mock and the callback to a page that needs a session.
 func realLogin(tg *target) loginResult {
-	ctx, cancel := context.WithTimeout(context.Background(), realLoginTimeout)
-	defer cancel()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	client := &http.Client{Jar: jar, Transport: &http.Transport{}}
+	jar, _ := cookiejar.New(nil) // never fails without options
+	client := &http.Client{Jar: jar, Transport: &http.Transport{}, Timeout: realLoginTimeout}
 	start := time.Now()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tg.base+tg.loginStart, nil)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return loginResult{err: err}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, body, err := get(client, tg.base+tg.loginStart)
 	if err != nil {
 		return loginResult{err: err}
 	}
@@ -381,13 +344,7 @@ func stillSignedIn(tg *target, l loginResult) error {
 	defer l.client.CloseIdleConnections()
 	c := *l.client
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	c.Timeout = realLoginTimeout
-	resp, err := c.Get(tg.base + l.page)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	resp, body, err := get(&c, tg.base+l.page)
 	if err != nil {
 		return err
 	}
@@ -395,6 +352,17 @@ func stillSignedIn(tg *target, l loginResult) error {
 		return fmt.Errorf("%s answers %s (Location %q)", l.page, resp.Status, resp.Header.Get("Location"))
 	}
 	return tg.signedIn(resp, body)
+}
+
+// get GETs u with c and reads the body, up to 1 MiB.
+func get(c *http.Client, u string) (*http.Response, []byte, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	return resp, body, err
 }
 
 // testRedis connects to the Redis named by THAID_TEST_REDIS_ADDR and returns the client and the

@@ -3,9 +3,10 @@
 package abuse
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -75,9 +76,9 @@ type proc struct {
 }
 
 // startProc starts bin with args and exactly the environment env (plus PATH, HOME and TMPDIR),
-// and waits until ready accepts a line of its stdout; the rest of stdout is discarded. The
-// process is killed when the test ends, and also when the test process dies (Pdeathsig), so that
-// none is left behind.
+// and waits until ready accepts a line of its stdout (a ready line is shorter than the
+// Scanner's 64 KiB); the rest of stdout is discarded. The process is killed when the test ends,
+// and also when the test process dies (Pdeathsig), so that none is left behind.
 func startProc(t *testing.T, name string, env []string, ready func(line string) (string, bool), bin string, args ...string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -85,9 +86,9 @@ func startProc(t *testing.T, name string, env []string, ready func(line string) 
 	cmd.Env = childEnv(env)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	cmd.WaitDelay = 5 * time.Second
-	w := &readyWriter{ready: ready, found: make(chan string, 1)}
+	stdout, stdoutW := io.Pipe()
 	p := &proc{stderr: &tailBuffer{max: 16 << 10}, exited: make(chan struct{})}
-	cmd.Stdout, cmd.Stderr = w, p.stderr
+	cmd.Stdout, cmd.Stderr = stdoutW, p.stderr
 	if err := cmd.Start(); err != nil {
 		cancel()
 		t.Fatalf("start %s: %v", name, err)
@@ -95,14 +96,26 @@ func startProc(t *testing.T, name string, env []string, ready func(line string) 
 	p.pid = cmd.Process.Pid
 	go func() {
 		_ = cmd.Wait()
+		stdoutW.Close()
 		close(p.exited)
+	}()
+	found := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			if v, ok := ready(strings.TrimSpace(sc.Text())); ok {
+				found <- v
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	t.Cleanup(func() {
 		cancel()
 		<-p.exited
 	})
 	select {
-	case p.value = <-w.found:
+	case p.value = <-found:
 		return p
 	case <-p.exited:
 		t.Fatalf("%s exited before it was ready: %s\nstderr: %s", name, cmd.ProcessState, p.stderr)
@@ -122,39 +135,6 @@ func childEnv(env []string) []string {
 		}
 	}
 	return append(out, env...)
-}
-
-// readyWriter receives a process's stdout. It hands the value of the first line that ready
-// accepts to found, then discards everything.
-type readyWriter struct {
-	ready func(line string) (string, bool)
-	found chan string
-	buf   []byte
-	done  bool
-}
-
-func (w *readyWriter) Write(p []byte) (int, error) {
-	if w.done {
-		return len(p), nil
-	}
-	w.buf = append(w.buf, p...)
-	for {
-		i := bytes.IndexByte(w.buf, '\n')
-		if i < 0 {
-			break
-		}
-		line := strings.TrimSpace(string(w.buf[:i]))
-		w.buf = w.buf[i+1:]
-		if v, ok := w.ready(line); ok {
-			w.done, w.buf = true, nil
-			w.found <- v
-			break
-		}
-	}
-	if len(w.buf) > 64<<10 {
-		w.buf = nil // no line that long is a ready line
-	}
-	return len(p), nil
 }
 
 // tailBuffer keeps the last max bytes written to it.

@@ -264,25 +264,20 @@ func runOnSnippets(ctx context.Context, work string, snippets []Snippet, what st
 		}
 		other = append(other, line)
 	}
+	var log string // the lines that name no snippet (a test's log), indented
+	if len(other) > 0 {
+		log = "\t" + strings.Join(other, "\n\t")
+	}
 	var errs []error
 	for i, s := range snippets {
 		if p := problems[i]; len(p) > 0 {
-			errs = append(errs, fmt.Errorf("%s: %s:\n\t%s\n%s", s.Where(), what, strings.Join(p, "\n\t"), indentOutput(other)))
+			errs = append(errs, fmt.Errorf("%s: %s:\n\t%s\n%s", s.Where(), what, strings.Join(p, "\n\t"), log))
 		}
 	}
 	if len(errs) == 0 {
 		return nil, fmt.Errorf("go %s failed, on no snippet's line: %v\n%s", strings.Join(args, " "), runErr, strings.Join(other, "\n"))
 	}
 	return errs, nil
-}
-
-// indentOutput returns the lines of go's output that name no snippet (a test's log), indented,
-// or "" when there are none.
-func indentOutput(lines []string) string {
-	if len(lines) == 0 {
-		return ""
-	}
-	return "\t" + strings.Join(lines, "\n\t")
 }
 
 // testFunc finds a test, example, benchmark or fuzz target: a file with one is a _test.go file.

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,12 +144,7 @@ func docSnippets(t *testing.T) ([]doctest.Snippet, []error) {
 		}
 		for _, b := range blocks {
 			complete, statements := doctest.IsCompleteFile(b.Text), doctest.ParsesAsStatements(b.Text)
-			declared := -1
-			for i, f := range docFragments {
-				if f.file == rel && f.heading == b.Heading {
-					declared = i
-				}
-			}
+			declared := slices.IndexFunc(docFragments, func(f docFragment) bool { return f.file == rel && f.heading == b.Heading })
 			switch {
 			case declared >= 0 && (complete || statements):
 				used[declared] = true

@@ -51,16 +51,16 @@ var scenarios = map[string]scenario{
 	// A login that asks for a scope the client is not granted, against thaid-mock -scopes.
 	"login-scope": {run: func(t *testing.T, r *runner, b doctest.Block, _ map[string]doctest.Block) {
 		r.startMock(t, "-scopes", "openid pid name")
-		r.runAndCompare(t, b, nil, nil)
+		r.runAndCompare(t, b, nil)
 	}},
 	// thaid pid: no provider needed.
 	"pid": {run: func(t *testing.T, r *runner, b doctest.Block, _ map[string]doctest.Block) {
-		r.runAndCompare(t, b, nil, nil)
+		r.runAndCompare(t, b, nil)
 	}},
 	// thaid-rpcheck against an application built on this SDK's middleware.
 	"rpcheck": {run: func(t *testing.T, r *runner, b doctest.Block, _ map[string]doctest.Block) {
 		r.serveApp(t, thaid.Config{})
-		r.runAndCompare(t, b, nil, nil)
+		r.runAndCompare(t, b, nil)
 	}},
 	// The JUnit report of thaid-rpcheck's claims/nonce-missing case against the middleware with
 	// thaid.Config.NonceOptional: the README shows the <testcase> element.
@@ -113,10 +113,10 @@ func compare(t *testing.T, b doctest.Block, cmds []doctest.Command, outs []strin
 }
 
 // runAndCompare runs a block's commands in a shell and compares their outputs.
-func (r *runner) runAndCompare(t *testing.T, b doctest.Block, onLine func(int, string), extra []string) {
+func (r *runner) runAndCompare(t *testing.T, b doctest.Block, onLine func(int, string)) {
 	t.Helper()
 	cmds := commands(t, b)
-	outs, err := r.shell(onLine, extra...).Run(r.ctx, cmds)
+	outs, err := r.shell(onLine).Run(r.ctx, cmds)
 	compare(t, b, cmds, outs)
 	if err != nil {
 		t.Fatalf("%s: %v", b.Where(), err)
@@ -274,7 +274,7 @@ func runLogin(t *testing.T, r *runner, b doctest.Block, companions map[string]do
 			})
 		})
 	}
-	r.runAndCompare(t, b, onLine, nil)
+	r.runAndCompare(t, b, onLine)
 	wg.Wait()
 	if !triggered {
 		t.Fatalf("%s: the login printed no \"open: \" line, so the browser transcript (%s) never ran", b.Where(), browser.Where())

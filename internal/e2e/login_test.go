@@ -75,13 +75,11 @@ func newRig(tb testing.TB, mockOpts mockprovider.Options) *rig {
 	return &rig{mock: mock, app: app, transport: tr}
 }
 
-// browser returns a client with its own cookie jar that follows redirects like a browser.
-func (r *rig) browser(tb testing.TB) *http.Client {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return &http.Client{Jar: jar, Transport: r.transport, Timeout: 30 * time.Second}
+// browser returns a client on the shared transport tr with its own cookie jar that follows
+// redirects like a browser.
+func browser(tr *http.Transport) *http.Client {
+	jar, _ := cookiejar.New(nil) // never fails without options
+	return &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}
 }
 
 // login runs one whole login: GET /login, the mock's authorize (auto-approve), the callback
@@ -108,7 +106,7 @@ func (r *rig) login(c *http.Client) (string, error) {
 
 func TestFullLogin(t *testing.T) {
 	r := newRig(t, mockprovider.Options{})
-	got, err := r.login(r.browser(t))
+	got, err := r.login(browser(r.transport))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +129,7 @@ func TestConcurrentLogins(t *testing.T) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			_, err := r.login(r.browser(t))
+			_, err := r.login(browser(r.transport))
 			errs <- err
 		})
 	}
@@ -175,12 +173,7 @@ func BenchmarkFullLogin(b *testing.B) {
 		tr := &http.Transport{MaxIdleConnsPerHost: 256}
 		b.Cleanup(tr.CloseIdleConnections)
 		runLogins(b, func() error {
-			jar, err := cookiejar.New(nil)
-			if err != nil {
-				return err
-			}
-			c := &http.Client{Jar: jar, Transport: tr, Timeout: 30 * time.Second}
-			resp, err := c.Get(srv.URL + "/login")
+			resp, err := browser(tr).Get(srv.URL + "/login")
 			if err != nil {
 				return err
 			}
@@ -195,7 +188,7 @@ func BenchmarkFullLogin(b *testing.B) {
 	b.Run("thaid", func(b *testing.B) {
 		r := newRig(b, mockprovider.Options{})
 		runLogins(b, func() error {
-			_, err := r.login(r.browser(b))
+			_, err := r.login(browser(r.transport))
 			return err
 		})
 	})

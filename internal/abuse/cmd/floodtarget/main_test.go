@@ -1,48 +1,38 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
 
-// lineWatcher is the command's stdout: it keeps what is written and sends the base URL of the
-// line "listening URL" on base once that line is complete.
-type lineWatcher struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	base chan string
-}
-
-func (w *lineWatcher) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	n, _ := w.buf.Write(p)
-	if w.base != nil {
-		if line, _, ok := strings.Cut(w.buf.String(), "\n"); ok {
-			w.base <- strings.TrimPrefix(line, "listening ")
-			w.base = nil
-		}
-	}
-	return n, nil
-}
-
 // TestServesAndStops: the target serves the login and exits 0 when ctx ends (SIGINT).
 func TestServesAndStops(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	base := make(chan string, 1)
+	stdout, stdoutW := io.Pipe()
 	var stderr bytes.Buffer
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"-issuer", p.Issuer()}, strings.NewReader(""), &lineWatcher{base: base}, &stderr)
+		done <- run(ctx, []string{"-issuer", p.Issuer()}, strings.NewReader(""), stdoutW, &stderr)
+		stdoutW.Close()
+	}()
+	// The base URL of the line "listening URL", once that line is complete.
+	base := make(chan string, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		if sc.Scan() {
+			base <- strings.TrimPrefix(sc.Text(), "listening ")
+		}
+		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	var u string
 	select {
