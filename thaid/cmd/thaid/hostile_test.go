@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +72,7 @@ func startHostileProvider(t *testing.T) *hostileProvider {
 			back.Set("error", "access_denied")
 			back.Set("error_description", hp.denyWith)
 		} else {
-			code := randomString(t)
+			code := rand.Text()
 			hp.mu.Lock()
 			hp.nonces[code] = q.Get("nonce")
 			hp.mu.Unlock()
@@ -126,12 +125,6 @@ func (hp *hostileProvider) sign(t *testing.T, claims map[string]any) string {
 		t.Fatal(err)
 	}
 	return s
-}
-
-func randomString(t *testing.T) string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // hostileArgs are the flags of a login against hp.
