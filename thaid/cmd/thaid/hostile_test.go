@@ -133,6 +133,23 @@ func hostileArgs(hp *hostileProvider, redirect string, extra ...string) []string
 		"-redirect-url", redirect, "-no-browser", "-timeout", "15s", "-scopes", "openid pid name"}, extra...)
 }
 
+// hostileLogin logs in against a new hostile provider with extra flags: the login must
+// succeed, with no raw control character in stdout or stderr and no PID of a claim's name in
+// stdout.
+func hostileLogin(t *testing.T, extra ...string) cmdResult {
+	t.Helper()
+	r := browseLogin(t, hostileArgs(startHostileProvider(t), freeRedirect(t), extra...)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
+	}
+	noControls(t, "stdout", r.stdout)
+	noControls(t, "stderr", r.stderr)
+	if pidtest.DigitsIn(r.stdout, pidA) {
+		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
+	}
+	return r
+}
+
 // noControls fails when s holds a control character other than newline and tab (C0, DEL,
 // C1), a bidi control, or invalid UTF-8.
 func noControls(t *testing.T, where, s string) {
@@ -150,13 +167,7 @@ func noControls(t *testing.T, where, s string) {
 // citizen's name, a discovery member) is printed with its control characters escaped, so that
 // it cannot drive the terminal.
 func TestLoginTextEscapesControls(t *testing.T) {
-	hp := startHostileProvider(t)
-	r := browseLogin(t, hostileArgs(hp, freeRedirect(t))...)
-	if r.code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
-	}
-	noControls(t, "stdout", r.stdout)
-	noControls(t, "stderr", r.stderr)
+	r := hostileLogin(t)
 	const escaped = `\u001b[2J\u009b31m\u007f\u202eevil\u2066`
 	for _, want := range []string{
 		"kid" + escaped,   // the kid
@@ -169,25 +180,12 @@ func TestLoginTextEscapesControls(t *testing.T) {
 		}
 	}
 	noFullPID(t, "stdout", r.stdout)
-	if pidtest.DigitsIn(r.stdout, pidA) {
-		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
-	}
 }
 
 // TestLoginJSONEscapesControls: the JSON output has no raw control or bidi character either
 // (encoding/json escapes C0 only), and still decodes to exactly what the provider sent.
 func TestLoginJSONEscapesControls(t *testing.T) {
-	hp := startHostileProvider(t)
-	r := browseLogin(t, hostileArgs(hp, freeRedirect(t), "-json")...)
-	if r.code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
-	}
-	noControls(t, "stdout", r.stdout)
-	noControls(t, "stderr", r.stderr)
-	if pidtest.DigitsIn(r.stdout, pidA) {
-		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
-	}
-	m := loginJSONOf(t, r)
+	m := loginJSONOf(t, hostileLogin(t, "-json"))
 	if got := field(m, "claims", "claim"+hostile); got != "value"+hostile {
 		t.Errorf("claims[claim+hostile] = %q, want the value as sent", got)
 	}
