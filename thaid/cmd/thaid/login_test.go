@@ -371,8 +371,7 @@ func TestLoginFailures(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "invalid_request",
 			Description: "citizen " + pidThanawat + " is not allowed"})
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...)
-		r := l.wait(t)
+		r := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...).wait(t)
 		wantFailure(t, r, "provider_error", "citizen 1-5099-xxxxx-82-8 is not allowed")
 	})
 	t.Run("bad ID token signature", func(t *testing.T) {
