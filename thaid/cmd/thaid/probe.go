@@ -125,16 +125,6 @@ func (r *providerReport) addDiscovery(names []string, values map[string]json.Raw
 	}
 }
 
-// tokenForms are the forms the introspection and revocation endpoints accept, found by trying
-// each: "bearer", "bare", "either", "neither"; "" when not probed (no endpoint, or, for
-// revocation, no introspection form to check its effect with).
-type tokenForms struct {
-	introspection, revocation string
-	// refreshSeconds is the refresh token's lifetime, exp − iat of its introspection, when the
-	// answer has both (0 otherwise).
-	refreshSeconds int
-}
-
 // formName names the accepted forms.
 func formName(bearer, bare bool) string {
 	switch {
@@ -149,13 +139,15 @@ func formName(bearer, bare bool) string {
 }
 
 // probeTokenForms tries each token form at the introspection endpoint with the login's access
-// token, then revokes the tokens in each form, checking the effect by introspection. The
-// login's tokens are revoked at the end, when revocation works. cfg is the effective
-// configuration of the login's client (explicit endpoints: no discovery again).
-func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) tokenForms {
-	var tf tokenForms
+// token, then revokes the tokens in each form, checking the effect by introspection. It sets
+// the report's IntrospectionTokenForm and RevocationTokenForm ("" when not probed: no
+// endpoint, or, for revocation, no introspection form to check its effect with) and
+// RefreshTokenSeconds (exp − iat of the refresh token's introspection, when the answer has
+// both). The login's tokens are revoked at the end, when revocation works. cfg is the
+// effective configuration of the login's client (explicit endpoints: no discovery again).
+func (r *providerReport) probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) {
 	if tok == nil || tok.AccessToken == "" || cfg.Provider.IntrospectURL == "" {
-		return tf
+		return
 	}
 	clients := map[thaid.TokenForm]*thaid.Client{}
 	for _, f := range []thaid.TokenForm{thaid.TokenFormBearer, thaid.TokenFormBare} {
@@ -163,7 +155,7 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 		c.IntrospectTokenForm, c.RevokeTokenForm = f, f
 		cl, err := thaid.New(ctx, c)
 		if err != nil {
-			return tf
+			return
 		}
 		clients[f] = cl
 	}
@@ -173,9 +165,9 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	}
 	_, bearer := active(thaid.TokenFormBearer, tok.AccessToken)
 	_, bare := active(thaid.TokenFormBare, tok.AccessToken)
-	tf.introspection = formName(bearer, bare)
+	r.IntrospectionTokenForm = formName(bearer, bare)
 	if !bearer && !bare {
-		return tf
+		return
 	}
 	working := thaid.TokenFormBearer
 	if !bearer {
@@ -185,11 +177,11 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	if tok.RefreshToken != "" {
 		var in *thaid.Introspection
 		if in, refreshLive = active(working, tok.RefreshToken); refreshLive {
-			tf.refreshSeconds = lifetime(in.Raw)
+			r.RefreshTokenSeconds = lifetime(in.Raw)
 		}
 	}
 	if cfg.Provider.RevokeURL == "" {
-		return tf
+		return
 	}
 	revokes := func(f thaid.TokenForm, token string) bool {
 		_ = clients[f].Revoke(ctx, token)
@@ -206,7 +198,7 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	case !bareRevokes:
 		bearerRevokes = revokes(thaid.TokenFormBearer, tok.AccessToken)
 	}
-	tf.revocation = formName(bearerRevokes, bareRevokes)
+	r.RevocationTokenForm = formName(bearerRevokes, bareRevokes)
 	// Leave no token of the login alive.
 	if bareRevokes || bearerRevokes {
 		f := thaid.TokenFormBearer
@@ -219,7 +211,6 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 			}
 		}
 	}
-	return tf
 }
 
 // lifetime returns exp − iat of an introspection answer, in seconds (0 without both).
