@@ -207,7 +207,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 			out.err = &loginFailure{reason: "timeout", msg: msg}
 		}
 	}
-	report, seen := buildReport(rec, cfg, o.issuer, cfg.Scopes, l.Nonce)
+	report, seen := buildReport(rec, cfg, o.issuer, l.Nonce)
 	report.AuthorizeErrors = authorizeErrors
 	report.addDiscovery(readDiscovery(ctx, hc, rec, cfg.Provider.Issuer))
 	if out.err != nil {

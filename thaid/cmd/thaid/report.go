@@ -97,11 +97,11 @@ type configReport struct {
 
 // buildReport reads the recorded token answer of a login. seen is false when the
 // token endpoint was never reached.
-func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []string, nonce string) (r providerReport, seen bool) {
+func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, nonce string) (r providerReport, seen bool) {
 	r = providerReport{
 		Issuer:          cfg.Provider.Issuer,
 		Endpoints:       cmp.Or(iss.preset, "discovery"),
-		ScopesRequested: requested,
+		ScopesRequested: cfg.Scopes,
 		ClientAuth:      cfg.AuthStyle.String(),
 		ExpiryField:     "none",
 	}
@@ -141,7 +141,7 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 			r.AccessTokenSeconds = accessSeconds(r.ExpiryForm, n, x.at)
 		}
 	}
-	r.ScopesGranted = requested
+	r.ScopesGranted = cfg.Scopes
 	if s, ok := m["scope"].(string); ok {
 		r.ScopesGranted, r.ScopeInResponse = strings.Fields(s), true
 	}
