@@ -298,10 +298,9 @@ func (r providerReport) writeText(w io.Writer) {
 	} else {
 		row("id_token_alg", "- (no ID token)")
 	}
-	switch r.ExpiryForm {
-	case "":
+	if r.ExpiryForm == "" {
 		row("expiry_field", "%s", r.ExpiryField)
-	default:
+	} else {
 		row("expiry_field", "%s = %v (%s)", r.ExpiryField, r.ExpiryValue, r.ExpiryForm)
 	}
 	lifetimes := []string{}
