@@ -208,11 +208,7 @@ func TestLoginErrorDescriptionEscaped(t *testing.T) {
 	t.Run("authorize step", func(t *testing.T) {
 		hp := startHostileProvider(t)
 		hp.denyWith = "description" + hostile
-		l := startLogin(t, hostileArgs(hp, freeRedirect(t))...)
-		if l.openURL != "" {
-			t.Errorf("printed open: %s although the provider refused", l.openURL)
-		}
-		check(t, l.wait(t))
+		check(t, refusedLogin(t, hostileArgs(hp, freeRedirect(t))...))
 	})
 	t.Run("callback", func(t *testing.T) {
 		hp := startHostileProvider(t)
