@@ -54,18 +54,14 @@ var expectedDiscovery = []string{
 	"claims_supported", "introspection_endpoint", "revocation_endpoint", "code_challenge_methods_supported",
 }
 
-// discoveryURL is where the discovery document of issuer is.
-func discoveryURL(issuer string) string {
-	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-}
-
 // readDiscovery returns the members of the provider's discovery document, in the provider's
 // order, with their values: from the recorder when discovery ran, else fetched (the presets
 // run no discovery). nil when there is none.
 func readDiscovery(ctx context.Context, hc *http.Client, rec *recorder, issuer string) ([]string, map[string]json.RawMessage) {
-	x, ok := rec.last(http.MethodGet, discoveryURL(issuer))
+	u := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+	x, ok := rec.last(http.MethodGet, u)
 	if !ok {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL(issuer), nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return nil, nil
 		}
@@ -74,7 +70,7 @@ func readDiscovery(ctx context.Context, hc *http.Client, rec *recorder, issuer s
 			return nil, nil
 		}
 		resp.Body.Close() // the recorder kept the body
-		if x, ok = rec.last(http.MethodGet, discoveryURL(issuer)); !ok {
+		if x, ok = rec.last(http.MethodGet, u); !ok {
 			return nil, nil
 		}
 	}
