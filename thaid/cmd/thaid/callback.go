@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/subtle"
 	"fmt"
@@ -26,10 +27,7 @@ func isLoopback(host string) bool {
 // listen listens on the redirect URL's host and port. localhost gets 127.0.0.1
 // and, when available, [::1], since a browser may try either.
 func listen(u *url.URL) ([]net.Listener, error) {
-	port := u.Port()
-	if port == "" {
-		port = "80"
-	}
+	port := cmp.Or(u.Port(), "80")
 	hosts := []string{u.Hostname()}
 	if strings.EqualFold(u.Hostname(), "localhost") {
 		hosts = []string{"127.0.0.1", "::1"}
@@ -77,9 +75,7 @@ type resultView struct {
 // state ends the login, with Exchange (a provider's error such as access_denied ends it too),
 // and is reported on done; later ones are told the login is over.
 func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, path string, done chan<- loginOutcome, refused func()) http.Handler {
-	if path == "" {
-		path = "/"
-	}
+	path = cmp.Or(path, "/")
 	var ended atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path != path {
@@ -101,12 +97,11 @@ func callbackHandler(ctx context.Context, client *thaid.Client, l *thaid.Login, 
 		}
 		res, err := client.Exchange(ctx, l, r.URL.Query())
 		data := resultView{OK: err == nil}
-		if err == nil && res != nil && res.Identity != nil {
-			data.Verified = res.Identity.Verified
-		}
 		if err != nil {
 			w.WriteHeader(http.StatusBadRequest)
 			data.Reason = classify(err).msg
+		} else if res != nil && res.Identity != nil {
+			data.Verified = res.Identity.Verified
 		}
 		_ = resultPage.Execute(w, data)
 		done <- loginOutcome{res: res, err: err}

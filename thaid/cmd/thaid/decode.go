@@ -84,10 +84,7 @@ func runDecode(ctx context.Context, e env, args []string) int {
 			}
 		}
 		if out.Verified != nil && *out.Verified {
-			kid := t.kid()
-			if !*showPID {
-				kid = thaid.MaskPID(kid)
-			}
+			kid, _ := out.Header["kid"].(string) // as the header above shows it: masked unless -show-pid
 			fmt.Fprintf(e.stdout, "verified: signature (%s, kid %s), iss, exp, nbf and iat checked against %s\n",
 				thaid.MaskPID(t.alg()), cmp.Or(kid, "-"), *issuer)
 		}

@@ -97,10 +97,8 @@ func TestDecodeVerify(t *testing.T) {
 		sig[10] = 'A'
 	}
 	tampered := parts[0] + "." + parts[1] + "." + string(sig)
-	expired := func() string {
-		p.QueueTokenFault(mockprovider.TokenExpired)
-		return mintIDToken(t, p)
-	}()
+	p.QueueTokenFault(mockprovider.TokenExpired)
+	expired := mintIDToken(t, p)
 	tests := []struct {
 		name, issuer, token string
 		extra               []string

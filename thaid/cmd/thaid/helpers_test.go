@@ -120,6 +120,17 @@ func browseLogin(t *testing.T, args ...string) cmdResult {
 	return l.wait(t)
 }
 
+// refusedLogin runs `thaid login args...` against a provider that refuses the authorization
+// request at once, and returns its result: the command must end without an open: line.
+func refusedLogin(t *testing.T, args ...string) cmdResult {
+	t.Helper()
+	l := startLogin(t, args...)
+	if l.openURL != "" {
+		t.Errorf("printed open: %s although the provider refused the authorization request", l.openURL)
+	}
+	return l.wait(t)
+}
+
 // approvedLogin is browseLogin for a login that must succeed: it fails the test unless the
 // command exits 0.
 func approvedLogin(t *testing.T, args ...string) cmdResult {

@@ -4,7 +4,6 @@ import (
 	"crypto/ecdsa"
 	"crypto/elliptic"
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -73,7 +72,7 @@ func startHostileProvider(t *testing.T) *hostileProvider {
 			back.Set("error", "access_denied")
 			back.Set("error_description", hp.denyWith)
 		} else {
-			code := randomString(t)
+			code := rand.Text()
 			hp.mu.Lock()
 			hp.nonces[code] = q.Get("nonce")
 			hp.mu.Unlock()
@@ -128,16 +127,27 @@ func (hp *hostileProvider) sign(t *testing.T, claims map[string]any) string {
 	return s
 }
 
-func randomString(t *testing.T) string {
-	b := make([]byte, 16)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // hostileArgs are the flags of a login against hp.
 func hostileArgs(hp *hostileProvider, redirect string, extra ...string) []string {
 	return append([]string{"-issuer", hp.URL, "-client-id", hostileClientID, "-client-secret", "s",
 		"-redirect-url", redirect, "-no-browser", "-timeout", "15s", "-scopes", "openid pid name"}, extra...)
+}
+
+// hostileLogin logs in against a new hostile provider with extra flags: the login must
+// succeed, with no raw control character in stdout or stderr and no PID of a claim's name in
+// stdout.
+func hostileLogin(t *testing.T, extra ...string) cmdResult {
+	t.Helper()
+	r := browseLogin(t, hostileArgs(startHostileProvider(t), freeRedirect(t), extra...)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
+	}
+	noControls(t, "stdout", r.stdout)
+	noControls(t, "stderr", r.stderr)
+	if pidtest.DigitsIn(r.stdout, pidA) {
+		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
+	}
+	return r
 }
 
 // noControls fails when s holds a control character other than newline and tab (C0, DEL,
@@ -157,13 +167,7 @@ func noControls(t *testing.T, where, s string) {
 // citizen's name, a discovery member) is printed with its control characters escaped, so that
 // it cannot drive the terminal.
 func TestLoginTextEscapesControls(t *testing.T) {
-	hp := startHostileProvider(t)
-	r := browseLogin(t, hostileArgs(hp, freeRedirect(t))...)
-	if r.code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
-	}
-	noControls(t, "stdout", r.stdout)
-	noControls(t, "stderr", r.stderr)
+	r := hostileLogin(t)
 	const escaped = `\u001b[2J\u009b31m\u007f\u202eevil\u2066`
 	for _, want := range []string{
 		"kid" + escaped,   // the kid
@@ -176,25 +180,12 @@ func TestLoginTextEscapesControls(t *testing.T) {
 		}
 	}
 	noFullPID(t, "stdout", r.stdout)
-	if pidtest.DigitsIn(r.stdout, pidA) {
-		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
-	}
 }
 
 // TestLoginJSONEscapesControls: the JSON output has no raw control or bidi character either
 // (encoding/json escapes C0 only), and still decodes to exactly what the provider sent.
 func TestLoginJSONEscapesControls(t *testing.T) {
-	hp := startHostileProvider(t)
-	r := browseLogin(t, hostileArgs(hp, freeRedirect(t), "-json")...)
-	if r.code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%q", r.code, r.stderr)
-	}
-	noControls(t, "stdout", r.stdout)
-	noControls(t, "stderr", r.stderr)
-	if pidtest.DigitsIn(r.stdout, pidA) {
-		t.Errorf("the PID in a claim's name is shown:\n%s", r.stdout)
-	}
-	m := loginJSONOf(t, r)
+	m := loginJSONOf(t, hostileLogin(t, "-json"))
 	if got := field(m, "claims", "claim"+hostile); got != "value"+hostile {
 		t.Errorf("claims[claim+hostile] = %q, want the value as sent", got)
 	}
@@ -217,11 +208,7 @@ func TestLoginErrorDescriptionEscaped(t *testing.T) {
 	t.Run("authorize step", func(t *testing.T) {
 		hp := startHostileProvider(t)
 		hp.denyWith = "description" + hostile
-		l := startLogin(t, hostileArgs(hp, freeRedirect(t))...)
-		if l.openURL != "" {
-			t.Errorf("printed open: %s although the provider refused", l.openURL)
-		}
-		check(t, l.wait(t))
+		check(t, refusedLogin(t, hostileArgs(hp, freeRedirect(t))...))
 	})
 	t.Run("callback", func(t *testing.T) {
 		hp := startHostileProvider(t)

@@ -207,7 +207,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 			out.err = &loginFailure{reason: "timeout", msg: msg}
 		}
 	}
-	report, seen := buildReport(rec, cfg, o.issuer, cfg.Scopes, l.Nonce)
+	report, seen := buildReport(rec, cfg, o.issuer, l.Nonce)
 	report.AuthorizeErrors = authorizeErrors
 	report.addDiscovery(readDiscovery(ctx, hc, rec, cfg.Provider.Issuer))
 	if out.err != nil {
@@ -220,9 +220,7 @@ func login(ctx context.Context, e env, o loginOptions) int {
 	if out.res == nil || out.res.Identity == nil {
 		return loginFailed(e, o, &report, &loginFailure{reason: "no_identity", msg: "the login completed without an identity"})
 	}
-	tf := probeTokenForms(ctx, cfg, out.res.Token)
-	report.IntrospectionTokenForm, report.RevocationTokenForm = tf.introspection, tf.revocation
-	report.RefreshTokenSeconds = tf.refreshSeconds
+	report.probeTokenForms(ctx, cfg, out.res.Token)
 	if o.profile != "" {
 		if err := writeProfile(o.profile, report, time.Now()); err != nil {
 			return loginFailed(e, o, &report, &loginFailure{reason: "profile", msg: fmt.Sprintf("cannot write the profile: %v", err)})

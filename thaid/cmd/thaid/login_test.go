@@ -311,33 +311,23 @@ func TestLoginFailures(t *testing.T) {
 	t.Run("redirect URL not registered, the manual's page", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, AuthorizeErrors: mockprovider.AuthorizeErrorsRedirect, Clients: []mockprovider.RelyingParty{
 			{ID: "agency", Secret: "s", RedirectURIs: []string{"http://127.0.0.1:1/registered"}}}})
-		l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
+		r := refusedLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 			"-redirect-url", freeRedirect(t), "-no-browser", "-json")
-		if l.openURL != "" {
-			t.Errorf("printed open: %s although the redirect URL is not registered", l.openURL)
-		}
-		wantFailure(t, l.wait(t), "redirect_not_registered", "is not registered for client ID")
+		wantFailure(t, r, "redirect_not_registered", "is not registered for client ID")
 	})
 	t.Run("Bad data request page with status 200", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Status: http.StatusOK, ContentType: "text/html",
 			Body: "<html><body><p>ข้อมูลคำขอไม่ถูกต้อง (Bad data request)</p></body></html>"})
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
-		if l.openURL != "" {
-			t.Errorf("printed open: %s after a Bad data request page", l.openURL)
-		}
-		wantFailure(t, l.wait(t), "redirect_not_registered", `HTTP 200 with its "Bad data request" page`)
+		r := refusedLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
+		wantFailure(t, r, "redirect_not_registered", `HTTP 200 with its "Bad data request" page`)
 	})
 	for _, style := range []mockprovider.AuthorizeErrorStyle{mockprovider.AuthorizeErrorsJSON, mockprovider.AuthorizeErrorsRedirect} {
 		t.Run("scopes not granted, errors as "+string(style), func(t *testing.T) {
 			p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, AuthorizeErrors: style, Clients: []mockprovider.RelyingParty{
 				{ID: "agency", Secret: "s", AllowAnyRedirectURI: true, Scopes: []string{"openid", "pid", "name"}}}})
-			l := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
+			r := refusedLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
 				"-redirect-url", freeRedirect(t), "-no-browser", "-json", "-scopes", "openid pid address name gender")
-			if l.openURL != "" {
-				t.Errorf("printed open: %s although a scope is not granted", l.openURL)
-			}
-			r := l.wait(t)
 			wantFailure(t, r, "scope_not_granted", `client ID "agency" is not granted the scope(s) address gender (the provider said: invalid_scope`)
 			if !strings.Contains(r.stderr, "granted: openid pid name") {
 				t.Errorf("stderr does not name the granted scopes:\n%s", r.stderr)
@@ -351,28 +341,27 @@ func TestLoginFailures(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		args := loginArgs(p, freeRedirect(t), "-json")
 		args[slices.Index(args, mockprovider.DemoClientID)] = "nobody"
-		r := startLogin(t, args...).wait(t)
+		r := refusedLogin(t, args...)
 		wantFailure(t, r, "unknown_client", `the provider does not know the client ID "nobody" (the provider said: unauthorized_client`)
 	})
 	t.Run("redirect URL not registered, the sandbox's JSON answer", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true, Clients: []mockprovider.RelyingParty{
 			{ID: "agency", Secret: "s", RedirectURIs: []string{"http://127.0.0.1:1/registered"}}}})
-		r := startLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
-			"-redirect-url", freeRedirect(t), "-no-browser", "-json").wait(t)
+		r := refusedLogin(t, "-issuer", p.Issuer(), "-client-id", "agency", "-client-secret", "s",
+			"-redirect-url", freeRedirect(t), "-no-browser", "-json")
 		wantFailure(t, r, "redirect_not_registered", "(HTTP 400 (the provider said: invalid_request: The redirect or callback url mismatch))")
 	})
 	t.Run("other refusal: the provider's own error", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Status: http.StatusBadRequest, Error: "duplicate_request", Description: "try again later"})
-		r := startLogin(t, loginArgs(p, freeRedirect(t), "-json")...).wait(t)
+		r := refusedLogin(t, loginArgs(p, freeRedirect(t), "-json")...)
 		wantFailure(t, r, "provider_error", "the provider refused the authorization request: duplicate_request: try again later")
 	})
 	t.Run("provider error quoting a PID", func(t *testing.T) {
 		p := mockprovider.Start(t, mockprovider.Options{AutoApprove: true})
 		p.QueueFault(mockprovider.EndpointAuthorize, mockprovider.Fault{Error: "invalid_request",
 			Description: "citizen " + pidThanawat + " is not allowed"})
-		l := startLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...)
-		r := l.wait(t)
+		r := refusedLogin(t, loginArgs(p, freeRedirect(t), "-json", "-show-pid")...)
 		wantFailure(t, r, "provider_error", "citizen 1-5099-xxxxx-82-8 is not allowed")
 	})
 	t.Run("bad ID token signature", func(t *testing.T) {

@@ -81,9 +81,7 @@ func appendTerminalSafe(b []byte, r rune, raw []byte) []byte {
 	switch {
 	case r == utf8.RuneError && len(raw) == 1:
 		return fmt.Appendf(b, `\x%02x`, raw[0])
-	case r == '\n' || r == '\t':
-		return append(b, raw...)
-	case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r):
+	case r != '\n' && r != '\t' && (unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Bidi_Control, r)):
 		return fmt.Appendf(b, `\u%04x`, r)
 	}
 	return append(b, raw...)

@@ -54,18 +54,14 @@ var expectedDiscovery = []string{
 	"claims_supported", "introspection_endpoint", "revocation_endpoint", "code_challenge_methods_supported",
 }
 
-// discoveryURL is where the discovery document of issuer is.
-func discoveryURL(issuer string) string {
-	return strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
-}
-
 // readDiscovery returns the members of the provider's discovery document, in the provider's
 // order, with their values: from the recorder when discovery ran, else fetched (the presets
 // run no discovery). nil when there is none.
 func readDiscovery(ctx context.Context, hc *http.Client, rec *recorder, issuer string) ([]string, map[string]json.RawMessage) {
-	x, ok := rec.last(http.MethodGet, discoveryURL(issuer))
+	u := strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration"
+	x, ok := rec.last(http.MethodGet, u)
 	if !ok {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, discoveryURL(issuer), nil)
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 		if err != nil {
 			return nil, nil
 		}
@@ -74,7 +70,7 @@ func readDiscovery(ctx context.Context, hc *http.Client, rec *recorder, issuer s
 			return nil, nil
 		}
 		resp.Body.Close() // the recorder kept the body
-		if x, ok = rec.last(http.MethodGet, discoveryURL(issuer)); !ok {
+		if x, ok = rec.last(http.MethodGet, u); !ok {
 			return nil, nil
 		}
 	}
@@ -125,16 +121,6 @@ func (r *providerReport) addDiscovery(names []string, values map[string]json.Raw
 	}
 }
 
-// tokenForms are the forms the introspection and revocation endpoints accept, found by trying
-// each: "bearer", "bare", "either", "neither"; "" when not probed (no endpoint, or, for
-// revocation, no introspection form to check its effect with).
-type tokenForms struct {
-	introspection, revocation string
-	// refreshSeconds is the refresh token's lifetime, exp − iat of its introspection, when the
-	// answer has both (0 otherwise).
-	refreshSeconds int
-}
-
 // formName names the accepted forms.
 func formName(bearer, bare bool) string {
 	switch {
@@ -149,13 +135,15 @@ func formName(bearer, bare bool) string {
 }
 
 // probeTokenForms tries each token form at the introspection endpoint with the login's access
-// token, then revokes the tokens in each form, checking the effect by introspection. The
-// login's tokens are revoked at the end, when revocation works. cfg is the effective
-// configuration of the login's client (explicit endpoints: no discovery again).
-func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) tokenForms {
-	var tf tokenForms
+// token, then revokes the tokens in each form, checking the effect by introspection. It sets
+// the report's IntrospectionTokenForm and RevocationTokenForm ("" when not probed: no
+// endpoint, or, for revocation, no introspection form to check its effect with) and
+// RefreshTokenSeconds (exp − iat of the refresh token's introspection, when the answer has
+// both). The login's tokens are revoked at the end, when revocation works. cfg is the
+// effective configuration of the login's client (explicit endpoints: no discovery again).
+func (r *providerReport) probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) {
 	if tok == nil || tok.AccessToken == "" || cfg.Provider.IntrospectURL == "" {
-		return tf
+		return
 	}
 	clients := map[thaid.TokenForm]*thaid.Client{}
 	for _, f := range []thaid.TokenForm{thaid.TokenFormBearer, thaid.TokenFormBare} {
@@ -163,7 +151,7 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 		c.IntrospectTokenForm, c.RevokeTokenForm = f, f
 		cl, err := thaid.New(ctx, c)
 		if err != nil {
-			return tf
+			return
 		}
 		clients[f] = cl
 	}
@@ -173,9 +161,9 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	}
 	_, bearer := active(thaid.TokenFormBearer, tok.AccessToken)
 	_, bare := active(thaid.TokenFormBare, tok.AccessToken)
-	tf.introspection = formName(bearer, bare)
+	r.IntrospectionTokenForm = formName(bearer, bare)
 	if !bearer && !bare {
-		return tf
+		return
 	}
 	working := thaid.TokenFormBearer
 	if !bearer {
@@ -185,11 +173,11 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	if tok.RefreshToken != "" {
 		var in *thaid.Introspection
 		if in, refreshLive = active(working, tok.RefreshToken); refreshLive {
-			tf.refreshSeconds = lifetime(in.Raw)
+			r.RefreshTokenSeconds = lifetime(in.Raw)
 		}
 	}
 	if cfg.Provider.RevokeURL == "" {
-		return tf
+		return
 	}
 	revokes := func(f thaid.TokenForm, token string) bool {
 		_ = clients[f].Revoke(ctx, token)
@@ -206,7 +194,7 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 	case !bareRevokes:
 		bearerRevokes = revokes(thaid.TokenFormBearer, tok.AccessToken)
 	}
-	tf.revocation = formName(bearerRevokes, bareRevokes)
+	r.RevocationTokenForm = formName(bearerRevokes, bareRevokes)
 	// Leave no token of the login alive.
 	if bareRevokes || bearerRevokes {
 		f := thaid.TokenFormBearer
@@ -219,7 +207,6 @@ func probeTokenForms(ctx context.Context, cfg thaid.Config, tok *thaid.Token) to
 			}
 		}
 	}
-	return tf
 }
 
 // lifetime returns exp − iat of an introspection answer, in seconds (0 without both).

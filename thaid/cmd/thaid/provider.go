@@ -38,8 +38,7 @@ func parseIssuer(s string) (issuerFlag, error) {
 	if u.RawQuery != "" || u.Fragment != "" {
 		return issuerFlag{}, fmt.Errorf("-issuer %q must not have a query or a fragment", s)
 	}
-	iss := strings.TrimSuffix(s, "/")
-	return issuerFlag{provider: thaid.Provider{Issuer: iss}}, nil
+	return issuerFlag{provider: thaid.Provider{Issuer: strings.TrimSuffix(s, "/")}}, nil
 }
 
 // exchange is one HTTP exchange with the provider as the recorder saw it.

@@ -97,11 +97,11 @@ type configReport struct {
 
 // buildReport reads the recorded token answer of a login. seen is false when the
 // token endpoint was never reached.
-func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []string, nonce string) (r providerReport, seen bool) {
+func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, nonce string) (r providerReport, seen bool) {
 	r = providerReport{
 		Issuer:          cfg.Provider.Issuer,
 		Endpoints:       cmp.Or(iss.preset, "discovery"),
-		ScopesRequested: requested,
+		ScopesRequested: cfg.Scopes,
 		ClientAuth:      cfg.AuthStyle.String(),
 		ExpiryField:     "none",
 	}
@@ -141,7 +141,7 @@ func buildReport(rec *recorder, cfg thaid.Config, iss issuerFlag, requested []st
 			r.AccessTokenSeconds = accessSeconds(r.ExpiryForm, n, x.at)
 		}
 	}
-	r.ScopesGranted = requested
+	r.ScopesGranted = cfg.Scopes
 	if s, ok := m["scope"].(string); ok {
 		r.ScopesGranted, r.ScopeInResponse = strings.Fields(s), true
 	}
@@ -239,34 +239,28 @@ func fittingConfig(cfg thaid.Config, iss issuerFlag, r providerReport) configRep
 
 // writeGo prints c as Go source for thaid.New.
 func (c configReport) writeGo(w io.Writer) {
-	q := strconv.Quote
-	list := func(xs []string) string {
-		qs := make([]string, len(xs))
-		for i, x := range xs {
-			qs[i] = q(x)
-		}
-		return "[]string{" + strings.Join(qs, ", ") + "}"
-	}
+	// %q and %#v write strings and string lists as Go source: "x", []string{"a", "b"} (the
+	// lists printed here are never nil).
 	provider, comment := "provider", ""
 	switch {
 	case c.preset != "" && c.Provider.SigningAlgs != nil:
-		fmt.Fprintf(w, "\tprovider := %s\n\tprovider.SigningAlgs = %s\n", c.preset, list(c.Provider.SigningAlgs))
+		fmt.Fprintf(w, "\tprovider := %s\n\tprovider.SigningAlgs = %#v\n", c.preset, c.Provider.SigningAlgs)
 	case c.preset != "":
 		provider = c.preset
 	case c.Provider.SigningAlgs != nil:
-		provider = fmt.Sprintf("thaid.Provider{Issuer: %s, SigningAlgs: %s}", q(c.Provider.Issuer), list(c.Provider.SigningAlgs))
+		provider = fmt.Sprintf("thaid.Provider{Issuer: %q, SigningAlgs: %#v}", c.Provider.Issuer, c.Provider.SigningAlgs)
 		comment = " // endpoints by discovery"
 	default:
-		provider, comment = fmt.Sprintf("thaid.Provider{Issuer: %s}", q(c.Provider.Issuer)), " // endpoints by discovery"
+		provider, comment = fmt.Sprintf("thaid.Provider{Issuer: %q}", c.Provider.Issuer), " // endpoints by discovery"
 	}
 	fmt.Fprintf(w, "\tclient, err := thaid.New(ctx, thaid.Config{\n")
-	fmt.Fprintf(w, "\t\tClientID:     %s,\n", q(c.ClientID))
+	fmt.Fprintf(w, "\t\tClientID:     %q,\n", c.ClientID)
 	fmt.Fprintf(w, "\t\tClientSecret: thaid.Secret(os.Getenv(\"THAID_CLIENT_SECRET\")),\n")
-	fmt.Fprintf(w, "\t\tRedirectURL:  %s, // your app's registered redirect URL in production\n", q(c.RedirectURL))
+	fmt.Fprintf(w, "\t\tRedirectURL:  %q, // your app's registered redirect URL in production\n", c.RedirectURL)
 	if slices.Contains(c.Scopes, thaid.ScopeOpenID) {
-		fmt.Fprintf(w, "\t\tScopes:       %s,\n", list(c.Scopes))
+		fmt.Fprintf(w, "\t\tScopes:       %#v,\n", c.Scopes)
 	} else {
-		fmt.Fprintf(w, "\t\tScopes:       %s, // add \"openid\" for claims in a signed ID token\n", list(c.Scopes))
+		fmt.Fprintf(w, "\t\tScopes:       %#v, // add \"openid\" for claims in a signed ID token\n", c.Scopes)
 	}
 	fmt.Fprintf(w, "\t\tProvider:     %s,%s\n", provider, comment)
 	if c.AuthStyle == thaid.AuthStylePost.String() {
@@ -304,10 +298,9 @@ func (r providerReport) writeText(w io.Writer) {
 	} else {
 		row("id_token_alg", "- (no ID token)")
 	}
-	switch r.ExpiryForm {
-	case "":
+	if r.ExpiryForm == "" {
 		row("expiry_field", "%s", r.ExpiryField)
-	default:
+	} else {
 		row("expiry_field", "%s = %v (%s)", r.ExpiryField, r.ExpiryValue, r.ExpiryForm)
 	}
 	lifetimes := []string{}
