@@ -2,7 +2,6 @@ package mockprovider_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"html"
 	"image/png"
@@ -36,14 +35,8 @@ func startQR(t *testing.T, p *mockprovider.Server, over url.Values) (string, str
 
 func qrStatus(t *testing.T, p *mockprovider.Server, ref string) mockprovider.QRStatus {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathQR+"status/"+ref)
-	if st != 200 {
-		t.Fatalf("status endpoint: %d", st)
-	}
 	var s mockprovider.QRStatus
-	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathQR+"status/"+ref, &s)
 	return s
 }
 

@@ -24,14 +24,8 @@ import (
 // endpoint serves (test side: from the served document, not from the mock's internals).
 func publishedKey(t *testing.T, p *mockprovider.Server, kid string) (jose.JSONWebKey, []byte) {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathJWKS)
-	if st != http.StatusOK {
-		t.Fatalf("jwks: %d", st)
-	}
 	var doc struct{ Keys []json.RawMessage }
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathJWKS, &doc)
 	for _, raw := range doc.Keys {
 		var k jose.JSONWebKey
 		if err := k.UnmarshalJSON(raw); err != nil {
