@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -80,7 +81,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 //
 //	go test -run '^$' -bench BenchmarkTokenEndpointHTTP -benchtime 3s ./mockprovider/
 func BenchmarkTokenEndpointHTTP(b *testing.B) {
-	p := Start(b, Options{Alg: "ES256", Logger: slog.New(slog.DiscardHandler)})
+	p := Start(b, Options{Alg: "ES256"})
 	codes := issueCodes(b, p, b.N)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	b.Cleanup(tr.CloseIdleConnections)
@@ -124,10 +125,9 @@ func TestTokenEndpointConcurrent(t *testing.T) {
 	}
 	codes := issueCodes(t, p, 200)
 	var ok atomic.Int64
-	done := make(chan struct{})
-	for g := 0; g < 8; g++ {
-		go func(g int) {
-			defer func() { done <- struct{}{} }()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
 			for i := g; i < len(codes); i += 8 {
 				body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(codes[i])
 				r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
@@ -139,11 +139,9 @@ func TestTokenEndpointConcurrent(t *testing.T) {
 					ok.Add(1)
 				}
 			}
-		}(g)
+		})
 	}
-	for g := 0; g < 8; g++ {
-		<-done
-	}
+	wg.Wait()
 	if ok.Load() != int64(len(codes)) {
 		t.Fatalf("%d of %d succeeded", ok.Load(), len(codes))
 	}
