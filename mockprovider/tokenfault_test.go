@@ -182,12 +182,8 @@ func TestIssuerOtherThaIDOnTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve := func(r *http.Request) *http.Response {
-		rec := httptest.NewRecorder()
-		p.ServeHTTP(rec, r)
-		return rec.Result()
-	}
-	resp := serve(httptest.NewRequest(http.MethodGet, sandbox+mockprovider.PathAuthorize+"?"+authParams(nil).Encode(), nil))
+	serve := handlerTransport{p} // in process: the issuer's host is the real sandbox's
+	resp, _ := serve.RoundTrip(httptest.NewRequest(http.MethodGet, sandbox+mockprovider.PathAuthorize+"?"+authParams(nil).Encode(), nil))
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	if err != nil || loc.Query().Get("code") == "" {
 		t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -198,8 +194,9 @@ func TestIssuerOtherThaIDOnTheSandbox(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, sandbox+mockprovider.PathToken, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(mockprovider.DemoClientID, mockprovider.DemoClientSecret)
+	resp, _ = serve.RoundTrip(req)
 	var tok map[string]any
-	if err := json.NewDecoder(serve(req).Body).Decode(&tok); err != nil {
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := tok["id_token"].(string)
