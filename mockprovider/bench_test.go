@@ -20,9 +20,9 @@ const benchVerifier = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
 // issueCodes pre-issues n authorization codes (openid pid name, PKCE S256, nonce).
 func issueCodes(tb testing.TB, p *Server, n int) []string {
 	tb.Helper()
-	sum := sha256Sum(benchVerifier)
+	sum := sha256.Sum256([]byte(benchVerifier))
 	req := authRequest{client: p.clients[DemoClientID], redirectURI: "https://rp.example/cb", state: "s",
-		nonce: "n", challenge: sum, challengeMethod: "S256", scopes: []string{"openid", "pid", "name"}}
+		nonce: "n", challenge: b64.EncodeToString(sum[:]), challengeMethod: "S256", scopes: []string{"openid", "pid", "name"}}
 	codes := make([]string, n)
 	for i := range codes {
 		u, err := url.Parse(p.approveRequest(req, &p.people[0]))
@@ -34,9 +34,16 @@ func issueCodes(tb testing.TB, p *Server, n int) []string {
 	return codes
 }
 
-func sha256Sum(v string) string {
-	h := sha256.Sum256([]byte(v))
-	return b64.EncodeToString(h[:])
+// redeemInProcess serves the token request that redeems code (Basic client authentication, the
+// PKCE verifier of issueCodes) through ServeHTTP.
+func redeemInProcess(p *Server, code string) *httptest.ResponseRecorder {
+	body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(code)
+	r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.SetBasicAuth(DemoClientID, DemoClientSecret)
+	w := httptest.NewRecorder()
+	p.ServeHTTP(w, r)
+	return w
 }
 
 // BenchmarkTokenEndpoint measures the token endpoint (authorization_code grant, Basic client
@@ -56,13 +63,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					code := codes[next.Add(1)-1]
-					body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(code)
-					r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
-					r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					r.SetBasicAuth(DemoClientID, DemoClientSecret)
-					w := httptest.NewRecorder()
-					p.ServeHTTP(w, r)
+					w := redeemInProcess(p, codes[next.Add(1)-1])
 					if w.Code != http.StatusOK {
 						b.Errorf("status %d: %s", w.Code, w.Body)
 						return
@@ -129,13 +130,7 @@ func TestTokenEndpointConcurrent(t *testing.T) {
 	for g := range 8 {
 		wg.Go(func() {
 			for i := g; i < len(codes); i += 8 {
-				body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(codes[i])
-				r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
-				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				r.SetBasicAuth(DemoClientID, DemoClientSecret)
-				w := httptest.NewRecorder()
-				p.ServeHTTP(w, r)
-				if w.Code == http.StatusOK {
+				if redeemInProcess(p, codes[i]).Code == http.StatusOK {
 					ok.Add(1)
 				}
 			}
