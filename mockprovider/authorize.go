@@ -128,7 +128,7 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 		http.Redirect(w, r, p.approveRequest(req, cit), http.StatusFound)
 		return
 	}
-	p.renderWait(w, r, p.newPending(req))
+	p.renderWait(w, p.newPending(req))
 }
 
 // refuseClient answers an authorization request whose client or redirect_uri is refused, never
