@@ -125,12 +125,10 @@ func (p *Server) serveAuthorize(w http.ResponseWriter, r *http.Request, rec *Req
 				return
 			}
 		}
-		target := p.approveRequest(req, cit)
-		http.Redirect(w, r, target, http.StatusFound)
+		http.Redirect(w, r, p.approveRequest(req, cit), http.StatusFound)
 		return
 	}
-	pa := p.newPending(req)
-	p.renderWait(w, r, pa)
+	p.renderWait(w, p.newPending(req))
 }
 
 // refuseClient answers an authorization request whose client or redirect_uri is refused, never

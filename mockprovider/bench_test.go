@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 )
@@ -19,9 +20,9 @@ const benchVerifier = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"
 // issueCodes pre-issues n authorization codes (openid pid name, PKCE S256, nonce).
 func issueCodes(tb testing.TB, p *Server, n int) []string {
 	tb.Helper()
-	sum := sha256Sum(benchVerifier)
+	sum := sha256.Sum256([]byte(benchVerifier))
 	req := authRequest{client: p.clients[DemoClientID], redirectURI: "https://rp.example/cb", state: "s",
-		nonce: "n", challenge: sum, challengeMethod: "S256", scopes: []string{"openid", "pid", "name"}}
+		nonce: "n", challenge: b64.EncodeToString(sum[:]), challengeMethod: "S256", scopes: []string{"openid", "pid", "name"}}
 	codes := make([]string, n)
 	for i := range codes {
 		u, err := url.Parse(p.approveRequest(req, &p.people[0]))
@@ -33,9 +34,16 @@ func issueCodes(tb testing.TB, p *Server, n int) []string {
 	return codes
 }
 
-func sha256Sum(v string) string {
-	h := sha256.Sum256([]byte(v))
-	return b64.EncodeToString(h[:])
+// redeemInProcess serves the token request that redeems code (Basic client authentication, the
+// PKCE verifier of issueCodes) through ServeHTTP.
+func redeemInProcess(p *Server, code string) *httptest.ResponseRecorder {
+	body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(code)
+	r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.SetBasicAuth(DemoClientID, DemoClientSecret)
+	w := httptest.NewRecorder()
+	p.ServeHTTP(w, r)
+	return w
 }
 
 // BenchmarkTokenEndpoint measures the token endpoint (authorization_code grant, Basic client
@@ -55,13 +63,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 			b.ResetTimer()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
-					code := codes[next.Add(1)-1]
-					body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(code)
-					r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
-					r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-					r.SetBasicAuth(DemoClientID, DemoClientSecret)
-					w := httptest.NewRecorder()
-					p.ServeHTTP(w, r)
+					w := redeemInProcess(p, codes[next.Add(1)-1])
 					if w.Code != http.StatusOK {
 						b.Errorf("status %d: %s", w.Code, w.Body)
 						return
@@ -80,7 +82,7 @@ func BenchmarkTokenEndpoint(b *testing.B) {
 //
 //	go test -run '^$' -bench BenchmarkTokenEndpointHTTP -benchtime 3s ./mockprovider/
 func BenchmarkTokenEndpointHTTP(b *testing.B) {
-	p := Start(b, Options{Alg: "ES256", Logger: slog.New(slog.DiscardHandler)})
+	p := Start(b, Options{Alg: "ES256"})
 	codes := issueCodes(b, p, b.N)
 	tr := &http.Transport{MaxIdleConnsPerHost: 64}
 	b.Cleanup(tr.CloseIdleConnections)
@@ -124,26 +126,17 @@ func TestTokenEndpointConcurrent(t *testing.T) {
 	}
 	codes := issueCodes(t, p, 200)
 	var ok atomic.Int64
-	done := make(chan struct{})
-	for g := 0; g < 8; g++ {
-		go func(g int) {
-			defer func() { done <- struct{}{} }()
+	var wg sync.WaitGroup
+	for g := range 8 {
+		wg.Go(func() {
 			for i := g; i < len(codes); i += 8 {
-				body := "grant_type=authorization_code&redirect_uri=https%3A%2F%2Frp.example%2Fcb&code_verifier=" + benchVerifier + "&code=" + url.QueryEscape(codes[i])
-				r := httptest.NewRequest(http.MethodPost, PathToken, strings.NewReader(body))
-				r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				r.SetBasicAuth(DemoClientID, DemoClientSecret)
-				w := httptest.NewRecorder()
-				p.ServeHTTP(w, r)
-				if w.Code == http.StatusOK {
+				if redeemInProcess(p, codes[i]).Code == http.StatusOK {
 					ok.Add(1)
 				}
 			}
-		}(g)
+		})
 	}
-	for g := 0; g < 8; g++ {
-		<-done
-	}
+	wg.Wait()
 	if ok.Load() != int64(len(codes)) {
 		t.Fatalf("%d of %d succeeded", ok.Load(), len(codes))
 	}

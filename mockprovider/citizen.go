@@ -212,13 +212,11 @@ func validDate(s string, partialOK bool) bool {
 	return !(mo == 0 && d != 0)
 }
 
+// pidSeparators are the dashes and spaces that normalizePID removes.
+var pidSeparators = strings.NewReplacer("-", "", " ", "")
+
 // normalizePID removes dashes and spaces.
-func normalizePID(s string) string {
-	if !strings.ContainsAny(s, "- ") {
-		return s
-	}
-	return strings.NewReplacer("-", "", " ", "").Replace(s)
-}
+func normalizePID(s string) string { return pidSeparators.Replace(s) }
 
 // validatePID checks a citizen ID: 13 digits (dashes and spaces ignored) whose last digit is the
 // mod-11 check digit: x = (Σ_{i=1..12} d_i × (14 − i)) mod 11; d13 = (11 − x) mod 10.

@@ -164,7 +164,8 @@ func TestLogsMaskPIDsAndHideTokens(t *testing.T) {
 	tok := exchange(t, p, url.Values{"login_hint": {c.PID}})
 	post(t, p, mockprovider.PathRevoke, url.Values{"token": {tok["access_token"].(string)}}, authBasic)
 	// And a QR login approved through the API.
-	ref, _ := startQRAfterSwitch(t, p)
+	p.SetAutoApprove(false)
+	ref, _ := startQR(t, p, nil)
 	_ = p.Approve(ref, c.PID)
 	out := buf.String()
 	if !strings.Contains(out, mockprovider.MaskPID(c.PID)) {
@@ -175,10 +176,4 @@ func TestLogsMaskPIDsAndHideTokens(t *testing.T) {
 			t.Errorf("log contains %q", secret)
 		}
 	}
-}
-
-func startQRAfterSwitch(t *testing.T, p *mockprovider.Server) (string, string) {
-	p.SetAutoApprove(false)
-	defer p.SetAutoApprove(true)
-	return startQR(t, p, nil)
 }

@@ -4,8 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -17,8 +15,7 @@ import (
 // on the phone (the authorize endpoint redirects back with error=access_denied), then the token
 // endpoint is down. Requests shows what the relying party sent, and which answers were faults.
 func ExampleServer_QueueFault() {
-	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true})
 	if err != nil {
 		panic(err)
 	}
@@ -78,8 +75,7 @@ func ExampleLoadCitizens() {
 // RotateKey publishes a new signing key and signs with it from then on; RetireKey withdraws an
 // old one. Tests of a relying party's key refresh use the pair.
 func ExampleServer_RotateKey() {
-	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090",
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090"})
 	if err != nil {
 		panic(err)
 	}
@@ -105,8 +101,7 @@ func ExampleServer_RotateKey() {
 // there in a real test). A relying party must refuse the token without fetching the URL: an ID
 // token's keys come from the provider's JWKS only.
 func ExampleServer_QueueForeignKeyToken() {
-	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true,
-		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	p, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9090", AutoApprove: true})
 	if err != nil {
 		panic(err)
 	}

@@ -129,16 +129,16 @@ func TestTokenFaults(t *testing.T) {
 		fault mockprovider.TokenFault
 		// oidcFails: go-oidc's Verify must fail. Otherwise check decides.
 		oidcFails bool
-		check     func(t *testing.T, hdr, claims map[string]any, accessToken string, idt *oidc.IDToken)
+		check     func(t *testing.T, claims map[string]any, accessToken string, idt *oidc.IDToken)
 	}{
-		{fault: 0, check: func(t *testing.T, _, _ map[string]any, at string, idt *oidc.IDToken) {
+		{fault: 0, check: func(t *testing.T, _ map[string]any, at string, idt *oidc.IDToken) {
 			if idt.Nonce != testNonce || idt.VerifyAccessToken(at) != nil {
 				t.Error("healthy token fails nonce or at_hash")
 			}
 		}},
 		{fault: mockprovider.TokenExpired, oidcFails: true},
 		{fault: mockprovider.TokenNotYetValid, oidcFails: true},
-		{fault: mockprovider.TokenIssuedInFuture, check: func(t *testing.T, _, c map[string]any, _ string, _ *oidc.IDToken) {
+		{fault: mockprovider.TokenIssuedInFuture, check: func(t *testing.T, c map[string]any, _ string, _ *oidc.IDToken) {
 			if int64(c["iat"].(float64)) <= time.Now().Add(30*time.Minute).Unix() {
 				t.Errorf("iat %v not in the future", c["iat"])
 			}
@@ -146,22 +146,22 @@ func TestTokenFaults(t *testing.T) {
 		{fault: mockprovider.TokenUnpublishedKey, oidcFails: true},
 		{fault: mockprovider.TokenWrongIssuer, oidcFails: true},
 		{fault: mockprovider.TokenWrongAudience, oidcFails: true},
-		{fault: mockprovider.TokenMultiAudienceNoAzp, check: func(t *testing.T, _, c map[string]any, _ string, _ *oidc.IDToken) {
+		{fault: mockprovider.TokenMultiAudienceNoAzp, check: func(t *testing.T, c map[string]any, _ string, _ *oidc.IDToken) {
 			if aud, _ := c["aud"].([]any); len(aud) != 2 || c["azp"] != nil {
 				t.Errorf("aud %v azp %v", c["aud"], c["azp"])
 			}
 		}},
-		{fault: mockprovider.TokenWrongAzp, check: func(t *testing.T, _, c map[string]any, _ string, _ *oidc.IDToken) {
+		{fault: mockprovider.TokenWrongAzp, check: func(t *testing.T, c map[string]any, _ string, _ *oidc.IDToken) {
 			if c["azp"] != "another-client" {
 				t.Errorf("azp %v", c["azp"])
 			}
 		}},
-		{fault: mockprovider.TokenMissingNonce, check: func(t *testing.T, _, _ map[string]any, _ string, idt *oidc.IDToken) {
+		{fault: mockprovider.TokenMissingNonce, check: func(t *testing.T, _ map[string]any, _ string, idt *oidc.IDToken) {
 			if idt.Nonce != "" {
 				t.Errorf("nonce %q", idt.Nonce)
 			}
 		}},
-		{fault: mockprovider.TokenWrongNonce, check: func(t *testing.T, _, _ map[string]any, _ string, idt *oidc.IDToken) {
+		{fault: mockprovider.TokenWrongNonce, check: func(t *testing.T, _ map[string]any, _ string, idt *oidc.IDToken) {
 			if idt.Nonce == "" || idt.Nonce == testNonce {
 				t.Errorf("nonce %q", idt.Nonce)
 			}
@@ -171,13 +171,13 @@ func TestTokenFaults(t *testing.T) {
 		{fault: mockprovider.TokenBadSignature, oidcFails: true},
 		{fault: mockprovider.TokenForgedKid, oidcFails: true},
 		{fault: mockprovider.TokenNoKid, oidcFails: true},
-		{fault: mockprovider.TokenBadPID, check: func(t *testing.T, _, c map[string]any, _ string, _ *oidc.IDToken) {
+		{fault: mockprovider.TokenBadPID, check: func(t *testing.T, c map[string]any, _ string, _ *oidc.IDToken) {
 			pid, _ := c["pid"].(string)
 			if len(pid) != 13 || mockprovider.ValidatePID(pid) == nil {
 				t.Errorf("pid %q has a valid check digit", pid)
 			}
 		}},
-		{fault: mockprovider.TokenWrongAtHash, check: func(t *testing.T, _, _ map[string]any, at string, idt *oidc.IDToken) {
+		{fault: mockprovider.TokenWrongAtHash, check: func(t *testing.T, _ map[string]any, at string, idt *oidc.IDToken) {
 			if idt.VerifyAccessToken(at) == nil {
 				t.Error("at_hash matches")
 			}
@@ -206,8 +206,8 @@ func TestTokenFaults(t *testing.T) {
 			if err != nil {
 				t.Fatalf("go-oidc rejected: %v", err)
 			}
-			hdr, claims := decodeClaims(t, raw)
-			tc.check(t, hdr, claims, tok["access_token"].(string), idt)
+			_, claims := decodeClaims(t, raw)
+			tc.check(t, claims, tok["access_token"].(string), idt)
 			// The fault was used up: the next token is healthy.
 			if _, err := v.Verify(octx, exchange(t, p, nil)["id_token"].(string)); err != nil {
 				t.Fatalf("next token: %v", err)

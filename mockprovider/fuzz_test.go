@@ -1,10 +1,7 @@
 package mockprovider_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -65,17 +62,6 @@ func FuzzLoadProfile(f *testing.F) {
 		if err != nil {
 			t.Fatalf("a loaded profile does not start a provider: %v", err)
 		}
-		b, err := json.Marshal(p.Profile())
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := mockprovider.LoadProfile(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("the effective profile does not load: %v\n%s", err, b)
-		}
-		q, err := mockprovider.New(mockprovider.Options{Issuer: "http://127.0.0.1:9", Profile: again})
-		if err != nil || !reflect.DeepEqual(p.Profile(), q.Profile()) {
-			t.Fatalf("round trip: %v\n%+v\n%+v", err, p.Profile(), q.Profile())
-		}
+		checkRoundTrip(t, p)
 	})
 }

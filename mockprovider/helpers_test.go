@@ -35,9 +35,13 @@ func challenge(verifier string) string {
 
 // authParams are the usual authorize parameters, overridden by over (an empty value deletes).
 func authParams(over url.Values) url.Values {
-	v := url.Values{"response_type": {"code"}, "client_id": {mockprovider.DemoClientID},
+	return overridden(url.Values{"response_type": {"code"}, "client_id": {mockprovider.DemoClientID},
 		"redirect_uri": {testRedirect}, "scope": {"openid pid name"}, "state": {testState},
-		"nonce": {testNonce}, "code_challenge": {challenge(testVerifier)}, "code_challenge_method": {"S256"}}
+		"nonce": {testNonce}, "code_challenge": {challenge(testVerifier)}, "code_challenge_method": {"S256"}}, over)
+}
+
+// overridden returns v with the values of over set in it; an empty value deletes its key.
+func overridden(v, over url.Values) url.Values {
 	for k, vs := range over {
 		if len(vs) == 0 || vs[0] == "" {
 			v.Del(k)
@@ -141,17 +145,23 @@ func redeem(t *testing.T, p *mockprovider.Server, code string) (int, map[string]
 		"code": {code}, "redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, authBasic)
 }
 
+// getJSON GETs path, which must answer 200, and decodes its JSON body into v.
+func getJSON(t *testing.T, p *mockprovider.Server, path string, v any) {
+	t.Helper()
+	st, _, body := get(t, p, path)
+	if st != http.StatusOK {
+		t.Fatalf("%s: status %d", path, st)
+	}
+	if err := json.Unmarshal([]byte(body), v); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // jwks fetches the published key set.
 func jwks(t *testing.T, p *mockprovider.Server) jose.JSONWebKeySet {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathJWKS)
-	if st != http.StatusOK {
-		t.Fatalf("jwks: %d", st)
-	}
 	var set jose.JSONWebKeySet
-	if err := json.Unmarshal([]byte(body), &set); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathJWKS, &set)
 	return set
 }
 

@@ -126,18 +126,15 @@ func (p *Server) decide(ref string, c *Citizen) (string, error) {
 	pa.status = statusDeciding
 	p.mu.Unlock()
 	var target string
+	status := statusApproved
 	if c != nil {
 		target = p.approveRequest(pa.req, c)
 	} else {
-		target = deniedTarget(pa.req)
+		target, status = deniedTarget(pa.req), statusDenied
 		p.logger.Info("login refused", "client_id", pa.req.client.ID)
 	}
 	p.mu.Lock()
-	pa.status = statusDenied
-	if c != nil {
-		pa.status = statusApproved
-	}
-	pa.redirect = target
+	pa.status, pa.redirect = status, target
 	p.mu.Unlock()
 	return target, nil
 }

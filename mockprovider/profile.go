@@ -243,13 +243,10 @@ func BuiltinProfileNames() []string {
 // BuiltinProfile returns a fresh copy of a built-in profile (see BuiltinProfileNames). The
 // error wraps ErrInvalidProfile for an unknown name.
 func BuiltinProfile(name string) (*Profile, error) {
-	if !slices.Contains(BuiltinProfileNames(), name) {
-		return nil, fmt.Errorf("%w: no built-in profile %q (built in: %s)", ErrInvalidProfile, name,
-			strings.Join(BuiltinProfileNames(), ", "))
-	}
 	b, err := builtinProfiles.ReadFile("profiles/" + name + ".json")
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrInvalidProfile, err)
+		return nil, fmt.Errorf("%w: no built-in profile %q (built in: %s)", ErrInvalidProfile, name,
+			strings.Join(BuiltinProfileNames(), ", "))
 	}
 	return LoadProfile(bytes.NewReader(b))
 }

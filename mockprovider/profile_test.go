@@ -231,21 +231,25 @@ func TestEffectiveProfileRoundTrips(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		b, err := json.Marshal(a.Profile())
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, err := mockprovider.LoadProfile(bytes.NewReader(b))
-		if err != nil {
-			t.Fatalf("%s: %v", b, err)
-		}
-		c, err := mockprovider.New(mockprovider.Options{Issuer: o.Issuer, Profile: again})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !reflect.DeepEqual(a.Profile(), c.Profile()) {
-			t.Errorf("round trip changed the profile:\n%+v\n%+v", a.Profile(), c.Profile())
-		}
+		checkRoundTrip(t, a)
+	}
+}
+
+// checkRoundTrip writes the effective profile of p as JSON, loads it again and starts a server
+// with it, whose effective profile must be the same.
+func checkRoundTrip(t *testing.T, p *mockprovider.Server) {
+	t.Helper()
+	b, err := json.Marshal(p.Profile())
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := mockprovider.LoadProfile(bytes.NewReader(b))
+	if err != nil {
+		t.Fatalf("the effective profile does not load: %v\n%s", err, b)
+	}
+	q, err := mockprovider.New(mockprovider.Options{Issuer: p.Issuer(), Profile: again})
+	if err != nil || !reflect.DeepEqual(p.Profile(), q.Profile()) {
+		t.Fatalf("round trip changed the profile: %v\n%+v\n%+v", err, p.Profile(), q.Profile())
 	}
 }
 

@@ -1,6 +1,7 @@
 package mockprovider_test
 
 import (
+	"cmp"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
@@ -153,14 +154,8 @@ func TestDiscovery(t *testing.T) {
 // discovery fetches the discovery document.
 func discovery(t *testing.T, p *mockprovider.Server) map[string]any {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathDiscovery)
-	if st != 200 {
-		t.Fatalf("discovery: status %d", st)
-	}
 	var d map[string]any
-	if err := json.Unmarshal([]byte(body), &d); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathDiscovery, &d)
 	return d
 }
 
@@ -437,22 +432,9 @@ func testTokenErrors(t *testing.T, rfc bool) {
 					tc.code = "invalid_grant"
 				}
 			}
-			form := url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
-				"redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}
-			for k, v := range tc.form {
-				if v[0] == "" {
-					form.Del(k)
-				} else {
-					form[k] = v
-				}
-			}
-			id, secret := mockprovider.DemoClientID, mockprovider.DemoClientSecret
-			if tc.id != "" {
-				id = tc.id
-			}
-			if tc.secret != "" {
-				secret = tc.secret
-			}
+			form := overridden(url.Values{"grant_type": {"authorization_code"}, "code": {q.Get("code")},
+				"redirect_uri": {testRedirect}, "code_verifier": {testVerifier}}, tc.form)
+			id, secret := cmp.Or(tc.id, mockprovider.DemoClientID), cmp.Or(tc.secret, mockprovider.DemoClientSecret)
 			if tc.reuse {
 				if st, _ := postAs(t, p, mockprovider.PathToken, form, tc.ca, id, secret, tc.hdr...); st != 200 {
 					t.Fatalf("first use: %d", st)
@@ -529,7 +511,7 @@ func TestRefresh(t *testing.T) {
 				t.Fatalf("narrowing: %d %v", st, body)
 			}
 			// Another client cannot use it.
-			st, _ = postAs(t, p, mockprovider.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"forged"}}, authBasic, mockprovider.DemoClientID, mockprovider.DemoClientSecret)
+			st, _ = post(t, p, mockprovider.PathToken, url.Values{"grant_type": {"refresh_token"}, "refresh_token": {"forged"}}, authBasic)
 			if st != 401 {
 				t.Fatalf("forged refresh token: %d", st)
 			}

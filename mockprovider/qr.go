@@ -23,7 +23,7 @@ type waitView struct {
 	Remaining                                                                int
 }
 
-func (p *Server) renderWait(w http.ResponseWriter, r *http.Request, pa *pendingAuth) {
+func (p *Server) renderWait(w http.ResponseWriter, pa *pendingAuth) {
 	p.mu.Lock()
 	now := p.now()
 	expired := p.expiredLocked(pa, now)
@@ -44,7 +44,7 @@ func (p *Server) serveWait(w http.ResponseWriter, r *http.Request) {
 		p.notFound(w)
 		return
 	}
-	p.renderWait(w, r, pa)
+	p.renderWait(w, pa)
 }
 
 // servePNG serves the QR code of the phone page URL.

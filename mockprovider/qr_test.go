@@ -2,7 +2,6 @@ package mockprovider_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"html"
 	"image/png"
@@ -36,21 +35,16 @@ func startQR(t *testing.T, p *mockprovider.Server, over url.Values) (string, str
 
 func qrStatus(t *testing.T, p *mockprovider.Server, ref string) mockprovider.QRStatus {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathQR+"status/"+ref)
-	if st != 200 {
-		t.Fatalf("status endpoint: %d", st)
-	}
 	var s mockprovider.QRStatus
-	if err := json.Unmarshal([]byte(body), &s); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathQR+"status/"+ref, &s)
 	return s
 }
 
-// phonePost submits the phone form.
-func phonePost(t *testing.T, p *mockprovider.Server, ref string, form url.Values) (int, string, string) {
+// qrPost submits form to the mock's page PathQR+page (the phone form, a retry) without following
+// a redirect, and returns status, Location and body.
+func qrPost(t *testing.T, p *mockprovider.Server, page string, form url.Values) (int, string, string) {
 	t.Helper()
-	resp, err := noRedirect(p.HTTPClient()).PostForm(p.URL(mockprovider.PathQR+"phone/"+ref), form)
+	resp, err := noRedirect(p.HTTPClient()).PostForm(p.URL(mockprovider.PathQR+page), form)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,20 +95,20 @@ func TestQRFlow(t *testing.T) {
 	}
 
 	form := url.Values{"citizen": {"1"}, "consent": {"yes"}, "password": {"00000000"}, "action": {"approve"}}
-	st, _, body := phonePost(t, p, ref, form)
+	st, _, body := qrPost(t, p, "phone/"+ref, form)
 	if st != 200 || !strings.Contains(body, "รหัสผ่านไม่ถูกต้อง") {
 		t.Fatalf("wrong password: %d, error not shown", st)
 	}
 	form.Del("consent")
 	form.Set("password", cit.Password)
-	if _, _, body := phonePost(t, p, ref, form); !strings.Contains(body, "ความยินยอม") {
+	if _, _, body := qrPost(t, p, "phone/"+ref, form); !strings.Contains(body, "ความยินยอม") {
 		t.Fatalf("missing consent not reported")
 	}
 	if s := qrStatus(t, p, ref); s.Status != "pending" {
 		t.Fatalf("approved without a right password and consent: %+v", s)
 	}
 	form.Set("consent", "yes")
-	if st, _, body := phonePost(t, p, ref, form); st != 200 || !strings.Contains(body, "ยืนยันตัวตนสำเร็จ") {
+	if st, _, body := qrPost(t, p, "phone/"+ref, form); st != 200 || !strings.Contains(body, "ยืนยันตัวตนสำเร็จ") {
 		t.Fatalf("approve: %d", st)
 	}
 	s := qrStatus(t, p, ref)
@@ -134,7 +128,7 @@ func TestQRFlow(t *testing.T) {
 		t.Fatalf("pid claim %v", cl["pid"])
 	}
 	// A second approval is refused.
-	if st, _, _ := phonePost(t, p, ref, form); st != http.StatusConflict {
+	if st, _, _ := qrPost(t, p, "phone/"+ref, form); st != http.StatusConflict {
 		t.Fatalf("second approval: %d", st)
 	}
 	if err := p.Approve(ref, cit.PID); !errors.Is(err, mockprovider.ErrNotPending) {
@@ -146,7 +140,7 @@ func TestQRSameDeviceRedirects(t *testing.T) {
 	p := mockprovider.Start(t, mockprovider.Options{})
 	ref, _ := startQR(t, p, nil)
 	c := mockprovider.DefaultCitizens()[0]
-	st, loc, _ := phonePost(t, p, ref, url.Values{"same": {"1"}, "citizen": {"0"}, "consent": {"yes"}, "password": {c.Password}, "action": {"approve"}})
+	st, loc, _ := qrPost(t, p, "phone/"+ref, url.Values{"same": {"1"}, "citizen": {"0"}, "consent": {"yes"}, "password": {c.Password}, "action": {"approve"}})
 	if st != http.StatusSeeOther || !strings.HasPrefix(loc, testRedirect+"?") || !strings.Contains(loc, "code=") {
 		t.Fatalf("same-device approve: %d %q", st, loc)
 	}
@@ -158,7 +152,7 @@ func TestQRDeny(t *testing.T) {
 			p := mockprovider.Start(t, mockprovider.Options{})
 			ref, _ := startQR(t, p, nil)
 			if via == "phone" {
-				if st, _, body := phonePost(t, p, ref, url.Values{"action": {"deny"}}); st != 200 || !strings.Contains(body, "ปฏิเสธ") {
+				if st, _, body := qrPost(t, p, "phone/"+ref, url.Values{"action": {"deny"}}); st != 200 || !strings.Contains(body, "ปฏิเสธ") {
 					t.Fatalf("deny: %d", st)
 				}
 			} else if err := p.Deny(ref); err != nil {
@@ -213,7 +207,7 @@ func TestQRExpiryAndRetry(t *testing.T) {
 	if len(p.Pending()) != 0 {
 		t.Fatal("expired login listed as pending")
 	}
-	if st, _, body := phonePost(t, p, ref, url.Values{"action": {"approve"}}); st != http.StatusGone || !strings.Contains(body, "หมดอายุ") {
+	if st, _, body := qrPost(t, p, "phone/"+ref, url.Values{"action": {"approve"}}); st != http.StatusGone || !strings.Contains(body, "หมดอายุ") {
 		t.Fatalf("phone after expiry: %d", st)
 	}
 	// The waiting page, reloaded, shows the expired state with a retry button.
@@ -222,14 +216,9 @@ func TestQRExpiryAndRetry(t *testing.T) {
 		t.Fatalf("wait page after expiry: %d", st)
 	}
 	// Retry issues a fresh reference for the same request.
-	resp, err := noRedirect(p.HTTPClient()).Post(p.URL(mockprovider.PathQR+"retry/"+ref), "application/x-www-form-urlencoded", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, mockprovider.PathQR+"wait/") {
-		t.Fatalf("retry: %d %q", resp.StatusCode, loc)
+	st, loc, _ := qrPost(t, p, "retry/"+ref, nil)
+	if st != http.StatusSeeOther || !strings.HasPrefix(loc, mockprovider.PathQR+"wait/") {
+		t.Fatalf("retry: %d %q", st, loc)
 	}
 	newRef := strings.TrimPrefix(loc, mockprovider.PathQR+"wait/")
 	if newRef == ref {
@@ -324,7 +313,7 @@ func TestPhonePagePicksNobody(t *testing.T) {
 		t.Fatalf("phone page (status %d) pre-selects a citizen or lists none", st)
 	}
 	c := mockprovider.DefaultCitizens()[0]
-	st, _, body := phonePost(t, p, ref, url.Values{"consent": {"yes"}, "password": {c.Password}, "action": {"approve"}})
+	st, _, body := qrPost(t, p, "phone/"+ref, url.Values{"consent": {"yes"}, "password": {c.Password}, "action": {"approve"}})
 	if st != http.StatusOK || !strings.Contains(body, "กรุณาเลือกผู้ใช้งาน") {
 		t.Errorf("approve without a citizen: %d, no message", st)
 	}

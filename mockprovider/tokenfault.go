@@ -411,13 +411,10 @@ func (p *Server) queueTokenFault(def tokenFaultDef) {
 func (p *Server) nextTokenFault(openid bool) (*signingKey, tokenFaultDef) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if len(p.tokenFaults) == 0 {
-		return p.active, tokenFaultDef{}
+	var def tokenFaultDef
+	if len(p.tokenFaults) > 0 && (openid || p.tokenFaults[0].flat != nil) {
+		def = p.tokenFaults[0]
+		p.tokenFaults = p.tokenFaults[1:]
 	}
-	def := p.tokenFaults[0]
-	if !openid && def.flat == nil {
-		return p.active, tokenFaultDef{}
-	}
-	p.tokenFaults = p.tokenFaults[1:]
 	return p.active, def
 }

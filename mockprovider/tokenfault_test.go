@@ -24,14 +24,8 @@ import (
 // endpoint serves (test side: from the served document, not from the mock's internals).
 func publishedKey(t *testing.T, p *mockprovider.Server, kid string) (jose.JSONWebKey, []byte) {
 	t.Helper()
-	st, _, body := get(t, p, mockprovider.PathJWKS)
-	if st != http.StatusOK {
-		t.Fatalf("jwks: %d", st)
-	}
 	var doc struct{ Keys []json.RawMessage }
-	if err := json.Unmarshal([]byte(body), &doc); err != nil {
-		t.Fatal(err)
-	}
+	getJSON(t, p, mockprovider.PathJWKS, &doc)
 	for _, raw := range doc.Keys {
 		var k jose.JSONWebKey
 		if err := k.UnmarshalJSON(raw); err != nil {
@@ -188,12 +182,8 @@ func TestIssuerOtherThaIDOnTheSandbox(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	serve := func(r *http.Request) *http.Response {
-		rec := httptest.NewRecorder()
-		p.ServeHTTP(rec, r)
-		return rec.Result()
-	}
-	resp := serve(httptest.NewRequest(http.MethodGet, sandbox+mockprovider.PathAuthorize+"?"+authParams(nil).Encode(), nil))
+	serve := handlerTransport{p} // in process: the issuer's host is the real sandbox's
+	resp, _ := serve.RoundTrip(httptest.NewRequest(http.MethodGet, sandbox+mockprovider.PathAuthorize+"?"+authParams(nil).Encode(), nil))
 	loc, err := url.Parse(resp.Header.Get("Location"))
 	if err != nil || loc.Query().Get("code") == "" {
 		t.Fatalf("authorize: %d %q", resp.StatusCode, resp.Header.Get("Location"))
@@ -204,8 +194,9 @@ func TestIssuerOtherThaIDOnTheSandbox(t *testing.T) {
 	req := httptest.NewRequest(http.MethodPost, sandbox+mockprovider.PathToken, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.SetBasicAuth(mockprovider.DemoClientID, mockprovider.DemoClientSecret)
+	resp, _ = serve.RoundTrip(req)
 	var tok map[string]any
-	if err := json.NewDecoder(serve(req).Body).Decode(&tok); err != nil {
+	if err := json.NewDecoder(resp.Body).Decode(&tok); err != nil {
 		t.Fatal(err)
 	}
 	raw, _ := tok["id_token"].(string)
