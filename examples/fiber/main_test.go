@@ -9,8 +9,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/examples/exampletest"
+	"github.com/thaid-go/thaid-go/examples/fiber/thaidfiber"
 	"github.com/thaid-go/thaid-go/middleware"
 	"github.com/thaid-go/thaid-go/mockprovider"
 )
