@@ -403,13 +403,11 @@ type jwksCopy struct {
 }
 
 func (r *rp) keySet(ctx context.Context) (*jwksCopy, error) {
-	if r.careless.jwksOnce {
-		r.mu.Lock()
-		cached := r.jwks
-		r.mu.Unlock()
-		if cached != nil {
-			return cached, nil
-		}
+	r.mu.Lock()
+	cached := r.jwks // set only when jwksOnce
+	r.mu.Unlock()
+	if cached != nil {
+		return cached, nil
 	}
 	body, err := r.fetch(ctx, r.issuer+mockprovider.PathJWKS)
 	if err != nil {
