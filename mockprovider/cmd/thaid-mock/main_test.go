@@ -66,6 +66,16 @@ func authorize(t *testing.T, iss string, q url.Values) (*http.Response, string) 
 	return resp, string(b)
 }
 
+// writeTemp writes text to a file of that name in a fresh temporary directory, and returns its path.
+func writeTemp(t *testing.T, name, text string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
 func TestDefaults(t *testing.T) {
 	iss, stdout, stderr, stop := startCmd(t)
 	resp, err := http.Get(iss + mockprovider.PathDiscovery)
@@ -103,13 +113,9 @@ func TestDefaults(t *testing.T) {
 }
 
 func TestFlags(t *testing.T) {
-	dir := t.TempDir()
-	file := filepath.Join(dir, "citizens.json")
 	cs := mockprovider.DefaultCitizens()[2:3]
 	b, _ := json.Marshal(cs)
-	if err := os.WriteFile(file, b, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := writeTemp(t, "citizens.json", string(b))
 	iss, stdout, _, stop := startCmd(t, "-client-id", "school", "-client-secret", "s3cret", "-redirect-uri", "http://localhost:8080/cb",
 		"-redirect-uri", "http://localhost:8080/cb2", "-citizens", file, "-auto-approve", "-alg", "RS256", "-issuer", "")
 	defer stop()
@@ -211,11 +217,7 @@ func TestProfileFlag(t *testing.T) {
 		}
 	})
 	t.Run("file", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "p.json")
-		doc := `{"profile": "thaid-provider/1", "source": "a file", "id_token": {"alg": "RS256"}, "authorize": {"errors": "redirect"}}`
-		if err := os.WriteFile(file, []byte(doc), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		file := writeTemp(t, "p.json", `{"profile": "thaid-provider/1", "source": "a file", "id_token": {"alg": "RS256"}, "authorize": {"errors": "redirect"}}`)
 		iss, stdout, _, _ := startCmd(t, "-profile", file)
 		resp, _ := authorize(t, iss, url.Values{"response_type": {"token"}, "client_id": {"thaid-demo"}, "redirect_uri": {"http://localhost:8080/cb"}, "scope": {"openid"}, "state": {"s"}})
 		if resp.StatusCode != http.StatusFound || !strings.Contains(resp.Header.Get("Location"), "error=unsupported_response_type") {
@@ -226,10 +228,7 @@ func TestProfileFlag(t *testing.T) {
 		}
 	})
 	t.Run("file with a typo", func(t *testing.T) {
-		file := filepath.Join(t.TempDir(), "p.json")
-		if err := os.WriteFile(file, []byte(`{"profile": "thaid-provider/1", "claims": {"subb": "opaque"}}`), 0o600); err != nil {
-			t.Fatal(err)
-		}
+		file := writeTemp(t, "p.json", `{"profile": "thaid-provider/1", "claims": {"subb": "opaque"}}`)
 		var stderr bytes.Buffer
 		code := run(context.Background(), []string{"-addr", "127.0.0.1:0", "-profile", file}, strings.NewReader(""), io.Discard, &stderr)
 		if code != exitFail || !strings.Contains(stderr.String(), "invalid profile") || !strings.Contains(stderr.String(), `"subb"`) {

@@ -403,13 +403,11 @@ type jwksCopy struct {
 }
 
 func (r *rp) keySet(ctx context.Context) (*jwksCopy, error) {
-	if r.careless.jwksOnce {
-		r.mu.Lock()
-		cached := r.jwks
-		r.mu.Unlock()
-		if cached != nil {
-			return cached, nil
-		}
+	r.mu.Lock()
+	cached := r.jwks // set only when jwksOnce
+	r.mu.Unlock()
+	if cached != nil {
+		return cached, nil
 	}
 	body, err := r.fetch(ctx, r.issuer+mockprovider.PathJWKS)
 	if err != nil {
@@ -728,11 +726,11 @@ func (r *rp) checkClaims(c map[string]any, l *rpLogin, accessToken string) error
 	switch {
 	case !r.issuerOK(c["iss"]):
 		return errors.New("iss")
-	case !slices.ContainsFunc(aud, r.audOK):
+	case !slices.ContainsFunc(aud, func(a string) bool { return ownClient(a, cl.audAnyOwnClient, cl.audContains, cl.audWithin) }):
 		return errors.New("aud")
 	case len(aud) > 1 && !hasAzp && !cl.noAzpRequired:
 		return errors.New("several audiences and no azp")
-	case hasAzp && !r.azpOK(azp):
+	case hasAzp && !ownClient(azp, cl.azpAnyOwnClient, cl.azpContains, false):
 		return errors.New("azp")
 	case !cl.noExp && (!hasExp || exp < now):
 		return errors.New("expired")
@@ -779,30 +777,18 @@ func withoutHost(s string) string {
 	return scheme + "://" + port + "/" + path
 }
 
-func (r *rp) audOK(a string) bool {
-	c := r.careless
+// ownClient reports whether the RP takes id (an aud or the azp) for its client ID: when it is,
+// or, careless, when it is any client of its own, contains the client ID, or is within it.
+func ownClient(id string, anyOwnClient, contains, within bool) bool {
 	switch {
-	case a == mockprovider.DemoClientID:
+	case id == mockprovider.DemoClientID:
 		return true
-	case c.audAnyOwnClient:
-		return a == otherOwnClient
-	case c.audContains:
-		return strings.Contains(a, mockprovider.DemoClientID)
-	case c.audWithin:
-		return strings.Contains(mockprovider.DemoClientID, a)
-	}
-	return false
-}
-
-func (r *rp) azpOK(azp string) bool {
-	c := r.careless
-	switch {
-	case azp == mockprovider.DemoClientID:
-		return true
-	case c.azpAnyOwnClient:
-		return azp == otherOwnClient
-	case c.azpContains:
-		return strings.Contains(azp, mockprovider.DemoClientID)
+	case anyOwnClient:
+		return id == otherOwnClient
+	case contains:
+		return strings.Contains(id, mockprovider.DemoClientID)
+	case within:
+		return strings.Contains(mockprovider.DemoClientID, id)
 	}
 	return false
 }

@@ -27,7 +27,7 @@ import (
 // client thaid-demo / demo-secret), and built on its first request, once that provider answers,
 // as an application started before the check would retry discovery (lazyRP).
 func Example() {
-	provider := exampleAddr() // -addr
+	provider := freeAddr() // -addr
 	app := &lazyRP{}
 	srv := httptest.NewServer(app)
 	defer srv.Close()
@@ -73,8 +73,8 @@ func exampleApp(issuer, base string) (http.Handler, error) {
 	return mux, nil
 }
 
-// exampleAddr returns a loopback address that was free a moment ago.
-func exampleAddr() string {
+// freeAddr returns a loopback address that was free a moment ago.
+func freeAddr() string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		log.Fatal(err)

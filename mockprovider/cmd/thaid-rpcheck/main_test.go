@@ -32,18 +32,6 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// freeAddr returns a loopback address that was free a moment ago.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	return addr
-}
-
 // lazyRP serves an RP that is built on its first request, once the provider answers (as an RP
 // started before thaid-rpcheck would retry discovery). Until then it answers 503.
 type lazyRP struct {
@@ -85,7 +73,7 @@ func startRP(t *testing.T, build func(app string) (http.Handler, error)) string 
 // lazily, see startRP), and runs the command in-process against it.
 func check(t *testing.T, build func(issuer, app string) (http.Handler, error), extra ...string) (int, string, string) {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := freeAddr()
 	app := startRP(t, func(app string) (http.Handler, error) { return build("http://"+addr, app) })
 	var stdout, stderr bytes.Buffer
 	args := append([]string{"-addr", addr, "-login", app + "/login", "-probe", app + "/me",
@@ -144,7 +132,7 @@ func TestMiddlewarePassesEveryCase(t *testing.T) {
 		t.Fatalf("last line of %q", out)
 	}
 	var rep jsonReport
-	readJSON(t, jsonFile, &rep)
+	readReport(t, jsonFile, json.Unmarshal, &rep)
 	if rep.Passed != want || rep.Total != want || len(rep.Cases) != want {
 		t.Fatalf("json: %d/%d, %d cases", rep.Passed, rep.Total, len(rep.Cases))
 	}
@@ -159,27 +147,22 @@ func TestMiddlewarePassesEveryCase(t *testing.T) {
 	}
 }
 
-func readJSON(t *testing.T, name string, v any) {
+// readReport reads the report file name into v with unmarshal (json.Unmarshal, xml.Unmarshal).
+func readReport(t *testing.T, name string, unmarshal func([]byte, any) error, v any) {
 	t.Helper()
 	b, err := os.ReadFile(name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(b, v); err != nil {
+	if err := unmarshal(b, v); err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
 }
 
 func readJUnit(t *testing.T, name string) junitSuites {
 	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var s junitSuites
-	if err := xml.Unmarshal(b, &s); err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
+	readReport(t, name, xml.Unmarshal, &s)
 	n := 0
 	for _, suite := range s.Suites {
 		n += len(suite.Cases)
@@ -309,37 +292,18 @@ func TestCarelessRPs(t *testing.T) {
 	}
 }
 
-// proofs maps each case to the careless RPs that fail it and no other case.
-func proofs() map[string][]string {
-	m := map[string][]string{}
-	for _, c := range carelessRPs {
-		if len(c.fails) == 1 {
-			m[c.fails[0]] = append(m[c.fails[0]], c.name)
-		}
-	}
-	return m
-}
-
 // TestEveryCaseIsProven: for every case of the plan, a careless RP of TestCarelessRPs fails
 // that case and no other, so that every case is shown able to fail, and to fail for its own
 // reason. The one exception is baselineCase, the good login that every refusal case needs:
 // an RP that refuses it refuses the baseline login too, and fails every refusal case as
 // unobservable; its proof is such an RP (which passes accept/rs256).
 func TestEveryCaseIsProven(t *testing.T) {
-	p := proofs()
-	for _, tc := range plan {
-		if tc.name == baselineCase {
-			continue
-		}
-		if len(p[tc.name]) == 0 {
-			t.Errorf("%s: no careless RP fails this case and only it; add one to carelessRPs", tc.name)
-		}
-	}
-	if !slices.ContainsFunc(carelessRPs, func(c carelessRPTest) bool { return slices.Contains(c.fails, baselineCase) }) {
-		t.Errorf("no careless RP fails %s", baselineCase)
-	}
+	proven := map[string]bool{} // the cases that a careless RP fails, and no other case
 	names := map[string]bool{}
 	for _, c := range carelessRPs {
+		if len(c.fails) == 1 {
+			proven[c.fails[0]] = true
+		}
 		if names[c.name] {
 			t.Errorf("two careless RPs are named %q", c.name)
 		}
@@ -349,6 +313,14 @@ func TestEveryCaseIsProven(t *testing.T) {
 		if !slices.Equal(inPlan, c.fails) {
 			t.Errorf("%s: fails %v, not cases of the plan in its order", c.name, c.fails)
 		}
+	}
+	for _, tc := range plan {
+		if tc.name != baselineCase && !proven[tc.name] {
+			t.Errorf("%s: no careless RP fails this case and only it; add one to carelessRPs", tc.name)
+		}
+	}
+	if !slices.ContainsFunc(carelessRPs, func(c carelessRPTest) bool { return slices.Contains(c.fails, baselineCase) }) {
+		t.Errorf("no careless RP fails %s", baselineCase)
 	}
 }
 
@@ -372,7 +344,7 @@ func TestOnlyAndReports(t *testing.T) {
 	}
 
 	var rep jsonReport
-	readJSON(t, jsonFile, &rep)
+	readReport(t, jsonFile, json.Unmarshal, &rep)
 	if rep.Passed != 1 || rep.Total != 3 || len(rep.Cases) != 3 {
 		t.Fatalf("json: %+v", rep)
 	}
@@ -413,7 +385,7 @@ func alwaysSignedIn(string) (http.Handler, error) {
 // TestSetupErrors: a wrong command line exits 2; a check that cannot run exits 1, as a failed
 // case does, with the reason on stderr. Neither prints a result.
 func TestSetupErrors(t *testing.T) {
-	closed := "http://" + freeAddr(t)
+	closed := "http://" + freeAddr()
 	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -441,7 +413,7 @@ func TestSetupErrors(t *testing.T) {
 			args := tc.args
 			if tc.app != nil {
 				app := startRP(t, tc.app)
-				args = append([]string{"-addr", freeAddr(t), "-login", app + "/login", "-probe", app + "/me",
+				args = append([]string{"-addr", freeAddr(), "-login", app + "/login", "-probe", app + "/me",
 					"-redirect-uri", app + "/callback", "-wait", "2s"}, args...)
 			}
 			if code := run(context.Background(), args, strings.NewReader(""), &stdout, &stderr); code != tc.code {
@@ -536,7 +508,8 @@ func TestCodeInjectionNeedsTheTokenEndpoint(t *testing.T) {
 }
 
 // docTable returns the rows of the table that follows the heading in doc.go, split in fields:
-// the preformatted lines whose first field is a case name.
+// the preformatted lines whose first field is a case name. It checks that these name every
+// case of the plan, in plan order.
 func docTable(t *testing.T, heading string) [][]string {
 	t.Helper()
 	b, err := os.ReadFile("doc.go")
@@ -549,10 +522,15 @@ func docTable(t *testing.T, heading string) [][]string {
 	}
 	section, _, _ = strings.Cut(section, "\n// # ")
 	var rows [][]string
+	var listed []string
 	for _, l := range strings.Split(section, "\n") {
 		if f := strings.Fields(strings.TrimPrefix(l, "//\t")); strings.HasPrefix(l, "//\t") && len(f) > 1 && strings.Contains(f[0], "/") && !strings.HasPrefix(f[0], "-") {
 			rows = append(rows, f)
+			listed = append(listed, f[0])
 		}
+	}
+	if !slices.Equal(listed, allCases()) {
+		t.Errorf("doc.go's section %q lists\n%v\nthe plan is\n%v", heading, listed, allCases())
 	}
 	return rows
 }
@@ -560,13 +538,7 @@ func docTable(t *testing.T, heading string) [][]string {
 // TestDocListsThePlan: doc.go lists every case, in the order they run, and every case is
 // documented.
 func TestDocListsThePlan(t *testing.T) {
-	var listed []string
-	for _, row := range docTable(t, "The plan") {
-		listed = append(listed, row[0])
-	}
-	if !slices.Equal(listed, allCases()) {
-		t.Fatalf("doc.go lists\n%v\nthe plan is\n%v", listed, allCases())
-	}
+	docTable(t, "The plan")
 	for _, tc := range plan {
 		if tc.sends == "" || tc.expect == "" || tc.ref == "" || tc.run == nil {
 			t.Errorf("%s is not fully documented", tc.name)
@@ -578,15 +550,12 @@ func TestDocListsThePlan(t *testing.T) {
 // last field names a careless RP of TestCarelessRPs that fails this case and no other (for
 // baselineCase: that fails it).
 func TestDocNamesTheProofs(t *testing.T) {
-	rows := docTable(t, "Every case can fail")
 	byName := map[string][]string{}
 	for _, c := range carelessRPs {
 		byName[c.name] = c.fails
 	}
-	var listed []string
-	for _, row := range rows {
+	for _, row := range docTable(t, "Every case can fail") {
 		name, rp := row[0], row[len(row)-1]
-		listed = append(listed, name)
 		fails, ok := byName[rp]
 		switch {
 		case !ok:
@@ -596,8 +565,5 @@ func TestDocNamesTheProofs(t *testing.T) {
 		case name != baselineCase && !slices.Equal(fails, []string{name}):
 			t.Errorf("%s: the test RP %q fails %v, not this case alone", name, rp, fails)
 		}
-	}
-	if !slices.Equal(listed, allCases()) {
-		t.Fatalf("doc.go's proofs list\n%v\nthe plan is\n%v", listed, allCases())
 	}
 }

@@ -87,9 +87,8 @@ func newRunner(ctx context.Context, cfg config) (*runner, error) {
 		ln.Close()
 		return nil, fmt.Errorf("foreign key: %v", err)
 	}
-	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New
-	tu, _ := url.Parse(p.URL(mockprovider.PathToken))
-	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: tu.Path,
+	iu, _ := url.Parse(p.Issuer()) // validated by mockprovider.New: no query, no fragment
+	r := &runner{cfg: cfg, ctx: ctx, p: p, kids: map[string]string{keyES256: es, keyRS256: rs}, tokenPath: iu.Path + mockprovider.PathToken,
 		foreign: foreign, attackerPrefix: iu.Path + attackerPath,
 		jkuURL: p.URL(attackerPath + "jwks.json"), x5uURL: p.URL(attackerPath + "cert.pem")}
 	r.transport = http.DefaultTransport.(*http.Transport).Clone()
