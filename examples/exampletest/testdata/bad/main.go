@@ -1,12 +1,12 @@
-// Command bad is a fixture of CheckCopy: it imports an internal package of the SDK's module, so a
-// copy in another module cannot build.
+// Command bad is a fixture of CheckCopy: it imports an internal package of another module
+// (golang.org/x/oauth2's), so a copy in the user's module cannot build. It is never compiled:
+// CheckCopy refuses it before building.
 package main
 
 import (
 	"fmt"
-	"time"
 
-	"github.com/thaid-go/thaid-go/internal/testclock"
+	"golang.org/x/oauth2/internal"
 )
 
-func main() { fmt.Println(testclock.New(time.Time{}).Now()) }
+func main() { fmt.Println(internal.AuthStyleInHeader) }
