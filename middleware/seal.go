@@ -97,9 +97,7 @@ const maxHead = 65000
 func sealRecord(aead cipher.AEAD, hash *[sha256.Size]byte, head, body []byte) ([]byte, error) {
 	over := aead.Overhead()
 	var bodyNonce [gcmNonceSize]byte
-	if _, err := rand.Read(bodyNonce[:]); err != nil {
-		return nil, err
-	}
+	rand.Read(bodyNonce[:]) // never fails (see newID)
 	out := make([]byte, 0, 1+gcmNonceSize+2+len(head)+over+gcmNonceSize+len(body)+over)
 	out, err := appendHead(out, aead, hash, head, bodyNonce[:])
 	if err != nil {
@@ -130,9 +128,7 @@ func appendHead(out []byte, aead cipher.AEAD, hash *[sha256.Size]byte, head, bod
 		return nil, errHeadTooLong
 	}
 	var headNonce [gcmNonceSize]byte
-	if _, err := rand.Read(headNonce[:]); err != nil {
-		return nil, err
-	}
+	rand.Read(headNonce[:]) // never fails (see newID)
 	var aad [recordAADLen]byte
 	out = append(out, recordVersion)
 	out = append(out, headNonce[:]...)
