@@ -59,15 +59,24 @@ func nameGroups(title, given, middle, family string) []string {
 	return out
 }
 
-// scanDest is n's parts as Scan destinations, in the order the columns are
-// read: title, given, middle, family, then the same in English.
+// parts is n's parts in the order the columns are read: title, given,
+// middle, family, then the same in English.
+func (n *PersonName) parts() [8]*string {
+	return [...]*string{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN}
+}
+
+// scanDest is n's parts as Scan destinations.
 func (n *PersonName) scanDest() []any {
-	return []any{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN}
+	dest := make([]any, 0, 8)
+	for _, p := range n.parts() {
+		dest = append(dest, p)
+	}
+	return dest
 }
 
 // trimmed returns n with every part trimmed of spaces.
 func (n PersonName) trimmed() PersonName {
-	for _, p := range []*string{&n.Title, &n.Given, &n.Middle, &n.Family, &n.TitleEN, &n.GivenEN, &n.MiddleEN, &n.FamilyEN} {
+	for _, p := range n.parts() {
 		*p = strings.TrimSpace(*p)
 	}
 	return n
